@@ -1,0 +1,202 @@
+"""The registry of synced entities: one place that says, for each record type,
+its table, its dependency rank (parents sync before children), the records it
+references and its validation rules. The store, the sync engine, the server
+and the UI all read it instead of naming tables themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from jsxclient.domain import models as m
+from jsxclient.domain.validation import RecordRules
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    model: type[SQLModel]
+    rank: int  # push/bootstrap order: lower first
+    rules: RecordRules = field(default_factory=RecordRules)
+    references: Mapping[str, str] = field(default_factory=dict)  # field -> entity
+    zh: str = ""
+    en: str = ""
+
+    @property
+    def data_fields(self) -> tuple[str, ...]:
+        """Columns carried as data in the journal and on the wire."""
+        return tuple(c for c in self.model.model_fields if c not in m.META_FIELDS)
+
+    @property
+    def date_fields(self) -> frozenset[str]:
+        return frozenset(
+            n for n, f in self.model.model_fields.items() if f.annotation in (date, date | None)
+        )
+
+    @property
+    def bool_fields(self) -> frozenset[str]:
+        return frozenset(
+            n for n, f in self.model.model_fields.items() if f.annotation in (bool, bool | None)
+        )
+
+
+def _spec(
+    model: type[SQLModel],
+    rank: int,
+    zh: str,
+    en: str,
+    rules: RecordRules | None = None,
+    references: Mapping[str, str] | None = None,
+) -> EntitySpec:
+    name = str(model.__tablename__)
+    return EntitySpec(name, model, rank, rules or RecordRules(), references or {}, zh, en)
+
+
+_SPECS = [
+    _spec(
+        m.Association, 0, "计生协", "Association",
+        RecordRules(required=("name", "level"), codes={"level": "association_level"},
+                    past_dates=("founded_on",)),
+        {"parent_id": "association"},
+    ),
+    _spec(
+        m.SubsidyRate, 0, "补贴标准", "Subsidy rate",
+        RecordRules(required=("kind", "year", "rate_fen"), codes={"kind": "subsidy_kind"},
+                    non_negative=("rate_fen",)),
+    ),
+    _spec(
+        m.Person, 1, "人员", "Person",
+        RecordRules(
+            required=("name", "sex"),
+            codes={"sex": "sex", "ethnicity": "ethnicity", "education": "education",
+                   "political": "political", "marital": "marital"},
+            id_numbers=("id_number",), mobiles=("mobile",), past_dates=("birth_date",),
+            cross_check=True,
+        ),
+    ),
+    _spec(
+        m.MemberGroup, 1, "会员小组", "Member group",
+        RecordRules(required=("association_id", "name")),
+        {"association_id": "association", "leader_person_id": "person"},
+    ),
+    _spec(
+        m.Site, 1, "阵地", "Site",
+        RecordRules(required=("kind", "name"), codes={"kind": "site_kind"},
+                    past_dates=("opened_on",)),
+        {"association_id": "association"},
+    ),
+    _spec(
+        m.Project, 1, "项目", "Project",
+        RecordRules(required=("name", "level", "year"),
+                    codes={"level": "project_level", "status": "project_status"},
+                    non_negative=("amount_fen",)),
+    ),
+    _spec(
+        m.Officer, 2, "协会负责人", "Officer",
+        RecordRules(required=("association_id", "name", "post", "term_start"),
+                    codes={"post": "officer_post"}, mobiles=("mobile",),
+                    date_order=(("term_start", "term_end"),)),
+        {"association_id": "association", "person_id": "person"},
+    ),
+    _spec(
+        m.Member, 2, "会员", "Member",
+        RecordRules(
+            required=("person_id", "association_id", "joined_on"),
+            codes={"member_type": "member_type", "role": "member_role",
+                   "status": "member_status"},
+            past_dates=("joined_on", "left_on"), date_order=(("joined_on", "left_on"),),
+        ),
+        {"person_id": "person", "association_id": "association", "group_id": "membergroup"},
+    ),
+    _spec(
+        m.Volunteer, 2, "志愿者", "Volunteer",
+        RecordRules(required=("person_id",), codes={"team_level": "volunteer_level"},
+                    past_dates=("registered_on",)),
+        {"person_id": "person"},
+    ),
+    _spec(
+        m.SpecialFamily, 2, "特殊家庭", "Special family",
+        RecordRules(
+            required=("category",),
+            codes={"category": "family_category", "status": "family_status",
+                   "exit_reason": "family_exit_reason", "disability_grade": "disability_grade"},
+            past_dates=("event_date", "exit_date", "enrolled_on"),
+        ),
+        {"head_person_id": "person"},
+    ),
+    _spec(
+        m.Activity, 2, "活动", "Activity",
+        RecordRules(required=("association_id", "title", "type", "held_on"),
+                    codes={"type": "activity_type", "campaign": "campaign"},
+                    non_negative=("participant_count", "materials_count",
+                                  "funds_raised_fen", "families_visited")),
+        {"association_id": "association"},
+    ),
+    _spec(
+        m.ProjectSite, 2, "项目阵地", "Project site",
+        RecordRules(required=("project_id", "site_id")),
+        {"project_id": "project", "site_id": "site"},
+    ),
+    _spec(
+        m.FamilyMember, 3, "家庭成员", "Family member",
+        RecordRules(required=("family_id", "person_id", "relation"),
+                    codes={"relation": "relation"}),
+        {"family_id": "specialfamily", "person_id": "person"},
+    ),
+    _spec(
+        m.FamilyContact, 3, "双岗联系人", "Family contact",
+        RecordRules(required=("family_id", "kind", "name"), codes={"kind": "contact_kind"},
+                    mobiles=("mobile",)),
+        {"family_id": "specialfamily", "person_id": "person"},
+    ),
+    _spec(
+        m.CareVisit, 3, "走访记录", "Care visit",
+        RecordRules(required=("family_id", "visit_date", "mode"),
+                    codes={"mode": "visit_mode", "physical_state": "wellbeing",
+                           "mental_state": "wellbeing"},
+                    past_dates=("visit_date",), non_negative=("aid_fen",)),
+        {"family_id": "specialfamily"},
+    ),
+    _spec(
+        m.CareSubsidy, 3, "关怀补贴", "Care subsidy",
+        RecordRules(required=("family_id", "kind"),
+                    codes={"kind": "subsidy_kind", "status": "subsidy_status"},
+                    past_dates=("admitted_on", "discharged_on", "paid_on"),
+                    date_order=(("admitted_on", "discharged_on"),),
+                    non_negative=("days", "rate_fen", "amount_fen")),
+        {"family_id": "specialfamily", "person_id": "person"},
+    ),
+    _spec(
+        m.ActivityParticipant, 3, "活动参与人", "Activity participant",
+        RecordRules(required=("activity_id", "person_id")),
+        {"activity_id": "activity", "person_id": "person"},
+    ),
+    _spec(
+        m.VolunteerPairing, 3, "志愿者结对", "Volunteer pairing",
+        RecordRules(required=("volunteer_id", "family_id")),
+        {"volunteer_id": "volunteer", "family_id": "specialfamily"},
+    ),
+]
+
+ENTITIES: dict[str, EntitySpec] = {s.name: s for s in sorted(_SPECS, key=lambda s: s.rank)}
+
+
+def spec(name: str) -> EntitySpec:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise KeyError(f"unknown entity {name!r}") from None
+
+
+def to_wire(value: Any) -> Any:
+    """A Python value as stored in the journal and sent on the wire."""
+    if isinstance(value, datetime_types):
+        return value.isoformat()
+    return value
+
+
+datetime_types = (date,)  # datetime is a subclass of date

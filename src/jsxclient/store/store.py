@@ -1,0 +1,349 @@
+"""The local store and its one write path.
+
+Every insert, update and delete of a synced record goes through `Tx`, which in
+the same SQLite transaction writes the row and appends a journal entry
+(entity, row id, field -> new and old value, a hybrid-logical-clock stamp,
+device, user). The journal is the sync engine's outbox: an entry stays
+`pending` until the server acknowledges it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from jsxclient.domain.entities import ENTITIES, EntitySpec, spec
+from jsxclient.domain.messages import Issue
+from jsxclient.domain.models import new_id
+from jsxclient.domain.search import derive_fields
+from jsxclient.domain.validation import validate_record
+from jsxclient.store.db import Database
+from jsxclient.store.hlc import HybridClock
+from jsxclient.store.schema import migrate
+
+Row = dict[str, Any]
+
+
+class ValidationFailed(ValueError):
+    """A write was refused; `issues` says why, per field, in zh and en."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(i.zh for i in issues))
+
+
+class RecordNotFound(KeyError):
+    pass
+
+
+def now_text() -> str:
+    return datetime.now().isoformat(sep=" ", timespec="microseconds")
+
+
+def wire(value: Any) -> Any:
+    """A value in the form stored in SQLite, the journal and on the wire."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def row_to_wire(es: EntitySpec, row: Mapping[str, Any]) -> Row:
+    """SQLite gives booleans back as 0/1; the wire form is true/false."""
+    out = dict(row)
+    for f in es.bool_fields:
+        if f in out and out[f] is not None:
+            out[f] = bool(out[f])
+    return out
+
+
+class Store:
+    def __init__(self, db: Database, user: str = "") -> None:
+        self.db = db
+        self.user = user
+        conn = db.connection()
+        migrate(conn)
+        self.device_id = self.meta("device_id") or self._init_device()
+        self.clock = HybridClock(self.device_id, self.meta("hlc"))
+
+    @classmethod
+    def open(cls, path: Path | str, key: str | None = None, user: str = "") -> Store:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return cls(Database(path, key), user)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------
+
+    def meta(self, key: str, conn: sqlite3.Connection | None = None) -> str | None:
+        c = conn or self.db.connection()
+        r = c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if r is None else str(r[0])
+
+    def set_meta(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        c = conn or self.db.connection()
+        c.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+
+    def _init_device(self) -> str:
+        device = uuid.uuid4().hex[:16]
+        self.set_meta("device_id", device)
+        return device
+
+    @property
+    def township_code(self) -> str | None:
+        return self.meta("township_code")
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        conn = self.db.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        tx = Tx(self, conn)
+        try:
+            yield tx
+            if tx.journaled:
+                self.set_meta("hlc", self.clock.last, conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read snapshot on this thread's connection."""
+        conn = self.db.connection()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def get(self, entity: str, row_id: str) -> Row | None:
+        return _get(self.db.connection(), spec(entity), row_id)
+
+    def pending_count(self) -> int:
+        r = (
+            self.db.connection()
+            .execute("SELECT count(*) FROM journal WHERE state='pending'")
+            .fetchone()
+        )
+        return int(r[0])
+
+
+def _get(conn: sqlite3.Connection, es: EntitySpec, row_id: str) -> Row | None:
+    cur = conn.execute(f"SELECT * FROM {es.name} WHERE id=?", (row_id,))
+    r = cur.fetchone()
+    if r is None:
+        return None
+    cols = [d[0] for d in cur.description]
+    return row_to_wire(es, dict(zip(cols, r, strict=True)))
+
+
+class Tx:
+    """One write transaction. Use through `Store.transaction()`."""
+
+    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        self.store = store
+        self.conn = conn
+        self.journaled = 0
+        self.today = date.today()
+
+    def get(self, entity: str, row_id: str) -> Row | None:
+        return _get(self.conn, spec(entity), row_id)
+
+    def _check(self, es: EntitySpec, values: Mapping[str, Any]) -> None:
+        issues = [i for i in validate_record(es.rules, values, self.today) if i.severity == "error"]
+        code = values.get("division_code")
+        if (
+            not code
+            or not self.conn.execute("SELECT 1 FROM division WHERE code=?", (code,)).fetchone()
+        ):
+            issues.append(
+                Issue(
+                    "division_code",
+                    "division.unknown",
+                    "所属村（社区）无效",
+                    "Unknown village or township",
+                )
+            )
+        for fld, target in es.references.items():
+            ref = values.get(fld)
+            if (
+                ref
+                and not self.conn.execute(
+                    f"SELECT 1 FROM {target} WHERE id=? AND deleted=0", (ref,)
+                ).fetchone()
+            ):
+                issues.append(
+                    Issue(
+                        fld,
+                        "reference.missing",
+                        "关联的记录不存在或已删除",
+                        "The linked record does not exist or was deleted",
+                    )
+                )
+        if issues:
+            raise ValidationFailed(issues)
+
+    def _journal(
+        self, es: EntitySpec, row_id: str, op: str, fields: Row, old: Row, stamp: str
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO journal(change_id, entity, row_id, op, fields, old, hlc, device, "
+            "user, created_at, state) VALUES(?,?,?,?,?,?,?,?,?,?, 'pending')",
+            (
+                uuid.uuid4().hex,
+                es.name,
+                row_id,
+                op,
+                json.dumps(fields, ensure_ascii=False),
+                json.dumps(old, ensure_ascii=False),
+                stamp,
+                self.store.device_id,
+                self.store.user,
+                now_text(),
+            ),
+        )
+        self.journaled += 1
+
+    def insert(self, entity: str, values: Mapping[str, Any]) -> str:
+        """Insert one record; returns its id. Every data field is journaled."""
+        return self.insert_many(entity, [values])[0]
+
+    def insert_many(self, entity: str, rows: list[Mapping[str, Any]]) -> list[str]:
+        """Bulk form of `insert` (demo data, imports): same validation and
+        journal entries, written with executemany."""
+        es = spec(entity)
+        defaults = model_defaults(es)
+        known = set(es.model.model_fields)
+        fulls: list[Row] = []
+        for values in rows:
+            data = {k: wire(v) for k, v in values.items()}
+            if not data.keys() <= known:
+                raise ValueError(f"{entity}: unknown fields {sorted(set(data) - known)}")
+            full = {**defaults, **data}
+            if "id" not in data:
+                full["id"] = new_id()
+            if "created_at" not in data:
+                full["created_at"] = now_text()
+            full.update(derive_fields(es.name, full))
+            self._check(es, full)
+            full.update(
+                deleted=False,
+                updated_at=full["created_at"],
+                updated_device=self.store.device_id,
+                updated_user=self.store.user,
+                server_seq=None,
+                sync_state="pending",
+            )
+            fulls.append(full)
+        if not fulls:
+            return []
+        cols = list(fulls[0])
+        self.conn.executemany(
+            f"INSERT INTO {es.name}({','.join(cols)}) VALUES({','.join('?' * len(cols))})",
+            [[f[c] for c in cols] for f in fulls],
+        )
+        created = now_text()
+        entries = []
+        for f in fulls:
+            entries.append(
+                (
+                    uuid.uuid4().hex,
+                    es.name,
+                    f["id"],
+                    "insert",
+                    json.dumps({k: f[k] for k in es.data_fields}, ensure_ascii=False),
+                    "{}",
+                    self.store.clock.now(),
+                    self.store.device_id,
+                    self.store.user,
+                    created,
+                )
+            )
+        self.conn.executemany(
+            "INSERT INTO journal(change_id, entity, row_id, op, fields, old, hlc, device, "
+            "user, created_at, state) VALUES(?,?,?,?,?,?,?,?,?,?, 'pending')",
+            entries,
+        )
+        self.journaled += len(entries)
+        return [str(f["id"]) for f in fulls]
+
+    def update(self, entity: str, row_id: str, changes: Mapping[str, Any]) -> Row:
+        """Apply `changes`; returns the fields that really changed (new values)."""
+        es = spec(entity)
+        current = self.get(entity, row_id)
+        if current is None or current["deleted"]:
+            raise RecordNotFound(f"{entity} {row_id}")
+        data = {k: wire(v) for k, v in changes.items()}
+        bad = set(data) - set(es.data_fields)
+        if bad:
+            raise ValueError(f"{entity}: cannot change {sorted(bad)}")
+        changed = {k: v for k, v in data.items() if current.get(k) != v}
+        if not changed:
+            return {}
+        merged = {**current, **changed}
+        derived = {k: v for k, v in derive_fields(es.name, merged).items() if current.get(k) != v}
+        self._check(es, merged)
+        stamp = self.store.clock.now()
+        sets = {
+            **changed,
+            **derived,
+            "updated_at": now_text(),
+            "updated_device": self.store.device_id,
+            "updated_user": self.store.user,
+            "sync_state": "pending",
+        }
+        self.conn.execute(
+            f"UPDATE {es.name} SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
+            [*sets.values(), row_id],
+        )
+        self._journal(es, row_id, "update", changed, {k: current.get(k) for k in changed}, stamp)
+        return changed
+
+    def delete(self, entity: str, row_id: str) -> None:
+        """Tombstone the row; the journal keeps its last values so the server
+        can tell a delete of a row someone else has since edited."""
+        es = spec(entity)
+        current = self.get(entity, row_id)
+        if current is None or current["deleted"]:
+            raise RecordNotFound(f"{entity} {row_id}")
+        stamp = self.store.clock.now()
+        self.conn.execute(
+            f"UPDATE {es.name} SET deleted=1, updated_at=?, updated_device=?, updated_user=?, "
+            "sync_state='pending' WHERE id=?",
+            (now_text(), self.store.device_id, self.store.user, row_id),
+        )
+        old = {f: current.get(f) for f in es.data_fields}
+        self._journal(es, row_id, "delete", {"deleted": True}, old, stamp)
+
+
+def entity_names() -> list[str]:
+    return list(ENTITIES)
+
+
+def model_defaults(es: EntitySpec) -> Row:
+    """Each column's default in wire form (None where the model has none)."""
+    out: Row = {}
+    for name, f in es.model.model_fields.items():
+        if f.default_factory is not None:
+            out[name] = wire(f.default_factory())  # type: ignore[call-arg]
+        else:
+            d = f.default
+            out[name] = None if d is PydanticUndefined else wire(d)
+    return out

@@ -1,0 +1,178 @@
+"""Sync protocol v1: the typed messages the client and the provincial server
+exchange. Shared by both sides; `docs/sync-protocol.md` describes the same
+thing for implementers in other languages.
+
+All values travel in *wire form*: dates "YYYY-MM-DD", datetimes
+"YYYY-MM-DD HH:MM:SS.ffffff", booleans true/false, money as integer fen.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "X-JSX-Protocol"
+API_PREFIX = "/api/v1"
+
+MAX_BATCH_CHANGES = 500
+MAX_PULL_LIMIT = 5000
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+
+HexId = Field(min_length=8, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors ------------------------------------------------------------------
+
+
+class ErrorBody(_Msg):
+    code: str  # stable, e.g. "auth.invalid", "scope.denied", "request.too_large"
+    zh: str
+    en: str
+
+
+class ErrorResponse(_Msg):
+    error: ErrorBody
+
+
+# -- auth --------------------------------------------------------------------
+
+
+class LoginRequest(_Msg):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str = Field(min_length=4, max_length=64)
+    device_name: str = Field(default="", max_length=100)
+
+
+class UserInfo(_Msg):
+    username: str
+    display_name: str
+    role: Literal["province_admin", "county_reviewer", "township_worker", "read_only"]
+    division_code: str  # root of the user's scope
+    division_name: str = ""
+    scope_prefix: str  # every division code in scope starts with this
+
+
+class LoginResponse(_Msg):
+    token: str
+    expires_at: str
+    user: UserInfo
+
+
+class VersionInfo(_Msg):
+    protocol: int
+    server_version: str
+    min_client_protocol: int = 1
+
+
+# -- push --------------------------------------------------------------------
+
+
+class Change(_Msg):
+    change_id: str = HexId
+    entity: str = Field(max_length=32)
+    row_id: str = HexId
+    op: Literal["insert", "update", "delete"]
+    fields: dict[str, Any]  # new values; for a delete {"deleted": true}
+    old: dict[str, Any]  # the values this device saw before: the merge base
+    hlc: str = Field(max_length=96)
+    device: str = Field(max_length=64)
+    user: str = Field(default="", max_length=64)
+
+
+class PushRequest(_Msg):
+    batch_id: str = HexId  # idempotency key: a replayed batch gets the same answer
+    device: str = Field(max_length=64)
+    changes: list[Change] = Field(max_length=MAX_BATCH_CHANGES)
+
+
+class FieldConflict(_Msg):
+    field: str
+    base: Any = None
+    mine: Any = None  # the pushed value
+    theirs: Any = None  # the value the server held
+    winner: Literal["mine", "theirs"]  # as seen by the pushing device
+    theirs_hlc: str | None = None
+    theirs_device: str | None = None
+
+
+ChangeStatus = Literal["applied", "merged", "conflict", "rejected"]
+
+
+class ChangeResult(_Msg):
+    change_id: str
+    status: ChangeStatus
+    seq: int | None = None  # server sequence of the row after this change
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+    # The row's data after the change (merged and conflict results), so the
+    # device adopts exactly what the server holds.
+    server: dict[str, Any] | None = None
+    field_hlc: dict[str, str] | None = None
+    reason_code: str | None = None  # rejected: why, for the worker to fix
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    reason_field: str | None = None
+
+
+class PushResponse(_Msg):
+    batch_id: str
+    results: list[ChangeResult]
+    server_seq: int
+
+
+# -- pull and bootstrap ------------------------------------------------------
+
+
+class PulledRow(_Msg):
+    entity: str
+    id: str
+    seq: int
+    # False: the row has left this device's scope (a family moved to another
+    # township); the device drops it once its own pending edits are pushed.
+    in_scope: bool = True
+    deleted: bool = False
+    data: dict[str, Any] | None = None  # data fields; None when not in scope
+    field_hlc: dict[str, str] = Field(default_factory=dict)
+    updated_at: str | None = None
+    updated_device: str | None = None
+    updated_user: str | None = None
+
+
+class PullResponse(_Msg):
+    rows: list[PulledRow]
+    cursor: int  # pass back as ?cursor= for the next page
+    more: bool  # another page is ready now
+    server_seq: int
+
+
+# -- reference data ----------------------------------------------------------
+
+
+class DivisionOut(_Msg):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = None
+
+
+class OfflineLogin(_Msg):
+    """What a device keeps so a township's users can unlock it offline: a
+    verifier derived from the password, never the password itself."""
+
+    username: str
+    display_name: str
+    role: str
+    division_code: str
+    verifier: str  # scrypt$N$r$p$salt_hex$hash_hex
+
+
+class ReferenceResponse(_Msg):
+    divisions: list[DivisionOut]
+    code_tables: dict[str, dict[str, dict[str, str]]]
+    offline_logins: list[OfflineLogin] = Field(default_factory=list)
