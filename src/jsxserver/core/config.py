@@ -1,0 +1,89 @@
+"""Server settings, declared once with type, default and description.
+
+Every setting can come from the environment as ``JSXSERVER_<NAME>`` (upper
+case), which is how `jsxserver serve --workers N` hands them to its worker
+processes. Unknown ``JSXSERVER_*`` variables are an error, so a typo never
+silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "jsxserver"
+APP_AUTHOR = "hnjsx"
+ENV_PREFIX = "JSXSERVER_"
+
+
+def default_database_url() -> str:
+    path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / "jsxserver.db"
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=default_database_url,
+        metadata={"doc": "SQLAlchemy URL: sqlite:///PATH or postgresql+psycopg://..."},
+    )
+    token_days: int = field(default=30, metadata={"doc": "device token lifetime in days"})
+    lock_after_failures: int = field(
+        default=5, metadata={"doc": "failed logins in a row that lock the account"}
+    )
+    lock_minutes: int = field(
+        default=15, metadata={"doc": "how long a locked account stays locked"}
+    )
+    pool_size: int = field(default=5, metadata={"doc": "PostgreSQL connections kept per worker"})
+    max_overflow: int = field(
+        default=10, metadata={"doc": "extra PostgreSQL connections per worker under load"}
+    )
+    timezone: str = field(
+        default="Asia/Shanghai",
+        metadata={"doc": "the users' time zone: what 'today' means for date checks"},
+    )
+    argon2_time_cost: int = field(default=3, metadata={"doc": "argon2id passes per hash"})
+    argon2_memory_kib: int = field(
+        default=65536, metadata={"doc": "argon2id memory per hash in KiB (RFC 9106: 64 MiB)"}
+    )
+    offline_scrypt_n: int = field(
+        default=2**14, metadata={"doc": "scrypt cost N of offline verifiers (a power of two)"}
+    )
+    gzip_level: int = field(default=5, metadata={"doc": "gzip level of large responses (1-9)"})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, object] = {}
+        for key, raw in env.items():
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX) :].lower()
+            if name not in fields:
+                known = ", ".join(ENV_PREFIX + n.upper() for n in fields)
+                raise ValueError(f"unknown setting {key} (known: {known})")
+            values[name] = _convert(fields[name], raw, key)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        return {ENV_PREFIX + k.upper(): str(v) for k, v in dataclasses.asdict(self).items()}
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _convert(f: dataclasses.Field[object], raw: str, key: str) -> object:
+    if f.type in ("int", int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{key} must be a whole number, got {raw!r}") from None
+    return raw

@@ -1,0 +1,149 @@
+"""Engines for SQLite (one file, WAL) and PostgreSQL (psycopg 3).
+
+Three views of one connection pool:
+
+- ``engine``: ordinary reads and small writes (login, device bookkeeping);
+- ``write_engine``: push transactions. On SQLite its transactions start with
+  ``BEGIN IMMEDIATE`` so the write lock is taken before the counter is read;
+  pysqlite's own deferred BEGIN would let two pushes read the same counter and
+  one of them fail at commit. On PostgreSQL the push locks the counter row
+  with ``SELECT ... FOR UPDATE`` instead (see services/push.py).
+- ``read_engine``: pulls. On PostgreSQL it runs REPEATABLE READ so the counter
+  and every page query see one snapshot; SQLite read transactions are
+  snapshots already under WAL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Engine, Table, event, insert, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import make_url
+from sqlmodel import col, create_engine
+
+from jsxserver.core.config import Settings
+from jsxserver.models import SEQ_COUNTER, Counter, metadata
+
+SQLITE_BUSY_MS = 30_000
+
+# Compact UTF-8 JSON: 3 bytes for a Chinese character instead of 6 escaped,
+# and pulls copy this text straight into responses.
+_json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    write_engine: Engine
+    read_engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_database(settings: Settings) -> Database:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(settings.database_url)
+        return Database(engine, engine.execution_options(sqlite_immediate=True), engine)
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(
+            f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
+        )
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(
+        url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        json_serializer=_json_dumps,
+    )
+    return Database(engine, engine, engine.execution_options(isolation_level="REPEATABLE READ"))
+
+
+def _sqlite_engine(url_text: str) -> Engine:
+    url = make_url(url_text)
+    if url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
+        json_serializer=_json_dumps,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's begin event below issue BEGIN itself.
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+        dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def init_db(db: Database) -> None:
+    """Create missing tables and the sequence counter; safe to run from
+    several worker processes at once."""
+    with db.write_engine.begin() as conn:
+        if not db.is_sqlite:
+            # DDL is transactional in PostgreSQL: the advisory lock makes
+            # concurrent starts wait instead of racing on CREATE TABLE.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7316202401)"))
+        metadata.create_all(conn)
+        have = conn.execute(
+            select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER)
+        ).first()
+        if have is None:
+            conn.execute(insert(Counter).values(name=SEQ_COUNTER, value=0))
+
+
+def check_db(db: Database) -> None:
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT many rows in one executemany (psycopg pipelines it: one round
+    trip for the lot)."""
+    if rows:
+        conn.execute(insert(table), list(rows))
+
+
+def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Load many thousand rows: COPY on PostgreSQL (its parameter handling
+    of large statements is the bottleneck otherwise), executemany on SQLite."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        insert_rows(conn, table, rows)
+        return
+    columns = list(rows[0])
+    json_cols = {c.name for c in table.columns if isinstance(c.type, JSON | JSONB)}
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([
+                _json_dumps(row[c]) if c in json_cols else row[c] for c in columns
+            ])

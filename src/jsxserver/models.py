@@ -1,0 +1,214 @@
+"""Server tables, on their own SQLModel registry so they never mix with the
+client's tables in ``SQLModel.metadata`` (both live in one process in tests).
+
+Records of every entity share one generic table: the server never interprets
+a record beyond its division (the scope key) and the per-field merge, so a new
+client field needs no server migration. ``data`` holds the data fields in wire
+form, ``field_hlc`` the clock stamp of each field's last write.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+SEQ_COUNTER = "seq"
+
+ROLES = ("province_admin", "county_reviewer", "township_worker", "read_only")
+WRITER_ROLES = frozenset({"province_admin", "township_worker"})
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they are all UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def wire_time(value: datetime) -> str:
+    """A server timestamp in wire form (UTC, no zone suffix)."""
+    return as_utc(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(JsonType, nullable=nullable))
+
+
+class ServerModel(SQLModel, registry=registry()):
+    pass
+
+
+metadata = ServerModel.metadata
+
+
+# -- records and their history ------------------------------------------------
+
+
+class Record(ServerModel, table=True):
+    __tablename__ = "record"
+    __table_args__ = (
+        Index("ix_record_township_seq", "township", "seq"),
+        Index("ix_record_seq", "seq"),
+    )
+
+    entity: str = Field(primary_key=True, max_length=32)
+    id: str = Field(primary_key=True, max_length=64)
+    township: str = Field(max_length=9)  # first 9 digits of division_code
+    division_code: str = Field(max_length=12)
+    data: dict[str, Any] = _json()
+    field_hlc: dict[str, str] = _json()
+    deleted: bool = False
+    seq: int = Field(sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_device: str = Field(default="", max_length=64)
+    updated_user: str = Field(default="", max_length=64)
+
+
+class ChangeLog(ServerModel, table=True):
+    """Every pushed change, applied or not: who, when, which device, old -> new."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_row", "entity", "row_id"),)
+
+    change_id: str = Field(primary_key=True, max_length=64)
+    seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    batch_id: str = Field(max_length=64, index=True)
+    entity: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    op: str = Field(max_length=8)
+    fields: dict[str, Any] = _json()
+    old: dict[str, Any] = _json()
+    hlc: str = Field(max_length=96)
+    device: str = Field(max_length=64)
+    username: str = Field(max_length=64)
+    received_at: datetime = Field(default_factory=utcnow)
+    status: str = Field(max_length=10)
+    result: dict[str, Any] = _json()
+
+
+class ScopeExit(ServerModel, table=True):
+    """A row left ``division_code`` (and so maybe ``township``) at ``seq``.
+
+    Written on every change of a row's division; a pull reports it only to
+    pullers whose scope held the old division but not the row's current one."""
+
+    __tablename__ = "scope_exit"
+    __table_args__ = (Index("ix_scope_exit_township_seq", "township", "seq"),)
+
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    entity: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    township: str = Field(max_length=9)
+    division_code: str = Field(max_length=12)
+
+
+class PushBatch(ServerModel, table=True):
+    __tablename__ = "push_batch"
+
+    batch_id: str = Field(primary_key=True, max_length=64)
+    device: str = Field(max_length=64)
+    response: dict[str, Any] = _json()
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Counter(ServerModel, table=True):
+    __tablename__ = "counter"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = Field(default=0, sa_type=BigInteger)
+
+
+class ServerConflict(ServerModel, table=True):
+    """A field both sides changed; kept so reviewers can see what lost."""
+
+    __tablename__ = "server_conflict"
+    __table_args__ = (Index("ix_server_conflict_row", "entity", "row_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: str = Field(max_length=64)
+    seq: int | None = Field(default=None, sa_type=BigInteger)
+    entity: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    field: str = Field(max_length=64)
+    base: Any = _json(nullable=True)
+    mine: Any = _json(nullable=True)
+    theirs: Any = _json(nullable=True)
+    winner: str = Field(max_length=6)
+    mine_hlc: str = Field(max_length=96)
+    theirs_hlc: str | None = Field(default=None, max_length=96)
+    device: str = Field(max_length=64)
+    username: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# -- users and devices --------------------------------------------------------
+
+
+class AppUserBase(ServerModel):
+    username: str = Field(primary_key=True, max_length=64)
+    display_name: str = Field(default="", max_length=100)
+    role: str = Field(max_length=20)  # one of ROLES
+    division_code: str = Field(max_length=12)
+    active: bool = True
+
+
+class AppUser(AppUserBase, table=True):
+    __tablename__ = "app_user"
+
+    password_hash: str = Field(max_length=255)
+    offline_verifier: str | None = Field(default=None, max_length=255)
+    failed_count: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AppUserCreate(AppUserBase):
+    password: str
+
+
+class DeviceBase(ServerModel):
+    id: str = Field(primary_key=True, max_length=64)  # the client's device id
+    username: str = Field(max_length=64, index=True)
+    name: str = Field(default="", max_length=100)
+
+
+class Device(DeviceBase, table=True):
+    __tablename__ = "device"
+
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+# -- reference -----------------------------------------------------------------
+
+
+class Division(ServerModel, table=True):
+    __tablename__ = "division"
+
+    code: str = Field(primary_key=True, max_length=12)
+    name: str = Field(max_length=60)
+    level: str = Field(max_length=10)
+    parent_code: str | None = Field(default=None, max_length=12, index=True)
+
+
+# Core tables, for bulk statements (typed, unlike ``Model.__table__``).
+RECORD_TABLE = metadata.tables["record"]
+CHANGE_LOG_TABLE = metadata.tables["change_log"]
+SCOPE_EXIT_TABLE = metadata.tables["scope_exit"]
+SERVER_CONFLICT_TABLE = metadata.tables["server_conflict"]
+DIVISION_TABLE = metadata.tables["division"]
+USER_TABLE = metadata.tables["app_user"]
+DEVICE_TABLE = metadata.tables["device"]

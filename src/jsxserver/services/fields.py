@@ -1,0 +1,153 @@
+"""Shape checks of pushed values against the client's models.
+
+The client's tables are the contract: a value the server accepts must fit
+the column it lands in on every device (type, NOT NULL, length), or a pull
+would wedge the device. Domain rules (codes, ID numbers, dates in the past)
+are `validate_record`'s job; this only checks shape.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import types
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from annotated_types import MaxLen
+from pydantic_core import PydanticUndefined
+
+from jsxclient.domain.entities import ENTITIES, EntitySpec
+from jsxclient.store.store import model_defaults
+from jsxserver.core.errors import Reason
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DIVISION_RE = re.compile(r"\d{12}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    kind: str  # str | int | bool | date | datetime | float
+    nullable: bool
+    max_length: int | None
+
+
+def shapes(es: EntitySpec) -> dict[str, FieldShape]:
+    return _shapes(es.name)
+
+
+@cache
+def _shapes(entity: str) -> dict[str, FieldShape]:
+    es = ENTITIES[entity]
+    out: dict[str, FieldShape] = {}
+    for name in es.data_fields:
+        info = es.model.model_fields[name]
+        ann: Any = info.annotation
+        nullable = False
+        if get_origin(ann) in (Union, types.UnionType):
+            args = [a for a in get_args(ann) if a is not type(None)]
+            nullable = len(args) < len(get_args(ann))
+            ann = args[0]
+        kind = {str: "str", int: "int", bool: "bool", float: "float", date: "date",
+                datetime: "datetime"}.get(ann, "any")
+        max_len = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+        out[name] = FieldShape(kind, nullable, max_len)
+    return out
+
+
+def defaults(es: EntitySpec) -> dict[str, Any]:
+    """Defaults of the data fields that have one (created_at is set per row)."""
+    return _defaults(es.name)
+
+
+@cache
+def _defaults(entity: str) -> dict[str, Any]:
+    es = ENTITIES[entity]
+    raw = model_defaults(es)
+    out = {}
+    for name in es.data_fields:
+        info = es.model.model_fields[name]
+        if name != "created_at" and (
+            info.default is not PydanticUndefined or info.default_factory is not None
+        ):
+            out[name] = raw[name]
+    return out
+
+
+def _problem(field: str, zh: str, en: str) -> Reason:
+    return Reason("field.type", f"字段“{field}”{zh}", f"Field '{field}' {en}")
+
+
+def check_value(field: str, shape: FieldShape, value: Any) -> tuple[Any, Reason | None]:
+    """The value normalised to wire form, or why it does not fit."""
+    if value is None:
+        if shape.nullable:
+            return None, None
+        return None, _problem(field, "不能为空", "cannot be empty")
+    kind = shape.kind
+    if kind == "str":
+        if not isinstance(value, str):
+            return value, _problem(field, "应为文字", "must be text")
+        if shape.max_length is not None and len(value) > shape.max_length:
+            return value, _problem(
+                field, f"不能超过{shape.max_length}个字", f"is longer than {shape.max_length}"
+            )
+        if field == "division_code" and not _DIVISION_RE.fullmatch(value):
+            return value, _problem(field, "应为12位区划代码", "must be a 12-digit division code")
+        return value, None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, int) and value in (0, 1):  # SQLite's 0/1
+            return bool(value), None
+        return value, _problem(field, "应为是或否", "must be true or false")
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
+            return value, _problem(field, "应为整数", "must be a whole number")
+        return value, None
+    if kind == "float":
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if not numeric or not math.isfinite(value):
+            return value, _problem(field, "应为数字", "must be a number")
+        return value, None
+    if kind == "date":
+        if isinstance(value, str) and _DATE_RE.fullmatch(value):
+            try:
+                date.fromisoformat(value)
+                return value, None
+            except ValueError:
+                pass
+        return value, _problem(field, "应为日期（年-月-日）", "must be a date YYYY-MM-DD")
+    if kind == "datetime":
+        if isinstance(value, str) and len(value) <= 32:
+            try:
+                datetime.fromisoformat(value)
+                return value, None
+            except ValueError:
+                pass
+        return value, _problem(field, "应为时间", "must be a date and time")
+    if isinstance(value, dict | list):
+        return value, _problem(field, "格式不正确", "has the wrong shape")
+    return value, None
+
+
+def bad_text(value: Any) -> bool:
+    """NUL characters, lone surrogates and non-finite numbers anywhere in a
+    decoded JSON value: PostgreSQL cannot store them and no client sends them."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(bad_text(k) or bad_text(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(bad_text(v) for v in value)
+    return False

@@ -1,0 +1,562 @@
+"""Applying a pushed batch: scope checks, the per-field three-way merge, and
+the writes, in one transaction.
+
+Ordering. Every push transaction first locks the sequence counter
+(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the transaction is
+``BEGIN IMMEDIATE``, see core/db.py) and holds it to commit. So pushes commit
+one at a time, in the order of the seq numbers they assign, and the set of
+committed seqs is always a prefix 1..N. A puller that has seen seq N can
+therefore never later find a change with a smaller seq appearing: nothing
+is skipped. Had two transactions taken seqs 7 and 8 and 8 committed first,
+a pull in between would return 8, move its cursor past 7 and lose it.
+
+Nothing that a client can send makes this module raise: unknown entities,
+fields, wrong types, scope violations and invalid records become per-change
+``rejected`` results. The only batch-level failure is a database integrity
+error (a change id repeated inside the batch), which rolls everything back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlmodel import Session, col
+
+from jsxclient.domain.entities import ENTITIES, EntitySpec
+from jsxclient.domain.validation import validate_record
+from jsxclient.sync.merge import MISSING, merge_field
+from jsxclient.sync.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
+from jsxserver.core.db import insert_rows
+from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
+from jsxserver.models import (
+    CHANGE_LOG_TABLE,
+    RECORD_TABLE,
+    SCOPE_EXIT_TABLE,
+    SEQ_COUNTER,
+    SERVER_CONFLICT_TABLE,
+    ChangeLog,
+    Counter,
+    Division,
+    PushBatch,
+    utcnow,
+)
+from jsxserver.services import fields as shape
+from jsxserver.services.scope import Scope, township_of
+
+RECORD = RECORD_TABLE
+CHANGE_LOG = CHANGE_LOG_TABLE
+
+HLC_RE = re.compile(r"\d{13}-\d{5}-[0-9A-Za-z_.:-]{1,64}", re.ASCII)
+# Write-once: two devices deriving the same row (associations) never stamp
+# the same creation time, and that difference is not worth a conflict.
+WRITE_ONCE = frozenset({"created_at"})
+# Levels a township worker may file records under; a province admin may use
+# any division (county and city associations, for instance).
+RECORD_LEVELS = frozenset({"township", "village"})
+
+
+# -- why a change is rejected ---------------------------------------------------
+
+NOT_FOUND = Reason(
+    "record.not_found",
+    "要修改的记录在服务器上不存在或不在您的管辖范围内",
+    "The record does not exist on the server or is outside your area",
+)
+ID_TAKEN = Reason(
+    "record.id_taken",
+    "记录编号已被占用，请重新新增",
+    "This record id is already taken; add it again",
+)
+ENTITY_UNKNOWN = Reason("entity.unknown", "未知的数据类型", "Unknown kind of record")
+HLC_INVALID = Reason("change.hlc_invalid", "修改的时间戳格式不正确", "Malformed change timestamp")
+DELETE_SHAPE = Reason(
+    "change.delete_shape", "删除操作的内容不正确", "A delete must carry fields {\"deleted\": true}"
+)
+DELETED_FIELD = Reason(
+    "change.deleted_field",
+    "不能通过修改来删除或恢复记录",
+    "Use a delete to remove a record; 'deleted' cannot be edited",
+)
+DIVISION_UNKNOWN = Reason(
+    "division.unknown", "所属村（社区）无效", "Unknown village or township"
+)
+DIVISION_LEVEL = Reason(
+    "division.level",
+    "记录只能归属到乡镇（街道）或村（社区）",
+    "Records belong to a township or a village",
+)
+SCOPE_DENIED = Reason(
+    "scope.denied",
+    "不能在您管辖范围以外新增记录",
+    "You cannot add records outside your area",
+)
+REFERENCE_MISSING = Reason(
+    "reference.missing",
+    "关联的记录不存在或已删除",
+    "The linked record does not exist or was deleted",
+)
+CHANGE_FOREIGN = Reason(
+    "change.duplicate_id",
+    "修改编号已被其他设备使用",
+    "This change id was already used by another device",
+)
+
+
+def _unknown_field(name: str) -> Reason:
+    return Reason(
+        "field.unknown", f"未知的字段“{name[:40]}”", f"Unknown field '{name[:40]}'"
+    )
+
+
+@dataclass(frozen=True)
+class PushContext:
+    scope: Scope
+    device_id: str
+    today: date
+
+
+@dataclass
+class _Row:
+    entity: str
+    id: str
+    division_code: str
+    data: dict[str, Any]
+    field_hlc: dict[str, str]
+    deleted: bool
+    seq: int
+    updated_device: str
+    updated_user: str
+    in_db: bool
+    dirty: bool = False
+    division_before: str = ""
+
+    @property
+    def township(self) -> str:
+        return township_of(self.division_code)
+
+
+@dataclass
+class _Outcome:
+    status: Literal["applied", "merged", "conflict", "rejected"]
+    seq: int | None = None
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    row: _Row | None = None
+    reason: Reason | None = None
+    reason_field: str | None = None
+    wrote: bool = False
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is MISSING or b is MISSING:
+        return a is b
+    if a is None or b is None:
+        return a is b
+    return bool(a == b)
+
+
+def _errors(es: EntitySpec, data: Mapping[str, Any], today: date) -> list[tuple[str, Reason]]:
+    return [
+        (i.field, Reason(i.code, i.zh, i.en))
+        for i in validate_record(es.rules, data, today)
+        if i.severity == "error"
+    ]
+
+
+# -- the batch ---------------------------------------------------------------------
+
+
+def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
+    """Apply ``req`` and commit; a replayed batch returns its stored answer."""
+    seq = session.execute(
+        select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER).with_for_update()
+    ).scalar_one()
+    stored = session.execute(
+        select(col(PushBatch.device), col(PushBatch.response))
+        .where(col(PushBatch.batch_id) == req.batch_id)
+    ).first()
+    if stored is not None:
+        session.rollback()
+        if stored.device != ctx.device_id:
+            raise ApiError(409, BATCH_FOREIGN)
+        return PushResponse.model_validate(stored.response)
+
+    batch = _Batch(session, ctx, req, seq)
+    results = [batch.apply(ch) for ch in req.changes]
+    batch.flush()
+    response = PushResponse(batch_id=req.batch_id, results=results, server_seq=batch.seq)
+    if batch.seq != seq:
+        session.execute(
+            update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=batch.seq)
+        )
+    session.execute(
+        insert(PushBatch).values(
+            batch_id=req.batch_id, device=ctx.device_id,
+            response=response.model_dump(mode="json"), created_at=utcnow(),
+        )
+    )
+    session.commit()
+    return response
+
+
+class _Batch:
+    def __init__(self, session: Session, ctx: PushContext, req: PushRequest, seq: int) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.scope = ctx.scope
+        self.batch_id = req.batch_id
+        self.seq = seq
+        self.now = utcnow()
+        self.logs: list[dict[str, Any]] = []
+        self.exits: list[dict[str, Any]] = []
+        self.conflict_rows: list[dict[str, Any]] = []
+        self.rows: dict[tuple[str, str], _Row] = {}
+        self.seen: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.divisions: dict[str, str] = {}  # code -> level
+        self._preload(req.changes)
+
+    # -- loading everything the batch needs in a few queries ------------------
+
+    def _preload(self, changes: list[Change]) -> None:
+        ids = [c.change_id for c in changes]
+        for cid, device, result in self.session.execute(
+            select(col(ChangeLog.change_id), col(ChangeLog.device), col(ChangeLog.result)).where(
+                col(ChangeLog.change_id).in_(ids)
+            )
+        ):
+            self.seen[cid] = (device, result)
+
+        keys: set[tuple[str, str]] = set()
+        codes: set[str] = set()
+        for c in changes:
+            es = ENTITIES.get(c.entity)
+            if es is None:
+                continue
+            keys.add((c.entity, c.row_id))
+            for fld, target in es.references.items():
+                ref = c.fields.get(fld)
+                if isinstance(ref, str) and ref:
+                    keys.add((target, ref))
+            code = c.fields.get("division_code")
+            if isinstance(code, str):
+                codes.add(code)
+        if keys:
+            cols = RECORD.c
+            for r in self.session.execute(
+                select(
+                    cols.entity, cols.id, cols.division_code, cols.data, cols.field_hlc,
+                    cols.deleted, cols.seq, cols.updated_device, cols.updated_user,
+                ).where(tuple_(cols.entity, cols.id).in_(sorted(keys)))
+            ):
+                self.rows[(r.entity, r.id)] = _Row(
+                    r.entity, r.id, r.division_code, dict(r.data), dict(r.field_hlc),
+                    bool(r.deleted), r.seq, r.updated_device, r.updated_user, in_db=True,
+                    division_before=r.division_code,
+                )
+        if codes:
+            for code, level in self.session.execute(
+                select(col(Division.code), col(Division.level)).where(
+                    col(Division.code).in_(sorted(codes))
+                )
+            ):
+                self.divisions[code] = level
+
+    # -- one change --------------------------------------------------------------
+
+    def apply(self, ch: Change) -> ChangeResult:
+        previous = self.seen.get(ch.change_id)
+        if previous is not None:
+            device, stored = previous
+            if device == self.ctx.device_id:
+                return ChangeResult.model_validate(stored)
+            # Not logged: the change id is taken, and telling the other
+            # device's result would leak it.
+            return _rejected(ch, CHANGE_FOREIGN)
+
+        out = self._apply(ch)
+        result = ChangeResult(change_id=ch.change_id, status=out.status, seq=out.seq,
+                              conflicts=out.conflicts)
+        if out.status == "rejected" and out.reason is not None:
+            result.reason_code = out.reason.code
+            result.reason_zh = out.reason.zh
+            result.reason_en = out.reason.en
+            result.reason_field = out.reason_field
+        elif out.status in ("merged", "conflict") and out.row is not None:
+            result.server = dict(out.row.data)
+            result.field_hlc = dict(out.row.field_hlc)
+        self._log(ch, result, out)
+        return result
+
+    def _apply(self, ch: Change) -> _Outcome:
+        es = ENTITIES.get(ch.entity)
+        if es is None:
+            return _Outcome("rejected", reason=ENTITY_UNKNOWN)
+        if not HLC_RE.fullmatch(ch.hlc):
+            return _Outcome("rejected", reason=HLC_INVALID)
+        row = self.rows.get((ch.entity, ch.row_id))
+        visible = row if row is not None and self.scope.contains(row.division_code) else None
+
+        if ch.op == "delete":
+            if set(ch.fields) != {"deleted"} or ch.fields["deleted"] is not True:
+                return _Outcome("rejected", reason=DELETE_SHAPE)
+            return self._delete(es, ch, visible)
+
+        data_fields = set(es.data_fields)
+        for name in (*ch.fields, *ch.old):
+            if name not in data_fields:
+                return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
+        shapes = shape.shapes(es)
+        values: dict[str, Any] = {}
+        for name, raw in ch.fields.items():
+            value, problem = shape.check_value(name, shapes[name], raw)
+            if problem is not None:
+                return _Outcome("rejected", reason=problem, reason_field=name)
+            values[name] = value
+
+        if ch.op == "update":
+            if "deleted" in values:
+                return _Outcome("rejected", reason=DELETED_FIELD, reason_field="deleted")
+            if visible is None:
+                return _Outcome("rejected", reason=NOT_FOUND)
+            return self._merge(es, ch, visible, values, base_known=True)
+
+        # insert
+        if values.get("deleted"):
+            return _Outcome("rejected", reason=DELETED_FIELD, reason_field="deleted")
+        code = values.get("division_code")
+        problem = self._division_problem(code, moving=False)
+        if problem is not None:
+            return _Outcome("rejected", reason=problem, reason_field="division_code")
+        if row is not None and visible is None:
+            return _Outcome("rejected", reason=ID_TAKEN)
+        if visible is not None:
+            # The same id derived on two sides (associations): an update
+            # that saw nothing before.
+            return self._merge(es, ch, visible, values, base_known=False)
+        return self._insert(es, ch, values)
+
+    def _division_problem(self, code: Any, moving: bool) -> Reason | None:
+        level = self.divisions.get(code) if isinstance(code, str) else None
+        if level is None:
+            return DIVISION_UNKNOWN
+        if self.scope.role != "province_admin" and level not in RECORD_LEVELS:
+            return DIVISION_LEVEL
+        if not moving and not self.scope.contains(code):
+            return SCOPE_DENIED
+        return None
+
+    def _reference_problem(
+        self, es: EntitySpec, data: Mapping[str, Any], names: Iterable[str]
+    ) -> str | None:
+        for name in names:
+            target = es.references.get(name)
+            ref = data.get(name)
+            if target is None or ref is None or ref == "":
+                continue
+            row = self.rows.get((target, ref))
+            if row is None or row.deleted or not self.scope.contains(row.division_code):
+                return name
+        return None
+
+    def _insert(self, es: EntitySpec, ch: Change, values: dict[str, Any]) -> _Outcome:
+        data = {**shape.defaults(es), **values}
+        data.setdefault("created_at", self.now.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        data["deleted"] = False
+        for f in es.data_fields:
+            data.setdefault(f, None)
+        errors = _errors(es, data, self.ctx.today)
+        if errors:
+            fld, reason = errors[0]
+            return _Outcome("rejected", reason=reason, reason_field=fld or None)
+        for name, value in data.items():
+            _, problem = shape.check_value(name, shape.shapes(es)[name], value)
+            if problem is not None:  # a default left empty: a required column
+                return _Outcome("rejected", reason=problem, reason_field=name)
+        bad_ref = self._reference_problem(es, data, es.references)
+        if bad_ref is not None:
+            return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
+        row = _Row(
+            ch.entity, ch.row_id, data["division_code"], data,
+            {f: ch.hlc for f in data}, False, 0, "", "", in_db=False,
+        )
+        self.rows[(ch.entity, ch.row_id)] = row
+        self._write(row, ch)
+        return _Outcome("applied", seq=row.seq, row=row, wrote=True)
+
+    def _merge(
+        self, es: EntitySpec, ch: Change, row: _Row, values: dict[str, Any], base_known: bool
+    ) -> _Outcome:
+        conflicts: list[FieldConflict] = []
+        changed: dict[str, Any] = {}
+        took_theirs = False
+        if row.deleted:
+            # An edit beats a concurrent delete: nobody's work disappears.
+            conflicts.append(FieldConflict(
+                field="deleted", base=False, mine=False, theirs=True, winner="mine",
+                theirs_hlc=row.field_hlc.get("deleted"), theirs_device=row.updated_device,
+            ))
+            changed["deleted"] = False
+        for name, mine in values.items():
+            if name == "deleted" or name in WRITE_ONCE:
+                continue
+            theirs = row.data.get(name)
+            base = ch.old.get(name, MISSING) if base_known else MISSING
+            theirs_hlc = row.field_hlc.get(name)
+            outcome = merge_field(base, mine, theirs, ch.hlc, theirs_hlc)
+            if outcome.conflict:
+                conflicts.append(FieldConflict(
+                    field=name, base=None if base is MISSING else base, mine=mine,
+                    theirs=theirs, winner=outcome.take, theirs_hlc=theirs_hlc,
+                    theirs_device=row.updated_device,
+                ))
+            if outcome.take == "mine":
+                if not _same(theirs, mine) or name not in row.data:
+                    changed[name] = mine
+            else:
+                took_theirs = True
+
+        if changed:
+            new_data = {**row.data, **changed}
+            problem = self._check_change(es, row, new_data, changed)
+            if problem is not None:
+                return problem
+            row.data = new_data
+            row.deleted = bool(new_data.get("deleted"))
+            for name in changed:
+                row.field_hlc[name] = ch.hlc
+            row.division_code = new_data["division_code"]
+            self._write(row, ch)
+        self._record_conflicts(ch, row, conflicts)
+        if conflicts:
+            status: Literal["applied", "merged", "conflict"] = "conflict"
+        elif changed and not took_theirs:
+            status = "applied"
+        else:
+            status = "merged"
+        return _Outcome(status, seq=row.seq, conflicts=conflicts, row=row, wrote=bool(changed))
+
+    def _check_change(
+        self, es: EntitySpec, row: _Row, new_data: dict[str, Any], changed: Mapping[str, Any]
+    ) -> _Outcome | None:
+        if "division_code" in changed:
+            # Moving a row this user owns to a division elsewhere is the one
+            # write outside the scope (a family moved to another township).
+            problem = self._division_problem(new_data["division_code"], moving=True)
+            if problem is not None:
+                return _Outcome("rejected", reason=problem, reason_field="division_code")
+        # Only errors this change introduces count: a record made invalid by
+        # a later rule change can still be edited.
+        before = {(f, r.code) for f, r in _errors(es, row.data, self.ctx.today)}
+        for fld, reason in _errors(es, new_data, self.ctx.today):
+            if (fld, reason.code) not in before:
+                return _Outcome("rejected", reason=reason, reason_field=fld or None)
+        bad_ref = self._reference_problem(es, new_data, changed)
+        if bad_ref is not None:
+            return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
+        return None
+
+    def _delete(self, es: EntitySpec, ch: Change, row: _Row | None) -> _Outcome:
+        if row is None:
+            return _Outcome("rejected", reason=NOT_FOUND)
+        if row.deleted:
+            return _Outcome("merged", seq=row.seq, row=row)
+        edited = [
+            f for f, v in row.data.items()
+            if f != "deleted" and not _same(v, ch.old.get(f, MISSING))
+        ]
+        if edited:
+            # Someone changed the row since this device last saw it: keep it.
+            conflict = FieldConflict(
+                field="deleted", base=False, mine=True, theirs=False, winner="theirs",
+                theirs_hlc=max((row.field_hlc.get(f, "") for f in edited), default=None) or None,
+                theirs_device=row.updated_device,
+            )
+            self._record_conflicts(ch, row, [conflict])
+            return _Outcome("conflict", seq=row.seq, conflicts=[conflict], row=row)
+        row.deleted = True
+        row.data["deleted"] = True
+        row.field_hlc["deleted"] = ch.hlc
+        self._write(row, ch)
+        return _Outcome("applied", seq=row.seq, row=row, wrote=True)
+
+    # -- bookkeeping -----------------------------------------------------------
+
+    def _write(self, row: _Row, ch: Change) -> None:
+        self.seq += 1
+        row.seq = row_seq = self.seq
+        row.updated_device = self.ctx.device_id
+        row.updated_user = self.scope.username
+        row.dirty = True
+        if row.in_db and row.division_before != row.division_code:
+            self.exits.append(dict(
+                seq=row_seq, entity=row.entity, row_id=row.id,
+                township=township_of(row.division_before), division_code=row.division_before,
+            ))
+        row.division_before = row.division_code
+
+    def _record_conflicts(self, ch: Change, row: _Row, conflicts: list[FieldConflict]) -> None:
+        for c in conflicts:
+            self.conflict_rows.append(dict(
+                change_id=ch.change_id, seq=row.seq, entity=ch.entity, row_id=ch.row_id,
+                field=c.field, base=c.base, mine=c.mine, theirs=c.theirs, winner=c.winner,
+                mine_hlc=ch.hlc, theirs_hlc=c.theirs_hlc, device=self.ctx.device_id,
+                username=self.scope.username, created_at=self.now,
+            ))
+
+    def _log(self, ch: Change, result: ChangeResult, out: _Outcome) -> None:
+        self.logs.append(dict(
+            change_id=ch.change_id, seq=out.seq if out.wrote else None,
+            batch_id=self.batch_id, entity=ch.entity, row_id=ch.row_id, op=ch.op,
+            fields=ch.fields, old=ch.old, hlc=ch.hlc, device=self.ctx.device_id,
+            username=self.scope.username, received_at=self.now, status=result.status,
+            result=result.model_dump(mode="json"),
+        ))
+
+    def flush(self) -> None:
+        """Write every touched row once (its last state), then the history."""
+        new = [r for r in self.rows.values() if r.dirty and not r.in_db]
+        old = [r for r in self.rows.values() if r.dirty and r.in_db]
+        conn = self.session.connection()
+        insert_rows(conn, RECORD, [self._record_values(r) for r in new])
+        if old:
+            stmt = (
+                update(RECORD)
+                .where(RECORD.c.entity == bindparam("k_entity"), RECORD.c.id == bindparam("k_id"))
+                .values(
+                    township=bindparam("township"), division_code=bindparam("division_code"),
+                    data=bindparam("data", type_=RECORD.c.data.type),
+                    field_hlc=bindparam("field_hlc", type_=RECORD.c.field_hlc.type),
+                    deleted=bindparam("deleted"), seq=bindparam("seq"),
+                    updated_at=bindparam("updated_at"),
+                    updated_device=bindparam("updated_device"),
+                    updated_user=bindparam("updated_user"),
+                )
+            )
+            params = []
+            for r in old:
+                v = self._record_values(r)
+                del v["entity"], v["id"], v["created_at"]
+                params.append({"k_entity": r.entity, "k_id": r.id, **v})
+            conn.execute(stmt, params)
+        insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
+        insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
+        insert_rows(conn, CHANGE_LOG, self.logs)
+
+    def _record_values(self, r: _Row) -> dict[str, Any]:
+        return dict(
+            entity=r.entity, id=r.id, township=r.township, division_code=r.division_code,
+            data=r.data, field_hlc=r.field_hlc, deleted=r.deleted, seq=r.seq,
+            created_at=self.now, updated_at=self.now, updated_device=r.updated_device,
+            updated_user=r.updated_user,
+        )
+
+
+def _rejected(ch: Change, reason: Reason) -> ChangeResult:
+    return ChangeResult(
+        change_id=ch.change_id, status="rejected", reason_code=reason.code,
+        reason_zh=reason.zh, reason_en=reason.en,
+    )

@@ -1,0 +1,73 @@
+"""Who may see and change which records.
+
+A user's scope is their division code cut to its level's digits (province 2,
+city 4, county 6, township 9, village 12). A record belongs to the township
+given by the first 9 digits of its division code; that is the key pulls
+filter on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jsxclient.store.reference import LEVEL_DIGITS, scope_prefix
+from jsxserver.models import WRITER_ROLES
+
+TOWNSHIP_DIGITS = LEVEL_DIGITS["township"]
+
+
+def level_of_code(code: str) -> str:
+    """The level a 12-digit division code denotes by its trailing zeros
+    (agrees with every row of the shipped division list)."""
+    if code[2:] == "0" * 10:
+        return "province"
+    if code[4:] == "0" * 8:
+        return "city"
+    if code[6:] == "0" * 6:
+        return "county"
+    if code[9:] == "000":
+        return "township"
+    return "village"
+
+
+def township_of(division_code: str) -> str:
+    return division_code[:TOWNSHIP_DIGITS]
+
+
+@dataclass(frozen=True)
+class Scope:
+    username: str
+    role: str
+    division_code: str
+    level: str
+
+    @property
+    def prefix(self) -> str:
+        return scope_prefix(self.division_code, self.level)
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITER_ROLES
+
+    def contains(self, division_code: str) -> bool:
+        return division_code.startswith(self.prefix)
+
+    def township_range(self) -> tuple[str, str]:
+        """Inclusive bounds of the township keys in scope (a range, so the
+        (township, seq) index serves prefix scopes on any collation)."""
+        p = self.prefix[:TOWNSHIP_DIGITS]
+        return p.ljust(TOWNSHIP_DIGITS, "0"), p.ljust(TOWNSHIP_DIGITS, "9")
+
+    @property
+    def is_single_township(self) -> bool:
+        return len(self.prefix) >= TOWNSHIP_DIGITS
+
+    def contains_township(self, township: str) -> bool:
+        """Whether every row of ``township`` is in scope (village scopes
+        cover only part of a township)."""
+        return len(self.prefix) <= TOWNSHIP_DIGITS and township.startswith(self.prefix)
+
+    @property
+    def home_township(self) -> str | None:
+        """The township a township-or-village user works in."""
+        return township_of(self.division_code) if self.is_single_township else None
