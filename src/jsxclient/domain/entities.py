@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -26,18 +27,18 @@ class EntitySpec:
     zh: str = ""
     en: str = ""
 
-    @property
+    @cached_property
     def data_fields(self) -> tuple[str, ...]:
         """Columns carried as data in the journal and on the wire."""
         return tuple(c for c in self.model.model_fields if c not in m.META_FIELDS)
 
-    @property
+    @cached_property
     def date_fields(self) -> frozenset[str]:
         return frozenset(
             n for n, f in self.model.model_fields.items() if f.annotation in (date, date | None)
         )
 
-    @property
+    @cached_property
     def bool_fields(self) -> frozenset[str]:
         return frozenset(
             n for n, f in self.model.model_fields.items() if f.annotation in (bool, bool | None)

@@ -66,6 +66,8 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
+        # 64 MB page cache: bulk writes (demo data, bootstrap) touch many index pages.
+        conn.execute("PRAGMA cache_size=-65536")
         return conn
 
     def connection(self) -> sqlite3.Connection:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -167,38 +167,56 @@ class Tx:
         return _get(self.conn, spec(entity), row_id)
 
     def _check(self, es: EntitySpec, values: Mapping[str, Any]) -> None:
-        issues = [i for i in validate_record(es.rules, values, self.today) if i.severity == "error"]
-        code = values.get("division_code")
-        if (
-            not code
-            or not self.conn.execute("SELECT 1 FROM division WHERE code=?", (code,)).fetchone()
-        ):
-            issues.append(
-                Issue(
-                    "division_code",
-                    "division.unknown",
-                    "所属村（社区）无效",
-                    "Unknown village or township",
-                )
-            )
-        for fld, target in es.references.items():
-            ref = values.get(fld)
-            if (
-                ref
-                and not self.conn.execute(
-                    f"SELECT 1 FROM {target} WHERE id=? AND deleted=0", (ref,)
-                ).fetchone()
-            ):
+        self._check_many(es, [values])
+
+    def _existing(self, table: str, key: str, wanted: set[Any], live: bool) -> set[Any]:
+        """Which of `wanted` exist in `table`: one query per 900 keys rather
+        than one per row (bulk writes check hundreds of thousands)."""
+        found: set[Any] = set()
+        keys = [k for k in wanted if k]
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            sql = f"SELECT {key} FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))})"
+            if live:
+                sql += " AND deleted=0"
+            found.update(r[0] for r in self.conn.execute(sql, chunk))
+        return found
+
+    def _check_many(self, es: EntitySpec, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Validate each row and its links; the first bad row raises."""
+        divisions = self._existing(
+            "division", "code", {r.get("division_code") for r in rows}, live=False
+        )
+        targets = {
+            fld: self._existing(target, "id", {r.get(fld) for r in rows}, live=True)
+            for fld, target in es.references.items()
+        }
+        for values in rows:
+            issues = [
+                i for i in validate_record(es.rules, values, self.today) if i.severity == "error"
+            ]
+            if values.get("division_code") not in divisions:
                 issues.append(
                     Issue(
-                        fld,
-                        "reference.missing",
-                        "关联的记录不存在或已删除",
-                        "The linked record does not exist or was deleted",
+                        "division_code",
+                        "division.unknown",
+                        "所属村（社区）无效",
+                        "Unknown village or township",
                     )
                 )
-        if issues:
-            raise ValidationFailed(issues)
+            for fld, found in targets.items():
+                ref = values.get(fld)
+                if ref and ref not in found:
+                    issues.append(
+                        Issue(
+                            fld,
+                            "reference.missing",
+                            "关联的记录不存在或已删除",
+                            "The linked record does not exist or was deleted",
+                        )
+                    )
+            if issues:
+                raise ValidationFailed(issues)
 
     def _journal(
         self, es: EntitySpec, row_id: str, op: str, fields: Row, old: Row, stamp: str
@@ -225,7 +243,7 @@ class Tx:
         """Insert one record; returns its id. Every data field is journaled."""
         return self.insert_many(entity, [values])[0]
 
-    def insert_many(self, entity: str, rows: list[Mapping[str, Any]]) -> list[str]:
+    def insert_many(self, entity: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
         """Bulk form of `insert` (demo data, imports): same validation and
         journal entries, written with executemany."""
         es = spec(entity)
@@ -254,6 +272,7 @@ class Tx:
             fulls.append(full)
         if not fulls:
             return []
+        self._check_many(es, fulls)
         cols = list(fulls[0])
         self.conn.executemany(
             f"INSERT INTO {es.name}({','.join(cols)}) VALUES({','.join('?' * len(cols))})",
