@@ -22,9 +22,50 @@ def _backfill_search_keys(conn: sqlite3.Connection) -> None:
     )
 
 
+# The text person_search holds for one person row (`r` is NEW or a table alias).
+def _person_search_text(r: str) -> str:
+    return (
+        f"lower({r}.name) || ' ' || {r}.search_key || ' ' || coalesce({r}.id_number, '') "
+        f"|| ' ' || coalesce({r}.mobile, '')"
+    )
+
+
+def _person_search(conn: sqlite3.Connection) -> None:
+    """Triggers that keep person_search (and its FTS index) in step with
+    person, then the backfill."""
+    upsert = (
+        "INSERT INTO person_search(person_id, sort_key, text) "
+        f"VALUES (NEW.id, NEW.search_key, {_person_search_text('NEW')}) "
+        "ON CONFLICT(person_id) DO UPDATE SET sort_key = excluded.sort_key, "
+        "text = excluded.text"
+    )
+    for sql in (
+        f"CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN {upsert}; END",
+        "CREATE TRIGGER person_search_au AFTER UPDATE OF name, search_key, id_number, mobile "
+        f"ON person BEGIN {upsert}; END",
+        "CREATE TRIGGER person_search_ad AFTER DELETE ON person "
+        "BEGIN DELETE FROM person_search WHERE person_id = OLD.id; END",
+        "CREATE TRIGGER person_fts_ai AFTER INSERT ON person_search "
+        "BEGIN INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
+        "CREATE TRIGGER person_fts_ad AFTER DELETE ON person_search BEGIN "
+        "INSERT INTO person_fts(person_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text); "
+        "END",
+        "CREATE TRIGGER person_fts_au AFTER UPDATE ON person_search BEGIN "
+        "INSERT INTO person_fts(person_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text); "
+        "INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
+    ):
+        conn.execute(sql)
+    conn.execute(
+        "INSERT INTO person_search(person_id, sort_key, text) "
+        f"SELECT p.id, p.search_key, {_person_search_text('p')} FROM person p"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None] | None]] = [
     (1, "0001_initial.sql", None),
     (2, "0002_person_search_key.sql", _backfill_search_keys),
+    (3, "0003_sync_state.sql", None),
+    (4, "0004_person_search.sql", _person_search),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -1,0 +1,21 @@
+"""Sync with the provincial server.
+
+Layers (STYLE.md 5): `transport` (HTTP, retries, typed `errors`) → `protocol`
+(the shared messages) → stages, one module each: `status`, `push`, `pull`,
+`bootstrap`, `finish` → the journal, `merge` and the store (`journal` holds
+the stages' shared SQL).
+
+For the UI and the CLI:
+- `account.connect(store, url, user, password, device_name)` once per laptop;
+  `account.make_transport(store)` afterwards.
+- `engine.SyncEngine(store, transport).run(progress, cancel)` on a worker
+  thread; returns a `finish.SyncReceipt` or raises a `errors.SyncError`
+  whose `kind` says how to show it. `autosync.AutoSync` re-runs it when the
+  server is back after an offline failure.
+- `status.status(store)`: what waits to sync (cheap, read-only).
+- `conflicts.open_conflicts` / `conflicts.resolve`, `rejected.list_rejected`
+  / `rejected.resend` / `rejected.discard`: the worker's decisions.
+- `scope.transfer_family(tx, family_id, division_code)`: a family moving to
+  another township.
+- `cli.add_parsers`: `jsxclient connect` and `jsxclient sync`.
+"""

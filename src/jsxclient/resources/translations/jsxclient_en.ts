@@ -1,0 +1,2466 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>ActivityDetail</name>
+    <message>
+        <source>参与人名单（可选）</source>
+        <translation>Attendee list (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>AppShell</name>
+    <message>
+        <source>无法打开数据</source>
+        <translation>Cannot open the data</translation>
+    </message>
+</context>
+<context>
+    <name>ChildTable</name>
+    <message>
+        <source>＋ 新增</source>
+        <translation>+ Add</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>手机号码</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village (community)</translation>
+    </message>
+    <message>
+        <source>会员小组</source>
+        <translation>Member group</translation>
+    </message>
+    <message>
+        <source>会员类型</source>
+        <translation>Member type</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>会员证号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <source>入会日期</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>队伍层级</source>
+        <translation>Team level</translation>
+    </message>
+    <message>
+        <source>注册编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>服务特长</source>
+        <translation>Skills</translation>
+    </message>
+    <message>
+        <source>注册日期</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>在岗</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>结对家庭</source>
+        <translation>Paired families</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head of family</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>伤残等级</source>
+        <translation>Disability grade</translation>
+    </message>
+    <message>
+        <source>纳入日期</source>
+        <translation>Enrolled</translation>
+    </message>
+    <message>
+        <source>家庭医生签约</source>
+        <translation>Family doctor</translation>
+    </message>
+    <message>
+        <source>最近走访</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>活动名称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>主题活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>参与人数</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>走访家庭</source>
+        <translation>Families visited</translation>
+    </message>
+    <message>
+        <source>募集资金（元）</source>
+        <translation>Funds raised (yuan)</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>建成日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>“六有”达标项</source>
+        <translation>&quot;Six haves&quot; met</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>资金来源</source>
+        <translation>Fund source</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>阵地数</source>
+        <translation>Sites</translation>
+    </message>
+    <message>
+        <source>日补贴标准（元）</source>
+        <translation>Daily rate (yuan)</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>任期开始</source>
+        <translation>Term start</translation>
+    </message>
+    <message>
+        <source>任期结束</source>
+        <translation>Term end</translation>
+    </message>
+    <message>
+        <source>组长</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>会员数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <source>起始日期</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>走访人</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <source>身体状况</source>
+        <translation>Physical state</translation>
+    </message>
+    <message>
+        <source>心理状况</source>
+        <translation>Mental state</translation>
+    </message>
+    <message>
+        <source>需求</source>
+        <translation>Needs</translation>
+    </message>
+    <message>
+        <source>慰问金额（元）</source>
+        <translation>Aid (yuan)</translation>
+    </message>
+    <message>
+        <source>重大事项</source>
+        <translation>Major event</translation>
+    </message>
+    <message>
+        <source>下次跟进</source>
+        <translation>Follow up</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>医院</source>
+        <translation>Hospital</translation>
+    </message>
+    <message>
+        <source>入院日期</source>
+        <translation>Admitted</translation>
+    </message>
+    <message>
+        <source>天数</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>发放日期</source>
+        <translation>Paid on</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>处理冲突</source>
+        <translation>Resolve conflict</translation>
+    </message>
+    <message>
+        <source>这条记录在本机和其他设备上被同时修改了。请逐项选择要保留的值；选择与现值不同时，会作为一次新的修改在下次同步时上传。</source>
+        <translation>This record was changed here and on another device at the same time. Choose the value to keep for each item; a choice that differs from the current value is uploaded as a new change at the next sync.</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>修改前</source>
+        <translation>Before</translation>
+    </message>
+    <message>
+        <source>本机的值</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <source>服务器的值</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>粗体为当前保存的值（较新的修改）。</source>
+        <translation>Bold is the value saved now (the newer edit).</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>未能保存选择</source>
+        <translation>The choice could not be saved</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>连接</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectForm</name>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>账号由县（市、区）计生协分配，登录后自动确定所属乡镇。</source>
+        <translation>Accounts are issued by the county association; the township is set from the account when you log in.</translation>
+    </message>
+    <message>
+        <source>请填写服务器地址，如 https://jsx.example.gov.cn</source>
+        <translation>Enter the server address, e.g. https://jsx.example.gov.cn</translation>
+    </message>
+    <message>
+        <source>请填写账号和密码</source>
+        <translation>Enter the account and password</translation>
+    </message>
+    <message>
+        <source>正在连接…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>连接失败</source>
+        <translation>Could not connect</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>程序出错</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <source>程序遇到了意外错误。已保存的数据不受影响，请把下面的内容和日志文件发给技术支持。</source>
+        <translation>The program hit an unexpected error. Saved data is not affected; please send the text below and the log file to support.</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>工作台</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>逾期未走访的家庭</source>
+        <translation>Families overdue for a visit</translation>
+    </message>
+    <message>
+        <source>两周内应走访</source>
+        <translation>Visits due within two weeks</translation>
+    </message>
+    <message>
+        <source>待同步的修改</source>
+        <translation>Changes waiting to sync</translation>
+    </message>
+    <message>
+        <source>上次同步</source>
+        <translation>Last sync</translation>
+    </message>
+    <message>
+        <source>在籍会员</source>
+        <translation>Active members</translation>
+    </message>
+    <message>
+        <source>在册特殊家庭</source>
+        <translation>Enrolled special families</translation>
+    </message>
+    <message>
+        <source>今年走访记录</source>
+        <translation>Visits this year</translation>
+    </message>
+    <message>
+        <source>今年活动</source>
+        <translation>Activities this year</translation>
+    </message>
+    <message>
+        <source>到期与逾期的走访</source>
+        <translation>Visits due and overdue</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village (community)</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>最近走访</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>应走访日期</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>待跟进事项</source>
+        <translation>Follow-ups</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>跟进日期</source>
+        <translation>Follow-up date</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Matter</translation>
+    </message>
+    <message>
+        <source>双击一行打开该家庭。按 F5 刷新。</source>
+        <translation>Double-click a row to open the family. F5 refreshes.</translation>
+    </message>
+    <message>
+        <source>按每季度至少入户一次计</source>
+        <translation>At least one home visit per quarter</translation>
+    </message>
+    <message>
+        <source>冲突 {c} · 被拒绝 {r}</source>
+        <translation>Conflicts {c} · refused {r}</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>今年新入会 {n}</source>
+        <translation>{n} joined this year</translation>
+    </message>
+    <message>
+        <source>季度走访</source>
+        <translation>Quarterly visit</translation>
+    </message>
+    <message>
+        <source>约定跟进</source>
+        <translation>Agreed follow-up</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>【重大事项】</source>
+        <translation>[Major event] </translation>
+    </message>
+    <message>
+        <source>到期与逾期的走访（{n}）</source>
+        <translation>Visits due and overdue ({n})</translation>
+    </message>
+    <message>
+        <source>待跟进事项（{n}）</source>
+        <translation>Follow-ups ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>DateEditor</name>
+    <message>
+        <source>年-月-日</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>选择日期</source>
+        <translation>Choose a date</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>无法打开数据库：密钥错误、文件损坏或不是本程序的数据库。</source>
+        <extracomment>Where the log file is, shown in the crash dialog (set by the app).</extracomment>
+        <translation>The database cannot be opened: wrong key, damaged file, or not this program&apos;s database.</translation>
+    </message>
+    <message>
+        <source>磁盘已满，无法保存。请清理磁盘后重试，已输入的内容仍在窗口中。</source>
+        <translation>The disk is full, so nothing was saved. Free some space and try again; what you typed is still in the window.</translation>
+    </message>
+    <message>
+        <source>没有权限写入该位置，请换一个文件夹。</source>
+        <translation>No permission to write there; choose another folder.</translation>
+    </message>
+    <message>
+        <source>文件已存在，请换一个文件名。</source>
+        <translation>The file already exists; choose another name.</translation>
+    </message>
+    <message>
+        <source>找不到文件。</source>
+        <translation>File not found.</translation>
+    </message>
+    <message>
+        <source>数据库暂时被占用或磁盘出错，请稍后重试。</source>
+        <translation>The database is busy or the disk failed; try again shortly.</translation>
+    </message>
+    <message>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+</context>
+<context>
+    <name>FamilyDetail</name>
+    <message>
+        <source>请在上面选择一户特殊家庭</source>
+        <translation>Select a special family above</translation>
+    </message>
+    <message>
+        <source>登记走访</source>
+        <translation>Record a visit</translation>
+    </message>
+    <message>
+        <source>编辑家庭</source>
+        <translation>Edit family</translation>
+    </message>
+    <message>
+        <source>家庭成员</source>
+        <translation>Family members</translation>
+    </message>
+    <message>
+        <source>双岗联系人</source>
+        <translation>Two-post contacts</translation>
+    </message>
+    <message>
+        <source>走访与联系记录</source>
+        <translation>Visits and contacts</translation>
+    </message>
+    <message>
+        <source>关怀补贴</source>
+        <translation>Care subsidies</translation>
+    </message>
+    <message>
+        <source>独生子女证</source>
+        <translation>Only-child certificate</translation>
+    </message>
+    <message>
+        <source>死亡/伤残证明</source>
+        <translation>Death/disability certificate</translation>
+    </message>
+    <message>
+        <source>户口簿</source>
+        <translation>Household register</translation>
+    </message>
+    <message>
+        <source>家庭医生</source>
+        <translation>Family doctor</translation>
+    </message>
+    <message>
+        <source>就医绿色通道</source>
+        <translation>Priority hospital access</translation>
+    </message>
+    <message>
+        <source>最近走访：{last}&#x3000;今年走访 {n} 次&#x3000;</source>
+        <translation>Last visit: {last}   {n} visits this year   </translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>下次应走访：{due}</source>
+        <translation>Next visit due: {due}</translation>
+    </message>
+</context>
+<context>
+    <name>Field</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>民族</source>
+        <translation>Ethnicity</translation>
+    </message>
+    <message>
+        <source>文化程度</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <source>政治面貌</source>
+        <translation>Political status</translation>
+    </message>
+    <message>
+        <source>婚姻状况</source>
+        <translation>Marital status</translation>
+    </message>
+    <message>
+        <source>手机号码</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>所属村（社区）</source>
+        <translation>Village (community)</translation>
+    </message>
+    <message>
+        <source>家庭住址</source>
+        <translation>Home address</translation>
+    </message>
+    <message>
+        <source>会员小组</source>
+        <translation>Member group</translation>
+    </message>
+    <message>
+        <source>会员类型</source>
+        <translation>Member type</translation>
+    </message>
+    <message>
+        <source>会员角色</source>
+        <translation>Member role</translation>
+    </message>
+    <message>
+        <source>会员证号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <source>入会日期</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>退会日期</source>
+        <translation>Left on</translation>
+    </message>
+    <message>
+        <source>队伍层级</source>
+        <translation>Team level</translation>
+    </message>
+    <message>
+        <source>注册编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>注册日期</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>在岗</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>服务特长</source>
+        <translation>Skills</translation>
+    </message>
+    <message>
+        <source>家庭类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>子女伤残等级</source>
+        <translation>Child&apos;s disability grade</translation>
+    </message>
+    <message>
+        <source>子女死亡/伤残日期</source>
+        <translation>Date of child&apos;s death/disability</translation>
+    </message>
+    <message>
+        <source>纳入日期</source>
+        <translation>Enrolled</translation>
+    </message>
+    <message>
+        <source>退出原因</source>
+        <translation>Exit reason</translation>
+    </message>
+    <message>
+        <source>退出日期</source>
+        <translation>Exit date</translation>
+    </message>
+    <message>
+        <source>独生子女证</source>
+        <translation>Only-child certificate</translation>
+    </message>
+    <message>
+        <source>死亡/伤残证明</source>
+        <translation>Death/disability certificate</translation>
+    </message>
+    <message>
+        <source>户口簿</source>
+        <translation>Household register</translation>
+    </message>
+    <message>
+        <source>家庭医生签约</source>
+        <translation>Family doctor</translation>
+    </message>
+    <message>
+        <source>就医绿色通道</source>
+        <translation>Priority hospital access</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <source>联系人类别</source>
+        <translation>Contact kind</translation>
+    </message>
+    <message>
+        <source>联系起始日期</source>
+        <translation>Contact since</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>走访人</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <source>身体状况</source>
+        <translation>Physical state</translation>
+    </message>
+    <message>
+        <source>心理状况</source>
+        <translation>Mental state</translation>
+    </message>
+    <message>
+        <source>慰问金额（元）</source>
+        <translation>Aid (yuan)</translation>
+    </message>
+    <message>
+        <source>主要需求</source>
+        <translation>Main needs</translation>
+    </message>
+    <message>
+        <source>帮扶措施</source>
+        <translation>Help given</translation>
+    </message>
+    <message>
+        <source>重大事项（意外、重病、死亡，须立即上报）</source>
+        <translation>Major event (accident, serious illness, death: report at once)</translation>
+    </message>
+    <message>
+        <source>下次跟进日期</source>
+        <translation>Follow-up due</translation>
+    </message>
+    <message>
+        <source>补贴类别</source>
+        <translation>Subsidy kind</translation>
+    </message>
+    <message>
+        <source>享受人员</source>
+        <translation>Beneficiary</translation>
+    </message>
+    <message>
+        <source>医院</source>
+        <translation>Hospital</translation>
+    </message>
+    <message>
+        <source>入院日期</source>
+        <translation>Admitted</translation>
+    </message>
+    <message>
+        <source>出院日期</source>
+        <translation>Discharged</translation>
+    </message>
+    <message>
+        <source>住院天数</source>
+        <translation>Days in hospital</translation>
+    </message>
+    <message>
+        <source>日补贴标准（元）</source>
+        <translation>Daily rate (yuan)</translation>
+    </message>
+    <message>
+        <source>补贴金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>审核人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <source>发放日期</source>
+        <translation>Paid on</translation>
+    </message>
+    <message>
+        <source>申请材料</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>活动名称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>Activity type</translation>
+    </message>
+    <message>
+        <source>主题活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>活动日期</source>
+        <translation>Date held</translation>
+    </message>
+    <message>
+        <source>举办协会（村/社区）</source>
+        <translation>Held by (village/community)</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>合作单位</source>
+        <translation>Partner units</translation>
+    </message>
+    <message>
+        <source>参与人数</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>发放资料（份）</source>
+        <translation>Materials handed out</translation>
+    </message>
+    <message>
+        <source>走访家庭数</source>
+        <translation>Families visited</translation>
+    </message>
+    <message>
+        <source>募集资金（元）</source>
+        <translation>Funds raised (yuan)</translation>
+    </message>
+    <message>
+        <source>参与人</source>
+        <translation>Attendee</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>阵地类别</source>
+        <translation>Site kind</translation>
+    </message>
+    <message>
+        <source>所在村（社区）</source>
+        <translation>Village (community)</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>建成日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>有场所</source>
+        <translation>Has a place</translation>
+    </message>
+    <message>
+        <source>有标识</source>
+        <translation>Has a sign</translation>
+    </message>
+    <message>
+        <source>有制度</source>
+        <translation>Has rules</translation>
+    </message>
+    <message>
+        <source>有计划</source>
+        <translation>Has a plan</translation>
+    </message>
+    <message>
+        <source>有活动</source>
+        <translation>Has activities</translation>
+    </message>
+    <message>
+        <source>有管理</source>
+        <translation>Is managed</translation>
+    </message>
+    <message>
+        <source>项目名称</source>
+        <translation>Project name</translation>
+    </message>
+    <message>
+        <source>项目级别</source>
+        <translation>Project level</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>资金来源</source>
+        <translation>Fund source</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>年度自评</source>
+        <translation>Yearly self-evaluation</translation>
+    </message>
+    <message>
+        <source>阵地</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>协会名称</source>
+        <translation>Association name</translation>
+    </message>
+    <message>
+        <source>层级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>所在地</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>行业</source>
+        <translation>Sector</translation>
+    </message>
+    <message>
+        <source>成立日期</source>
+        <translation>Founded</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>从人员中选择（可不选）</source>
+        <translation>Pick from persons (optional)</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>任期开始</source>
+        <translation>Term start</translation>
+    </message>
+    <message>
+        <source>任期结束</source>
+        <translation>Term end</translation>
+    </message>
+    <message>
+        <source>小组名称</source>
+        <translation>Group name</translation>
+    </message>
+    <message>
+        <source>组长</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>结对家庭</source>
+        <translation>Paired families</translation>
+    </message>
+    <message>
+        <source>结对日期</source>
+        <translation>Paired since</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>欢迎使用计生协数据采集</source>
+        <translation>Welcome to FPA data entry</translation>
+    </message>
+    <message>
+        <source>本程序用于乡镇（街道）计生协登记会员、特殊家庭及其走访和补贴、活动、志愿者、阵地与项目。数据保存在本机，没有网络也能使用，每天下班前与省级服务器同步。</source>
+        <translation>This program records a township association&apos;s members, special families with their visits and subsidies, activities, volunteers, sites and projects. Data is kept on this computer and works without a network; sync with the provincial server at the end of each day.</translation>
+    </message>
+    <message>
+        <source>连接省级服务器
+用县计生协分配的账号登录</source>
+        <translation>Connect to the provincial server
+Log in with the account from your county association</translation>
+    </message>
+    <message>
+        <source>先试用
+选择一个乡镇，生成演示数据</source>
+        <translation>Try it first
+Choose a township and generate demo data</translation>
+    </message>
+    <message>
+        <source>连接省级服务器</source>
+        <translation>Connect to the provincial server</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>连接</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>试用：选择乡镇（街道）</source>
+        <translation>Try it: choose a township (street)</translation>
+    </message>
+    <message>
+        <source>演示数据规模</source>
+        <translation>Demo data size</translation>
+    </message>
+    <message>
+        <source>小（约1000名会员）</source>
+        <translation>Small (about 1,000 members)</translation>
+    </message>
+    <message>
+        <source>典型乡镇（约5000名会员）</source>
+        <translation>Typical township (about 5,000 members)</translation>
+    </message>
+    <message>
+        <source>大型街道（约25000名会员）</source>
+        <translation>Large street (about 25,000 members)</translation>
+    </message>
+    <message>
+        <source>演示数据中的姓名、身份证号和电话都是随机生成的，不是真实人员。</source>
+        <translation>Names, ID numbers and phone numbers in the demo data are random; they are not real people.</translation>
+    </message>
+    <message>
+        <source>生成演示数据</source>
+        <translation>Generate demo data</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请先选择一个乡镇（街道）</source>
+        <translation>Choose a township (street) first</translation>
+    </message>
+    <message>
+        <source>正在生成演示数据…</source>
+        <translation>Generating demo data…</translation>
+    </message>
+    <message>
+        <source>在本机生成，不需要网络。典型乡镇约需半分钟。</source>
+        <translation>Generated on this computer, no network needed. A typical township takes about half a minute.</translation>
+    </message>
+    <message>
+        <source>正在下载本乡镇的数据（首次同步）…</source>
+        <translation>Downloading the township&apos;s data (first sync)…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>初始设置</source>
+        <translation>First-run setup</translation>
+    </message>
+</context>
+<context>
+    <name>Form</name>
+    <message>
+        <source>会员</source>
+        <translation>member</translation>
+    </message>
+    <message>
+        <source>个人信息</source>
+        <translation>Personal details</translation>
+    </message>
+    <message>
+        <source>会员信息</source>
+        <translation>Membership</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>person</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>volunteer</translation>
+    </message>
+    <message>
+        <source>志愿者信息</source>
+        <translation>Volunteer details</translation>
+    </message>
+    <message>
+        <source>特殊家庭</source>
+        <translation>special family</translation>
+    </message>
+    <message>
+        <source>户主（联系人）</source>
+        <translation>Head of family (contact)</translation>
+    </message>
+    <message>
+        <source>家庭情况</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <source>档案与服务</source>
+        <translation>Documents and services</translation>
+    </message>
+    <message>
+        <source>家庭成员</source>
+        <translation>family member</translation>
+    </message>
+    <message>
+        <source>家庭关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>双岗联系人</source>
+        <translation>two-post contact</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>走访记录</source>
+        <translation>care visit</translation>
+    </message>
+    <message>
+        <source>走访情况</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>关怀补贴</source>
+        <translation>care subsidy</translation>
+    </message>
+    <message>
+        <source>补贴</source>
+        <translation>Subsidy</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>activity</translation>
+    </message>
+    <message>
+        <source>活动情况</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <source>活动参与人</source>
+        <translation>activity attendee</translation>
+    </message>
+    <message>
+        <source>参与人</source>
+        <translation>Attendee</translation>
+    </message>
+    <message>
+        <source>阵地</source>
+        <translation>site</translation>
+    </message>
+    <message>
+        <source>阵地情况</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>“六有”</source>
+        <translation>&quot;Six haves&quot;</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Project</translation>
+    </message>
+    <message>
+        <source>项目情况</source>
+        <translation>Project</translation>
+    </message>
+    <message>
+        <source>项目阵地</source>
+        <translation>project site</translation>
+    </message>
+    <message>
+        <source>计生协</source>
+        <translation>association</translation>
+    </message>
+    <message>
+        <source>协会</source>
+        <translation>Association</translation>
+    </message>
+    <message>
+        <source>协会负责人</source>
+        <translation>officer</translation>
+    </message>
+    <message>
+        <source>任职</source>
+        <translation>Term</translation>
+    </message>
+    <message>
+        <source>会员小组</source>
+        <translation>member group</translation>
+    </message>
+    <message>
+        <source>小组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>志愿者结对</source>
+        <translation>volunteer pairing</translation>
+    </message>
+    <message>
+        <source>结对</source>
+        <translation>Pairing</translation>
+    </message>
+    <message>
+        <source>补贴标准</source>
+        <translation>subsidy rate</translation>
+    </message>
+    <message>
+        <source>标准</source>
+        <translation>Rate</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>待同步：修改只保存在本机，下次同步时上传</source>
+        <translation>Waiting: saved on this computer only, uploaded at the next sync</translation>
+    </message>
+    <message>
+        <source>被服务器拒绝：请打开“同步”页查看原因并修改</source>
+        <translation>Refused by the server: see the reason on the Sync page and fix it</translation>
+    </message>
+    <message>
+        <source>有冲突：与其他设备的修改不一致，请在“同步”页处理</source>
+        <translation>Conflict: differs from another device&apos;s edit; resolve it on the Sync page</translation>
+    </message>
+    <message>
+        <source>待同步</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>冲突</source>
+        <translation>Conflicts</translation>
+    </message>
+</context>
+<context>
+    <name>IdNumberEditor</name>
+    <message>
+        <source>18位，末位可为X</source>
+        <translation>18 characters, the last may be X</translation>
+    </message>
+</context>
+<context>
+    <name>ListModel</name>
+    <message>
+        <source>身份证号已隐去中间位</source>
+        <translation>The middle of the ID number is hidden</translation>
+    </message>
+    <message>
+        <source>：绿色已同步，橙色待同步，红色被拒绝，紫色有冲突</source>
+        <translation>: green synced, orange waiting, red refused, purple in conflict</translation>
+    </message>
+</context>
+<context>
+    <name>ListPage</name>
+    <message>
+        <source>新增 (Ctrl+N)</source>
+        <translation>New (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>读取列表</source>
+        <translation>Reading the list</translation>
+    </message>
+    <message>
+        <source>没有符合条件的记录</source>
+        <translation>No matching records</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New </translation>
+    </message>
+    <message>
+        <source>查找</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} records</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>工作台</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>会员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>特殊家庭</source>
+        <translation>Special families</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Activities</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>Volunteers</translation>
+    </message>
+    <message>
+        <source>阵地与项目</source>
+        <translation>Sites &amp; projects</translation>
+    </message>
+    <message>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>计生协数据采集</source>
+        <translation>FPA data entry</translation>
+    </message>
+    <message>
+        <source>同步完成：上传 {s} 条，下载 {r} 条</source>
+        <translation>Sync done: {s} sent, {r} received</translation>
+    </message>
+    <message>
+        <source>同步完成，但有修改被服务器拒绝，请到“同步”页处理</source>
+        <translation>Sync done, but the server refused some changes; see the Sync page</translation>
+    </message>
+    <message>
+        <source>同步已取消，已完成的部分已保存</source>
+        <translation>Sync cancelled; what was done is saved</translation>
+    </message>
+    <message>
+        <source>同步发现 {n} 处冲突，请到“同步”页查看</source>
+        <translation>Sync found {n} conflicts; see the Sync page</translation>
+    </message>
+    <message>
+        <source>下班前同步</source>
+        <translation>Sync before you leave</translation>
+    </message>
+    <message>
+        <source>今天还有 {n} 条修改没有同步到服务器。现在同步吗？</source>
+        <translation>{n} changes made here have not been synced yet. Sync now?</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>稍后</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>正在恢复</source>
+        <translation>Restoring</translation>
+    </message>
+    <message>
+        <source>已恢复</source>
+        <translation>Restored</translation>
+    </message>
+    <message>
+        <source>已从备份恢复。原来的数据另存在：
+{kept}</source>
+        <translation>Restored from the backup. The previous data is kept at:
+{kept}</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+</context>
+<context>
+    <name>MobileEditor</name>
+    <message>
+        <source>11位手机号码</source>
+        <translation>11-digit mobile number</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationPage</name>
+    <message>
+        <source>组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>新增行业协会</source>
+        <translation>New sector association</translation>
+    </message>
+    <message>
+        <source>查找协会：名称或拼音首字母 (Ctrl+F)</source>
+        <translation>Find an association: name or pinyin initials (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>协会</source>
+        <translation>Association</translation>
+    </message>
+    <message>
+        <source>会员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <source>请在左边选择一个协会</source>
+        <translation>Select an association on the left</translation>
+    </message>
+    <message>
+        <source>编辑协会</source>
+        <translation>Edit association</translation>
+    </message>
+    <message>
+        <source>负责人（含历届任期）</source>
+        <translation>Officers (all terms)</translation>
+    </message>
+    <message>
+        <source>会员小组</source>
+        <translation>Member group</translation>
+    </message>
+    <message>
+        <source>查找</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <source>在籍会员 {m} 人，现任负责人 {o} 人</source>
+        <translation>{m} active members, {o} officers in office</translation>
+    </message>
+</context>
+<context>
+    <name>Pages</name>
+    <message>
+        <source>会员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>搜索：姓名、拼音全拼或首字母、身份证号、手机号 (Ctrl+F)</source>
+        <translation>Search: name, pinyin or initials, ID number, mobile (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>全部村（社区）</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>Any type</translation>
+    </message>
+    <message>
+        <source>全部角色</source>
+        <translation>Any role</translation>
+    </message>
+    <message>
+        <source>入会日期</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>Volunteers</translation>
+    </message>
+    <message>
+        <source>全部层级</source>
+        <translation>Any level</translation>
+    </message>
+    <message>
+        <source>在岗与不在岗</source>
+        <translation>Active or not</translation>
+    </message>
+    <message>
+        <source>在岗</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>不在岗</source>
+        <translation>Not active</translation>
+    </message>
+    <message>
+        <source>特殊家庭</source>
+        <translation>Special families</translation>
+    </message>
+    <message>
+        <source>搜索：户主姓名、拼音首字母、身份证号、手机号 (Ctrl+F)</source>
+        <translation>Search: head&apos;s name, pinyin initials, ID number, mobile (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>Any category</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Activities</translation>
+    </message>
+    <message>
+        <source>搜索：活动名称、地点、合作单位 (Ctrl+F)</source>
+        <translation>Search: title, place, partners (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>全部协会</source>
+        <translation>All associations</translation>
+    </message>
+    <message>
+        <source>全部主题</source>
+        <translation>Any campaign</translation>
+    </message>
+    <message>
+        <source>活动日期</source>
+        <translation>Date held</translation>
+    </message>
+    <message>
+        <source>阵地</source>
+        <translation>Sites</translation>
+    </message>
+    <message>
+        <source>搜索：阵地名称、地址 (Ctrl+F)</source>
+        <translation>Search: site name, address (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Projects</translation>
+    </message>
+    <message>
+        <source>搜索：项目名称、资金来源 (Ctrl+F)</source>
+        <translation>Search: project name, fund source (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>全部级别</source>
+        <translation>Any level</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectDetail</name>
+    <message>
+        <source>项目覆盖的阵地</source>
+        <translation>Sites covered by the project</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit </translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New </translation>
+    </message>
+    <message>
+        <source>使用此人员</source>
+        <translation>Use this person</translation>
+    </message>
+    <message>
+        <source>仍要登记的理由</source>
+        <translation>Reason to enrol anyway</translation>
+    </message>
+    <message>
+        <source>如：经村委会核实，情况属实</source>
+        <translation>e.g. verified by the village committee</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>保存 (Enter)</source>
+        <translation>Save (Enter)</translation>
+    </message>
+    <message>
+        <source>保存并新增</source>
+        <translation>Save and new</translation>
+    </message>
+    <message>
+        <source>保存后继续登记下一条 (Ctrl+Shift+Enter)</source>
+        <translation>Save, then enter the next one (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>无法读取这条记录</source>
+        <translation>This record cannot be read</translation>
+    </message>
+    <message>
+        <source>这条记录已被删除</source>
+        <translation>This record has been deleted</translation>
+    </message>
+    <message>
+        <source>读取记录</source>
+        <translation>Reading the record</translation>
+    </message>
+    <message>
+        <source>不完全符合特殊家庭扶助条件：</source>
+        <translation>Does not fully meet the special-family criteria:</translation>
+    </message>
+    <message>
+        <source>请填写仍要登记的理由，或修改上面的内容</source>
+        <translation>Give a reason to enrol anyway, or change the details above</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>female</translation>
+    </message>
+    <message>
+        <source>会员</source>
+        <translation>member</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>volunteer</translation>
+    </message>
+    <message>
+        <source>特殊家庭成员</source>
+        <translation>special-family member</translation>
+    </message>
+    <message>
+        <source>特殊家庭户主</source>
+        <translation>special-family head</translation>
+    </message>
+    <message>
+        <source>已登记过身份证号 {id} 的人员：{name}，{sex}，{birth}，{village}</source>
+        <translation>A person with ID number {id} is already recorded: {name}, {sex}, {birth}, {village}</translation>
+    </message>
+    <message>
+        <source>（现为{roles}）</source>
+        <translation> (now: {roles})</translation>
+    </message>
+    <message>
+        <source>同一身份证号不能登记两次。</source>
+        <translation>The same ID number cannot be recorded twice.</translation>
+    </message>
+    <message>
+        <source>此人已有这类记录，请打开已有记录，不要重复登记。</source>
+        <translation>This person already has such a record; open it instead of entering it again.</translation>
+    </message>
+    <message>
+        <source>打开已有记录</source>
+        <translation>Open the existing record</translation>
+    </message>
+    <message>
+        <source>请使用已有人员，不要重复登记。</source>
+        <translation>Use the existing person instead of entering them again.</translation>
+    </message>
+    <message>
+        <source>已使用已登记的人员，修改将更新其资料</source>
+        <translation>Using the recorded person; changes update their details</translation>
+    </message>
+    <message>
+        <source>请按提示修改标红的内容</source>
+        <translation>Please correct the fields marked in red</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存。请继续登记下一条。</source>
+        <translation>Saved. Enter the next one.</translation>
+    </message>
+    <message>
+        <source>未保存：请按提示修改</source>
+        <translation>Not saved: please correct as shown</translation>
+    </message>
+    <message>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>未保存：这条记录或它关联的记录已被删除</source>
+        <translation>Not saved: this record or one it links to has been deleted</translation>
+    </message>
+    <message>
+        <source>未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>表单中有尚未保存的内容。要保存吗？</source>
+        <translation>The form has changes that are not saved. Save them?</translation>
+    </message>
+    <message>
+        <source>不保存</source>
+        <translation>Don&apos;t save</translation>
+    </message>
+    <message>
+        <source>继续编辑</source>
+        <translation>Keep editing</translation>
+    </message>
+</context>
+<context>
+    <name>RecordTable</name>
+    <message>
+        <source>打开/编辑</source>
+        <translation>Open/edit</translation>
+    </message>
+    <message>
+        <source>删除…</source>
+        <translation>Delete…</translation>
+    </message>
+</context>
+<context>
+    <name>RefEditor</name>
+    <message>
+        <source>输入姓名、拼音首字母或身份证号查找</source>
+        <translation>Type a name, pinyin initials or ID number</translation>
+    </message>
+    <message>
+        <source>输入户主姓名、拼音首字母或身份证号查找</source>
+        <translation>Type the head&apos;s name, pinyin initials or ID number</translation>
+    </message>
+    <message>
+        <source>输入阵地名称查找</source>
+        <translation>Type a site name</translation>
+    </message>
+    <message>
+        <source>输入小组名称查找，或留空</source>
+        <translation>Type a group name, or leave empty</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>服务器与账号</source>
+        <translation>Server and account</translation>
+    </message>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to server…</translation>
+    </message>
+    <message>
+        <source>退出登录</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>使用习惯</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <source>界面语言 Language</source>
+        <translation>Language 界面语言</translation>
+    </message>
+    <message>
+        <source>服务器恢复连接时自动同步</source>
+        <translation>Sync automatically when the server is reachable again</translation>
+    </message>
+    <message>
+        <source>下班前提醒同步，时间</source>
+        <translation>Remind me to sync at the end of the day, at</translation>
+    </message>
+    <message>
+        <source>数据备份</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <source>立即备份…</source>
+        <translation>Back up now…</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from backup…</translation>
+    </message>
+    <message>
+        <source>检查数据</source>
+        <translation>Check data</translation>
+    </message>
+    <message>
+        <source>关怀补贴标准</source>
+        <translation>Care subsidy rates</translation>
+    </message>
+    <message>
+        <source>各年度日补贴标准</source>
+        <translation>Daily rates by year</translation>
+    </message>
+    <message>
+        <source>数据文件：{path}</source>
+        <translation>Data file: {path}</translation>
+    </message>
+    <message>
+        <source>已连接 {url}
+账号：{user}</source>
+        <translation>Connected to {url}
+Account: {user}</translation>
+    </message>
+    <message>
+        <source>重新登录…</source>
+        <translation>Log in again…</translation>
+    </message>
+    <message>
+        <source>本机尚未连接省级服务器。</source>
+        <translation>This computer is not connected to the provincial server.</translation>
+    </message>
+    <message>
+        <source>建议每周备份一次到U盘或其他电脑。上次备份：{last}</source>
+        <translation>Back up weekly to a USB stick or another computer. Last backup: {last}</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>备份到</source>
+        <translation>Back up to</translation>
+    </message>
+    <message>
+        <source>备份文件 (*.db)</source>
+        <translation>Backup files (*.db)</translation>
+    </message>
+    <message>
+        <source>正在备份</source>
+        <translation>Backing up</translation>
+    </message>
+    <message>
+        <source>已备份到 {path}</source>
+        <translation>Backed up to {path}</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation>Choose a backup file</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。</source>
+        <translation>Replace the data on this computer with the backup? The current data is kept in a separate copy and not lost. The program reopens the data afterwards.</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在检查数据</source>
+        <translation>Checking data</translation>
+    </message>
+    <message>
+        <source>数据完好。</source>
+        <translation>The data is intact.</translation>
+    </message>
+    <message>
+        <source>发现 {n} 个问题，请联系技术支持：</source>
+        <translation>{n} problems found; please contact support:</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPage</name>
+    <message>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>{y}年</source>
+        <translation>{y}</translation>
+    </message>
+    <message>
+        <source>全年</source>
+        <translation>Whole year</translation>
+    </message>
+    <message>
+        <source>第一季度</source>
+        <translation>Q1</translation>
+    </message>
+    <message>
+        <source>第二季度</source>
+        <translation>Q2</translation>
+    </message>
+    <message>
+        <source>第三季度</source>
+        <translation>Q3</translation>
+    </message>
+    <message>
+        <source>第四季度</source>
+        <translation>Q4</translation>
+    </message>
+    <message>
+        <source>导出CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village (community)</translation>
+    </message>
+    <message>
+        <source>在籍会员</source>
+        <translation>Active members</translation>
+    </message>
+    <message>
+        <source>期间入会</source>
+        <translation>Joined in period</translation>
+    </message>
+    <message>
+        <source>在册特殊家庭</source>
+        <translation>Enrolled special families</translation>
+    </message>
+    <message>
+        <source>期间走访家庭</source>
+        <translation>Families visited</translation>
+    </message>
+    <message>
+        <source>走访覆盖率</source>
+        <translation>Visit coverage</translation>
+    </message>
+    <message>
+        <source>走访次数</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>其中入户</source>
+        <translation>Home visits</translation>
+    </message>
+    <message>
+        <source>活动场次</source>
+        <translation>Activities</translation>
+    </message>
+    <message>
+        <source>在岗志愿者</source>
+        <translation>Active volunteers</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>Activity type</translation>
+    </message>
+    <message>
+        <source>{n} 场，{p} 人次</source>
+        <translation>{n} held, {p} attendances</translation>
+    </message>
+    <message>
+        <source>特殊家庭类别</source>
+        <translation>Special-family category</translation>
+    </message>
+    <message>
+        <source>走访方式</source>
+        <translation>Visit mode</translation>
+    </message>
+    <message>
+        <source>会员角色</source>
+        <translation>Member role</translation>
+    </message>
+    <message>
+        <source>关怀补贴</source>
+        <translation>Care subsidies</translation>
+    </message>
+    <message>
+        <source>{n} 笔，{m} 元</source>
+        <translation>{n} payments, {m} yuan</translation>
+    </message>
+    <message>
+        <source>导出统计</source>
+        <translation>Export statistics</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>正在同步</source>
+        <translation>Syncing</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>同步 (F9)</source>
+        <translation>Sync (F9)</translation>
+    </message>
+    <message>
+        <source>未连接服务器</source>
+        <translation>Not connected</translation>
+    </message>
+    <message>
+        <source>修改保存在本机。在“设置”中连接省级服务器后即可同步。</source>
+        <translation>Changes are kept on this computer. Connect to the provincial server in Settings to sync.</translation>
+    </message>
+    <message>
+        <source>正在同步…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>连不上服务器。修改已安全保存在本机，网络恢复后会自动同步。</source>
+        <translation>The server cannot be reached. Changes are safe on this computer and sync automatically when the network is back.</translation>
+    </message>
+    <message>
+        <source>正在检查网络…</source>
+        <translation>Checking the network…</translation>
+    </message>
+    <message>
+        <source>待同步 {n} 条</source>
+        <translation>{n} waiting</translation>
+    </message>
+    <message>
+        <source>冲突 {n} 个</source>
+        <translation>conflicts: {n}</translation>
+    </message>
+    <message>
+        <source>被拒绝 {n} 条</source>
+        <translation>refused: {n}</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>（{details}）</source>
+        <translation> ({details})</translation>
+    </message>
+    <message>
+        <source>上次同步 {t}</source>
+        <translation>Last sync {t}</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>成功</source>
+        <translation>succeeded</translation>
+    </message>
+    <message>
+        <source>部分被拒绝</source>
+        <translation>some changes refused</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>未连上服务器</source>
+        <translation>server not reachable</translation>
+    </message>
+    <message>
+        <source>需要重新登录</source>
+        <translation>log in again</translation>
+    </message>
+    <message>
+        <source>版本不兼容</source>
+        <translation>version not accepted</translation>
+    </message>
+    <message>
+        <source>服务器故障</source>
+        <translation>server problem</translation>
+    </message>
+    <message>
+        <source>出错</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to server…</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>冲突项目</source>
+        <translation>Fields in conflict</translation>
+    </message>
+    <message>
+        <source>发现时间</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <source>处理冲突…</source>
+        <translation>Resolve…</translation>
+    </message>
+    <message>
+        <source>被拒绝的原因</source>
+        <translation>Why it was refused</translation>
+    </message>
+    <message>
+        <source>修改时间</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>先打开记录按原因修改并保存，再重新提交。</source>
+        <translation>Open the record, fix it as the reason says and save, then resend.</translation>
+    </message>
+    <message>
+        <source>打开修改…</source>
+        <translation>Open and fix…</translation>
+    </message>
+    <message>
+        <source>重新提交</source>
+        <translation>Resend</translation>
+    </message>
+    <message>
+        <source>放弃这次修改…</source>
+        <translation>Give up this change…</translation>
+    </message>
+    <message>
+        <source>开始时间</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>上传</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>下载</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>合并</source>
+        <translation>Merged</translation>
+    </message>
+    <message>
+        <source>冲突</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>被拒绝的修改</source>
+        <translation>Refused changes</translation>
+    </message>
+    <message>
+        <source>同步记录</source>
+        <translation>Sync history</translation>
+    </message>
+    <message>
+        <source>尚未连接省级服务器。修改都保存在本机。</source>
+        <translation>Not connected to the provincial server yet. All changes are kept on this computer.</translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>checking…</translation>
+    </message>
+    <message>
+        <source>服务器 {url}，账号 {user}，{status}</source>
+        <translation>Server {url}, account {user}, {status}</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>待同步的修改 &lt;b&gt;{p}&lt;/b&gt; 条&#x3000;冲突 &lt;b&gt;{c}&lt;/b&gt; 个&#x3000;被拒绝 &lt;b&gt;{r}&lt;/b&gt; 条</source>
+        <translation>Changes waiting &lt;b&gt;{p}&lt;/b&gt;   conflicts &lt;b&gt;{c}&lt;/b&gt;   refused &lt;b&gt;{r}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>上次同步：{last} {outcome}</source>
+        <translation>Last sync: {last} {outcome}</translation>
+    </message>
+    <message>
+        <source>重新登录…</source>
+        <translation>Log in again…</translation>
+    </message>
+    <message>
+        <source>冲突（{n}）</source>
+        <translation>Conflicts ({n})</translation>
+    </message>
+    <message>
+        <source>被拒绝的修改（{n}）</source>
+        <translation>Refused changes ({n})</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Give up change</translation>
+    </message>
+    <message>
+        <source>放弃这次被拒绝的修改？记录将恢复为服务器上的内容。</source>
+        <translation>Give up this refused change? The record goes back to what the server holds.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
+    <name>TownshipPicker</name>
+    <message>
+        <source>输入乡镇（街道）名称、拼音首字母或代码，如 清水塘 / qst</source>
+        <translation>Type a township name, pinyin initials or code, e.g. 清水塘 / qst</translation>
+    </message>
+    <message>
+        <source>正在读取行政区划…</source>
+        <translation>Reading the divisions…</translation>
+    </message>
+    <message>
+        <source>读取行政区划</source>
+        <translation>Reading the divisions</translation>
+    </message>
+    <message>
+        <source>共 {n} 个乡镇（街道）</source>
+        <translation>{n} townships and streets</translation>
+    </message>
+</context>
+<context>
+    <name>VillageEditor</name>
+    <message>
+        <source>输入村名或拼音首字母</source>
+        <translation>Type a village name or pinyin initials</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerDetail</name>
+    <message>
+        <source>结对的特殊家庭</source>
+        <translation>Paired special families</translation>
+    </message>
+</context>
+<context>
+    <name>Widgets</name>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>确定删除这条记录吗？</source>
+        <translation>Delete this record?</translation>
+    </message>
+    <message>
+        <source>删除会在下次同步时通知服务器。</source>
+        <translation>The deletion is sent to the server at the next sync.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>self.indicator</name>
+    <message>
+        <source>同步 (F9)</source>
+        <translation>Sync (F9)</translation>
+    </message>
+</context>
+</TS>

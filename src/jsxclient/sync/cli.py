@@ -1,0 +1,202 @@
+"""`jsxclient connect` and `jsxclient sync`.
+
+`sync` is meant to be scheduled at day's end, so its exit status says what
+happened without reading the output:
+
+    0  everything went through
+    3  offline: the server could not be reached (nothing lost; run again later)
+    4  login expired or refused: run `jsxclient connect` again
+    5  some changes were refused by the server: fix them in the app, sync again
+    6  the server needs a newer version of this program
+    7  another sync of this store is running
+    1  any other error (a bug: see the message)
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import socket
+import sys
+import threading
+from typing import Any, TextIO
+
+from jsxclient.store.store import Store
+from jsxclient.sync.account import connect, make_transport
+from jsxclient.sync.engine import SyncEngine, SyncProgress
+from jsxclient.sync.errors import SyncError
+from jsxclient.sync.finish import SyncReceipt
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_OFFLINE = 3
+EXIT_AUTH = 4
+EXIT_REJECTED = 5
+EXIT_INCOMPATIBLE = 6
+EXIT_BUSY = 7
+EXIT_CANCELLED = 130
+
+_EXIT_BY_KIND = {
+    "offline": EXIT_OFFLINE,
+    "auth": EXIT_AUTH,
+    "rejected": EXIT_REJECTED,
+    "incompatible": EXIT_INCOMPATIBLE,
+    "cancelled": EXIT_CANCELLED,
+}
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add `connect` and `sync` to the program's subcommands."""
+    p = subparsers.add_parser(
+        "connect", help="connect this computer to the provincial server (连接服务器)")
+    p.add_argument("server_url", metavar="SERVER_URL", help="e.g. https://jsx.example.gov.cn")
+    p.add_argument("--user", required=True, help="user name given by the county or province")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input instead of prompting")
+    p.add_argument("--device-name", default=socket.gethostname(),
+                   help="name of this computer as the admins see it")
+    p.add_argument("--ca-bundle", default=None,
+                   help="CA certificate file for a server with a private certificate")
+    p.set_defaults(func=cmd_connect)
+
+    s = subparsers.add_parser("sync", help="sync with the provincial server (同步)")
+    s.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    s.set_defaults(func=cmd_sync)
+
+
+def _open_store(args: argparse.Namespace, must_exist: bool = True) -> Store:
+    from jsxclient.cli import open_store
+
+    store = open_store(args, must_exist=must_exist)
+    # Journal entries name the worker: the one this device connected as.
+    store.user = store.user or store.meta("sync_user") or ""
+    return store
+
+
+def _say(out: TextIO, zh: str, en: str) -> None:
+    print(f"{zh}\n{en}", file=out)
+
+
+def _error(exc: SyncError) -> int:
+    _say(sys.stderr, f"错误：{exc.zh}", f"Error: {exc.en}")
+    if exc.detail and exc.kind in ("bug", "server", "rejected", "incompatible"):
+        print(f"  ({exc.detail})", file=sys.stderr)
+    return _EXIT_BY_KIND.get(exc.kind, EXIT_ERROR)
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码 Password: ")
+    if not password:
+        _say(sys.stderr, "错误：密码不能为空", "Error: the password is empty")
+        return EXIT_AUTH
+    store = _open_store(args, must_exist=False)
+    try:
+        user = connect(store, args.server_url, args.user, password, args.device_name,
+                       ca_bundle=args.ca_bundle)
+    except SyncError as exc:
+        return _error(exc)
+    finally:
+        store.close()
+    _say(sys.stdout, f"已连接：{user.display_name or user.username}（{user.division_name}）",
+         f"Connected as {user.username} ({user.division_code})")
+    return EXIT_OK
+
+
+class _Bar:
+    """A one-line progress bar on a terminal; nothing when piped."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.last = ""
+
+    def __call__(self, p: SyncProgress) -> None:
+        width = 30
+        frac = p.fraction
+        bar = "#" * int(width * frac) if frac is not None else ""
+        count = f" {p.done}/{p.total}" if p.total else ""
+        line = f"\r{p.zh} [{bar:<{width}}]{count}"
+        if line != self.last:
+            self.out.write(line.ljust(72))
+            self.out.flush()
+            self.last = line
+
+    def close(self) -> None:
+        if self.last:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        try:
+            transport = make_transport(store)
+        except SyncError as exc:
+            return _error(exc)
+        with transport:
+            return _run(store, transport, quiet=bool(getattr(args, "quiet", False)))
+    finally:
+        store.close()
+
+
+def _run(store: Store, transport: Any, quiet: bool) -> int:
+    bar = _Bar(sys.stderr) if not quiet and sys.stderr.isatty() else None
+    cancel = threading.Event()
+    result: dict[str, Any] = {}
+
+    # Tuning knobs for support staff and the crash tests; the defaults are
+    # the protocol's maxima.
+    sizes = {k: int(v) for k, v in (("batch_size", os.environ.get("JSXCLIENT_SYNC_BATCH")),
+                                    ("page_size", os.environ.get("JSXCLIENT_SYNC_PAGE"))) if v}
+
+    def work() -> None:
+        try:
+            result["receipt"] = SyncEngine(store, transport, **sizes).run(bar, cancel)
+        except BaseException as exc:
+            result["error"] = exc
+        finally:
+            store.db.close()  # this thread's connection
+
+    # The engine runs on a worker thread so Ctrl-C can cancel it between
+    # batches instead of tearing through a transaction.
+    t = threading.Thread(target=work, name="jsx-sync")
+    t.start()
+    try:
+        while t.is_alive():
+            t.join(0.2)
+    except KeyboardInterrupt:
+        cancel.set()
+        _say(sys.stderr, "\n正在取消……", "Cancelling...")
+        t.join()
+    if bar is not None:
+        bar.close()
+    err = result.get("error")
+    if isinstance(err, SyncError):
+        return _error(err)
+    if err is not None:
+        raise err
+    receipt: SyncReceipt = result["receipt"]
+    if not quiet or receipt.outcome != "ok":
+        _summary(receipt)
+    if receipt.outcome == "cancelled":
+        return EXIT_CANCELLED
+    return EXIT_REJECTED if receipt.outcome == "rejected" else EXIT_OK
+
+
+def _summary(r: SyncReceipt) -> None:
+    kb = (r.bytes_sent + r.bytes_received) / 1024
+    _say(sys.stdout,
+         f"同步{'完成' if r.outcome in ('ok', 'rejected') else '已取消'}：上传 {r.sent} 条，"
+         f"下载 {r.received} 条，合并 {r.merged} 条，冲突 {r.conflicts} 处，"
+         f"被拒 {r.rejected} 条，{kb:.0f} KB，{r.duration_ms / 1000:.1f} 秒",
+         f"Sync {r.outcome}: sent {r.sent}, received {r.received}, merged {r.merged}, "
+         f"conflicts {r.conflicts}, rejected {r.rejected}, {kb:.0f} KB, "
+         f"{r.duration_ms / 1000:.1f} s")
+    if r.outcome == "rejected":
+        _say(sys.stdout, "有修改被服务器拒绝，请在“同步”页面查看原因并修改后重新同步。",
+             "Some changes were refused by the server: see the reasons on the Sync page, "
+             "fix them and sync again.")

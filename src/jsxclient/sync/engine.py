@@ -1,0 +1,205 @@
+"""The sync engine: status → push → pull (bootstrap the first time) → push
+again if the worker saved more meanwhile → finish.
+
+Every stage commits whole batches or pages, so whatever stops a run (network,
+crash, power, cancel) the next run resumes from what is committed. `run` is
+safe to call from a worker thread: each thread uses its own SQLite
+connection, runs of one store are serialised inside the process by a lock
+and across processes (the UI and a scheduled `jsxclient sync`) by a lock
+file beside the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from jsxclient.store.store import Store
+from jsxclient.sync import finish as fin
+from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
+from jsxclient.sync.errors import SyncCancelled, SyncError
+from jsxclient.sync.finish import SyncReceipt
+from jsxclient.sync.protocol import MAX_BATCH_CHANGES, MAX_PULL_LIMIT
+from jsxclient.sync.pull import pull
+from jsxclient.sync.push import PushStats, push
+from jsxclient.sync.status import status
+from jsxclient.sync.transport import Transport
+
+Stage = Literal["status", "push", "pull", "bootstrap", "finish"]
+
+_STAGE_TEXT: dict[Stage, tuple[str, str]] = {
+    "status": ("正在检查待同步的数据", "Checking what needs to sync"),
+    "push": ("正在上传本机的修改", "Uploading changes made here"),
+    "pull": ("正在下载服务器上的修改", "Downloading changes from the server"),
+    "bootstrap": ("正在下载本乡镇的全部数据（首次同步）",
+                  "Downloading the township's data (first sync)"),
+    "finish": ("正在完成同步", "Finishing"),
+}
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    stage: Stage
+    done: int
+    total: int
+
+    @property
+    def zh(self) -> str:
+        return _STAGE_TEXT[self.stage][0]
+
+    @property
+    def en(self) -> str:
+        return _STAGE_TEXT[self.stage][1]
+
+    @property
+    def fraction(self) -> float | None:
+        return min(1.0, self.done / self.total) if self.total > 0 else None
+
+
+class SyncBusyError(SyncError):
+    kind = "offline"  # quiet: the other run does the work
+    default_zh = "另一个同步正在进行，请稍后再试。"
+    default_en = "Another sync is running; try again later."
+
+
+ProgressFn = Callable[[SyncProgress], None]
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    key = str(path.resolve())
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(key, threading.Lock())
+
+
+class _FileLock:
+    """An OS lock on `<store>.sync-lock`; released by the OS if we are killed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".sync-lock")
+        self.fd = -1
+
+    def __enter__(self) -> _FileLock:
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(self.fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(self.fd)
+            self.fd = -1
+            raise SyncBusyError(str(self.path)) from exc
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing releases the lock on both platforms
+            self.fd = -1
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        *,
+        batch_size: int = MAX_BATCH_CHANGES,
+        page_size: int = MAX_PULL_LIMIT,
+        max_rounds: int = 3,
+    ) -> None:
+        self.store = store
+        self.transport = transport
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.max_rounds = max_rounds
+
+    def run(
+        self,
+        progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SyncReceipt:
+        """One sync. Returns the receipt when the run went through (outcome
+        'ok', or 'rejected' when some changes were refused and wait for the
+        worker) or was cancelled; raises a `SyncError` with `.receipt` set
+        otherwise (offline, login expired, incompatible server, bug)."""
+        lock = _thread_lock(self.store.db.path)
+        with lock, _FileLock(self.store.db.path):
+            return self._run(progress, cancel)
+
+    def _run(self, progress: ProgressFn | None, cancel: threading.Event | None) -> SyncReceipt:
+        receipt, t0 = fin.start(self.store)
+        sent0, recv0 = self.transport.bytes_sent, self.transport.bytes_received
+        self.transport.cancel = cancel
+
+        def report(stage: Stage, done: int, total: int) -> None:
+            receipt.bytes_sent = self.transport.bytes_sent - sent0
+            receipt.bytes_received = self.transport.bytes_received - recv0
+            if progress is not None:
+                progress(SyncProgress(stage, done, total))
+
+        try:
+            self._stages(receipt, report, cancel)
+            report("finish", 0, 0)
+            outstanding = self.store.db.connection().execute(
+                "SELECT count(*) FROM journal WHERE state='rejected'").fetchone()[0]
+            return fin.finish(self.store, receipt, t0, "rejected" if outstanding else "ok")
+        except SyncCancelled:
+            report("finish", 0, 0)
+            return fin.finish(self.store, receipt, t0, "cancelled")
+        except SyncError as exc:
+            report("finish", 0, 0)
+            exc.receipt = fin.finish(self.store, receipt, t0, exc.kind, str(exc)[:500])
+            raise
+        except Exception as exc:
+            report("finish", 0, 0)
+            fin.finish(self.store, receipt, t0, "bug", repr(exc)[:500])
+            raise
+        finally:
+            self.transport.cancel = None
+
+    def _stages(
+        self, receipt: SyncReceipt, report: Callable[[Stage, int, int], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        report("status", 0, 0)
+        status(self.store)
+        conn = self.store.db.connection()
+        for _ in range(self.max_rounds):
+            ps = PushStats()
+            try:
+                push(self.store, self.transport, batch_size=self.batch_size, cancel=cancel,
+                     progress=lambda d, t: report("push", d, t), stats=ps)
+            finally:
+                receipt.sent += ps.sent
+                receipt.merged += ps.merged
+                receipt.conflicts += ps.conflicts
+                receipt.rejected += ps.rejected
+            stage: Stage = "bootstrap" if needs_bootstrap(self.store) else "pull"
+            pl = BootstrapStats()
+            try:
+                (bootstrap if stage == "bootstrap" else pull)(
+                    self.store, self.transport, page_size=self.page_size, cancel=cancel,
+                    progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
+                    stats=pl)
+            finally:
+                receipt.received += pl.received
+                receipt.merged += pl.merged
+                receipt.conflicts += pl.conflicts
+            # Saved while we synced? Send it now rather than at the next sync.
+            if not conn.execute(
+                "SELECT 1 FROM journal WHERE state='pending' LIMIT 1").fetchone():
+                break

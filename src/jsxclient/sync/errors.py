@@ -1,0 +1,91 @@
+"""Kinds of sync failure, each with text for the worker in Chinese and English.
+
+Environmental failures (offline, expired login, a change the server refused)
+are expected and shown plainly; `SyncBugError` and `ServerError` mean a bug
+somewhere and go to the crash dialog with a log. A failure never leaves the
+store half-changed: every stage commits whole batches or pages only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+ErrorKind = Literal["offline", "auth", "incompatible", "rejected", "server", "bug", "cancelled"]
+
+
+class SyncError(Exception):
+    kind: ClassVar[ErrorKind] = "bug"
+    default_zh: ClassVar[str] = "同步出错"
+    default_en: ClassVar[str] = "Sync failed"
+
+    def __init__(self, detail: str = "", zh: str | None = None, en: str | None = None) -> None:
+        self.zh = zh or self.default_zh
+        self.en = en or self.default_en
+        self.detail = detail
+        # The receipt of the run that failed, attached by the engine.
+        self.receipt: Any = None
+        super().__init__(f"{self.en}: {detail}" if detail else self.en)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang.lower().startswith("en") else self.zh
+
+
+class OfflineError(SyncError):
+    kind = "offline"
+    default_zh = "无法连接服务器，请检查网络后再同步。未同步的数据已安全保存在本机。"
+    default_en = ("The server cannot be reached. Check the network and sync again; "
+                  "unsynced records are kept safely on this computer.")
+
+
+class AuthExpiredError(SyncError):
+    kind = "auth"
+    default_zh = "登录已过期或密码已更改，请重新连接服务器。"
+    default_en = "The login has expired or the password changed; connect to the server again."
+
+
+class ServerIncompatibleError(SyncError):
+    kind = "incompatible"
+    default_zh = "服务器版本与本程序不兼容，请更新程序。"
+    default_en = "The server does not accept this version of the program; please update it."
+
+
+class RejectedError(SyncError):
+    """The server refused a request (4xx) and said why."""
+
+    kind = "rejected"
+    default_zh = "服务器拒绝了请求"
+    default_en = "The server refused the request"
+
+    def __init__(
+        self, detail: str = "", zh: str | None = None, en: str | None = None,
+        code: str = "", status: int = 0,
+    ) -> None:
+        super().__init__(detail, zh, en)
+        self.code = code
+        self.status = status
+
+
+class ServerError(SyncError):
+    kind = "server"
+    default_zh = "服务器暂时出现故障，请稍后再同步。"
+    default_en = "The server has a problem; please sync again later."
+
+
+class SyncBugError(SyncError):
+    """The server's reply does not match the protocol; nothing was changed."""
+
+    kind = "bug"
+    default_zh = "服务器的回复无法识别，本机数据未作任何改动。"
+    default_en = "The server's reply could not be understood; nothing was changed here."
+
+
+class SyncCancelled(SyncError):
+    kind = "cancelled"
+    default_zh = "同步已取消，已完成的部分已保存。"
+    default_en = "Sync cancelled; what was done so far is saved."
+
+
+class NotConnectedError(SyncError):
+    kind = "auth"
+    default_zh = "本机尚未连接服务器，请先连接。"
+    default_en = "This computer is not connected to a server yet; connect first."

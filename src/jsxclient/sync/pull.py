@@ -1,0 +1,400 @@
+"""Pull stage: bring in the server's rows changed since the stored cursor.
+
+Each page is applied in one local transaction together with the cursor that
+follows it, so an interruption anywhere resumes at the first unapplied page.
+
+Per row:
+- no pending or rejected entries here: upsert the server's row (plus derived
+  columns), no journal entries;
+- otherwise merge field by field with `merge_field`, the same rule the server
+  applies on push: a field the server wins is set here and dropped from the
+  pending entries; a field this device wins stays, and the earliest pending
+  entry is rebased (its `old` becomes the server's value) so the server then
+  applies it cleanly. Both sides of a real conflict go to the `conflict`
+  table: nothing is lost silently. Edits beat deletes, both ways.
+- `in_scope=False`: the row left this device's scope; it is dropped here
+  (not a tombstone, not journaled) once nothing of it is left to push.
+
+Pages are fetched on a helper thread while the previous one is written, so
+network and disk overlap; only this thread touches the database.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsxclient.domain.entities import ENTITIES, EntitySpec
+from jsxclient.domain.search import derive_fields
+from jsxclient.store.store import Store, now_text
+from jsxclient.sync import journal as jr
+from jsxclient.sync.errors import SyncBugError, SyncCancelled
+from jsxclient.sync.merge import MISSING, merge_field
+from jsxclient.sync.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
+from jsxclient.sync.transport import Transport
+
+CURSOR_KEY = "sync_cursor"
+
+
+@dataclass
+class PullStats:
+    received: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    dropped: int = 0
+    pages: int = 0
+
+
+Progress = Callable[[int, int], None]
+
+
+def cursor(store: Store) -> int:
+    return int(store.meta(CURSOR_KEY) or 0)
+
+
+def pull(
+    store: Store,
+    transport: Transport,
+    *,
+    page_size: int = MAX_PULL_LIMIT,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    prefetch: bool = True,
+    stats: PullStats | None = None,
+) -> PullStats:
+    conn = store.db.connection()
+    if conn.execute(
+        "SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1"
+    ).fetchone():
+        # The in-flight batch's entries must stay exactly as sent until its
+        # reply is applied; merging into them now could change a replay.
+        raise RuntimeError("pull while a push batch is in flight; push first")
+    stats = stats if stats is not None else PullStats()
+    start = cur = cursor(store)
+    limit = max(1, min(page_size, MAX_PULL_LIMIT))
+    pages = _prefetched(transport, cur, limit, cancel) if prefetch else _sequential(
+        transport, cur, limit)
+    try:
+        for page in pages:
+            if cancel is not None and cancel.is_set():
+                raise SyncCancelled("pull")
+            _check(page, cur)
+            try:
+                apply_page(store, page, stats)
+            except sqlite3.IntegrityError as exc:
+                # The page rolled back whole; a row the server accepted does
+                # not fit this client's table. A bug on one side or the other.
+                raise SyncBugError(f"pulled page does not fit the local tables: {exc}") from exc
+            cur = page.cursor
+            stats.pages += 1
+            if progress:
+                progress(cur - start, max(page.server_seq - start, cur - start))
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
+    return stats
+
+
+def _sequential(transport: Transport, cur: int, limit: int) -> Iterator[PullResponse]:
+    while True:
+        page = transport.pull(cur, limit)
+        yield page
+        if not page.more:
+            return
+        if page.cursor <= cur:
+            raise SyncBugError(f"pull cursor did not advance ({cur} -> {page.cursor})")
+        cur = page.cursor
+
+
+_TAIL_CURSOR = re.compile(rb'"cursor"\s*:\s*(\d+)')
+_TAIL_MORE = re.compile(rb'"more"\s*:\s*(true|false)')
+
+
+def _peek(raw: bytes) -> tuple[int, bool] | None:
+    """cursor and more from after the rows array, without parsing the page.
+    Only a hint for fetching ahead: the parsed page is checked against it."""
+    tail = raw[raw.rfind(b"]") + 1:]
+    c, m = _TAIL_CURSOR.search(tail), _TAIL_MORE.search(tail)
+    if c is None or m is None:
+        return None
+    return int(c.group(1)), m.group(1) == b"true"
+
+
+def _prefetched(
+    transport: Transport, cur: int, limit: int, cancel: threading.Event | None
+) -> Iterator[PullResponse]:
+    """Yield pages while the next one is already being fetched.
+
+    The fetch thread only moves bytes (waiting on the network and inflating
+    gzip both release the GIL); pages are parsed here, on the thread that
+    writes them, so parsing never stalls the SQLite writes of the other
+    thread. The fetch thread finds the next cursor by peeking at the page's
+    tail; the parsed page must agree, else fetching ahead stops and the rest
+    is fetched one page at a time."""
+    q: queue.Queue[tuple[bytes, int, bool] | PullResponse | BaseException | None] = \
+        queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: tuple[bytes, int, bool] | PullResponse | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def fetch() -> None:
+        at = cur
+        try:
+            while not stop.is_set() and not (cancel is not None and cancel.is_set()):
+                raw = transport.pull_raw(at, limit)
+                peek = _peek(raw)
+                if peek is None:  # no hint: parse here, this once
+                    page = Transport.parse(raw, PullResponse, "pull")
+                    if not put(page):
+                        return
+                    nxt, more = page.cursor, page.more
+                else:
+                    nxt, more = peek
+                    if not put((raw, nxt, more)):
+                        return
+                if not more:
+                    put(None)
+                    return
+                if nxt <= at:
+                    raise SyncBugError(f"pull cursor did not advance ({at} -> {nxt})")
+                at = nxt
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    t = threading.Thread(target=fetch, name="jsx-pull-fetch", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, PullResponse):
+                yield item
+                continue
+            raw, hint_cursor, hint_more = item
+            page = Transport.parse(raw, PullResponse, "pull")
+            if (page.cursor, page.more) != (hint_cursor, hint_more):
+                stop.set()
+                yield page
+                if page.more:
+                    yield from _sequential(transport, page.cursor, limit)
+                return
+            yield page
+    finally:
+        # The fetcher sees `stop` at its next page; one stuck in a request is
+        # left to finish on its own (daemon) rather than holding up a cancel.
+        stop.set()
+        try:
+            while True:
+                q.get_nowait()
+        except queue.Empty:
+            pass
+        t.join(1.0)
+
+
+def _check(page: PullResponse, cur: int) -> None:
+    """Reject a page that can't be right before any of it is applied."""
+    if page.cursor < cur:
+        raise SyncBugError(f"pull cursor went back ({cur} -> {page.cursor})")
+    for row in page.rows:
+        if row.in_scope and row.data is None:
+            raise SyncBugError(f"pulled {row.entity} {row.id} in scope without data")
+
+
+def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
+    with store.transaction() as tx:
+        conn = tx.conn
+        okeys = jr.open_keys(conn)
+        ckeys = jr.open_conflict_keys(conn)
+        evict = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_evict")}
+        simple: dict[str, list[list[Any]]] = {}
+        merged: set[jr.Key] = set()
+        top = ""
+        now = now_text()
+        for row in page.rows:
+            es = ENTITIES.get(row.entity)
+            if es is None:
+                continue  # an entity this version does not know yet
+            key = (row.entity, row.id)
+            if row.field_hlc:
+                top = max(top, *row.field_hlc.values())
+            if not row.in_scope:
+                if key in okeys:
+                    conn.execute("INSERT OR REPLACE INTO sync_evict(entity, row_id, seq) "
+                                 "VALUES(?,?,?)", (row.entity, row.id, row.seq))
+                else:
+                    jr.hard_delete(conn, row.entity, row.id)
+                    stats.dropped += 1
+                continue
+            if key in evict:
+                conn.execute("DELETE FROM sync_evict WHERE entity=? AND row_id=?", key)
+            stats.received += 1
+            if key in okeys and _merge_row(conn, es, row, stats):
+                merged.add(key)
+                continue
+            simple.setdefault(row.entity, []).append(
+                _row_values(row, "conflict" if key in ckeys else "synced", now))
+        for entity, params in simple.items():
+            jr.write_rows(conn, entity, params)
+        jr.refresh_sync_state(conn, merged)
+        jr.evict_ready(conn)
+        if top:
+            store.clock.observe(top)
+            store.set_meta("hlc", store.clock.last, conn)
+        store.set_meta(CURSOR_KEY, str(page.cursor), conn)
+        store.set_meta("server_seq", str(page.server_seq), conn)
+
+
+@cache
+def _layout(entity: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
+    """(data column, default) pairs in `row_sql` order, and whether the
+    entity has derived columns (person.search_key)."""
+    cols = jr.row_sql(entity)[2]
+    dflt = jr.defaults(entity)
+    data_cols = cols[1:len(ENTITIES[entity].data_fields) + 1]
+    return tuple((c, dflt.get(c)) for c in data_cols), bool(derive_fields(entity, {}))
+
+
+def _row_values(row: PulledRow, state: str, now: str) -> list[Any]:
+    """One row in `row_sql` column order, straight from the reply (this loop
+    runs once per row of a bootstrap: keep it lean)."""
+    pairs, derived = _layout(row.entity)
+    data = row.data or {}
+    vals: list[Any] = [row.id]
+    vals.extend([data.get(c, d) for c, d in pairs])
+    vals[1 + _deleted_index(row.entity)] = row.deleted
+    if derived:
+        full = dict(zip((c for c, _ in pairs), vals[1:], strict=True))
+        vals.extend(derive_fields(row.entity, full).values())
+    vals.extend((row.updated_at or now, row.updated_device or "", row.updated_user or "",
+                 row.seq, state))
+    return vals
+
+
+@cache
+def _deleted_index(entity: str) -> int:
+    return ENTITIES[entity].data_fields.index("deleted")
+
+
+def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: PullStats) -> bool:
+    """Three-way merge of a pulled row into a row with unpushed entries.
+    Returns False when there is nothing local to merge with (plain upsert)."""
+    key = (es.name, row.id)
+    local = jr.get_row(conn, es, row.id)
+    entries = jr.open_entries(conn, key)
+    if local is None or not entries:
+        return False
+    theirs_data = row.data or {}
+    writers: dict[str, list[jr.Entry]] = {}
+    for e in entries:
+        if e.op != "delete":
+            for f in e.fields:
+                writers.setdefault(f, []).append(e)
+    new: dict[str, Any] = {}
+    remote_changed = False
+    theirs_device = row.updated_device
+    conflicts = 0
+    for f in es.data_fields:
+        if f == "deleted" or f not in theirs_data:
+            continue
+        theirs = theirs_data[f]
+        mine = local.get(f)
+        ws = writers.get(f)
+        if not ws:
+            if not jr.same(theirs, mine):
+                new[f] = theirs
+                remote_changed = True
+            continue
+        base = _base(entries, f, mine)
+        if (base is MISSING or not jr.same(theirs, base)) and not jr.same(theirs, mine):
+            # As the server judges a delete: the row differs from what we saw.
+            remote_changed = True
+        mine_hlc = max(e.hlc for e in ws)
+        theirs_hlc = row.field_hlc.get(f)
+        out = merge_field(base, mine, theirs, mine_hlc, theirs_hlc)
+        if out.conflict:
+            jr.record_conflict(conn, key, f, base, mine, theirs, out.take, mine_hlc, theirs_hlc,
+                               theirs_device)
+            conflicts += 1
+        if out.take == "theirs" or jr.same(theirs, mine):
+            # The server's value stands (or already equals ours): nothing of
+            # this field is left to push.
+            if not jr.same(theirs, mine):
+                new[f] = theirs
+            for e in ws:
+                e.fields.pop(f, None)
+                e.old.pop(f, None)
+                e.dirty = True
+        elif base is MISSING or not jr.same(theirs, base):
+            # Ours stands over a remote change: rebase so the server takes it
+            # as an edit of what it holds now (the conflict is recorded here).
+            ws[0].old[f] = theirs
+            ws[0].dirty = True
+    deletes = [e for e in entries if e.op == "delete"]
+    deleted_hlc = row.field_hlc.get("deleted") or (max(row.field_hlc.values())
+                                                   if row.field_hlc else None)
+    if deletes:
+        if row.deleted:
+            # Deleted on both sides: whatever was pending on the row is moot.
+            for e in entries:
+                e.fields.clear()
+                e.dirty = True
+            new = {f: v for f, v in theirs_data.items()
+                   if f in local and not jr.same(v, local.get(f))}
+            new["deleted"] = True
+        elif remote_changed:
+            # Their edit beats our delete: the row comes back here.
+            for e in deletes:
+                e.fields.clear()
+                e.dirty = True
+            new["deleted"] = False
+            jr.record_conflict(conn, key, "deleted", False, True, False, "theirs",
+                               deletes[-1].hlc, deleted_hlc, theirs_device)
+            conflicts += 1
+    elif row.deleted and not local.get("deleted"):
+        if any(e.fields for e in entries):
+            # Our edit beats their delete: keep the row; pushing the edit
+            # undeletes it on the server.
+            jr.record_conflict(conn, key, "deleted", False, False, True, "mine",
+                               max(e.hlc for e in entries), deleted_hlc, theirs_device)
+            conflicts += 1
+        else:
+            new["deleted"] = True
+    elif not row.deleted and local.get("deleted"):
+        new["deleted"] = False
+    for e in entries:
+        if e.dirty:
+            jr.save_entry(conn, e)
+    if "deleted" in new:
+        conn.execute(f"UPDATE {es.name} SET deleted=? WHERE id=?", (new.pop("deleted"), row.id))
+    jr.set_fields(conn, es, row.id, new, local)
+    conn.execute(f"UPDATE {es.name} SET server_seq=? WHERE id=?", (row.seq, row.id))
+    stats.merged += 1
+    stats.conflicts += conflicts
+    return True
+
+
+def _base(entries: list[jr.Entry], f: str, local_value: Any) -> Any:
+    """What this device saw of `f` before its unpushed changes."""
+    for e in entries:
+        if f in e.old:
+            return e.old[f]
+        if f in e.fields:
+            return MISSING if e.op == "insert" else local_value
+    return local_value

@@ -1,0 +1,297 @@
+"""Push stage: send pending journal entries to the server in batches.
+
+Order: parents before children (entity rank), and within a rank the journal
+order, which keeps each row's own changes in the order they were made.
+
+A batch gets its batch_id and is written to the journal *before* it is sent.
+If the reply is lost (crash, dropped connection after the server committed),
+the next run sends the very same batch again and the server, idempotent by
+batch_id and change_id, answers what it answered before. While a batch is in
+flight nothing else touches its entries, and the pull stage waits for it.
+
+A reply is applied in one local transaction: entries acked or rejected, the
+server's merged values adopted, conflicts recorded, rows' sync_state set.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from jsxclient.domain.entities import ENTITIES
+from jsxclient.store.store import Store, now_text
+from jsxclient.sync import journal as jr
+from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
+from jsxclient.sync.protocol import (
+    MAX_BATCH_CHANGES,
+    Change,
+    ChangeResult,
+    PushRequest,
+    PushResponse,
+)
+from jsxclient.sync.transport import Transport
+
+# Batch-level 4xx that mean "this request is malformed or too big": split the
+# batch to isolate the change at fault instead of giving up on all of them.
+_SPLIT_STATUSES = frozenset({400, 413, 422})
+
+
+@dataclass
+class PushStats:
+    sent: int = 0
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    batches: int = 0
+
+
+Progress = Callable[[int, int], None]
+
+
+def in_flight(store: Store) -> bool:
+    r = store.db.connection().execute(
+        "SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1"
+    ).fetchone()
+    return r is not None
+
+
+def push(
+    store: Store,
+    transport: Transport,
+    *,
+    batch_size: int = MAX_BATCH_CHANGES,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    stats: PushStats | None = None,
+) -> PushStats:
+    """Push everything pending. `stats` (if given) is filled as batches are
+    answered, so a caller still has the counts when a later batch fails."""
+    stats = stats if stats is not None else PushStats()
+    batch_size = max(1, min(batch_size, MAX_BATCH_CHANGES))
+    conn = store.db.connection()
+    rank = {name: es.rank for name, es in ENTITIES.items()}
+    # Batches already in flight first, exactly as they were sent.
+    queue: list[list[int]] = []
+    for (batch_id,) in conn.execute(
+        "SELECT batch_id FROM journal WHERE state='pending' AND batch_id IS NOT NULL "
+        "GROUP BY batch_id ORDER BY min(seq)"
+    ).fetchall():
+        rows = conn.execute("SELECT seq, entity FROM journal WHERE batch_id=? AND state='pending'",
+                            (batch_id,)).fetchall()
+        rows.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
+        queue.append([s for s, _ in rows])
+    fresh = conn.execute(
+        "SELECT seq, entity FROM journal WHERE state='pending' AND batch_id IS NULL"
+    ).fetchall()
+    fresh.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
+    order = [s for s, _ in fresh]
+    queue.extend(order[i:i + batch_size] for i in range(0, len(order), batch_size))
+    total = sum(len(b) for b in queue)
+    done = 0
+    if progress:
+        progress(0, total)
+    while queue:
+        if cancel is not None and cancel.is_set():
+            raise SyncCancelled("push")
+        seqs = queue.pop(0)
+        batch_id, entries = _assign(store, seqs)
+        if not entries:
+            continue
+        try:
+            resp = transport.push(_request(store, batch_id, entries))
+        except RejectedError as exc:
+            if exc.status not in _SPLIT_STATUSES:
+                _unassign(store, batch_id)
+                raise
+            if len(entries) > 1:
+                _unassign(store, batch_id)
+                half = len(entries) // 2
+                ids = [e.seq for e in entries]
+                queue[:0] = [ids[:half], ids[half:]]
+                continue
+            _reject_locally(store, entries[0], exc.code or f"http.{exc.status}", exc.zh, exc.en)
+            stats.rejected += 1
+            done += 1
+            continue
+        _check(resp, batch_id, entries)
+        apply_response(store, entries, resp, stats)
+        stats.batches += 1
+        done += len(entries)
+        if progress:
+            progress(done, total)
+    return stats
+
+
+def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
+    """Persist the batch id before sending; reuse the one already given."""
+    with store.transaction() as tx:
+        qs = ",".join("?" * len(seqs))
+        entries = jr.entries_where(tx.conn, f"seq IN ({qs}) AND state='pending'", seqs)
+        if not entries:
+            return "", []
+        by_seq = {e.seq: e for e in entries}
+        entries = [by_seq[s] for s in seqs if s in by_seq]
+        batch_id = next((e.batch_id for e in entries if e.batch_id), None)
+        if batch_id is None:
+            batch_id = uuid.uuid4().hex
+            tx.conn.executemany("UPDATE journal SET batch_id=? WHERE seq=?",
+                                [(batch_id, e.seq) for e in entries])
+        # A change that can't even be expressed in the protocol (a damaged
+        # journal entry) is refused here, with a reason, not sent.
+        good = []
+        for e in entries:
+            try:
+                _change(e)
+                good.append(e)
+            except ValidationError as exc:
+                _mark_rejected(tx.conn, e, "client.invalid", "本机记录的更改格式无效",
+                               f"The change is malformed: {str(exc)[:200]}", None)
+                jr.refresh_sync_state(tx.conn, [e.key])
+        return batch_id, good
+
+
+def _unassign(store: Store, batch_id: str) -> None:
+    # Only after a batch-level 4xx: the server applied nothing of it.
+    with store.transaction() as tx:
+        tx.conn.execute("UPDATE journal SET batch_id=NULL WHERE batch_id=? AND state='pending'",
+                        (batch_id,))
+
+
+def _change(e: jr.Entry) -> Change:
+    return Change(change_id=e.change_id, entity=e.entity, row_id=e.row_id, op=e.op,
+                  fields=e.fields, old=e.old, hlc=e.hlc, device=e.device, user=e.user)
+
+
+def _request(store: Store, batch_id: str, entries: list[jr.Entry]) -> PushRequest:
+    return PushRequest(batch_id=batch_id, device=store.device_id,
+                       changes=[_change(e) for e in entries])
+
+
+def _check(resp: PushResponse, batch_id: str, entries: list[jr.Entry]) -> None:
+    """A reply that does not answer exactly this batch is a bug: apply nothing."""
+    if resp.batch_id != batch_id:
+        raise SyncBugError(f"push reply for batch {resp.batch_id}, sent {batch_id}")
+    got = [r.change_id for r in resp.results]
+    if len(got) != len(set(got)) or set(got) != {e.change_id for e in entries}:
+        raise SyncBugError("push reply does not answer each change of the batch exactly once")
+    for r in resp.results:
+        if r.status != "rejected" and r.seq is None:
+            raise SyncBugError(f"push result {r.change_id} {r.status} without seq")
+
+
+def apply_response(
+    store: Store, entries: list[jr.Entry], resp: PushResponse, stats: PushStats
+) -> None:
+    results = {r.change_id: r for r in resp.results}
+    now = now_text()
+    with store.transaction() as tx:
+        conn = tx.conn
+        # Only entries still waiting for this very reply: applying a reply
+        # twice must not record its conflicts twice.
+        qs = ",".join("?" * len(entries))
+        waiting = {s for (s,) in conn.execute(
+            f"SELECT seq FROM journal WHERE state='pending' AND batch_id=? AND seq IN ({qs})",
+            [resp.batch_id, *(e.seq for e in entries)])}
+        entries = [e for e in entries if e.seq in waiting]
+        if not entries:
+            return
+        acked: list[tuple[str, int | None, str, int]] = []
+        touched: set[jr.Key] = set()
+        for e in entries:
+            r = results[e.change_id]
+            touched.add(e.key)
+            if r.status == "rejected":
+                _mark_rejected(conn, e, r.reason_code or "rejected", r.reason_zh, r.reason_en,
+                               r.reason_field)
+                stats.rejected += 1
+                continue
+            acked.append((r.status, r.seq, now, e.seq))
+            if r.status == "applied":
+                stats.applied += 1
+            else:
+                stats.merged += 1
+        conn.executemany(
+            "UPDATE journal SET state='acked', result=?, server_seq=?, reason=NULL, "
+            "acked_at=? WHERE seq=?",
+            acked,
+        )
+        stats.sent += len(entries)
+        _bump_row_seqs(conn, entries, results)
+        for i, e in enumerate(entries):
+            r = results[e.change_id]
+            if r.status in ("merged", "conflict"):
+                _adopt(store, conn, e, r, entries[i + 1:])
+                for fc in r.conflicts:
+                    jr.record_conflict(conn, e.key, fc.field, fc.base, fc.mine, fc.theirs,
+                                       fc.winner, e.hlc, fc.theirs_hlc, fc.theirs_device)
+                    stats.conflicts += 1
+            for stamp in (r.field_hlc or {}).values():
+                store.clock.observe(stamp)
+        jr.refresh_sync_state(conn, touched)
+        jr.evict_ready(conn)
+        store.set_meta("hlc", store.clock.last, conn)
+        store.set_meta("server_seq", str(resp.server_seq), conn)
+
+
+def _bump_row_seqs(
+    conn: sqlite3.Connection, entries: list[jr.Entry], results: dict[str, ChangeResult]
+) -> None:
+    by_entity: dict[str, list[tuple[int, str]]] = {}
+    for e in entries:
+        seq = results[e.change_id].seq
+        if seq is not None:
+            by_entity.setdefault(e.entity, []).append((seq, e.row_id))
+    for entity, params in by_entity.items():
+        conn.executemany(
+            f"UPDATE {entity} SET server_seq=max(coalesce(server_seq, 0), ?) WHERE id=?", params
+        )
+
+
+def _adopt(
+    store: Store, conn: sqlite3.Connection, e: jr.Entry, r: ChangeResult,
+    later_in_batch: list[jr.Entry],
+) -> None:
+    """Take the server's merged row, except fields this device has changed
+    again since (later entries still to be pushed keep their values)."""
+    if not r.server:
+        return
+    es = ENTITIES[e.entity]
+    current = jr.get_row(conn, es, e.row_id)
+    if current is None:
+        return
+    mine: set[str] = set()
+    for other in [*later_in_batch, *jr.open_entries(conn, e.key)]:
+        if other.key == e.key and other.seq != e.seq:
+            mine.update(other.fields)
+    known = set(es.data_fields)
+    values = {
+        k: v for k, v in r.server.items()
+        if k in known and k not in mine and not jr.same(current.get(k), v)
+    }
+    jr.set_fields(conn, es, e.row_id, values, current)
+
+
+def _mark_rejected(
+    conn: sqlite3.Connection, e: jr.Entry, code: str, zh: str | None, en: str | None,
+    fld: str | None,
+) -> None:
+    reason = json.dumps({"code": code, "zh": zh or "服务器拒绝了此更改",
+                         "en": en or "The server refused this change", "field": fld},
+                        ensure_ascii=False)
+    conn.execute(
+        "UPDATE journal SET state='rejected', result='rejected', reason=?, acked_at=? WHERE seq=?",
+        (reason, now_text(), e.seq),
+    )
+
+
+def _reject_locally(store: Store, e: jr.Entry, code: str, zh: str | None, en: str | None) -> None:
+    with store.transaction() as tx:
+        _mark_rejected(tx.conn, e, code, zh, en, None)
+        jr.refresh_sync_state(tx.conn, [e.key])

@@ -1,0 +1,149 @@
+"""Changes the server refused, kept here with its reason until the worker
+fixes and resends them (or gives them up).
+
+The record still shows the refused value, so the worker sees what was
+refused and why. Fixing is an ordinary edit (a new journal entry); `resend`
+then folds that fix into the refused change, so the server receives one
+clean edit of what it holds instead of the bad value followed by the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from jsxclient.domain.entities import ENTITIES
+from jsxclient.store.store import Store
+from jsxclient.sync import journal as jr
+
+
+@dataclass(frozen=True)
+class RejectedChange:
+    seq: int
+    change_id: str
+    entity: str
+    row_id: str
+    op: str
+    fields: dict[str, Any]
+    old: dict[str, Any]
+    created_at: str
+    code: str
+    zh: str
+    en: str
+    field: str | None
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang.lower().startswith("en") else self.zh
+
+
+def _parse_reason(raw: str | None) -> dict[str, Any]:
+    try:
+        d = json.loads(raw or "")
+        return d if isinstance(d, dict) else {"zh": str(d), "en": str(d)}
+    except ValueError:
+        return {"zh": raw or "", "en": raw or ""}
+
+
+def list_rejected(store: Store, entity: str | None = None,
+                  row_id: str | None = None) -> list[RejectedChange]:
+    where, params = ["state='rejected'"], []
+    if entity is not None:
+        where.append("entity=?")
+        params.append(entity)
+    if row_id is not None:
+        where.append("row_id=?")
+        params.append(row_id)
+    out = []
+    for r in store.db.connection().execute(
+        "SELECT seq, change_id, entity, row_id, op, fields, old, created_at, reason "
+        f"FROM journal WHERE {' AND '.join(where)} ORDER BY seq", params,
+    ):
+        reason = _parse_reason(r[8])
+        out.append(RejectedChange(
+            r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7],
+            str(reason.get("code") or "rejected"), str(reason.get("zh") or ""),
+            str(reason.get("en") or ""), reason.get("field"),
+        ))
+    return out
+
+
+def resend(store: Store, seq: int) -> bool:
+    """Queue a refused change again, with later unsent edits of the same
+    fields folded into it. Returns False if `seq` is not a refused change.
+
+    It goes out under a new change id: the server answered the old one (it
+    applied nothing of it), and would answer it the same way again."""
+    with store.transaction() as tx:
+        found = jr.entries_where(tx.conn, "seq=? AND state='rejected'", (seq,))
+        if not found:
+            return False
+        e = found[0]
+        later = [x for x in jr.open_entries(tx.conn, e.key)
+                 if x.seq > e.seq and x.state == "pending" and x.batch_id is None]
+        for x in later:
+            if x.op == "delete":
+                break
+            fold = [f for f in x.fields if e.op == "insert" or f in e.fields]
+            for f in fold:
+                e.fields[f] = x.fields.pop(f)
+                x.old.pop(f, None)
+                e.hlc = max(e.hlc, x.hlc)
+            if fold:
+                jr.save_entry(tx.conn, x)
+        tx.conn.execute(
+            "UPDATE journal SET state='pending', result=NULL, reason=NULL, acked_at=NULL, "
+            "batch_id=NULL, change_id=?, fields=?, old=?, hlc=? WHERE seq=?",
+            (uuid.uuid4().hex, jr.dumps(e.fields), jr.dumps(e.old), e.hlc, e.seq),
+        )
+        jr.refresh_sync_state(tx.conn, [e.key])
+        return True
+
+
+def resend_all(store: Store) -> int:
+    return sum(resend(store, r.seq) for r in list_rejected(store))
+
+
+def discard(store: Store, seq: int) -> bool:
+    """Give up a refused change: the record goes back to what the server
+    holds (the change's base), and the change is closed as discarded. A
+    refused insert takes the record and its other unsent changes with it."""
+    with store.transaction() as tx:
+        found = jr.entries_where(tx.conn, "seq=? AND state='rejected'", (seq,))
+        if not found:
+            return False
+        e = found[0]
+        es = ENTITIES[e.entity]
+        others = [x for x in jr.open_entries(tx.conn, e.key) if x.seq != e.seq]
+        if e.op == "insert":
+            for x in [e, *others]:
+                if x.batch_id is None or x.state == "rejected":
+                    jr.close_entry(tx.conn, x, jr.DISCARDED)
+            if not jr.open_entries(tx.conn, e.key):
+                jr.hard_delete(tx.conn, e.entity, e.row_id)
+            return True
+        current = jr.get_row(tx.conn, es, e.row_id)
+        if current is not None:
+            if e.op == "delete":
+                tx.conn.execute(f"UPDATE {e.entity} SET deleted=0 WHERE id=?", (e.row_id,))
+            else:
+                later = {f for x in others if x.seq > e.seq for f in x.fields}
+                restore = {f: v for f, v in e.old.items() if f in e.fields and f not in later}
+                jr.set_fields(tx.conn, es, e.row_id, restore, current)
+                # A later unsent edit of the field was based on the refused
+                # value; base it on what the server holds instead.
+                todo = {f for f in e.fields if f in e.old}
+                for x in others:
+                    if x.seq < e.seq:
+                        continue
+                    moved = [f for f in x.old if f in todo]
+                    todo.difference_update(moved)
+                    if moved and x.batch_id is None:
+                        for f in moved:
+                            x.old[f] = e.old[f]
+                        jr.save_entry(tx.conn, x)
+        jr.close_entry(tx.conn, e, jr.DISCARDED)
+        jr.refresh_sync_state(tx.conn, [e.key])
+        jr.evict_ready(tx.conn)  # a row that left the scope waited only for this
+        return True

@@ -1,0 +1,318 @@
+"""HTTP transport: one requests session per server, typed replies, typed errors.
+
+Retries connection failures, timeouts and 5xx with exponential backoff and
+jitter; never a 4xx. Retrying a push is safe because the server is idempotent
+by batch_id and change_id. Bodies are counted as they travel (compressed), so
+the receipt shows real traffic. Every reply is parsed into its protocol model
+before anyone sees it: a reply that does not parse raises `SyncBugError` and
+the caller has changed nothing yet.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import requests
+import urllib3.exceptions
+from pydantic import BaseModel, ValidationError
+
+from jsxclient.sync.errors import (
+    AuthExpiredError,
+    OfflineError,
+    RejectedError,
+    ServerError,
+    ServerIncompatibleError,
+    SyncBugError,
+    SyncCancelled,
+)
+from jsxclient.sync.protocol import (
+    API_PREFIX,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ErrorResponse,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ReferenceResponse,
+    VersionInfo,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+FaultPhase = Literal["before_send", "after_response"]
+
+
+@dataclass(frozen=True)
+class FaultPoint:
+    """Where a test's fault hook is consulted. Raising `requests.ConnectionError`
+    at "after_response" simulates a reply lost after the server committed."""
+
+    phase: FaultPhase
+    method: str
+    path: str
+    attempt: int
+    status: int | None = None
+
+
+FaultHook = Callable[[FaultPoint], None]
+
+# Failures worth retrying: the request may or may not have reached the server.
+_NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    urllib3.exceptions.ProtocolError,
+    urllib3.exceptions.ReadTimeoutError,
+    ConnectionError,
+)
+
+
+# Not the request's fault: busy or slow server, try again like a 5xx.
+_RETRY_STATUSES = frozenset({408, 429})
+
+
+class Transport:
+    LOGIN = "/auth/login"
+    PUSH = "/push"
+    PULL = "/pull"
+    REFERENCE = "/reference"
+    HEALTH = "/health"
+    VERSION = "/version"
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        ca_bundle: str | None = None,
+        verify: bool = True,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        backoff_max: float = 8.0,
+        gzip_requests: bool = True,
+        fault: FaultHook | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        # A CA bundle path replaces the system store (a provincial private CA);
+        # verification itself is never turned off by default.
+        self.verify: bool | str = ca_bundle if ca_bundle else verify
+        self.timeout = (connect_timeout, read_timeout)
+        self.retries = retries
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.gzip_requests = gzip_requests
+        self.fault = fault
+        self.cancel: threading.Event | None = None
+        self.bytes_sent = 0
+        self.bytes_received = 0
+        self.requests_made = 0
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self._session.headers.update({
+            PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            "User-Agent": "jsxclient-sync/1",
+        })
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the protocol's calls ---------------------------------------------------
+
+    def login(self, req: LoginRequest) -> LoginResponse:
+        return self.call("POST", self.LOGIN, LoginResponse, body=req, auth=False, gzip_body=False)
+
+    def push(self, req: PushRequest) -> PushResponse:
+        return self.call("POST", self.PUSH, PushResponse, body=req)
+
+    def pull(self, cursor: int, limit: int) -> PullResponse:
+        return self.call("GET", self.PULL, PullResponse,
+                         params={"cursor": cursor, "limit": limit})
+
+    def reference(self) -> ReferenceResponse:
+        return self.call("GET", self.REFERENCE, ReferenceResponse)
+
+    def version(self) -> VersionInfo:
+        return self.call("GET", self.VERSION, VersionInfo, auth=False)
+
+    def health(self) -> bool:
+        """One quick probe, no retries: is the server there and answering?"""
+        try:
+            resp = self._session.get(self._url(self.HEALTH), timeout=(3.0, 5.0),
+                                     verify=self.verify)
+        except _NETWORK_ERRORS:
+            return False
+        except requests.RequestException:
+            return False
+        with self._lock:
+            self.bytes_received += len(resp.content)
+        return resp.status_code < 500
+
+    # -- the machinery ------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}{API_PREFIX}{path}"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+        gzip_body: bool | None = None,
+    ) -> M:
+        text = self.fetch(method, path, body=body, params=params, auth=auth,
+                          gzip_body=gzip_body)
+        return self.parse(text, model, f"{method} {path}")
+
+    @staticmethod
+    def parse(text: bytes, model: type[M], what: str = "reply") -> M:
+        try:
+            return model.model_validate_json(text)
+        except (ValidationError, ValueError) as exc:
+            raise SyncBugError(f"{what}: malformed reply: {str(exc)[:300]}") from exc
+
+    def pull_raw(self, cursor: int, limit: int) -> bytes:
+        """A pull page's JSON, not yet parsed: the pull stage fetches on one
+        thread and parses on another (parsing holds the GIL)."""
+        return self.fetch("GET", self.PULL, params={"cursor": cursor, "limit": limit})
+
+    def fetch(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+        gzip_body: bool | None = None,
+    ) -> bytes:
+        """The decoded body of a 2xx reply, after retries; typed errors otherwise."""
+        headers: dict[str, str] = {}
+        data: bytes | None = None
+        if body is not None:
+            data = body.model_dump_json().encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if self.gzip_requests if gzip_body is None else gzip_body:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        attempt = 0
+        while True:
+            try:
+                status, resp_headers, raw = self._send(method, path, params, data, headers,
+                                                       attempt)
+            except _NETWORK_ERRORS as exc:
+                if attempt >= self.retries:
+                    raise OfflineError(f"{method} {path}: {exc}") from exc
+                self._wait(attempt)
+                attempt += 1
+                continue
+            if status >= 500 or status in _RETRY_STATUSES:
+                if attempt >= self.retries:
+                    zh, en, code = _error_text(resp_headers, raw)
+                    raise ServerError(f"{method} {path}: HTTP {status} {code}".strip())
+                self._wait(attempt)
+                attempt += 1
+                continue
+            break
+        if status >= 400:
+            zh, en, code = _error_text(resp_headers, raw)
+            if status == 401:  # the server's words: wrong password, expired, revoked
+                raise AuthExpiredError(f"HTTP 401 {code}".strip(), zh, en)
+            if status == 426 or code.startswith("protocol."):
+                raise ServerIncompatibleError(f"HTTP {status} {code}".strip())
+            raise RejectedError(f"HTTP {status} {code}: {en or ''}".strip(), zh, en,
+                                code=code, status=status)
+        if status >= 300:
+            raise SyncBugError(f"{method} {path}: unexpected HTTP {status}")
+        try:
+            return _decode(resp_headers, raw)
+        except (ValueError, OSError, EOFError, zlib.error) as exc:
+            raise SyncBugError(f"{method} {path}: undecodable reply: {str(exc)[:300]}") from exc
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        data: bytes | None,
+        headers: dict[str, str],
+        attempt: int,
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.fault is not None:
+            self.fault(FaultPoint("before_send", method, path, attempt))
+        with self._lock:
+            self.requests_made += 1
+            self.bytes_sent += len(data or b"")
+        # stream=True so the body is read raw (still compressed): the byte
+        # count is what travelled, and decoding errors are ours to classify.
+        resp = self._session.request(method, self._url(path), params=params, data=data,
+                                     headers=headers, timeout=self.timeout,
+                                     verify=self.verify, stream=True)
+        try:
+            raw = resp.raw.read(decode_content=False)
+        finally:
+            resp.close()
+        with self._lock:
+            self.bytes_received += len(raw)
+        if self.fault is not None:
+            self.fault(FaultPoint("after_response", method, path, attempt, resp.status_code))
+        return resp.status_code, dict(resp.headers), raw
+
+    def _wait(self, attempt: int) -> None:
+        cap = min(self.backoff_max, self.backoff * (2 ** attempt))
+        delay = cap / 2 + random.uniform(0, cap / 2)  # jitter spreads 2,000 devices apart
+        if self.cancel is not None:
+            if self.cancel.wait(delay):
+                raise SyncCancelled("cancelled while waiting to retry")
+        else:
+            time.sleep(delay)
+
+
+def _decode(headers: dict[str, str], raw: bytes) -> bytes:
+    enc = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "").lower()
+    if enc == "gzip":
+        return zlib.decompress(raw, wbits=31)
+    if enc in ("", "identity"):
+        return raw
+    raise ValueError(f"unsupported content encoding {enc!r}")
+
+
+def _error_text(headers: dict[str, str], raw: bytes) -> tuple[str | None, str | None, str]:
+    """The server's zh/en message and code, when the body is an ErrorResponse."""
+    try:
+        body = _decode(headers, raw)
+        err = ErrorResponse.model_validate_json(body).error
+        return err.zh, err.en, err.code
+    except (ValidationError, ValueError, OSError, EOFError, zlib.error):
+        pass
+    try:  # FastAPI's own {"detail": ...} for routing and validation errors
+        detail = json.loads(_decode(headers, raw)).get("detail")
+        return None, str(detail)[:300] if detail else None, ""
+    except (ValueError, AttributeError, OSError, EOFError, zlib.error):
+        return None, None, ""

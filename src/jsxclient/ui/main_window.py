@@ -1,0 +1,371 @@
+"""The main window: navigation on the left, one page at a time, and sync
+in the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from jsxclient.ui import errors, i18n
+from jsxclient.ui import format as fmt
+from jsxclient.ui.connect_dialog import ConnectDialog
+from jsxclient.ui.context import ALL, AppContext
+from jsxclient.ui.operations import maintenance
+from jsxclient.ui.operations.setup import open_store
+from jsxclient.ui.operations.sync import SyncView
+from jsxclient.ui.pages.dashboard import DashboardPage
+from jsxclient.ui.sync_controller import SyncController
+
+PAGES: list[tuple[str, str]] = [
+    ("dashboard", "工作台"),
+    ("organisation", "组织"),
+    ("members", "会员"),
+    ("families", "特殊家庭"),
+    ("activities", "活动"),
+    ("volunteers", "志愿者"),
+    ("sites", "阵地与项目"),
+    ("statistics", "统计"),
+    ("sync", "同步"),
+    ("settings", "设置"),
+]
+
+
+def page_title(key: str) -> str:
+    return {
+        "dashboard": QCoreApplication.translate("MainWindow", "工作台"),
+        "organisation": QCoreApplication.translate("MainWindow", "组织"),
+        "members": QCoreApplication.translate("MainWindow", "会员"),
+        "families": QCoreApplication.translate("MainWindow", "特殊家庭"),
+        "activities": QCoreApplication.translate("MainWindow", "活动"),
+        "volunteers": QCoreApplication.translate("MainWindow", "志愿者"),
+        "sites": QCoreApplication.translate("MainWindow", "阵地与项目"),
+        "statistics": QCoreApplication.translate("MainWindow", "统计"),
+        "sync": QCoreApplication.translate("MainWindow", "同步"),
+        "settings": QCoreApplication.translate("MainWindow", "设置"),
+    }[key]
+
+
+class SyncIndicator(QWidget):
+    """Status bar: online or offline, changes waiting, the last sync, Sync."""
+
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("syncIndicator")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 4, 0)
+        lay.setSpacing(8)
+        self.dot = QLabel()
+        self.state = QLabel()
+        self.state.setObjectName("onlineState")
+        self.pending = QLabel()
+        self.pending.setObjectName("pendingState")
+        self.last = QLabel()
+        self.last.setObjectName("lastSync")
+        self.button = QPushButton(self.tr("同步 (F9)"))
+        self.button.setObjectName("syncButton")
+        self.button.clicked.connect(lambda: controller.sync_now())
+        for w in (self.dot, self.state, self.pending, self.last, self.button):
+            lay.addWidget(w)
+        controller.view_changed.connect(self._update)
+        controller.online_changed.connect(lambda _o: self._update(controller.view))
+        controller.running_changed.connect(lambda _r: self._update(controller.view))
+
+    def _update(self, v: SyncView | None) -> None:
+        online = self.controller.online
+        running = self.controller.running
+        if v is None or not v.connected:
+            colour, text = "#8c8c8c", self.tr("未连接服务器")
+            tip = self.tr("修改保存在本机。在“设置”中连接省级服务器后即可同步。")
+        elif running:
+            colour, text, tip = "#1677ff", self.tr("正在同步…"), ""
+        elif online:
+            colour, text, tip = "#3a9a5b", self.tr("在线"), v.server_url or ""
+        elif online is False:
+            colour, text = "#d48806", self.tr("离线")
+            tip = self.tr("连不上服务器。修改已安全保存在本机，网络恢复后会自动同步。")
+        else:
+            colour, text, tip = "#8c8c8c", self.tr("正在检查网络…"), ""
+        self.dot.setPixmap(fmt.dot(colour, 12).pixmap(12, 12))
+        self.state.setText(text)
+        self.state.setToolTip(tip)
+        self.dot.setToolTip(tip)
+        if v is not None:
+            self.pending.setText(self.tr("待同步 {n} 条").format(n=v.pending))
+            extra = []
+            if v.conflicts:
+                extra.append(self.tr("冲突 {n} 个").format(n=v.conflicts))
+            if v.rejected:
+                extra.append(self.tr("被拒绝 {n} 条").format(n=v.rejected))
+            if extra:
+                details = self.tr("，").join(extra)
+                self.pending.setText(
+                    self.pending.text() + self.tr("（{details}）").format(details=details)
+                )
+            self.last.setText(
+                self.tr("上次同步 {t}").format(t=(v.last_sync or "")[5:16] or self.tr("从未"))
+            )
+        self.button.setEnabled(bool(v and v.connected) and not running)
+
+
+class MainWindow(QMainWindow):
+    language_switched = Signal(str)
+
+    def __init__(self, ctx: AppContext, controller: SyncController, key: str | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.controller = controller
+        self.store_key = key
+        controller.window = self
+        self.setObjectName("mainWindow")
+        self.pages: dict[str, QWidget] = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(0, 0))
+        self.stack = QStackedWidget()
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.indicator = SyncIndicator(controller)
+        self.statusBar().addPermanentWidget(self.indicator)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        for i in range(len(PAGES)):
+            sc = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
+            sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
+        QShortcut(QKeySequence("F9"), self).activated.connect(lambda: controller.sync_now())
+        controller.reminder.connect(self._remind)
+        controller.finished.connect(self._sync_finished)
+        self._build_nav()
+        self.resize(1280, 780)
+        geo = ctx.settings.get("ui/geometry")
+        if geo:
+            self.restoreGeometry(geo)
+        start = int(ctx.settings.get("ui/page"))
+        self.nav.setCurrentRow(start if 0 <= start < len(PAGES) else 0)
+
+    def _title(self) -> str:
+        return self.tr("计生协数据采集") + f" — {self.ctx.township_name}"
+
+    def _build_nav(self) -> None:
+        self.setWindowTitle(self._title())
+        fm = self.nav.fontMetrics()
+        widest = max(fm.horizontalAdvance(page_title(k)) for k, _ in PAGES)
+        self.nav.setFixedWidth(max(140, widest + 56))
+        row = self.nav.currentRow()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for i, (key, _zh) in enumerate(PAGES):
+            item = QListWidgetItem(page_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"Ctrl+{(i + 1) % 10}")
+            item.setSizeHint(QSize(140, 40))
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        if row >= 0:
+            self.nav.setCurrentRow(row)
+
+    def _factory(self, key: str) -> Callable[[], QWidget]:
+        # Pages other than the dashboard are imported when first shown, so
+        # start-up does not pay for them.
+        ctx = self.ctx
+
+        def records(name: str) -> Callable[[], QWidget]:
+            def make() -> QWidget:
+                from jsxclient.ui.pages import records as r
+
+                page: QWidget = getattr(r, name)(ctx)
+                return page
+
+            return make
+
+        def organisation() -> QWidget:
+            from jsxclient.ui.pages.organisation import OrganisationPage
+
+            return OrganisationPage(ctx)
+
+        def statistics() -> QWidget:
+            from jsxclient.ui.pages.statistics import StatisticsPage
+
+            return StatisticsPage(ctx)
+
+        factories: dict[str, Callable[[], QWidget]] = {
+            "dashboard": self._dashboard,
+            "organisation": organisation,
+            "members": records("members_page"),
+            "families": records("families_page"),
+            "activities": records("activities_page"),
+            "volunteers": records("volunteers_page"),
+            "sites": records("SitesProjectsPage"),
+            "statistics": statistics,
+            "sync": self._sync_page,
+            "settings": self._settings_page,
+        }
+        return factories[key]
+
+    def _dashboard(self) -> QWidget:
+        page = DashboardPage(self.ctx)
+        page.open_family.connect(self.open_family)
+        page.go.connect(self.show_page)
+        return page
+
+    def _sync_page(self) -> QWidget:
+        from jsxclient.ui.pages.sync_page import SyncPage
+
+        page = SyncPage(self.ctx, self.controller)
+        page.connect_requested.connect(self.connect_server)
+        return page
+
+    def _settings_page(self) -> QWidget:
+        from jsxclient.ui.pages.settings_page import SettingsPage
+
+        page = SettingsPage(self.ctx, self.controller)
+        page.language_changed.connect(self.switch_language)
+        page.connect_requested.connect(self.connect_server)
+        page.restore_requested.connect(self.restore)
+        return page
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            w = self._factory(key)()
+            self.pages[key] = w
+            self.stack.addWidget(w)
+        return self.pages[key]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row][0]
+        w = self.page(key)
+        self.stack.setCurrentWidget(w)
+        self.ctx.settings.set("ui/page", row)
+
+    def show_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow([k for k, _ in PAGES].index(key))
+        return self.pages[key]
+
+    def open_family(self, family_id: str) -> None:
+        from jsxclient.ui.pages.list_page import ListPage
+
+        page = self.show_page("families")
+        if isinstance(page, ListPage):
+            page.show_record(family_id)
+
+    # -- language ---------------------------------------------------------------
+
+    def switch_language(self, language: str) -> None:
+        if language == i18n.current():
+            return
+        self.ctx.settings.set("ui/language", language)
+        i18n.install(language)
+        current = self.nav.currentRow()
+        for w in self.pages.values():
+            self.stack.removeWidget(w)
+            w.deleteLater()
+        self.pages.clear()
+        self._build_nav()
+        self.indicator.button.setText(self.indicator.tr("同步 (F9)"))
+        self.indicator._update(self.controller.view)
+        self.nav.setCurrentRow(-1)
+        self.nav.setCurrentRow(current)
+        self.language_switched.emit(language)
+
+    # -- sync -------------------------------------------------------------------
+
+    def connect_server(self) -> None:
+        dlg = ConnectDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self.ctx.bus.emit_changed("account"))
+        dlg.open()
+
+    def _sync_finished(self, result: object) -> None:
+        outcome = getattr(result, "outcome", None)
+        if outcome == "ok":
+            self.statusBar().showMessage(
+                self.tr("同步完成：上传 {s} 条，下载 {r} 条").format(
+                    s=getattr(result, "sent", 0), r=getattr(result, "received", 0)
+                ),
+                10000,
+            )
+        elif outcome == "rejected":
+            self.statusBar().showMessage(
+                self.tr("同步完成，但有修改被服务器拒绝，请到“同步”页处理"), 15000
+            )
+        elif outcome == "cancelled":
+            self.statusBar().showMessage(self.tr("同步已取消，已完成的部分已保存"), 10000)
+        if getattr(result, "conflicts", 0):
+            self.statusBar().showMessage(
+                self.tr("同步发现 {n} 处冲突，请到“同步”页查看").format(n=result.conflicts),  # type: ignore[attr-defined]
+                15000,
+            )
+
+    def _remind(self, pending: int) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("syncReminder")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("下班前同步"))
+        box.setText(self.tr("今天还有 {n} 条修改没有同步到服务器。现在同步吗？").format(n=pending))
+        now = box.addButton(self.tr("立即同步"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("稍后"), QMessageBox.ButtonRole.RejectRole)
+        box.finished.connect(
+            lambda _r: self.controller.sync_now() if box.clickedButton() is now else None
+        )
+        box.open()
+
+    # -- restore ----------------------------------------------------------------
+
+    def restore(self, backup: Path) -> None:
+        """Close every connection, swap the file, reopen the store."""
+        ctx, key = self.ctx, self.store_key
+        old = ctx.store
+        path = old.db.path
+        self.controller.probe_timer.stop()
+
+        def reopen(job: object) -> object:
+            maintenance.close_connection(old)
+            kept = maintenance.restore(path, backup, key)
+            ctx.store = open_store(path, key)
+            return kept
+
+        def closed_net(_r: object) -> None:
+            ctx.tasks.db(reopen).with_progress(
+                self.tr("正在恢复"), self, cancellable=False
+            ).on_success(self._restored).on_failure(self._restore_failed).start()
+
+        ctx.tasks.net(lambda job: maintenance.close_connection(old)).on_success(
+            closed_net
+        ).on_failure(self._restore_failed).start()
+
+    def _restored(self, kept: object) -> None:
+        self.controller.probe_timer.start()
+        self.ctx.bus.emit_changed(ALL)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("已恢复"))
+        box.setText(self.tr("已从备份恢复。原来的数据另存在：\n{kept}").format(kept=kept))
+        box.open()
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self.controller.probe_timer.start()
+        errors.show(exc, self, self.tr("从备份恢复"))
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.ctx.settings.set("ui/geometry", bytes(self.saveGeometry().data()))
+        super().closeEvent(e)

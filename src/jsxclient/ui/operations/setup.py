@@ -1,0 +1,81 @@
+"""Opening the store and the first run (demo data or a server account)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsxclient.store import queries
+from jsxclient.store.queries import Place
+from jsxclient.store.reference import init_township
+from jsxclient.store.store import Store
+from jsxclient.ui.tasks import Job
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    township: str
+    township_name: str
+    places: list[Place]
+
+
+#: The GUI's reads page through indexes, not bulk writes: a 16 MB page cache
+#: (the store's default is 64 MB per connection) keeps the app under 300 MB.
+READ_CACHE_KB = 16 * 1024
+
+
+def open_store(path: Path, key: str | None) -> Store:
+    """Open (and migrate) the store; call on the database worker."""
+    store = Store.open(path, key=key)
+    store.user = store.meta("sync_user") or ""
+    tune_reader(store)
+    return store
+
+
+def tune_reader(store: Store) -> None:
+    """Settings for this thread's connection when it serves the GUI."""
+    store.db.connection().execute(f"PRAGMA cache_size=-{READ_CACHE_KB}")
+
+
+def info(store: Store) -> StoreInfo | None:
+    """The store's township, or None before the first run."""
+    township = store.township_code
+    if not township:
+        return None
+    conn = store.db.connection()
+    places = queries.township_places(conn, township)
+    name = next((p.name for p in places if p.code == township), township)
+    return StoreInfo(township, name, places)
+
+
+def township_choices() -> list[Place]:
+    return queries.township_choices()
+
+
+def demo_data(store: Store, township: str, scale: float, job: Job, seed: int = 0) -> int:
+    """Set the store up for `township` and fill it with demo records."""
+    from jsxclient import demo
+
+    job.progress(0, 0, "")
+    init_township(store, township)
+    data = demo.build(store, township, scale=scale, seed=seed)
+    total = sum(len(rows) for rows in data.rows.values())
+    written = 0
+    done_by_entity: dict[str, int] = {}
+
+    def progress(entity: str, rows_done: int) -> None:
+        nonlocal written
+        written += rows_done - done_by_entity.get(entity, 0)
+        done_by_entity[entity] = rows_done
+        job.progress(written, total)
+
+    demo.write(store, data, progress)
+    return total
+
+
+def after_connect(store: Store) -> StoreInfo | None:
+    """Derive the township's associations missing after the first sync."""
+    township = store.township_code
+    if township:
+        init_township(store, township)
+    return info(store)

@@ -1,0 +1,389 @@
+"""The record pages: members, special families, activities, volunteers,
+sites and projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jsxclient.store import queries
+from jsxclient.store.queries import FamilySummary
+from jsxclient.ui import format as fmt
+from jsxclient.ui.context import AppContext, touches
+from jsxclient.ui.operations import records
+from jsxclient.ui.pages.list_page import ListPage
+from jsxclient.ui.widgets import ChildTable, FilterSpec, open_form
+
+
+def _village(label: str) -> FilterSpec:
+    return FilterSpec("village", "village", label)
+
+
+def members_page(ctx: AppContext) -> ListPage:
+    return ListPage(
+        ctx,
+        "member",
+        "member",
+        QCoreApplication.translate("Pages", "会员"),
+        QCoreApplication.translate(
+            "Pages", "搜索：姓名、拼音全拼或首字母、身份证号、手机号 (Ctrl+F)"
+        ),
+        [
+            _village(QCoreApplication.translate("Pages", "全部村（社区）")),
+            FilterSpec(
+                "status", "code", QCoreApplication.translate("Pages", "全部状态"), "member_status"
+            ),
+            FilterSpec(
+                "type", "code", QCoreApplication.translate("Pages", "全部类型"), "member_type"
+            ),
+            FilterSpec(
+                "role", "code", QCoreApplication.translate("Pages", "全部角色"), "member_role"
+            ),
+            FilterSpec("date", "date", QCoreApplication.translate("Pages", "入会日期")),
+        ],
+    )
+
+
+class _Detail(QWidget):
+    """A list page's lower pane: the selected record's children."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current: str | None = None
+        self.division: str | None = None
+
+
+class VolunteerDetail(_Detail):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        self.pairings = ChildTable(
+            ctx,
+            "volunteerpairing",
+            "volunteerpairing",
+            self.tr("结对的特殊家庭"),
+            lambda: (
+                {"volunteer_id": self.current, "division_code": self.division}
+                if self.current
+                else None
+            ),
+        )
+        lay.addWidget(self.pairings)
+
+    def show_row(self, row_id: str | None) -> None:
+        self.current = row_id
+        self.division = None
+        self.pairings.set_parent_id(row_id)
+        if row_id:
+            store = self.ctx.store
+            self.ctx.tasks.db(lambda job: records.get(store, "volunteer", row_id)).owned_by(
+                self
+            ).on_success(lambda r: setattr(self, "division", r and r["division_code"])).start()
+
+
+def volunteers_page(ctx: AppContext) -> ListPage:
+    detail = VolunteerDetail(ctx)
+    page = ListPage(
+        ctx,
+        "volunteer",
+        "volunteer",
+        QCoreApplication.translate("Pages", "志愿者"),
+        QCoreApplication.translate(
+            "Pages", "搜索：姓名、拼音全拼或首字母、身份证号、手机号 (Ctrl+F)"
+        ),
+        [
+            _village(QCoreApplication.translate("Pages", "全部村（社区）")),
+            FilterSpec(
+                "type", "code", QCoreApplication.translate("Pages", "全部层级"), "volunteer_level"
+            ),
+            FilterSpec(
+                "status",
+                "choice",
+                QCoreApplication.translate("Pages", "在岗与不在岗"),
+                choices=(
+                    (1, QCoreApplication.translate("Pages", "在岗")),
+                    (0, QCoreApplication.translate("Pages", "不在岗")),
+                ),
+            ),
+        ],
+        detail=detail,
+    )
+    page.selected.connect(detail.show_row)
+    return page
+
+
+class FamilyDetail(_Detail):
+    """One family on one page: summary, members, contacts, visits, subsidies."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.setObjectName("familyDetail")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        head = QFrame()
+        head.setObjectName("summaryBox")
+        hl = QHBoxLayout(head)
+        hl.setContentsMargins(10, 6, 10, 6)
+        self.summary = QLabel(self.tr("请在上面选择一户特殊家庭"))
+        self.summary.setObjectName("familySummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        hl.addWidget(self.summary, 1)
+        self.visit_button = QPushButton(self.tr("登记走访"))
+        self.visit_button.setObjectName("quickVisit")
+        self.edit_button = QPushButton(self.tr("编辑家庭"))
+        self.edit_button.clicked.connect(self._edit)
+        hl.addWidget(self.visit_button)
+        hl.addWidget(self.edit_button)
+        lay.addWidget(head)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+
+        def ctx_fn() -> dict[str, Any] | None:
+            if not self.current:
+                return None
+            return {"family_id": self.current, "division_code": self.division}
+
+        self.members = ChildTable(ctx, "familymember", "familymember", self.tr("家庭成员"), ctx_fn)
+        self.contacts = ChildTable(
+            ctx, "familycontact", "familycontact", self.tr("双岗联系人"), ctx_fn
+        )
+        self.visits = ChildTable(
+            ctx,
+            "carevisit",
+            "carevisit",
+            self.tr("走访与联系记录"),
+            ctx_fn,
+            hidden=("mental_state", "aid_fen"),
+        )
+        self.subsidies = ChildTable(
+            ctx, "caresubsidy", "caresubsidy", self.tr("关怀补贴"), ctx_fn, hidden=("paid_on",)
+        )
+        self.visit_button.clicked.connect(self.visits.add)
+        grid.addWidget(self.members, 0, 0)
+        grid.addWidget(self.contacts, 0, 1)
+        grid.addWidget(self.visits, 1, 0)
+        grid.addWidget(self.subsidies, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        lay.addLayout(grid, 1)
+        self._set_enabled(False)
+        ctx.bus.changed.connect(self._changed)
+
+    def _set_enabled(self, on: bool) -> None:
+        self.visit_button.setEnabled(on)
+        self.edit_button.setEnabled(on)
+
+    def _changed(self, changed: frozenset[str]) -> None:
+        if self.current and touches(changed, "specialfamily", "carevisit", "person"):
+            self._load_summary(self.current)
+
+    def show_row(self, row_id: str | None) -> None:
+        if row_id == self.current:
+            return
+        self.current = row_id
+        self.division = None
+        for t in (self.members, self.contacts, self.visits, self.subsidies):
+            t.set_parent_id(row_id)
+        self._set_enabled(False)
+        if row_id is None:
+            self.summary.setText(self.tr("请在上面选择一户特殊家庭"))
+            return
+        self._load_summary(row_id)
+
+    def _load_summary(self, row_id: str) -> None:
+        store, today = self.ctx.store, self.ctx.today()
+        self.ctx.tasks.db(
+            lambda job: queries.family_summary(store.db.connection(), row_id, today)
+        ).latest(f"family-{id(self)}").owned_by(self).on_success(self._summary).start()
+
+    def _summary(self, s: FamilySummary | None) -> None:
+        if s is None or s.id != self.current:
+            return
+        self.division = s.division_code
+        self._set_enabled(True)
+        docs = [
+            (self.tr("独生子女证"), s.flags["doc_certificate"]),
+            (self.tr("死亡/伤残证明"), s.flags["doc_death_or_disability"]),
+            (self.tr("户口簿"), s.flags["doc_household"]),
+            (self.tr("家庭医生"), s.flags["family_doctor_signed"]),
+            (self.tr("就医绿色通道"), s.flags["priority_hospital"]),
+        ]
+        flags = "　".join(f"{'☑' if on else '☐'} {name}" for name, on in docs)
+        overdue = bool(s.next_due and s.next_due < self.ctx.today().isoformat())
+        due_style = "color:#cf1322;font-weight:600" if overdue else ""
+        grade = fmt.code("disability_grade", s.disability_grade) if s.disability_grade else ""
+        self.summary.setText(
+            f"<b style='font-size:15px'>{s.head_name}</b>　"
+            f"{fmt.code('family_category', s.category)} {grade}　"
+            f"{fmt.code('family_status', s.status)}　{s.village}　"
+            f"{fmt.mask_id(s.head_id_number)}　{s.head_mobile or ''}<br>"
+            + self.tr("最近走访：{last}　今年走访 {n} 次　").format(
+                last=s.last_visit or self.tr("无"), n=s.visits_this_year
+            )
+            + f"<span style='{due_style}'>"
+            + self.tr("下次应走访：{due}").format(due=s.next_due or "")
+            + "</span><br>"
+            + flags
+        )
+
+    def _edit(self) -> None:
+        if self.current:
+            open_form(self.ctx, self, "specialfamily", self.current)
+
+
+def families_page(ctx: AppContext) -> ListPage:
+    detail = FamilyDetail(ctx)
+    page = ListPage(
+        ctx,
+        "specialfamily",
+        "specialfamily",
+        QCoreApplication.translate("Pages", "特殊家庭"),
+        QCoreApplication.translate(
+            "Pages", "搜索：户主姓名、拼音首字母、身份证号、手机号 (Ctrl+F)"
+        ),
+        [
+            _village(QCoreApplication.translate("Pages", "全部村（社区）")),
+            FilterSpec(
+                "type", "code", QCoreApplication.translate("Pages", "全部类别"), "family_category"
+            ),
+            FilterSpec(
+                "status", "code", QCoreApplication.translate("Pages", "全部状态"), "family_status"
+            ),
+        ],
+        detail=detail,
+    )
+    page.filters.set("status", "enrolled")
+    page.selected.connect(detail.show_row)
+    page.family_detail = detail  # type: ignore[attr-defined]
+    return page
+
+
+class ActivityDetail(_Detail):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        self.people = ChildTable(
+            ctx,
+            "activityparticipant",
+            "activityparticipant",
+            self.tr("参与人名单（可选）"),
+            lambda: (
+                {"activity_id": self.current, "division_code": self.division}
+                if self.current
+                else None
+            ),
+        )
+        lay.addWidget(self.people)
+
+    def show_row(self, row_id: str | None) -> None:
+        self.current = row_id
+        self.people.set_parent_id(row_id)
+        if row_id:
+            store = self.ctx.store
+            self.ctx.tasks.db(lambda job: records.get(store, "activity", row_id)).owned_by(
+                self
+            ).on_success(lambda r: setattr(self, "division", r and r["division_code"])).start()
+
+
+def activities_page(ctx: AppContext) -> ListPage:
+    detail = ActivityDetail(ctx)
+    page = ListPage(
+        ctx,
+        "activity",
+        "activity",
+        QCoreApplication.translate("Pages", "活动"),
+        QCoreApplication.translate("Pages", "搜索：活动名称、地点、合作单位 (Ctrl+F)"),
+        [
+            _village(QCoreApplication.translate("Pages", "全部协会")),
+            FilterSpec(
+                "type", "code", QCoreApplication.translate("Pages", "全部类型"), "activity_type"
+            ),
+            FilterSpec(
+                "status", "code", QCoreApplication.translate("Pages", "全部主题"), "campaign"
+            ),
+            FilterSpec("date", "date", QCoreApplication.translate("Pages", "活动日期")),
+        ],
+        detail=detail,
+    )
+    page.selected.connect(detail.show_row)
+    return page
+
+
+class ProjectDetail(_Detail):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        self.sites = ChildTable(
+            ctx,
+            "projectsite",
+            "projectsite",
+            self.tr("项目覆盖的阵地"),
+            lambda: (
+                {"project_id": self.current, "division_code": ctx.township}
+                if self.current
+                else None
+            ),
+        )
+        lay.addWidget(self.sites)
+
+    def show_row(self, row_id: str | None) -> None:
+        self.current = row_id
+        self.sites.set_parent_id(row_id)
+
+
+class SitesProjectsPage(QTabWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("page_sites")
+        self.sites = ListPage(
+            ctx,
+            "site",
+            "site",
+            QCoreApplication.translate("Pages", "阵地"),
+            QCoreApplication.translate("Pages", "搜索：阵地名称、地址 (Ctrl+F)"),
+            [
+                _village(QCoreApplication.translate("Pages", "全部村（社区）")),
+                FilterSpec(
+                    "type", "code", QCoreApplication.translate("Pages", "全部类别"), "site_kind"
+                ),
+            ],
+        )
+        detail = ProjectDetail(ctx)
+        self.projects = ListPage(
+            ctx,
+            "project",
+            "project",
+            QCoreApplication.translate("Pages", "项目"),
+            QCoreApplication.translate("Pages", "搜索：项目名称、资金来源 (Ctrl+F)"),
+            [
+                FilterSpec(
+                    "type", "code", QCoreApplication.translate("Pages", "全部级别"), "project_level"
+                ),
+                FilterSpec(
+                    "status",
+                    "code",
+                    QCoreApplication.translate("Pages", "全部状态"),
+                    "project_status",
+                ),
+            ],
+            detail=detail,
+        )
+        self.projects.selected.connect(detail.show_row)
+        self.addTab(self.sites, QCoreApplication.translate("Pages", "阵地"))
+        self.addTab(self.projects, QCoreApplication.translate("Pages", "项目"))

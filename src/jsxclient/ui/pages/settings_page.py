@@ -1,0 +1,248 @@
+"""设置: server and account, language, sync options, backups, subsidy rates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jsxclient.store.maintenance import CheckReport
+from jsxclient.ui import errors, i18n
+from jsxclient.ui.context import AppContext
+from jsxclient.ui.operations import maintenance
+from jsxclient.ui.operations import sync as ops
+from jsxclient.ui.operations.sync import SyncView
+from jsxclient.ui.sync_controller import SyncController
+from jsxclient.ui.widgets import ChildTable
+
+
+class SettingsPage(QScrollArea):
+    language_changed = Signal(str)
+    connect_requested = Signal()
+    restore_requested = Signal(object)  # Path
+
+    def __init__(self, ctx: AppContext, controller: SyncController) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("page_settings")
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setSpacing(12)
+        title = QLabel(self.tr("设置"))
+        title.setObjectName("pageHeading")
+        lay.addWidget(title)
+
+        # Server and account
+        box = QGroupBox(self.tr("服务器与账号"))
+        bl = QHBoxLayout(box)
+        self.account = QLabel()
+        self.account.setWordWrap(True)
+        bl.addWidget(self.account, 1)
+        self.connect_button = QPushButton(self.tr("连接服务器…"))
+        self.connect_button.clicked.connect(self.connect_requested)
+        self.disconnect_button = QPushButton(self.tr("退出登录"))
+        self.disconnect_button.clicked.connect(self._disconnect)
+        bl.addWidget(self.connect_button)
+        bl.addWidget(self.disconnect_button)
+        lay.addWidget(box)
+
+        # Language and sync options
+        box = QGroupBox(self.tr("使用习惯"))
+        form = QFormLayout(box)
+        self.language = QComboBox()
+        self.language.setObjectName("languageCombo")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
+        self.language.currentIndexChanged.connect(
+            lambda _i: self.language_changed.emit(str(self.language.currentData()))
+        )
+        form.addRow(self.tr("界面语言 Language"), self.language)
+        self.auto = QCheckBox(self.tr("服务器恢复连接时自动同步"))
+        self.auto.setChecked(bool(ctx.settings.get("sync/auto")))
+        self.auto.toggled.connect(lambda on: ctx.settings.set("sync/auto", bool(on)))
+        form.addRow("", self.auto)
+        rem = QHBoxLayout()
+        self.reminder = QCheckBox(self.tr("下班前提醒同步，时间"))
+        self.reminder.setChecked(bool(ctx.settings.get("sync/reminder")))
+        self.reminder.toggled.connect(lambda on: ctx.settings.set("sync/reminder", bool(on)))
+        self.reminder_time = QTimeEdit(
+            QTime.fromString(str(ctx.settings.get("sync/reminder_time")), "HH:mm")
+        )
+        self.reminder_time.setDisplayFormat("HH:mm")
+        self.reminder_time.timeChanged.connect(
+            lambda t: ctx.settings.set("sync/reminder_time", t.toString("HH:mm"))
+        )
+        rem.addWidget(self.reminder)
+        rem.addWidget(self.reminder_time)
+        rem.addStretch(1)
+        form.addRow("", rem)
+        lay.addWidget(box)
+
+        # Backups
+        box = QGroupBox(self.tr("数据备份"))
+        bl2 = QVBoxLayout(box)
+        self.backup_info = QLabel()
+        self.backup_info.setWordWrap(True)
+        bl2.addWidget(self.backup_info)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton(self.tr("立即备份…"))
+        self.backup_button.setObjectName("backupButton")
+        self.backup_button.clicked.connect(self._backup)
+        self.restore_button = QPushButton(self.tr("从备份恢复…"))
+        self.restore_button.clicked.connect(self._restore)
+        self.check_button = QPushButton(self.tr("检查数据"))
+        self.check_button.clicked.connect(self._check)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.check_button)
+        row.addStretch(1)
+        bl2.addLayout(row)
+        lay.addWidget(box)
+
+        # Subsidy rates: configuration, never hard-coded
+        box = QGroupBox(self.tr("关怀补贴标准"))
+        rl = QVBoxLayout(box)
+        self.rates = ChildTable(
+            ctx,
+            "subsidyrate",
+            "subsidyrate",
+            self.tr("各年度日补贴标准"),
+            lambda: {"division_code": ctx.township},
+        )
+        self.rates.setMinimumHeight(160)
+        rl.addWidget(self.rates)
+        lay.addWidget(box)
+        self.rates.show_all()
+
+        about = QLabel(self.tr("数据文件：{path}").format(path=ctx.store.db.path))
+        about.setObjectName("hintLabel")
+        about.setWordWrap(True)
+        lay.addWidget(about)
+        lay.addStretch(1)
+        controller.view_changed.connect(self._view)
+        if controller.view is not None:
+            self._view(controller.view)
+        self._backup_text()
+
+    def _view(self, v: SyncView) -> None:
+        if v.connected:
+            self.account.setText(
+                self.tr("已连接 {url}\n账号：{user}").format(
+                    url=v.server_url, user=v.username or ""
+                )
+            )
+            self.connect_button.setText(self.tr("重新登录…"))
+        else:
+            self.account.setText(self.tr("本机尚未连接省级服务器。"))
+            self.connect_button.setText(self.tr("连接服务器…"))
+        self.disconnect_button.setEnabled(v.connected)
+
+    def _disconnect(self) -> None:
+        store = self.ctx.store
+        self.ctx.tasks.net(lambda job: ops.disconnect(store)).on_success(
+            lambda _r: self.ctx.bus.emit_changed("account")
+        ).on_failure(lambda exc: errors.show(exc, self, self.tr("退出登录"))).start()
+
+    def _backup_text(self) -> None:
+        last = str(self.ctx.settings.get("backup/last") or "")
+        self.backup_info.setText(
+            self.tr("建议每周备份一次到U盘或其他电脑。上次备份：{last}").format(
+                last=last or self.tr("无")
+            )
+        )
+
+    def _backup(self) -> None:
+        start = str(self.ctx.settings.get("backup/dir") or Path.home())
+        name = f"jsxclient-{self.ctx.township}-{datetime.now():%Y%m%d-%H%M}.db"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("备份到"), str(Path(start) / name), self.tr("备份文件 (*.db)")
+        )
+        if path:
+            self.backup_to(Path(path))
+
+    def backup_to(self, dest: Path) -> None:
+        store = self.ctx.store
+        self.backup_button.setEnabled(False)
+        self.ctx.tasks.db(lambda job: maintenance.backup(store, dest)).with_progress(
+            self.tr("正在备份"), self, cancellable=False
+        ).on_success(self._backed_up).on_failure(self._backup_failed).start()
+
+    def _backed_up(self, dest: Path) -> None:
+        self.backup_button.setEnabled(True)
+        self.ctx.settings.set("backup/dir", str(dest.parent))
+        self.ctx.settings.set("backup/last", datetime.now().strftime("%Y-%m-%d %H:%M"))
+        self._backup_text()
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+            self.tr("已备份到 {path}").format(path=dest), 10000
+        )
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        errors.show(exc, self, self.tr("备份"))
+
+    def _restore(self) -> None:
+        start = str(self.ctx.settings.get("backup/dir") or Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择备份文件"), start, self.tr("备份文件 (*.db)")
+        )
+        if not path:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("从备份恢复"))
+        box.setText(
+            self.tr(
+                "用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。"
+            )
+        )
+        yes = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.finished.connect(
+            lambda _r: (
+                self.restore_requested.emit(Path(path)) if box.clickedButton() is yes else None
+            )
+        )
+        box.open()
+
+    def _check(self) -> None:
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: maintenance.check(store)).with_progress(
+            self.tr("正在检查数据"), self, cancellable=False
+        ).on_success(self._checked).on_failure(
+            lambda exc: errors.show(exc, self, self.tr("检查数据"))
+        ).start()
+
+    def _checked(self, rep: CheckReport) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("检查数据"))
+        if rep.ok:
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setText(self.tr("数据完好。"))
+        else:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setText(
+                self.tr("发现 {n} 个问题，请联系技术支持：").format(n=len(rep.problems))
+                + "\n"
+                + "\n".join(rep.problems[:10])
+            )
+        box.open()

@@ -1,0 +1,327 @@
+"""Small widgets shared by the pages: record tables with their actions, the
+filter bar, dashboard cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jsxclient.domain import codes
+from jsxclient.store.queries import Query
+from jsxclient.ui import errors, i18n
+from jsxclient.ui.context import AppContext
+from jsxclient.ui.forms.editors import DateEditor
+from jsxclient.ui.forms.form import RecordForm
+from jsxclient.ui.list_model import ListModel
+from jsxclient.ui.operations import records
+
+
+class RecordTable(QTableView):
+    """A list view: Enter or double-click opens, Delete asks then deletes."""
+
+    open_row = Signal(str)
+    delete_row = Signal(str)
+
+    def __init__(self, model: ListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.list_model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        h = self.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(True)
+        h.setHighlightSections(False)
+        self.doubleClicked.connect(self._open_index)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        model.modelReset.connect(self._fit_once)
+        self._fitted = False
+
+    def _fit_once(self) -> None:
+        if self._fitted or self.list_model.rowCount() == 0:
+            return
+        self._fitted = True
+        self.resizeColumnsToContents()
+        h = self.horizontalHeader()
+        for c in range(self.list_model.columnCount()):
+            if self.list_model.columns[c].kind == "sync":
+                h.resizeSection(c, 28)
+            else:
+                h.resizeSection(c, min(max(h.sectionSize(c) + 12, 64), 260))
+
+    def current_id(self) -> str | None:
+        idx = self.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.list_model.row_id(idx.row())
+
+    def _open_index(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        rid = self.list_model.row_id(index.row())
+        if rid:
+            self.open_row.emit(rid)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            rid = self.current_id()
+            if rid:
+                self.open_row.emit(rid)
+                return
+        if e.matches(QKeySequence.StandardKey.Delete):
+            rid = self.current_id()
+            if rid:
+                self.delete_row.emit(rid)
+                return
+        super().keyPressEvent(e)
+
+    def _menu(self, pos: Any) -> None:
+        rid = self.current_id()
+        if not rid:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("打开/编辑"), lambda: self.open_row.emit(rid))
+        menu.addAction(self.tr("删除…"), lambda: self.delete_row.emit(rid))
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+
+def confirm_delete(
+    ctx: AppContext, parent: QWidget, entity: str, row_id: str, what: str = ""
+) -> None:
+    """Ask, then delete through the journaled write path (a tombstone that syncs)."""
+    box = QMessageBox(parent)
+    box.setObjectName("confirmDelete")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(QCoreApplication.translate("Widgets", "删除"))
+    box.setText(
+        QCoreApplication.translate("Widgets", "确定删除这条记录吗？")
+        + (f"\n{what}" if what else "")
+        + "\n"
+        + QCoreApplication.translate("Widgets", "删除会在下次同步时通知服务器。")
+    )
+    yes = box.addButton(
+        QCoreApplication.translate("Widgets", "删除"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    box.addButton(QCoreApplication.translate("Widgets", "取消"), QMessageBox.ButtonRole.RejectRole)
+
+    def done() -> None:
+        if box.clickedButton() is not yes:
+            return
+        store = ctx.store
+        ctx.tasks.db(lambda job: records.delete(store, entity, row_id)).on_success(
+            lambda _: ctx.bus.emit_changed(entity)
+        ).on_failure(
+            lambda exc: errors.show(exc, parent, QCoreApplication.translate("Widgets", "删除"))
+        ).start()
+
+    box.finished.connect(done)
+    box.open()
+
+
+def open_form(
+    ctx: AppContext,
+    parent: QWidget,
+    entity: str,
+    row_id: str | None = None,
+    context: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
+) -> RecordForm:
+    form = RecordForm(ctx, entity, row_id, context, parent.window(), initial)
+    form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    form.open()
+    if row_id is None:
+        form.focus_first()
+    return form
+
+
+class ChildTable(QWidget):
+    """A parent's small list (a family's visits ...) with add and open."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        list_name: str,
+        entity: str,
+        title: str,
+        context: Callable[[], dict[str, Any] | None],
+        hidden: tuple[str, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entity = entity
+        self.context = context
+        self.setObjectName(f"child_{list_name}")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        head = QHBoxLayout()
+        self.title = QLabel(title)
+        self.title.setObjectName("childTitle")
+        self._title_text = title
+        self.add_button = QPushButton(self.tr("＋ 新增"))
+        self.add_button.setObjectName("addChild")
+        self.add_button.clicked.connect(self.add)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.add_button)
+        lay.addLayout(head)
+        self.model = ListModel(ctx, list_name, self, hidden=hidden)
+        self.model.active = False
+        self.table = RecordTable(self.model)
+        self.table.setObjectName(f"table_{list_name}")
+        self.table.open_row.connect(self.edit)
+        self.table.delete_row.connect(lambda rid: confirm_delete(ctx, self, self.entity, rid))
+        self.model.count_changed.connect(self._count)
+        lay.addWidget(self.table)
+        self.add_button.setEnabled(False)
+
+    def _count(self, n: int) -> None:
+        self.title.setText(f"{self._title_text}（{n}）" if n >= 0 else self._title_text)
+
+    def set_parent_id(self, parent_id: str | None) -> None:
+        self.model.active = parent_id is not None
+        self.add_button.setEnabled(parent_id is not None)
+        self.model.set_query(
+            Query(filters={"parent": parent_id}, descending=self.model.listdef.descending)
+        )
+
+    def show_all(self) -> None:
+        """Lists without a parent (subsidy rates): show every row."""
+        self.model.active = True
+        self.add_button.setEnabled(True)
+        self.model.set_query(Query(descending=self.model.listdef.descending))
+
+    def add(self) -> None:
+        ctx = self.context()
+        if ctx is None:
+            return
+        open_form(self.ctx, self, self.entity, None, ctx)
+
+    def edit(self, row_id: str) -> None:
+        open_form(self.ctx, self, self.entity, row_id, self.context() or {})
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    key: str  # the ListDef filter; "date" means date_from + date_to
+    kind: str  # "village", "code", "choice", "date"
+    label: str  # "全部状态" for a combo's first item, "日期" for a range
+    table: str = ""
+    choices: tuple[tuple[Any, str], ...] = ()
+
+
+class FilterBar(QWidget):
+    changed = Signal(str, object)  # filter key, value (None for all)
+
+    def __init__(self, ctx: AppContext, specs: list[FilterSpec], parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.widgets: dict[str, Any] = {}
+        for spec in specs:
+            if spec.kind == "date":
+                lay.addWidget(QLabel(spec.label))
+                for key, placeholder in (("date_from", self.tr("从")), ("date_to", self.tr("到"))):
+                    d = DateEditor()
+                    d.setObjectName(f"filter_{key}")
+                    d.edit.setPlaceholderText(placeholder)
+                    d.setFixedWidth(118)
+                    d.edit.editingFinished.connect(
+                        lambda k=key, w=d: self.changed.emit(k, w.value() or None)
+                    )
+                    self.widgets[key] = d
+                    lay.addWidget(d)
+                continue
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{spec.key}")
+            combo.addItem(spec.label, None)
+            if spec.kind == "village":
+                for p in ctx.places:
+                    combo.addItem(p.name, p.code)
+                combo.setMaxVisibleItems(25)
+            elif spec.kind == "code":
+                for code, label in codes.choices(spec.table, i18n.lang()):
+                    combo.addItem(label, code)
+            else:
+                for value, label in spec.choices:
+                    combo.addItem(label, value)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(
+                lambda _i, k=spec.key, c=combo: self.changed.emit(k, c.currentData())
+            )
+            self.widgets[spec.key] = combo
+            lay.addWidget(combo)
+
+    def set(self, key: str, value: Any) -> None:
+        w = self.widgets[key]
+        if isinstance(w, QComboBox):
+            i = w.findData(value)
+            w.setCurrentIndex(max(i, 0))
+        else:
+            w.set_value(value)
+            self.changed.emit(key, value)
+
+
+class Card(QFrame):
+    """A dashboard figure: a big number and what it counts."""
+
+    clicked = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("card", True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
+        lay.setSpacing(2)
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.note = QLabel("")
+        self.note.setObjectName("cardNote")
+        lay.addWidget(self.value)
+        lay.addWidget(self.title)
+        lay.addWidget(self.note)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, e: Any) -> None:
+        self.clicked.emit()
+        super().mouseReleaseEvent(e)
+
+    def set(self, value: Any, note: str = "") -> None:
+        self.value.setText(f"{value:,}" if isinstance(value, int) else str(value))
+        self.note.setText(note)
+
+
+def add_action(widget: QWidget, text: str, shortcut: str, slot: Callable[[], None]) -> QAction:
+    act = QAction(text, widget)
+    act.setShortcut(QKeySequence(shortcut))
+    act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    act.triggered.connect(slot)
+    widget.addAction(act)
+    return act

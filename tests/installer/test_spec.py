@@ -1,0 +1,348 @@
+"""The packaging files, checked without building anything.
+
+The real frozen build (installer/build.py: PyInstaller, then a smoke test of the result)
+takes minutes: it runs only with JSX_BUILD_TEST=1.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import fnmatch
+import importlib.metadata
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from jsxclient.store.db import APP_AUTHOR, APP_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALLER = ROOT / "installer"
+SPEC = INSTALLER / "jsxclient.spec"
+ISS = INSTALLER / "jsxclient.iss"
+ZH_FALLBACK = INSTALLER / "zh-fallback.isl"
+SRC_PKG = ROOT / "src" / "jsxclient"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def launch() -> ModuleType:
+    return load("jsxclient_installer_launch", INSTALLER / "launch.py")
+
+
+@pytest.fixture(scope="module")
+def build() -> ModuleType:
+    return load("jsxclient_installer_build", INSTALLER / "build.py")
+
+
+def spec_settings() -> dict[str, Any]:
+    """The spec's literal UPPER_CASE settings (the spec itself only runs in PyInstaller)."""
+    text = SPEC.read_text("utf-8")
+    tree = ast.parse(text, str(SPEC))
+    settings: dict[str, Any] = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id.isupper()
+        ):
+            # Values computed at build time (paths, the version) are not literals.
+            with contextlib.suppress(ValueError):
+                settings[node.targets[0].id] = ast.literal_eval(node.value)
+    return settings
+
+
+def project_version() -> str:
+    return str(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"])
+
+
+def iss_text() -> str:
+    return ISS.read_text("utf-8-sig")
+
+
+def iss_sections(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if re.fullmatch(r"\[[A-Za-z]+\]", line):
+            current = line[1:-1]
+            sections.setdefault(current, [])
+        elif line and not line.startswith(";"):
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+def iss_define(text: str, name: str) -> str:
+    m = re.search(rf'^\s*#define\s+{name}\s+"([^"]*)"', text, re.M)
+    assert m, f"no #define {name} in {ISS.name}"
+    return m.group(1)
+
+
+# -- the spec ----------------------------------------------------------------------------
+
+
+def test_spec_is_python_with_the_expected_settings() -> None:
+    compile(SPEC.read_text("utf-8"), str(SPEC), "exec")
+    s = spec_settings()
+    for name in ("LAUNCHER", "GUI_NAME", "CLI_NAME", "PACKAGE_DATA", "HIDDEN_IMPORTS"):
+        assert name in s, name
+    assert (INSTALLER / s["LAUNCHER"]).is_file()
+    assert s["GUI_NAME"] == "jsxclient" and s["CLI_NAME"] == "jsxclient-cli"
+    assert s["APP_TITLE"] == "计生协数据采集"
+
+
+def package_dir(package: str) -> Path:
+    if package == "jsxclient":
+        return SRC_PKG  # the tree the build snapshots, not whatever is installed
+    found = importlib.util.find_spec(package)
+    assert found is not None and found.submodule_search_locations, package
+    return Path(next(iter(found.submodule_search_locations)))
+
+
+def test_every_data_glob_of_the_spec_finds_files() -> None:
+    for package, globs in spec_settings()["PACKAGE_DATA"]:
+        base = package_dir(package)
+        for pattern in globs:
+            hits = [p for p in base.glob(pattern) if p.is_file() and p.suffix != ".py"]
+            assert hits, f"{package}: {pattern} matches no file under {base}"
+    assert (SRC_PKG / "resources" / "divisions-hunan.csv.gz").is_file()
+    assert list((SRC_PKG / "store" / "migrations").glob("*.sql"))
+
+
+def test_hidden_imports_and_metadata_are_installed() -> None:
+    s = spec_settings()
+    for name in s["HIDDEN_IMPORTS"]:
+        assert importlib.util.find_spec(name) is not None, name
+    for dist in s["METADATA"]:
+        assert importlib.metadata.version(dist)
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_client_imports_nothing_the_bundle_excludes() -> None:
+    """An excluded Qt module (say QtCharts for a report) would crash the frozen app only."""
+    s = spec_settings()
+    excluded = set(s["QT_EXCLUDES"]) | set(s["OTHER_EXCLUDES"])
+    offenders = []
+    for path in SRC_PKG.rglob("*.py"):
+        for name in imported_modules(path):
+            if any(name == ex or name.startswith(ex + ".") for ex in excluded):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not offenders, "imports the spec excludes: " + ", ".join(sorted(offenders))
+
+
+def _package_data_matches(rel: str, pattern: str) -> bool:
+    # setuptools globs package data relative to the package: "*" stays in one folder.
+    if "**" in pattern:
+        return fnmatch.fnmatch(rel, pattern)
+    rel_parts, pat_parts = rel.split("/"), pattern.split("/")
+    return len(rel_parts) == len(pat_parts) and all(
+        fnmatch.fnmatch(r, p) for r, p in zip(rel_parts, pat_parts, strict=True)
+    )
+
+
+def test_resource_files_are_package_data() -> None:
+    """The build installs the project like a wheel: a resource that pyproject's
+    package-data does not name would be missing from the bundle."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    package_data: dict[str, list[str]] = config["tool"]["setuptools"]["package-data"]
+    missing = []
+    for path in [*(SRC_PKG / "resources").rglob("*"), *(SRC_PKG / "store").rglob("*.sql")]:
+        if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
+            continue
+        pkg = path.parent
+        while not (pkg / "__init__.py").exists():
+            pkg = pkg.parent
+        dotted = ".".join(pkg.relative_to(ROOT / "src").parts)
+        rel = path.relative_to(pkg).as_posix()
+        patterns = package_data.get("*", []) + package_data.get(dotted, [])
+        if not any(_package_data_matches(rel, p) for p in patterns):
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, "not in [tool.setuptools.package-data]: " + ", ".join(missing)
+
+
+# -- the launcher ----------------------------------------------------------------------
+
+
+def test_launcher_opens_the_app_on_a_double_click_only(launch: ModuleType) -> None:
+    assert launch.effective_argv([], "jsxclient") == ["app"]
+    assert launch.effective_argv([], "jsxclient-cli") == []
+    assert launch.effective_argv(["check"], "jsxclient") == ["check"]
+    assert launch.effective_argv(["--store", "x.db", "app"], "jsxclient-cli") == [
+        "--store",
+        "x.db",
+        "app",
+    ]
+    assert launch.program_name("C:/Program Files/jsxclient/jsxclient-cli.exe") == "jsxclient-cli"
+    assert launch.program_name("/opt/jsxclient/jsxclient") == "jsxclient"
+
+
+def test_launcher_runs_the_cli(launch: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        launch.main(["--help"], executable="jsxclient-cli")
+    assert exc.value.code == 0
+    assert "demo-data" in capsys.readouterr().out
+    assert launch.main([], executable="jsxclient-cli") == 2  # usage, like the console script
+
+
+def test_launcher_leaves_the_smoke_test_to_a_ui_that_handles_it(
+    launch: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jsxclient.ui import app
+
+    monkeypatch.delattr(app, "SMOKE_TEST_ENV", raising=False)
+    assert not launch.ui_handles_smoke_test()
+    monkeypatch.setattr(app, "SMOKE_TEST_ENV", "JSXCLIENT_SMOKE_TEST", raising=False)
+    assert launch.ui_handles_smoke_test()
+
+
+def test_smoke_hook_quits_once_the_main_window_is_shown(store_path: Path) -> None:
+    """What build.py does with the frozen GUI, here with the source tree's Python."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSXCLIENT_")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        JSXCLIENT_SMOKE_TEST="1",
+        JSXCLIENT_SMOKE_TIMEOUT="60",
+        JSXCLIENT_STORE=str(store_path),
+    )
+    res = subprocess.run(
+        [sys.executable, str(INSTALLER / "launch.py")],
+        env=env,
+        cwd=store_path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "smoke-test: main window shown" in res.stderr
+    assert "smoke-test: qtbase_zh_CN loaded" in res.stderr  # Qt's own Chinese dialogs
+
+
+# -- the Inno Setup script -------------------------------------------------------------
+
+
+def test_iss_version_matches_pyproject() -> None:
+    assert iss_define(iss_text(), "AppVersion") == project_version()
+
+
+def test_iss_and_isl_are_utf8_with_bom() -> None:
+    # Without the BOM ISCC reads them in the ANSI code page and the Chinese is garbled.
+    for path in (ISS, ZH_FALLBACK):
+        assert path.read_bytes().startswith(UTF8_BOM), path.name
+        path.read_text("utf-8-sig")
+
+
+def test_iss_setup_section() -> None:
+    text = iss_text()
+    setup = dict(
+        line.split("=", 1) for line in iss_sections(text)["Setup"] if not line.startswith("#")
+    )
+    assert re.fullmatch(r"\{\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", setup["AppId"])
+    assert setup["AppId"] == "{{EABCDAC6-C5C6-449B-A0FE-C3C42171C0D4}"  # never change it
+    assert setup["PrivilegesRequired"] == "lowest"
+    assert "dialog" in setup["PrivilegesRequiredOverridesAllowed"]
+    assert setup["DefaultDirName"].startswith("{autopf}")
+    assert setup["AppVersion"] == "{#AppVersion}"
+    assert iss_define(text, "AppName") == "计生协数据采集"
+    gui = spec_settings()["GUI_NAME"]
+    assert iss_define(text, "AppExe") == f"{gui}.exe"
+
+
+def test_iss_shortcuts_and_languages() -> None:
+    sections = iss_sections(iss_text())
+    icons = sections["Icons"]
+    assert any(i.startswith('Name: "{autoprograms}\\{#AppName}"') for i in icons)
+    desktop = [i for i in icons if i.startswith('Name: "{autodesktop}')]
+    assert desktop and all("Tasks: desktopicon" in i for i in desktop)
+    assert any("unchecked" in t for t in sections["Tasks"] if "desktopicon" in t)
+    langs = " ".join(sections["Languages"])
+    assert 'Name: "zh"' in langs and 'Name: "en"' in langs
+    assert ZH_FALLBACK.name in iss_text()
+
+
+def test_uninstall_keeps_the_user_data() -> None:
+    text = iss_text()
+    # The data dir the uninstall message names is the one the app uses (platformdirs).
+    assert iss_define(text, "DataDir") == f"{{localappdata}}\\{APP_AUTHOR}\\{APP_NAME}"
+    sections = iss_sections(text)
+    for line in sections.get("UninstallDelete", []) + sections.get("InstallDelete", []):
+        assert "localappdata" not in line.lower() and APP_AUTHOR not in line, line
+        assert "userappdata" not in line.lower(), line
+    assert "usPostUninstall" in text and "DataKept" in text
+    custom = " ".join(sections["CustomMessages"])
+    assert "zh.DataKept=" in custom and "en.DataKept=" in custom
+
+
+def test_zh_fallback_messages() -> None:
+    sections = iss_sections(ZH_FALLBACK.read_text("utf-8-sig"))
+    options = dict(line.split("=", 1) for line in sections["LangOptions"])
+    assert options["LanguageID"] == "$0804"
+    names = [line.split("=", 1)[0] for line in sections["Messages"]]
+    assert len(names) == len(set(names)), "a message is defined twice"
+    assert {"ButtonNext", "ButtonInstall", "ButtonCancel", "ConfirmUninstall"} <= set(names)
+
+
+# -- build.py --------------------------------------------------------------------------
+
+
+def test_build_script_helpers(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = {p.as_posix() for p in build.expected_data_files()}
+    assert "jsxclient/resources/divisions-hunan.csv.gz" in data
+    assert any(d.startswith("jsxclient/store/migrations/") for d in data)
+    assert build.project_version() == project_version()
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    iscc = tmp_path / "Inno Setup 6" / "ISCC.exe"
+    iscc.parent.mkdir()
+    iscc.write_bytes(b"")
+    assert build.find_iscc(None, {"ProgramFiles(x86)": str(tmp_path)}) == iscc
+    assert build.find_iscc(None, {}) is None
+    assert build.find_iscc("X:/ISCC.exe") == Path("X:/ISCC.exe")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@pytest.mark.skipif(os.environ.get("JSX_BUILD_TEST") != "1", reason="set JSX_BUILD_TEST=1")
+def test_frozen_build_passes_its_smoke_test() -> None:
+    res = subprocess.run(
+        [sys.executable, str(INSTALLER / "build.py"), "--no-installer"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=1700,
+        check=False,
+    )
+    assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-3000:]
+    assert "build OK" in res.stdout

@@ -1,0 +1,74 @@
+"""Start-up: a new store gets the first-run wizard (demo data of a chosen
+township, generated in the background with progress); a set-up store opens
+the main window. The GUI thread never opens the store itself."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from jsxclient.ui import errors, i18n
+from jsxclient.ui.app import AppShell
+from jsxclient.ui.first_run import FirstRunDialog
+from jsxclient.ui.main_window import MainWindow
+from jsxclient.ui.settings import Settings
+
+from ..conftest import TOWNSHIP
+
+
+def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_path: Path) -> None:
+    i18n.install("zh_CN")
+    errors.CRASHES.clear()
+    ready: list[MainWindow] = []
+    shell = AppShell(tmp_path / "new.db", None, Settings(tmp_path / "ui.ini"), ready.append)
+    try:
+        shell.start()
+        qtbot.waitUntil(lambda: shell.wizard is not None and shell.wizard.isVisible())
+        wizard = shell.wizard
+        assert isinstance(wizard, FirstRunDialog)
+        qtbot.mouseClick(wizard.demo_choice, Qt.MouseButton.LeftButton)
+        picker = wizard.picker
+        assert picker is not None
+        qtbot.waitUntil(lambda: picker.model.rowCount() == 14)  # Hunan's 14 cities
+        qtbot.keyClicks(picker.search, "qst")  # 清水塘, by pinyin initials
+        qtbot.waitUntil(lambda: picker.code() is not None)
+        assert picker.select(TOWNSHIP)
+        wizard.scale.addItem("tiny", 0.02)
+        wizard.scale.setCurrentIndex(wizard.scale.count() - 1)
+        wizard.start_demo()
+        assert wizard.stack.currentIndex() == 3 and wizard.bar.isVisible()
+        qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
+        window = ready[0]
+        qtbot.addWidget(window)
+        assert shell.ctx is not None and shell.ctx.township == TOWNSHIP
+        assert "清水塘街道" in window.windowTitle()
+        assert len(shell.ctx.places) > 1
+        qtbot.waitUntil(lambda: shell.tasks.idle)
+    finally:
+        shell.shutdown()
+        if shell.store is not None:
+            shell.store.close()
+    assert not errors.CRASHES
+
+
+def test_a_set_up_store_opens_the_main_window(
+    qtbot: QtBot, tmp_path: Path, demo_template: Path
+) -> None:
+    i18n.install("zh_CN")
+    path = tmp_path / "store.db"
+    shutil.copyfile(demo_template, path)
+    ready: list[MainWindow] = []
+    shell = AppShell(path, None, Settings(tmp_path / "ui.ini"), ready.append)
+    try:
+        shell.start()
+        qtbot.waitUntil(lambda: bool(ready))
+        qtbot.addWidget(ready[0])
+        assert shell.wizard is None
+        qtbot.waitUntil(lambda: shell.tasks.idle)
+    finally:
+        shell.shutdown()
+        if shell.store is not None:
+            shell.store.close()
