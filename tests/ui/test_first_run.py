@@ -35,6 +35,9 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
         qtbot.waitUntil(lambda: picker.model.rowCount() == 14)  # Hunan's 14 cities
         qtbot.keyClicks(picker.search, "qst")  # 清水塘, by pinyin initials
         qtbot.waitUntil(lambda: picker.code() is not None)
+        assert picker.status.text() == "找到 2 个乡镇（街道）"  # 开福区 and 石峰区
+        qtbot.keyClicks(picker.search, "zzz")
+        assert picker.status.text().startswith("没有找到")
         assert picker.select(TOWNSHIP)
         wizard.scale.addItem("tiny", 0.02)
         wizard.scale.setCurrentIndex(wizard.scale.count() - 1)

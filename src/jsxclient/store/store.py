@@ -69,9 +69,10 @@ def row_to_wire(es: EntitySpec, row: Mapping[str, Any]) -> Row:
 class Store:
     def __init__(self, db: Database, user: str = "") -> None:
         self.db = db
-        self.user = user
         conn = db.connection()
         migrate(conn)
+        # The worker signed in on this device is who the journal names.
+        self.user = user or self.meta("sync_user") or ""
         self.device_id = self.meta("device_id") or self._init_device()
         self.clock = HybridClock(self.device_id, self.meta("hlc"))
 

@@ -115,8 +115,21 @@ class TownshipPicker(QWidget):
         if text.strip():
             self.tree.expandAll()
             self._select_first()
+            found = self._leaves(QModelIndex())
+            self.status.setText(
+                self.tr("找到 {n} 个乡镇（街道）").format(n=found)
+                if found
+                else self.tr("没有找到，请换个名称、拼音首字母或代码试试")
+            )
         else:
             self.tree.collapseAll()
+            self.status.setText(self.tr("共 {n} 个乡镇（街道）").format(n=len(self.places)))
+
+    def _leaves(self, parent: QModelIndex) -> int:
+        rows = self.proxy.rowCount(parent)
+        if rows == 0:
+            return 1 if parent.isValid() else 0
+        return sum(self._leaves(self.proxy.index(r, 0, parent)) for r in range(rows))
 
     def _select_first(self) -> None:
         idx = self.proxy.index(0, 0)

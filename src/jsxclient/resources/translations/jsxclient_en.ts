@@ -2422,6 +2422,14 @@ Account: {user}</translation>
         <source>共 {n} 个乡镇（街道）</source>
         <translation>{n} townships and streets</translation>
     </message>
+    <message>
+        <source>找到 {n} 个乡镇（街道）</source>
+        <translation>{n} townships found</translation>
+    </message>
+    <message>
+        <source>没有找到，请换个名称、拼音首字母或代码试试</source>
+        <translation>Nothing found; try another name, pinyin initials or a code</translation>
+    </message>
 </context>
 <context>
     <name>VillageEditor</name>
