@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -154,12 +154,26 @@ class MainWindow(QMainWindow):
         controller.reminder.connect(self._remind)
         controller.finished.connect(self._sync_finished)
         self._build_nav()
-        self.resize(1280, 780)
+        self._fit_screen()
         geo = ctx.settings.get("ui/geometry")
         if geo:
             self.restoreGeometry(geo)
         start = int(ctx.settings.get("ui/page"))
         self.nav.setCurrentRow(start if 0 <= start < len(PAGES) else 0)
+
+    def _fit_screen(self) -> None:
+        """1280×780 where there is room; on the 1366×768 screens common on
+        office PCs, the whole work area (a cut-off status bar hides sync)."""
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is None or (avail.width() >= 1300 and avail.height() >= 840):
+            self.resize(1280, 780)
+            return
+        frame = 40  # title bar and borders the window manager adds
+        self.resize(min(1280, avail.width()), max(480, avail.height() - frame))
+        self.move(avail.topLeft())
+        if avail.height() < 800:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _title(self) -> str:
         return self.tr("计生协数据采集") + f" — {self.ctx.township_name}"
