@@ -9,7 +9,8 @@ before a request, after the server committed but before the reply is read,
 and between pages of a pull. Each example takes a fresh township on the
 module's server, so examples never see each other's rows.
 
-More examples: JSX_SYNC_PROFILE=thorough (400) or JSX_SYNC_EXAMPLES=N.
+150 examples by default (on SQLite and again on PostgreSQL); more with
+JSX_SYNC_PROFILE=thorough (400) or JSX_SYNC_EXAMPLES=N.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tests.e2e.harness import Device, ServerProcess, person
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
-_PROFILES = {"quick": 10, "ci": 35, "thorough": 400}
+_PROFILES = {"quick": 10, "ci": 150, "thorough": 400}
 EXAMPLES = int(os.environ.get("JSX_SYNC_EXAMPLES")
                or _PROFILES[os.environ.get("JSX_SYNC_PROFILE", "ci")])
 N_DEVICES = 3
