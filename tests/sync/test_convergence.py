@@ -175,9 +175,10 @@ def _enc(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _stored(v: Any) -> str:
-    """A conflict value as stored: JSON text (SQLite) or decoded (PostgreSQL)."""
-    return _enc(json.loads(v) if isinstance(v, str) else v)
+def _stored(v: Any, decoded: bool = False) -> str:
+    """A conflict value as stored: JSON text, or already decoded (PostgreSQL's
+    JSONB, where a string value comes back as a plain str)."""
+    return _enc(v if decoded or not isinstance(v, str) else json.loads(v))
 
 
 def _check(server: ServerProcess, township: str, devices: list[Device],
@@ -204,7 +205,7 @@ def _check(server: ServerProcess, township: str, devices: list[Device],
         logged = list(conn.exec_driver_sql(
             f"SELECT change_id, status FROM change_log WHERE change_id IN ({marks})", ids))
         server_conflicts = {
-            (row_id, fld, _stored(v))
+            (row_id, fld, _stored(v, decoded=server.backend == "postgres"))
             for cid, row_id, fld, mine, theirs in conn.exec_driver_sql(
                 "SELECT change_id, row_id, field, mine, theirs FROM server_conflict")
             if cid in journal for v in (mine, theirs)}

@@ -45,7 +45,7 @@ def bootstrap(
     t0 = time.perf_counter()
     try:
         pull(store, transport, page_size=page_size, cancel=cancel, progress=progress,
-             prefetch=True, stats=stats)
+             prefetch=True, stats=stats, bulk=True)
     finally:
         stats.seconds = time.perf_counter() - t0
     return stats

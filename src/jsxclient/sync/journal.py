@@ -7,6 +7,7 @@ holds one (`BEGIN IMMEDIATE`) so a batch or page lands whole or not at all.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -173,19 +174,68 @@ def row_sql(entity: str) -> tuple[str, str, tuple[str, ...]]:
 
 
 def write_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) -> None:
-    """Insert or overwrite whole rows (values in `row_sql` column order)."""
-    insert, update, _ = row_sql(entity)
+    """Insert or overwrite whole rows (values in `row_sql` column order).
+
+    An overwrite that leaves the columns an ``AFTER UPDATE OF`` trigger
+    watches as they are (person's search columns) does not set them, so
+    the trigger (and the full-text index behind it) is not run for nothing."""
+    insert, update, cols = row_sql(entity)
+    watched = _watched(conn, entity)
     by_id = {r[0]: r for r in rows}
     ids = list(by_id)
-    have: set[str] = set()
+    have: dict[str, tuple[Any, ...]] = {}
+    pick = "".join(f",{c}" for c in watched)
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
-        have.update(r for (r,) in conn.execute(
-            f"SELECT id FROM {entity} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        have.update((r[0], r[1:]) for r in conn.execute(
+            f"SELECT id{pick} FROM {entity} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     if len(have) < len(ids):
         conn.executemany(insert, [r for i, r in by_id.items() if i not in have])
-    if have:
+    if not have:
+        return
+    if not watched:
         conn.executemany(update, [[*r[1:], r[0]] for i, r in by_id.items() if i in have])
+        return
+    at = [cols.index(c) for c in watched]
+    keep = [j for j in range(1, len(cols)) if j not in at]
+    full: list[list[Any]] = []
+    quiet: list[list[Any]] = []
+    for i, r in by_id.items():
+        old = have.get(i)
+        if old is None:
+            continue
+        if all(r[j] == v for j, v in zip(at, old, strict=True)):
+            quiet.append([*(r[j] for j in keep), i])
+        else:
+            full.append([*r[1:], i])
+    if full:
+        conn.executemany(update, full)
+    if quiet:
+        conn.executemany(
+            f"UPDATE {entity} SET {','.join(f'{cols[j]}=?' for j in keep)} WHERE id=?", quiet)
+
+
+_TRIGGER_OF = re.compile(r"\bAFTER\s+UPDATE\s+OF\s+(.+?)\s+ON\s+\"?(\w+)", re.I | re.S)
+_watched_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _watched(conn: sqlite3.Connection, entity: str) -> tuple[str, ...]:
+    """Columns of ``entity`` named by its ``AFTER UPDATE OF`` triggers (the
+    schema is this version's: read once per process)."""
+    got = _watched_cache.get(entity)
+    if got is None:
+        cols = set(row_sql(entity)[2])
+        names: dict[str, None] = {}
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type='trigger' AND tbl_name=?", (entity,)
+        ):
+            m = _TRIGGER_OF.search(sql or "")
+            if m and m.group(2) == entity:
+                names.update(dict.fromkeys(c.strip().strip('"') for c in m.group(1).split(",")))
+        if any(c not in cols for c in names):
+            names = {}  # a column this update does not write: leave it to the trigger
+        got = _watched_cache[entity] = tuple(names)
+    return got
 
 
 @cache

@@ -4,7 +4,11 @@ client (on pull) apply, so they always pick the same winner.
 For one field: `base` is the value the writer saw before editing, `mine` the
 writer's new value, `theirs` the value the other side holds now.
 
-- theirs == base (nobody else touched it) or theirs == mine: take mine.
+- theirs == mine: take mine.
+- theirs == base (nobody else touched it): take mine, unless the other
+  side's value carries a newer stamp than this edit: then someone changed it
+  and changed it back after this edit was made (A→B→A), which is a
+  concurrent edit, not an untouched field, and is treated as a conflict.
 - mine == base (this side did not really change it): take theirs.
 - otherwise both changed it to different values: a conflict. The default
   winner is the newer hybrid-logical-clock stamp; the loser's value is kept in
@@ -32,7 +36,11 @@ class FieldOutcome:
 def merge_field(
     base: Any, mine: Any, theirs: Any, mine_hlc: str, theirs_hlc: str | None
 ) -> FieldOutcome:
-    if _same(theirs, mine) or (base is not MISSING and _same(theirs, base)):
+    if _same(theirs, mine):
+        return FieldOutcome(mine, "mine", False)
+    if base is not MISSING and _same(theirs, base):
+        if theirs_hlc is not None and theirs_hlc > mine_hlc:
+            return FieldOutcome(theirs, "theirs", True)
         return FieldOutcome(mine, "mine", False)
     if base is not MISSING and _same(mine, base):
         return FieldOutcome(theirs, "theirs", False)

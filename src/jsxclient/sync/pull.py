@@ -21,6 +21,9 @@ network and disk overlap; only this thread touches the database.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import operator
 import queue
 import re
 import sqlite3
@@ -67,7 +70,12 @@ def pull(
     progress: Progress | None = None,
     prefetch: bool = True,
     stats: PullStats | None = None,
+    bulk: bool = False,
 ) -> PullStats:
+    """``bulk`` (a bootstrap): start with small pages so writing begins while
+    the server is still producing the first full page, and checkpoint the
+    WAL once at the end rather than every few pages (each checkpoint copies
+    the same index pages again)."""
     conn = store.db.connection()
     if conn.execute(
         "SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1"
@@ -78,8 +86,18 @@ def pull(
     stats = stats if stats is not None else PullStats()
     start = cur = cursor(store)
     limit = max(1, min(page_size, MAX_PULL_LIMIT))
-    pages = _prefetched(transport, cur, limit, cancel) if prefetch else _sequential(
+    checkpoint = 0
+    if bulk:
+        checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        if checkpoint > 0:
+            conn.execute(f"PRAGMA wal_autocheckpoint={max(checkpoint, BULK_CHECKPOINT)}")
+    pages = _prefetched(transport, cur, limit, cancel, bulk) if prefetch else _sequential(
         transport, cur, limit)
+    # A page is tens of thousands of short-lived objects freed by reference
+    # counting; the cyclic collector would run hundreds of times over them
+    # in a bootstrap for nothing. Collections resume when the pull ends.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for page in pages:
             if cancel is not None and cancel.is_set():
@@ -96,9 +114,15 @@ def pull(
             if progress:
                 progress(cur - start, max(page.server_seq - start, cur - start))
     finally:
+        if collecting:
+            gc.enable()
         close = getattr(pages, "close", None)
         if close is not None:
             close()
+        if checkpoint > 0:
+            with contextlib.suppress(sqlite3.Error):  # never mask the pull's own error
+                conn.execute(f"PRAGMA wal_autocheckpoint={checkpoint}")
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return stats
 
 
@@ -127,8 +151,16 @@ def _peek(raw: bytes) -> tuple[int, bool] | None:
     return int(c.group(1)), m.group(1) == b"true"
 
 
+# Page sizes a bulk pull starts with before the full ``limit``.
+RAMP = (500, 2000)
+# WAL pages (80 MB) a bulk pull lets accumulate before a checkpoint
+# (SQLite's default is 1,000: a bootstrap page or two).
+BULK_CHECKPOINT = 20_000
+
+
 def _prefetched(
-    transport: Transport, cur: int, limit: int, cancel: threading.Event | None
+    transport: Transport, cur: int, limit: int, cancel: threading.Event | None,
+    ramp: bool = False,
 ) -> Iterator[PullResponse]:
     """Yield pages while the next one is already being fetched.
 
@@ -153,9 +185,10 @@ def _prefetched(
 
     def fetch() -> None:
         at = cur
+        sizes = iter(RAMP if ramp else ())
         try:
             while not stop.is_set() and not (cancel is not None and cancel.is_set()):
-                raw = transport.pull_raw(at, limit)
+                raw = transport.pull_raw(at, min(limit, next(sizes, limit)))
                 peek = _peek(raw)
                 if peek is None:  # no hint: parse here, this once
                     page = Transport.parse(raw, PullResponse, "pull")
@@ -262,22 +295,31 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
 
 
 @cache
-def _layout(entity: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
-    """(data column, default) pairs in `row_sql` order, and whether the
-    entity has derived columns (person.search_key)."""
+def _layout(
+    entity: str,
+) -> tuple[tuple[tuple[str, Any], ...], bool, Callable[[dict[str, Any]], tuple[Any, ...]]]:
+    """(data column, default) pairs in `row_sql` order, whether the entity
+    has derived columns (person.search_key), and a getter of all the data
+    columns at once (KeyError when one is missing)."""
     cols = jr.row_sql(entity)[2]
     dflt = jr.defaults(entity)
     data_cols = cols[1:len(ENTITIES[entity].data_fields) + 1]
-    return tuple((c, dflt.get(c)) for c in data_cols), bool(derive_fields(entity, {}))
+    getter = operator.itemgetter(*data_cols)
+    get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+        getter if len(data_cols) > 1 else lambda d: (getter(d),))
+    return tuple((c, dflt.get(c)) for c in data_cols), bool(derive_fields(entity, {})), get
 
 
 def _row_values(row: PulledRow, state: str, now: str) -> list[Any]:
     """One row in `row_sql` column order, straight from the reply (this loop
     runs once per row of a bootstrap: keep it lean)."""
-    pairs, derived = _layout(row.entity)
+    pairs, derived, get = _layout(row.entity)
     data = row.data or {}
     vals: list[Any] = [row.id]
-    vals.extend([data.get(c, d) for c, d in pairs])
+    try:
+        vals.extend(get(data))  # the server sends every field
+    except KeyError:
+        vals.extend([data.get(c, d) for c, d in pairs])
     vals[1 + _deleted_index(row.entity)] = row.deleted
     if derived:
         full = dict(zip((c for c, _ in pairs), vals[1:], strict=True))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, event, insert, select, text
+from sqlalchemy import JSON, Connection, DateTime, Engine, Table, event, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlmodel import col, create_engine
@@ -125,8 +125,75 @@ def check_db(db: Database) -> None:
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT many rows in one executemany (psycopg pipelines it: one round
     trip for the lot)."""
-    if rows:
-        conn.execute(insert(table), list(rows))
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite" and _sqlite_insert(conn, table, rows):
+        return
+    conn.execute(insert(table), list(rows))
+
+
+def _sqlite_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """The executemany of ``insert_rows`` on SQLite without SQLAlchemy's
+    per-row parameter handling. False when the statement needs more than
+    the given values (column defaults): the caller falls back."""
+    columns = list(rows[0])
+    return execute_many(conn, insert(table), rows, columns)
+
+
+def execute_many(
+    conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str] | None = None,
+) -> bool:
+    """Run ``stmt`` once per row of ``rows`` (same keys in each), on SQLite
+    straight through the driver: the bind types' own processors, run once
+    per timestamp object (a push stamps all its rows with one), and rows as
+    tuples; SQLAlchemy's per-row handling of an executemany costs more than
+    the statement. Other dialects, or a statement whose parameters are not
+    exactly ``keys``, go through ``conn.execute``; returns False only when
+    ``keys`` was given and did not fit (nothing executed)."""
+    if not rows:
+        return True
+    names = list(keys if keys is not None else rows[0])
+    if conn.dialect.name == "sqlite":
+        dialect = conn.dialect
+        compiled = stmt.compile(dialect=dialect, column_keys=names)
+        order = list(compiled.positiontup or ())
+        if sorted(order) == sorted(names):
+            procs: list[Any] = []
+            for name in order:
+                btype = compiled.binds[name].type
+                proc = btype._cached_bind_processor(dialect)
+                if proc is not None and btype._type_affinity is DateTime:
+                    proc = _memo(proc)
+                procs.append(proc)
+            if all(p is None for p in procs):
+                params = [tuple([r[c] for c in order]) for r in rows]
+            else:
+                pairs = tuple(zip(order, procs, strict=True))
+                params = [
+                    tuple([r[c] if p is None else p(r[c]) for c, p in pairs]) for r in rows
+                ]
+            conn.exec_driver_sql(compiled.string, params)
+            return True
+        if keys is not None:
+            return False
+    conn.execute(stmt, list(rows))
+    return True
+
+
+def _memo(proc: Any) -> Any:
+    """``proc`` that remembers its last argument (by identity)."""
+    last: list[Any] = [_UNSET, None]
+
+    def process(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, proc(value)
+        return last[1]
+
+    return process
+
+
+_UNSET = object()
 
 
 def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

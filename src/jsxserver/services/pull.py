@@ -75,12 +75,25 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
     ).all()
 
     parts: list[tuple[int, str]] = []
+    # A push stamps all its rows with one time, device and user: format
+    # each distinct one once per page, not once per row.
+    times: dict[Any, str] = {}
+    names: dict[Any, str] = {}
     for seq, entity, row_id, deleted, data, field_hlc, updated_at, device, user in rows:
+        stamp = times.get(updated_at)
+        if stamp is None:
+            stamp = times[updated_at] = wire_time(updated_at)
+        dev = names.get(device)
+        if dev is None:
+            dev = names[device] = _dumps(device)
+        who = names.get(user)
+        if who is None:
+            who = names[user] = _dumps(user)
         parts.append((seq, (
             f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":true,'
             f'"deleted":{"true" if deleted else "false"},"data":{data},'
-            f'"field_hlc":{field_hlc},"updated_at":"{wire_time(updated_at)}",'
-            f'"updated_device":{_dumps(device)},"updated_user":{_dumps(user)}}}'
+            f'"field_hlc":{field_hlc},"updated_at":"{stamp}",'
+            f'"updated_device":{dev},"updated_user":{who}}}'
         )))
     for seq, entity, row_id in exits:
         parts.append((seq, (

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from jsxclient.domain.entities import ENTITIES, EntitySpec
 from jsxclient.domain.validation import validate_record
 from jsxclient.sync.merge import MISSING, merge_field
 from jsxclient.sync.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
-from jsxserver.core.db import insert_rows
+from jsxserver.core.db import execute_many, insert_rows
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
@@ -58,6 +58,8 @@ WRITE_ONCE = frozenset({"created_at"})
 # Levels a township worker may file records under; a province admin may use
 # any division (county and city associations, for instance).
 RECORD_LEVELS = frozenset({"township", "village"})
+# Ids per ``IN (...)`` list: well under SQLite's and psycopg's parameter limits.
+_IN_CHUNK = 500
 
 
 # -- why a change is rejected ---------------------------------------------------
@@ -189,6 +191,10 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
     results = [batch.apply(ch) for ch in req.changes]
     batch.flush()
     response = PushResponse(batch_id=req.batch_id, results=results, server_seq=batch.seq)
+    # What response.model_dump(mode="json") gives, from the results' dumps
+    # the change log already holds.
+    stored_response = {"batch_id": req.batch_id, "results": batch.dumps,
+                       "server_seq": batch.seq}
     if batch.seq != seq:
         session.execute(
             update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=batch.seq)
@@ -196,7 +202,7 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
     session.execute(
         insert(PushBatch).values(
             batch_id=req.batch_id, device=ctx.device_id,
-            response=response.model_dump(mode="json"), created_at=utcnow(),
+            response=stored_response, created_at=utcnow(),
         )
     )
     session.commit()
@@ -212,6 +218,7 @@ class _Batch:
         self.seq = seq
         self.now = utcnow()
         self.logs: list[dict[str, Any]] = []
+        self.dumps: list[dict[str, Any]] = []  # each result, as stored
         self.exits: list[dict[str, Any]] = []
         self.conflict_rows: list[dict[str, Any]] = []
         self.rows: dict[tuple[str, str], _Row] = {}
@@ -244,19 +251,22 @@ class _Batch:
             code = c.fields.get("division_code")
             if isinstance(code, str):
                 codes.add(code)
-        if keys:
-            cols = RECORD.c
-            for r in self.session.execute(
-                select(
-                    cols.entity, cols.id, cols.division_code, cols.data, cols.field_hlc,
-                    cols.deleted, cols.seq, cols.updated_device, cols.updated_user,
-                ).where(tuple_(cols.entity, cols.id).in_(sorted(keys)))
-            ):
-                self.rows[(r.entity, r.id)] = _Row(
-                    r.entity, r.id, r.division_code, dict(r.data), dict(r.field_hlc),
-                    bool(r.deleted), r.seq, r.updated_device, r.updated_user, in_db=True,
-                    division_before=r.division_code,
-                )
+        # One query per entity: ``entity = ? AND id IN (...)`` searches the
+        # primary key, where a row-value ``(entity, id) IN (...)`` makes
+        # SQLite scan the whole record table.
+        by_entity: dict[str, list[str]] = {}
+        for entity, row_id in keys:
+            by_entity.setdefault(entity, []).append(row_id)
+        cols = RECORD.c
+        wanted = (
+            cols.entity, cols.id, cols.division_code, cols.data, cols.field_hlc,
+            cols.deleted, cols.seq, cols.updated_device, cols.updated_user,
+        )
+        for entity, row_ids in sorted(by_entity.items()):
+            row_ids.sort()
+            for i in range(0, len(row_ids), _IN_CHUNK):
+                self._load_rows(select(*wanted).where(
+                    cols.entity == entity, cols.id.in_(row_ids[i:i + _IN_CHUNK])))
         if codes:
             for code, level in self.session.execute(
                 select(col(Division.code), col(Division.level)).where(
@@ -265,6 +275,14 @@ class _Batch:
             ):
                 self.divisions[code] = level
 
+    def _load_rows(self, stmt: Any) -> None:
+        for r in self.session.execute(stmt):
+            self.rows[(r.entity, r.id)] = _Row(
+                r.entity, r.id, r.division_code, dict(r.data), dict(r.field_hlc),
+                bool(r.deleted), r.seq, r.updated_device, r.updated_user, in_db=True,
+                division_before=r.division_code,
+            )
+
     # -- one change --------------------------------------------------------------
 
     def apply(self, ch: Change) -> ChangeResult:
@@ -272,10 +290,13 @@ class _Batch:
         if previous is not None:
             device, stored = previous
             if device == self.ctx.device_id:
-                return ChangeResult.model_validate(stored)
-            # Not logged: the change id is taken, and telling the other
-            # device's result would leak it.
-            return _rejected(ch, CHANGE_FOREIGN)
+                replay = ChangeResult.model_validate(stored)
+            else:
+                # Not logged: the change id is taken, and telling the other
+                # device's result would leak it.
+                replay = _rejected(ch, CHANGE_FOREIGN)
+            self.dumps.append(replay.model_dump(mode="json"))
+            return replay
 
         out = self._apply(ch)
         result = ChangeResult(change_id=ch.change_id, status=out.status, seq=out.seq,
@@ -372,8 +393,11 @@ class _Batch:
         if errors:
             fld, reason = errors[0]
             return _Outcome("rejected", reason=reason, reason_field=fld or None)
+        shapes = shape.shapes(es)
         for name, value in data.items():
-            _, problem = shape.check_value(name, shape.shapes(es)[name], value)
+            if name in values and value is values[name]:
+                continue  # a pushed value: checked in _apply already
+            _, problem = shape.check_value(name, shapes[name], value)
             if problem is not None:  # a default left empty: a required column
                 return _Outcome("rejected", reason=problem, reason_field=name)
         bad_ref = self._reference_problem(es, data, es.references)
@@ -450,10 +474,12 @@ class _Batch:
                 return _Outcome("rejected", reason=problem, reason_field="division_code")
         # Only errors this change introduces count: a record made invalid by
         # a later rule change can still be edited.
-        before = {(f, r.code) for f, r in _errors(es, row.data, self.ctx.today)}
-        for fld, reason in _errors(es, new_data, self.ctx.today):
-            if (fld, reason.code) not in before:
-                return _Outcome("rejected", reason=reason, reason_field=fld or None)
+        after = _errors(es, new_data, self.ctx.today)
+        if after:  # the row as it was is checked only when there is something to excuse
+            before = {(f, r.code) for f, r in _errors(es, row.data, self.ctx.today)}
+            for fld, reason in after:
+                if (fld, reason.code) not in before:
+                    return _Outcome("rejected", reason=reason, reason_field=fld or None)
         bad_ref = self._reference_problem(es, new_data, changed)
         if bad_ref is not None:
             return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
@@ -508,12 +534,14 @@ class _Batch:
             ))
 
     def _log(self, ch: Change, result: ChangeResult, out: _Outcome) -> None:
+        dump = result.model_dump(mode="json")
+        self.dumps.append(dump)
         self.logs.append(dict(
             change_id=ch.change_id, seq=out.seq if out.wrote else None,
             batch_id=self.batch_id, entity=ch.entity, row_id=ch.row_id, op=ch.op,
             fields=ch.fields, old=ch.old, hlc=ch.hlc, device=self.ctx.device_id,
             username=self.scope.username, received_at=self.now, status=result.status,
-            result=result.model_dump(mode="json"),
+            result=dump,
         ))
 
     def flush(self) -> None:
@@ -541,7 +569,7 @@ class _Batch:
                 v = self._record_values(r)
                 del v["entity"], v["id"], v["created_at"]
                 params.append({"k_entity": r.entity, "k_id": r.id, **v})
-            conn.execute(stmt, params)
+            execute_many(conn, stmt, params)
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
         insert_rows(conn, CHANGE_LOG, self.logs)
