@@ -309,3 +309,28 @@ def test_subsidy_days_and_amount_follow_the_dates(qtbot: QtBot, ctx: AppContext)
     )
     qtbot.waitUntil(lambda: form.value(("main", "days")) == 10)
     assert form.value(("main", "amount_fen")) == 60000
+
+
+def test_picking_a_person_fills_name_and_mobile(qtbot: QtBot, ctx: AppContext) -> None:
+    from jsxclient.store.queries import Choice
+
+    from .conftest import settle
+
+    store = ctx.store
+    pid, name, mobile = one(
+        store, "SELECT id, name, mobile FROM person WHERE deleted = 0 AND mobile IS NOT NULL "
+        "ORDER BY id LIMIT 1"
+    )
+    context = {"association_id": association_id(village(store)), "division_code": village(store)}
+    form = open_new(qtbot, ctx, "officer", context)
+    form.editors[("main", "person_id")].choose(Choice(pid, name))  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    assert form.editors[("main", "name")].value() == name
+    assert form.editors[("main", "mobile")].value() == mobile
+    # What the worker typed is never overwritten.
+    form2 = open_new(qtbot, ctx, "officer", context)
+    fill(qtbot, form2, {"main.name": "黄会长"})
+    form2.editors[("main", "person_id")].choose(Choice(pid, name))  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    assert form2.editors[("main", "name")].value() == "黄会长"
+    assert form2.editors[("main", "mobile")].value() == mobile

@@ -475,6 +475,27 @@ class RecordForm(QDialog):
         self._schedule()
         if self.entity == "caresubsidy":
             self._derive_subsidy(key)
+        if key == ("main", "person_id") and self.entity in ("officer", "familycontact"):
+            self._fill_from_person()
+
+    def _fill_from_person(self) -> None:
+        """Picking a person fills in the name and mobile the register repeats,
+        never over what the worker has already typed."""
+        pid = self.editors[("main", "person_id")].value()
+        if not pid:
+            return
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: store.get("person", pid)).owned_by(self).on_success(
+            self._person_loaded
+        ).start()
+
+    def _person_loaded(self, person: dict[str, Any] | None) -> None:
+        if not person:
+            return
+        for name in ("name", "mobile"):
+            editor = self.editors.get(("main", name))
+            if editor is not None and not editor.value() and person.get(name):
+                editor.set_value(person[name])
 
     def _schedule(self) -> None:
         self._validate_timer.start()
