@@ -118,7 +118,9 @@ class StatisticsPage(QWidget):
 
     def refresh(self) -> None:
         start, end = period(int(self.year.currentData()), int(self.quarter.currentData()))
-        self.range_label.setText(f"{start.isoformat()} — {end.isoformat()}")
+        self._range = f"{start.isoformat()} — {end.isoformat()}"
+        # Counting five years of a large township takes a moment: say so.
+        self.range_label.setText(f"{self._range}    {self.tr('正在统计…')}")
         store, township = self.ctx.store, self.ctx.township
         self.ctx.tasks.db(lambda job: lists.statistics(store, township, start, end)).latest(
             "statistics"
@@ -163,6 +165,7 @@ class StatisticsPage(QWidget):
 
     def _show(self, s: Statistics) -> None:
         self.data = s
+        self.range_label.setText(self._range)
         rows = self._rows(s)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
