@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,21 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_restore)
 
-    _add_optional(sub, "jsxclient.sync.cli")
+    from jsxclient.sync.cli import add_parsers  # connect, sync: they live with the engine
+
+    add_parsers(sub)
     return p
-
-
-def _add_optional(sub: argparse._SubParsersAction, module: str) -> None:
-    """Subcommands that live with their feature (sync) register themselves."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec(module) is None:
-        return
-    mod = importlib.import_module(module)
-    add: Callable[[argparse._SubParsersAction], None] | None = getattr(mod, "add_parsers", None)
-    if add is not None:
-        add(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from sqlmodel import SQLModel
 
@@ -191,13 +190,3 @@ def spec(name: str) -> EntitySpec:
         return ENTITIES[name]
     except KeyError:
         raise KeyError(f"unknown entity {name!r}") from None
-
-
-def to_wire(value: Any) -> Any:
-    """A Python value as stored in the journal and sent on the wire."""
-    if isinstance(value, datetime_types):
-        return value.isoformat()
-    return value
-
-
-datetime_types = (date,)  # datetime is a subclass of date

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec, spec
+from jsxclient.domain.entities import EntitySpec, spec
 from jsxclient.domain.messages import Issue
 from jsxclient.domain.models import new_id
 from jsxclient.domain.search import derive_fields
@@ -351,10 +351,6 @@ class Tx:
         )
         old = {f: current.get(f) for f in es.data_fields}
         self._journal(es, row_id, "delete", {"deleted": True}, old, stamp)
-
-
-def entity_names() -> list[str]:
-    return list(ENTITIES)
 
 
 def model_defaults(es: EntitySpec) -> Row:

@@ -68,10 +68,8 @@ def add_parsers(subparsers: Any) -> None:
 def _open_store(args: argparse.Namespace, must_exist: bool = True) -> Store:
     from jsxclient.cli import open_store
 
-    store = open_store(args, must_exist=must_exist)
-    # Journal entries name the worker: the one this device connected as.
-    store.user = store.user or store.meta("sync_user") or ""
-    return store
+    # The store names the worker this device connected as (Store reads it).
+    return open_store(args, must_exist=must_exist)
 
 
 def _say(out: TextIO, zh: str, en: str) -> None:

@@ -27,7 +27,6 @@ READ_CACHE_KB = 16 * 1024
 def open_store(path: Path, key: str | None) -> Store:
     """Open (and migrate) the store; call on the database worker."""
     store = Store.open(path, key=key)
-    store.user = store.meta("sync_user") or ""
     tune_reader(store)
     return store
 

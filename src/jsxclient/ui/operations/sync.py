@@ -79,7 +79,6 @@ def run(store: Store, job: Job, lang: str) -> SyncReceipt:
     def progress(p: SyncProgress) -> None:
         job.progress(p.done, p.total, p.en if lang == "en" else p.zh)
 
-    store.user = store.user or store.meta("sync_user") or ""
     with account.make_transport(store) as transport:
         return SyncEngine(store, transport).run(progress, job._cancel)
 

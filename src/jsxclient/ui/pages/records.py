@@ -21,6 +21,7 @@ from jsxclient.store import queries
 from jsxclient.store.queries import FamilySummary
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
+from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
 from jsxclient.ui.operations import records
 from jsxclient.ui.pages.list_page import ListPage
 from jsxclient.ui.widgets import ChildTable, FilterSpec, open_form
@@ -65,33 +66,50 @@ class _Detail(QWidget):
         self.division: str | None = None
 
 
-class VolunteerDetail(_Detail):
+class _ChildrenDetail(_Detail):
+    """A lower pane listing one kind of child record of the selected row.
+    Subclasses name the entities, the link field and the title (translated in
+    the subclass's own context)."""
+
+    PARENT = ""
+    CHILD = ""
+    LINK = ""
+    TITLE = ""
+    # Township-level parents (projects) file their children under the
+    # township; the others under the parent's own village, read on selection.
+    TOWNSHIP_LEVEL = False
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
-        self.pairings = ChildTable(
+        self.children_table = ChildTable(
             ctx,
-            "volunteerpairing",
-            "volunteerpairing",
-            self.tr("结对的特殊家庭"),
+            self.CHILD,
+            self.CHILD,
+            QCoreApplication.translate(type(self).__name__, self.TITLE),
             lambda: (
-                {"volunteer_id": self.current, "division_code": self.division}
+                {self.LINK: self.current, "division_code": self.division}
                 if self.current
                 else None
             ),
         )
-        lay.addWidget(self.pairings)
+        lay.addWidget(self.children_table)
 
     def show_row(self, row_id: str | None) -> None:
         self.current = row_id
-        self.division = None
-        self.pairings.set_parent_id(row_id)
-        if row_id:
-            store = self.ctx.store
-            self.ctx.tasks.db(lambda job: records.get(store, "volunteer", row_id)).owned_by(
+        self.division = self.ctx.township if self.TOWNSHIP_LEVEL else None
+        self.children_table.set_parent_id(row_id)
+        if row_id and not self.TOWNSHIP_LEVEL:
+            store, parent = self.ctx.store, self.PARENT
+            self.ctx.tasks.db(lambda job: records.get(store, parent, row_id)).owned_by(
                 self
             ).on_success(lambda r: setattr(self, "division", r and r["division_code"])).start()
+
+
+class VolunteerDetail(_ChildrenDetail):
+    PARENT, CHILD, LINK = "volunteer", "volunteerpairing", "volunteer_id"
+    TITLE = QT_TRANSLATE_NOOP("VolunteerDetail", "结对的特殊家庭")
 
 
 def volunteers_page(ctx: AppContext) -> ListPage:
@@ -272,32 +290,9 @@ def families_page(ctx: AppContext) -> ListPage:
     return page
 
 
-class ActivityDetail(_Detail):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 4, 0, 0)
-        self.people = ChildTable(
-            ctx,
-            "activityparticipant",
-            "activityparticipant",
-            self.tr("参与人名单（可选）"),
-            lambda: (
-                {"activity_id": self.current, "division_code": self.division}
-                if self.current
-                else None
-            ),
-        )
-        lay.addWidget(self.people)
-
-    def show_row(self, row_id: str | None) -> None:
-        self.current = row_id
-        self.people.set_parent_id(row_id)
-        if row_id:
-            store = self.ctx.store
-            self.ctx.tasks.db(lambda job: records.get(store, "activity", row_id)).owned_by(
-                self
-            ).on_success(lambda r: setattr(self, "division", r and r["division_code"])).start()
+class ActivityDetail(_ChildrenDetail):
+    PARENT, CHILD, LINK = "activity", "activityparticipant", "activity_id"
+    TITLE = QT_TRANSLATE_NOOP("ActivityDetail", "参与人名单（可选）")
 
 
 def activities_page(ctx: AppContext) -> ListPage:
@@ -324,27 +319,10 @@ def activities_page(ctx: AppContext) -> ListPage:
     return page
 
 
-class ProjectDetail(_Detail):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 4, 0, 0)
-        self.sites = ChildTable(
-            ctx,
-            "projectsite",
-            "projectsite",
-            self.tr("项目覆盖的阵地"),
-            lambda: (
-                {"project_id": self.current, "division_code": ctx.township}
-                if self.current
-                else None
-            ),
-        )
-        lay.addWidget(self.sites)
-
-    def show_row(self, row_id: str | None) -> None:
-        self.current = row_id
-        self.sites.set_parent_id(row_id)
+class ProjectDetail(_ChildrenDetail):
+    PARENT, CHILD, LINK = "project", "projectsite", "project_id"
+    TITLE = QT_TRANSLATE_NOOP("ProjectDetail", "项目覆盖的阵地")
+    TOWNSHIP_LEVEL = True
 
 
 class SitesProjectsPage(QTabWidget):
