@@ -90,7 +90,7 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     devices and the sequence number they are all synced up to."""
     from sqlmodel import Session
 
-    from jsxclient.store.reference import read_divisions
+    from jsxcore.divisions import read_divisions
     from jsxserver.core.config import Settings
     from jsxserver.core.db import bulk_load, init_db, make_database
     from jsxserver.core.security import hash_password, offline_verifier, token_hash

@@ -39,14 +39,14 @@ import requests
 from sqlmodel import Session
 
 from bench.common import free_port, load_average, timer
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.store.reference import association_id, read_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.bootstrap import bootstrap
 from jsxclient.sync.engine import SyncEngine
 from jsxclient.sync.journal import row_sql
-from jsxclient.sync.protocol import MAX_PULL_LIMIT
+from jsxcore.divisions import association_id, read_divisions
+from jsxcore.entities import ENTITIES
+from jsxcore.protocol import MAX_PULL_LIMIT
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
 from jsxserver.models import AppUserCreate

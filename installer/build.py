@@ -182,6 +182,7 @@ def expected_data_files(src: Path = ROOT / "src") -> list[Path]:
     pkg = src / "jsxclient"
     files = [p for p in (pkg / "resources").rglob("*") if p.is_file()]
     files += list((pkg / "store" / "migrations").glob("*.sql"))
+    files += [p for p in (src / "jsxcore" / "data").rglob("*") if p.is_file()]
     return [
         p.relative_to(src)
         for p in files

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.domain.validation import make_id_number
-from jsxclient.store.reference import association_id, division, init_township, villages_of
+from jsxclient.store.reference import division, init_township, villages_of
 from jsxclient.store.store import Store
+from jsxcore.divisions import association_id
+from jsxcore.entities import ENTITIES
+from jsxcore.validation import make_id_number
 
 Row = dict[str, Any]
 Progress = Callable[[str, int], None]

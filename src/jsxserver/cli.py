@@ -20,10 +20,11 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from jsxcore.roles import ROLES
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.core.security import configure_hasher
-from jsxserver.models import ROLES, AppUserCreate, wire_time
+from jsxserver.models import AppUserCreate, wire_time
 from jsxserver.services import divisions, users
 
 

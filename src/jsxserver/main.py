@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from jsxclient.sync.protocol import API_PREFIX, MAX_REQUEST_BYTES
+from jsxcore.protocol import API_PREFIX, MAX_REQUEST_BYTES
 from jsxserver import __version__
 from jsxserver.api.middleware import RequestGuard
 from jsxserver.api.routes import auth, health, reference, sync

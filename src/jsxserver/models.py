@@ -21,8 +21,6 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 SEQ_COUNTER = "seq"
 
-ROLES = ("province_admin", "county_reviewer", "township_worker", "read_only")
-WRITER_ROLES = frozenset({"province_admin", "township_worker"})
 
 
 def utcnow() -> datetime:

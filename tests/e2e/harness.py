@@ -32,13 +32,14 @@ import requests
 from sqlalchemy import select
 from sqlmodel import Session
 
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.store.reference import load_divisions, read_divisions
-from jsxclient.store.store import Store, row_to_wire
+from jsxclient.store.reference import load_divisions
+from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine
 from jsxclient.sync.finish import SyncReceipt
 from jsxclient.sync.transport import FaultHook, Transport
+from jsxcore.divisions import read_divisions
+from jsxcore.entities import ENTITIES
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.models import AppUserCreate, Record
@@ -247,7 +248,7 @@ class Device:
             cur = conn.execute(f"SELECT * FROM {name}")
             cols = [d[0] for d in cur.description]
             for r in cur.fetchall():
-                row = row_to_wire(es, dict(zip(cols, r, strict=True)))
+                row = es.to_wire(dict(zip(cols, r, strict=True)))
                 if not include_deleted and row["deleted"]:
                     continue
                 out[(name, row["id"])] = {f: row[f] for f in es.data_fields}

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.sync.engine import SyncEngine
 from jsxclient.sync.errors import SyncBugError
 from jsxclient.sync.transport import Transport
+from jsxcore.entities import ENTITIES
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import Device, ServerProcess, person
 from tests.sync.fake_server import Reply, Seen, fake_server

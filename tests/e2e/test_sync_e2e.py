@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from jsxclient.store.reference import association_id
 from jsxclient.sync import conflicts, rejected
 from jsxclient.sync.errors import RejectedError
 from jsxclient.sync.scope import transfer_family
+from jsxcore.divisions import association_id
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import ServerProcess, person
 

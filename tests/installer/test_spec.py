@@ -124,7 +124,7 @@ def test_every_data_glob_of_the_spec_finds_files() -> None:
         for pattern in globs:
             hits = [p for p in base.glob(pattern) if p.is_file() and p.suffix != ".py"]
             assert hits, f"{package}: {pattern} matches no file under {base}"
-    assert (SRC_PKG / "resources" / "divisions-hunan.csv.gz").is_file()
+    assert (SRC_PKG.parent / "jsxcore" / "data" / "divisions-hunan.csv.gz").is_file()
     assert list((SRC_PKG / "store" / "migrations").glob("*.sql"))
 
 
@@ -175,7 +175,8 @@ def test_resource_files_are_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     package_data: dict[str, list[str]] = config["tool"]["setuptools"]["package-data"]
     missing = []
-    for path in [*(SRC_PKG / "resources").rglob("*"), *(SRC_PKG / "store").rglob("*.sql")]:
+    for path in [*(SRC_PKG / "resources").rglob("*"), *(SRC_PKG / "store").rglob("*.sql"),
+                 *(SRC_PKG.parent / "jsxcore" / "data").rglob("*")]:
         if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
             continue
         pkg = path.parent
@@ -318,7 +319,7 @@ def test_build_script_helpers(
     build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = {p.as_posix() for p in build.expected_data_files()}
-    assert "jsxclient/resources/divisions-hunan.csv.gz" in data
+    assert "jsxcore/data/divisions-hunan.csv.gz" in data
     assert any(d.startswith("jsxclient/store/migrations/") for d in data)
     assert build.project_version() == project_version()
     monkeypatch.setattr(build.shutil, "which", lambda name: None)

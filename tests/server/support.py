@@ -18,11 +18,10 @@ import requests
 from sqlalchemy import select
 from sqlmodel import Session
 
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.store.hlc import HybridClock
-from jsxclient.store.reference import DivisionRow, read_divisions
-from jsxclient.store.store import model_defaults
-from jsxclient.sync.protocol import API_PREFIX, PROTOCOL_HEADER
+from jsxcore.divisions import DivisionRow, read_divisions
+from jsxcore.entities import ENTITIES
+from jsxcore.hlc import HybridClock
+from jsxcore.protocol import API_PREFIX, PROTOCOL_HEADER
 from jsxserver.core.db import Database
 from jsxserver.models import SEQ_COUNTER, AppUserCreate, Counter
 from jsxserver.services.divisions import import_divisions
@@ -127,7 +126,7 @@ class Device:
     def insert(self, entity: str, division_code: str, row_id: str | None = None,
                **values: Any) -> dict[str, Any]:
         es = ENTITIES[entity]
-        defaults = model_defaults(es)
+        defaults = es.defaults()
         data = {f: defaults.get(f) for f in es.data_fields}
         data.update(created_at=datetime.now().isoformat(sep=" ", timespec="microseconds"),
                     division_code=division_code, deleted=False, **values)

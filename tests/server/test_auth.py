@@ -8,7 +8,7 @@ import requests
 from sqlalchemy import update
 from sqlmodel import Session
 
-from jsxclient.sync.protocol import LoginResponse, VersionInfo
+from jsxcore.protocol import LoginResponse, VersionInfo
 from jsxserver.core.security import check_offline_verifier
 from jsxserver.models import Device as DeviceRow
 from jsxserver.models import utcnow

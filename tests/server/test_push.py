@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from jsxclient.store.reference import association_id
+from jsxcore.divisions import association_id
 from jsxserver.models import ChangeLog, Record
 from tests.server.support import Device, LiveServer, person
 

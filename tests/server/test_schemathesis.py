@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from jsxclient.sync.protocol import ErrorResponse
+from jsxcore.protocol import ErrorResponse
 from tests.server.support import LiveServer
 
 MAX_EXAMPLES = 30

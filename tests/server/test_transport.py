@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from jsxclient.sync.protocol import MAX_BATCH_CHANGES, MAX_REQUEST_BYTES, PullResponse
+from jsxcore.protocol import MAX_BATCH_CHANGES, MAX_REQUEST_BYTES, PullResponse
 from tests.server.support import Device, LiveServer, person
 
 

@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 
 from jsxclient import demo
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.domain.validation import (
+from jsxclient.store.reference import villages_of
+from jsxclient.store.store import Store
+from jsxcore.entities import ENTITIES
+from jsxcore.validation import (
     cross_check_person,
     parse_id_number,
     special_family_eligibility,
     validate_mobile,
     validate_record,
 )
-from jsxclient.store.reference import villages_of
-from jsxclient.store.store import Store, row_to_wire
 
 from ..conftest import TOWNSHIP
 
@@ -66,7 +66,7 @@ def rows(store: Store, entity: str) -> list[Row]:
     cur = store.db.connection().execute(f"SELECT * FROM {entity} ORDER BY id")
     cols = [d[0] for d in cur.description]
     es = ENTITIES[entity]
-    return [row_to_wire(es, dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+    return [es.to_wire(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
 
 def by_id(store: Store, entity: str) -> dict[str, Row]:

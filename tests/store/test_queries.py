@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from jsxclient.domain.search import pinyin_key
-from jsxclient.domain.validation import make_id_number
 from jsxclient.store import queries as q
-from jsxclient.store.reference import association_id
 from jsxclient.store.schema import migrate
+from jsxclient.store.search import pinyin_key
 from jsxclient.store.store import Store
+from jsxcore.divisions import association_id
+from jsxcore.validation import make_id_number
 
 from ..conftest import TOWNSHIP, VILLAGE
 

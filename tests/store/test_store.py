@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.db import StoreError
-from jsxclient.store.reference import association_id
 from jsxclient.store.schema import LATEST, migrate, schema_version
 from jsxclient.store.store import RecordNotFound, Store, ValidationFailed
+from jsxcore.divisions import association_id
+from jsxcore.entities import ENTITIES
 
 from ..conftest import TOWNSHIP, VILLAGE
 

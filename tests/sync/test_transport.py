@@ -18,8 +18,8 @@ from jsxclient.sync.errors import (
     ServerIncompatibleError,
     SyncBugError,
 )
-from jsxclient.sync.protocol import PushRequest
 from jsxclient.sync.transport import FaultPoint, Transport
+from jsxcore.protocol import PushRequest
 from tests.e2e.harness import free_port
 from tests.sync.fake_server import Reply, Seen, fake_server
 

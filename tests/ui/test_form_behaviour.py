@@ -8,8 +8,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from jsxclient.domain.validation import make_id_number
 from jsxclient.ui.context import AppContext
+from jsxcore.validation import make_id_number
 
 from .conftest import settle
 from .helpers import click_box_button, fill, message_box, one, open_new, save

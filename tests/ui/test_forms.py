@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from jsxclient.domain.entities import ENTITIES
-from jsxclient.domain.validation import make_id_number
-from jsxclient.store.reference import association_id
 from jsxclient.store.store import Store
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.layouts import LAYOUTS
+from jsxcore.divisions import association_id
+from jsxcore.entities import ENTITIES
+from jsxcore.validation import make_id_number
 
 from ..conftest import TOWNSHIP
 from .helpers import fill, one, open_edit, open_new, save

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from jsxclient.domain.search import pinyin_key
+from jsxclient.store.search import pinyin_key
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.list_model import PAGE, ListModel

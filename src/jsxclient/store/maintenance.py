@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.db import Database, StoreError
 from jsxclient.store.store import Store
+from jsxcore.entities import ENTITIES
 
 APPLICATION_ID = 1246975043  # "JSXC", set by migration 1
 

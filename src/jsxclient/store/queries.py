@@ -597,7 +597,7 @@ def _where(d: ListDef, q: Query, params: dict[str, Any]) -> list[str]:
 def _not_null(d: ListDef, expr: str) -> bool:
     """Whether a sort expression is a NOT NULL column (then it needs no
     coalesce and an index on it can order the rows)."""
-    from jsxclient.domain.entities import ENTITIES
+    from jsxcore.entities import ENTITIES
 
     alias, _, col = expr.partition(".")
     entity = {"r": d.entity, "p": "person"}.get(alias)
@@ -782,7 +782,7 @@ def division_name(conn: sqlite3.Connection, code: str) -> str:
 def township_choices() -> list[Place]:
     """Every Hunan township with its city and county, from the shipped table
     (the first-run picker runs before any store has divisions)."""
-    from jsxclient.store.reference import read_divisions
+    from jsxcore.divisions import read_divisions
 
     rows = read_divisions()
     names = {r.code: r.name for r in rows}
@@ -1460,7 +1460,7 @@ def receipts(conn: sqlite3.Connection, limit: int = 200) -> list[Receipt]:
 
 def record_label(conn: sqlite3.Connection, entity: str, row_id: str) -> str:
     """A short human name for any record (for sync lists and dialogs)."""
-    from jsxclient.domain.entities import ENTITIES
+    from jsxcore.entities import ENTITIES
 
     if entity not in ENTITIES:
         return row_id

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 
-from jsxclient.domain.search import pinyin_key
+from jsxclient.store.search import pinyin_key
 
 
 def _backfill_search_keys(conn: sqlite3.Connection) -> None:

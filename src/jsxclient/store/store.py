@@ -18,16 +18,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import PydanticUndefined
-
-from jsxclient.domain.entities import EntitySpec, spec
-from jsxclient.domain.messages import Issue
-from jsxclient.domain.models import new_id
-from jsxclient.domain.search import derive_fields
-from jsxclient.domain.validation import validate_record
 from jsxclient.store.db import Database
-from jsxclient.store.hlc import HybridClock
 from jsxclient.store.schema import migrate
+from jsxclient.store.search import derive_fields
+from jsxcore.entities import EntitySpec, spec
+from jsxcore.hlc import HybridClock
+from jsxcore.messages import Issue
+from jsxcore.models import new_id
+from jsxcore.validation import validate_record
+from jsxcore.wire import wire
 
 Row = dict[str, Any]
 
@@ -46,24 +45,6 @@ class RecordNotFound(KeyError):
 
 def now_text() -> str:
     return datetime.now().isoformat(sep=" ", timespec="microseconds")
-
-
-def wire(value: Any) -> Any:
-    """A value in the form stored in SQLite, the journal and on the wire."""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def row_to_wire(es: EntitySpec, row: Mapping[str, Any]) -> Row:
-    """SQLite gives booleans back as 0/1; the wire form is true/false."""
-    out = dict(row)
-    for f in es.bool_fields:
-        if f in out and out[f] is not None:
-            out[f] = bool(out[f])
-    return out
 
 
 class Store:
@@ -152,7 +133,7 @@ def _get(conn: sqlite3.Connection, es: EntitySpec, row_id: str) -> Row | None:
     if r is None:
         return None
     cols = [d[0] for d in cur.description]
-    return row_to_wire(es, dict(zip(cols, r, strict=True)))
+    return es.to_wire(dict(zip(cols, r, strict=True)))
 
 
 class Tx:
@@ -248,7 +229,7 @@ class Tx:
         """Bulk form of `insert` (demo data, imports): same validation and
         journal entries, written with executemany."""
         es = spec(entity)
-        defaults = model_defaults(es)
+        defaults = es.defaults()
         known = set(es.model.model_fields)
         fulls: list[Row] = []
         for values in rows:
@@ -351,15 +332,3 @@ class Tx:
         )
         old = {f: current.get(f) for f in es.data_fields}
         self._journal(es, row_id, "delete", {"deleted": True}, old, stamp)
-
-
-def model_defaults(es: EntitySpec) -> Row:
-    """Each column's default in wire form (None where the model has none)."""
-    out: Row = {}
-    for name, f in es.model.model_fields.items():
-        if f.default_factory is not None:
-            out[name] = wire(f.default_factory())  # type: ignore[call-arg]
-        else:
-            d = f.default
-            out[name] = None if d is PydanticUndefined else wire(d)
-    return out

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 
-from jsxclient.store.reference import DivisionRow, load_divisions
+from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.errors import NotConnectedError, SyncError
-from jsxclient.sync.protocol import LoginRequest, ReferenceResponse, UserInfo
 from jsxclient.sync.transport import Transport
+from jsxcore.divisions import DivisionRow
+from jsxcore.protocol import LoginRequest, ReferenceResponse, UserInfo
 
 TOWNSHIP_DIGITS = 9
 

@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 
 from jsxclient.store.store import Store
-from jsxclient.sync.protocol import MAX_PULL_LIMIT
 from jsxclient.sync.pull import Progress, PullStats, cursor, pull
 from jsxclient.sync.transport import Transport
+from jsxcore.protocol import MAX_PULL_LIMIT
 
 
 @dataclass

@@ -25,11 +25,11 @@ from jsxclient.sync import finish as fin
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import SyncCancelled, SyncError
 from jsxclient.sync.finish import SyncReceipt
-from jsxclient.sync.protocol import MAX_BATCH_CHANGES, MAX_PULL_LIMIT
 from jsxclient.sync.pull import pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
 from jsxclient.sync.transport import Transport
+from jsxcore.protocol import MAX_BATCH_CHANGES, MAX_PULL_LIMIT
 
 Stage = Literal["status", "push", "pull", "bootstrap", "finish"]
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec
-from jsxclient.domain.search import derive_fields
-from jsxclient.store.store import model_defaults, now_text, row_to_wire
-from jsxclient.sync.merge import MISSING
+from jsxclient.store.search import derive_fields
+from jsxclient.store.store import now_text
+from jsxcore.entities import ENTITIES, EntitySpec
+from jsxcore.merge import MISSING
 
 Key = tuple[str, str]  # (entity, row_id)
 
@@ -141,7 +141,7 @@ def get_row(conn: sqlite3.Connection, es: EntitySpec, row_id: str) -> dict[str, 
     r = cur.fetchone()
     if r is None:
         return None
-    return row_to_wire(es, dict(zip([d[0] for d in cur.description], r, strict=True)))
+    return es.to_wire(dict(zip([d[0] for d in cur.description], r, strict=True)))
 
 
 def set_fields(
@@ -240,7 +240,7 @@ def _watched(conn: sqlite3.Connection, entity: str) -> tuple[str, ...]:
 
 @cache
 def defaults(entity: str) -> dict[str, Any]:
-    return model_defaults(ENTITIES[entity])
+    return ENTITIES[entity].defaults()
 
 
 _STATE_SQL = (

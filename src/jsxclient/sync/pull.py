@@ -33,14 +33,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec
-from jsxclient.domain.search import derive_fields
+from jsxclient.store.search import derive_fields
 from jsxclient.store.store import Store, now_text
 from jsxclient.sync import journal as jr
 from jsxclient.sync.errors import SyncBugError, SyncCancelled
-from jsxclient.sync.merge import MISSING, merge_field
-from jsxclient.sync.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
 from jsxclient.sync.transport import Transport
+from jsxcore.entities import ENTITIES, EntitySpec
+from jsxcore.merge import MISSING, merge_field
+from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
 
 CURSOR_KEY = "sync_cursor"
 

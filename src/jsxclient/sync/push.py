@@ -24,18 +24,18 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.store import Store, now_text
 from jsxclient.sync import journal as jr
 from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
-from jsxclient.sync.protocol import (
+from jsxclient.sync.transport import Transport
+from jsxcore.entities import ENTITIES
+from jsxcore.protocol import (
     MAX_BATCH_CHANGES,
     Change,
     ChangeResult,
     PushRequest,
     PushResponse,
 )
-from jsxclient.sync.transport import Transport
 
 # Batch-level 4xx that mean "this request is malformed or too big": split the
 # batch to isolate the change at fault instead of giving up on all of them.

@@ -14,9 +14,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.store import Store
 from jsxclient.sync import journal as jr
+from jsxcore.entities import ENTITIES
 
 
 @dataclass(frozen=True)

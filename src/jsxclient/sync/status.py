@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.store import Store
 from jsxclient.sync.finish import SyncReceipt, last_receipt
+from jsxcore.entities import ENTITIES
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from jsxclient.sync.errors import (
     SyncBugError,
     SyncCancelled,
 )
-from jsxclient.sync.protocol import (
+from jsxcore.protocol import (
     API_PREFIX,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.queries import ConflictGroup
 from jsxclient.ui import errors, i18n
 from jsxclient.ui import format as fmt
@@ -32,6 +31,7 @@ from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import editor_kind
 from jsxclient.ui.forms.layouts import LAYOUTS, F, field_label
 from jsxclient.ui.operations import sync as ops
+from jsxcore.entities import ENTITIES
 
 
 def field_title(entity: str, name: str) -> str:

@@ -23,7 +23,7 @@ from jsxclient.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from jsxclient.store.store import Store
-    from jsxclient.sync.protocol import UserInfo
+    from jsxcore.protocol import UserInfo
 
 DEFAULT_SERVER = "https://"
 

@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain.search import pinyin_key
 from jsxclient.store.queries import Place
+from jsxclient.store.search import pinyin_key
 from jsxclient.store.store import Store
-from jsxclient.sync.protocol import UserInfo
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.connect_dialog import ConnectForm
 from jsxclient.ui.operations import setup
 from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.setup import StoreInfo
 from jsxclient.ui.tasks import Task, TaskManager
+from jsxcore.protocol import UserInfo
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2

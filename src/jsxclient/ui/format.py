@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from jsxclient.domain import codes
 from jsxclient.ui import i18n
+from jsxcore import codes
 
 
 def mask_id(number: str | None) -> str:

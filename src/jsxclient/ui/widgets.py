@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain import codes
 from jsxclient.store.queries import Query
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
@@ -32,6 +31,7 @@ from jsxclient.ui.forms.editors import DateEditor
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.list_model import ListModel
 from jsxclient.ui.operations import records
+from jsxcore import codes
 
 
 class RecordTable(QTableView):

@@ -9,7 +9,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jsxclient.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from jsxcore.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from jsxserver.core import errors as E
 from jsxserver.core.errors import Reason
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jsxclient.sync.protocol import ErrorBody, ErrorResponse
+from jsxcore.protocol import ErrorBody, ErrorResponse
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Loading the division list and deriving the association tree from it.
 
-Association ids are derived with `jsxclient.store.reference.association_id`,
+Association ids are derived with `jsxcore.divisions.association_id`,
 so a device that derives its township's tree offline creates rows with the
 same ids; its insert then merges with the server's row instead of
 duplicating it.
@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from jsxclient.store.hlc import format_hlc
-from jsxclient.store.reference import DivisionRow, association_id, read_divisions
+from jsxcore.divisions import DivisionRow, association_tree, read_divisions, township_of
+from jsxcore.entities import ENTITIES
+from jsxcore.hlc import format_hlc
 from jsxserver.core.db import bulk_load
 from jsxserver.models import (
     DIVISION_TABLE,
@@ -27,7 +28,6 @@ from jsxserver.models import (
     utcnow,
 )
 from jsxserver.services.fields import defaults
-from jsxserver.services.scope import township_of
 
 SERVER_NODE = "server"
 
@@ -39,21 +39,14 @@ class ImportResult:
 
 
 def association_rows(rows: list[DivisionRow]) -> list[dict[str, Any]]:
-    """The values `reference.association_tree` gives, for every township."""
-    by_code = {r.code: r for r in rows}
+    """The association tree of every township (`jsxcore.divisions.association_tree`)."""
     villages: dict[str, list[DivisionRow]] = defaultdict(list)
     for r in rows:
         if r.level == "village" and r.parent_code:
             villages[r.parent_code].append(r)
     out: list[dict[str, Any]] = []
     for town in sorted((r for r in rows if r.level == "township"), key=lambda r: r.code):
-        town_id = association_id(town.code)
-        out.append(dict(id=town_id, division_code=town.code, name=f"{town.name}计划生育协会",
-                        level="township", parent_id=None))
-        for v in sorted(villages.get(town.code, []), key=lambda r: r.code):
-            out.append(dict(id=association_id(v.code), division_code=v.code,
-                            name=f"{v.name}计划生育协会", level="village", parent_id=town_id))
-    assert all(r["division_code"] in by_code for r in out)
+        out.extend(association_tree(town, sorted(villages[town.code], key=lambda r: r.code)))
     return out
 
 
@@ -104,7 +97,7 @@ def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
     now = utcnow()
     created_at = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     stamp = format_hlc(int(datetime.now(UTC).timestamp() * 1000), 0, SERVER_NODE)
-    base = {**defaults(_association_spec()), "created_at": created_at, "deleted": False}
+    base = {**defaults(ENTITIES["association"]), "created_at": created_at, "deleted": False}
     values = []
     for w in missing:
         seq += 1
@@ -119,9 +112,3 @@ def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
     bulk_load(conn, rec_t, values)
     conn.execute(update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=seq))
     return len(missing)
-
-
-def _association_spec() -> Any:
-    from jsxclient.domain.entities import ENTITIES
-
-    return ENTITIES["association"]

@@ -19,8 +19,7 @@ from typing import Any, Union, get_args, get_origin
 from annotated_types import MaxLen
 from pydantic_core import PydanticUndefined
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec
-from jsxclient.store.store import model_defaults
+from jsxcore.entities import ENTITIES, EntitySpec
 from jsxserver.core.errors import Reason
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -65,7 +64,7 @@ def defaults(es: EntitySpec) -> dict[str, Any]:
 @cache
 def _defaults(entity: str) -> dict[str, Any]:
     es = ENTITIES[entity]
-    raw = model_defaults(es)
+    raw = es.defaults()
     out = {}
     for name in es.data_fields:
         info = es.model.model_fields[name]

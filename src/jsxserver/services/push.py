@@ -27,10 +27,10 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec
-from jsxclient.domain.validation import validate_record
-from jsxclient.sync.merge import MISSING, merge_field
-from jsxclient.sync.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
+from jsxcore.entities import ENTITIES, EntitySpec
+from jsxcore.merge import MISSING, merge_field
+from jsxcore.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
+from jsxcore.validation import validate_record
 from jsxserver.core.db import execute_many, insert_rows
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
-from jsxclient.domain.codes import CODE_TABLES
-from jsxclient.store.reference import LEVEL_DIGITS
-from jsxclient.sync.protocol import DivisionOut, OfflineLogin, ReferenceResponse
+from jsxcore.codes import CODE_TABLES
+from jsxcore.divisions import LEVEL_DIGITS
+from jsxcore.protocol import DivisionOut, OfflineLogin, ReferenceResponse
 from jsxserver.models import AppUser, Division
 from jsxserver.services.scope import Scope
 

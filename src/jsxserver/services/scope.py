@@ -10,28 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jsxclient.store.reference import LEVEL_DIGITS, scope_prefix
-from jsxserver.models import WRITER_ROLES
+from jsxcore.divisions import LEVEL_DIGITS, level_of_code, scope_prefix, township_of
+from jsxcore.roles import can_write
+
+__all__ = ["Scope", "level_of_code", "township_of"]
 
 TOWNSHIP_DIGITS = LEVEL_DIGITS["township"]
-
-
-def level_of_code(code: str) -> str:
-    """The level a 12-digit division code denotes by its trailing zeros
-    (agrees with every row of the shipped division list)."""
-    if code[2:] == "0" * 10:
-        return "province"
-    if code[4:] == "0" * 8:
-        return "city"
-    if code[6:] == "0" * 6:
-        return "county"
-    if code[9:] == "000":
-        return "township"
-    return "village"
-
-
-def township_of(division_code: str) -> str:
-    return division_code[:TOWNSHIP_DIGITS]
 
 
 @dataclass(frozen=True)
@@ -47,7 +31,7 @@ class Scope:
 
     @property
     def can_write(self) -> bool:
-        return self.role in WRITER_ROLES
+        return can_write(self.role)
 
     def contains(self, division_code: str) -> bool:
         return division_code.startswith(self.prefix)

@@ -15,7 +15,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
-from jsxclient.sync.protocol import LoginRequest, LoginResponse, UserInfo
+from jsxcore.divisions import level_of_code
+from jsxcore.protocol import LoginRequest, LoginResponse, UserInfo
+from jsxcore.roles import ROLES
 from jsxserver.core import errors as E
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database
@@ -30,7 +32,6 @@ from jsxserver.core.security import (
     verify_password,
 )
 from jsxserver.models import (
-    ROLES,
     AppUser,
     AppUserCreate,
     Device,
@@ -39,7 +40,7 @@ from jsxserver.models import (
     utcnow,
     wire_time,
 )
-from jsxserver.services.scope import Scope, level_of_code
+from jsxserver.services.scope import Scope
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.@-]{2,64}", re.ASCII)
 DEVICE_ID_RE = re.compile(r"[A-Za-z0-9_.:-]{4,64}", re.ASCII)

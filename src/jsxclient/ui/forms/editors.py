@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from jsxclient.domain import codes
-from jsxclient.domain.search import pinyin_key
 from jsxclient.store.queries import Choice, Place
+from jsxclient.store.search import pinyin_key
 from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import lists
+from jsxcore import codes
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 10
 CODE_ROLE = Qt.ItemDataRole.UserRole + 11

@@ -31,17 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain.entities import ENTITIES, EntitySpec
-from jsxclient.domain.messages import DomainError, Issue
-from jsxclient.domain.validation import (
-    parse_date,
-    parse_id_number,
-    special_family_eligibility,
-    validate_record,
-)
 from jsxclient.store import queries
 from jsxclient.store.queries import PersonMatch
-from jsxclient.store.store import RecordNotFound, model_defaults
+from jsxclient.store.store import RecordNotFound
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.format import mask_id
@@ -49,6 +41,14 @@ from jsxclient.ui.forms import editors as ed
 from jsxclient.ui.forms.layouts import LAYOUTS, F, FormLayout, field_label, title_text
 from jsxclient.ui.operations import lists, records
 from jsxclient.ui.operations.records import Loaded, Saved, SaveRefused, SaveRequest
+from jsxcore.entities import ENTITIES, EntitySpec
+from jsxcore.messages import DomainError, Issue
+from jsxcore.validation import (
+    parse_date,
+    parse_id_number,
+    special_family_eligibility,
+    validate_record,
+)
 
 Key = tuple[str, str]  # (part, field)
 
@@ -347,7 +347,7 @@ class RecordForm(QDialog):
                 return {"family_id": self.context.get("family_id")}
             if f.scope == "association":
                 code = self.value(("person", "division_code")) or self.context.get("division_code")
-                from jsxclient.store.reference import association_id
+                from jsxcore.divisions import association_id
 
                 return {"association_id": association_id(code) if code else None}
             return {}
@@ -373,7 +373,7 @@ class RecordForm(QDialog):
 
     def _set_defaults(self) -> None:
         for part, es in (("main", self.es), ("person", self.person_es)):
-            defaults = model_defaults(es)
+            defaults = es.defaults()
             for (p, name), e in self.editors.items():
                 if p != part or name in _SKIP_DEFAULTS:
                     continue

@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from jsxclient.store.reference import association_id
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
+from jsxcore.divisions import association_id
 
 Values = dict[str, Any]
 

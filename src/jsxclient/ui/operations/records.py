@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsxclient.domain.messages import Issue
 from jsxclient.store.store import RecordNotFound, Store, ValidationFailed
+from jsxcore.messages import Issue
 
 
 class SaveRefused(Exception):

@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # the sync engine (requests, protocol models) loads on first 
     from jsxclient.store.store import Store
     from jsxclient.sync.engine import SyncProgress
     from jsxclient.sync.finish import SyncReceipt
-    from jsxclient.sync.protocol import UserInfo
     from jsxclient.sync.rejected import RejectedChange
+    from jsxcore.protocol import UserInfo
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain.search import pinyin_key
 from jsxclient.store import queries
 from jsxclient.store.queries import AssociationRow
+from jsxclient.store.search import pinyin_key
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
 from jsxclient.ui.widgets import ChildTable, add_action, open_form

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.domain.entities import ENTITIES
 from jsxclient.store.queries import ConflictGroup, Receipt
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.conflict_dialog import ConflictDialog, field_title
@@ -32,6 +31,7 @@ from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.widgets import open_form
+from jsxcore.entities import ENTITIES
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from jsxclient.sync.protocol import ErrorResponse, LoginRequest, LoginResponse
+from jsxcore.protocol import ErrorResponse, LoginRequest, LoginResponse
 from jsxserver.api.deps import CurrentCaller, DbDep, SettingsDep
 from jsxserver.core import errors as E
 from jsxserver.core.errors import ApiError

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.exc import SQLAlchemyError
 
-from jsxclient.sync.protocol import PROTOCOL_VERSION, VersionInfo
+from jsxcore.protocol import PROTOCOL_VERSION, VersionInfo
 from jsxserver import __version__
 from jsxserver.api.deps import DbDep
 from jsxserver.core import errors as E

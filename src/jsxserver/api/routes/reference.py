@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jsxclient.sync.protocol import ErrorResponse, ReferenceResponse
+from jsxcore.protocol import ErrorResponse, ReferenceResponse
 from jsxserver.api.deps import CurrentCaller, ReadSessionDep
 from jsxserver.services.reference import reference as build_reference
 

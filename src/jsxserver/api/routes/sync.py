@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from jsxclient.sync.protocol import (
+from jsxcore.protocol import (
     MAX_PULL_LIMIT,
     ErrorResponse,
     PullResponse,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jsxclient.domain.messages import DomainError, Issue
-from jsxclient.domain.validation import (
+from jsxcore.messages import DomainError, Issue
+from jsxcore.validation import (
     EARLIEST_BIRTH_DATE,
     IdNumber,
     RecordRules,

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jsxcore.roles import Role
+
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-JSX-Protocol"
 API_PREFIX = "/api/v1"
@@ -53,7 +55,7 @@ class LoginRequest(_Msg):
 class UserInfo(_Msg):
     username: str
     display_name: str
-    role: Literal["province_admin", "county_reviewer", "township_worker", "read_only"]
+    role: Role
     division_code: str  # root of the user's scope
     division_name: str = ""
     scope_prefix: str  # every division code in scope starts with this

@@ -1,8 +1,8 @@
-"""The per-field rule both sides apply (jsxclient.sync.merge)."""
+"""The per-field rule both sides apply (jsxcore.merge)."""
 
 from __future__ import annotations
 
-from jsxclient.sync.merge import MISSING, merge_field
+from jsxcore.merge import MISSING, merge_field
 
 OLD, MID, NEW = "0001700000000-00000-a", "0001700000001-00000-b", "0001700000002-00000-c"
 

@@ -9,11 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
+from pydantic_core import PydanticUndefined
 from sqlmodel import SQLModel
 
-from jsxclient.domain import models as m
-from jsxclient.domain.validation import RecordRules
+from jsxcore import models as m
+from jsxcore.validation import RecordRules
+from jsxcore.wire import wire
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,26 @@ class EntitySpec:
         return frozenset(
             n for n, f in self.model.model_fields.items() if f.annotation in (bool, bool | None)
         )
+
+    def defaults(self) -> dict[str, Any]:
+        """Each column's default in wire form (None where the model has none);
+        factories (ids, timestamps) run anew on every call."""
+        out: dict[str, Any] = {}
+        for name, f in self.model.model_fields.items():
+            if f.default_factory is not None:
+                out[name] = wire(f.default_factory())  # type: ignore[call-arg]
+            else:
+                d = f.default
+                out[name] = None if d is PydanticUndefined else wire(d)
+        return out
+
+    def to_wire(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """SQLite gives booleans back as 0/1; the wire form is true/false."""
+        out = dict(row)
+        for f in self.bool_fields:
+            if f in out and out[f] is not None:
+                out[f] = bool(out[f])
+        return out
 
 
 def _spec(

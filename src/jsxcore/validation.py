@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
-from jsxclient.domain import codes
-from jsxclient.domain.messages import DomainError, Issue
+from jsxcore import codes
+from jsxcore.messages import DomainError, Issue
 
 # --- resident ID numbers (GB 11643-1999) ------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jsxclient.domain import codes
-from jsxclient.domain.codes import CODE_TABLES, TABLE_TITLES, choices, is_valid, label, table_title
+from jsxcore import codes
+from jsxcore.codes import CODE_TABLES, TABLE_TITLES, choices, is_valid, label, table_title
 
 PROJECT_TABLES: dict[str, set[str]] = {
     "member_type": {"individual", "group"},
