@@ -19,7 +19,8 @@ HELPERS = frozenset({"common"})
 
 def available() -> list[str]:
     return sorted(
-        m.name for m in pkgutil.iter_modules(bench.__path__)
+        m.name
+        for m in pkgutil.iter_modules(bench.__path__)
         if not m.name.startswith("_") and m.name not in HELPERS and not m.ispkg
     )
 
@@ -39,8 +40,9 @@ def main(argv: list[str]) -> int:
         return 0
     name, args = argv[0], argv[1:]
     if name not in names:
-        print(f"unknown benchmark {name!r}; available: {', '.join(names) or 'none'}",
-              file=sys.stderr)
+        print(
+            f"unknown benchmark {name!r}; available: {', '.join(names) or 'none'}", file=sys.stderr
+        )
         return 2
     module: Any = importlib.import_module(f"bench.{name}")
     figures: dict[str, object] = module.run(args)
@@ -57,8 +59,9 @@ def main(argv: list[str]) -> int:
         },
         "figures": figures,
     }
-    out.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     print(f"\nwritten to {out}")
     return 0
 

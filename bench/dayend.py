@@ -71,8 +71,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
     p.add_argument("--clients", type=int, default=48, help="devices syncing at the same time")
     p.add_argument("--client-procs", type=int, default=2, help="client processes")
-    p.add_argument("--database", default=PG_URL,
-                   help="PostgreSQL URL (a fresh schema is made inside it and dropped)")
+    p.add_argument(
+        "--database",
+        default=PG_URL,
+        help="PostgreSQL URL (a fresh schema is made inside it and dropped)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     args = p.parse_args(argv)
     if not 1 <= args.devices <= 2008:
@@ -112,13 +115,32 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     devices, users, device_rows = [], [], []
     for i, town in enumerate(towns):
         token, device_id = secrets.token_urlsafe(32), f"bench{i:05d}{uuid.uuid4().hex[:8]}"
-        users.append(dict(username=f"bench{i:05d}", display_name=f"压测{i}", role="township_worker",
-                          division_code=town, active=True, password_hash=password_hash,
-                          offline_verifier=verifier, failed_count=0, locked_until=None,
-                          created_at=now))
-        device_rows.append(dict(id=device_id, username=f"bench{i:05d}", name="bench",
-                                token_hash=token_hash(token), created_at=now, last_seen=now,
-                                expires_at=now + timedelta(days=1), revoked_at=None))
+        users.append(
+            dict(
+                username=f"bench{i:05d}",
+                display_name=f"压测{i}",
+                role="township_worker",
+                division_code=town,
+                active=True,
+                password_hash=password_hash,
+                offline_verifier=verifier,
+                failed_count=0,
+                locked_until=None,
+                created_at=now,
+            )
+        )
+        device_rows.append(
+            dict(
+                id=device_id,
+                username=f"bench{i:05d}",
+                name="bench",
+                token_hash=token_hash(token),
+                created_at=now,
+                last_seen=now,
+                expires_at=now + timedelta(days=1),
+                revoked_at=None,
+            )
+        )
         devices.append(DeviceSpec(i, device_id, token, town, tuple(sorted(villages[town]))))
     with db.write_engine.begin() as conn:
         bulk_load(conn, USER_TABLE, users)
@@ -138,8 +160,20 @@ def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess
     root = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jsxserver.cli", "serve", "--port", str(port), "--database", url,
-         "--workers", str(workers), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "jsxserver.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     deadline = time.monotonic() + 60
@@ -167,13 +201,22 @@ def _changes(dev: DeviceSpec, n: int) -> Iterator[dict[str, Any]]:
     families: list[str] = []
     people: dict[str, str | None] = {}  # id -> address
 
-    def change(entity: str, row_id: str, op: str, fields: dict[str, Any],
-               old: dict[str, Any]) -> dict[str, Any]:
+    def change(
+        entity: str, row_id: str, op: str, fields: dict[str, Any], old: dict[str, Any]
+    ) -> dict[str, Any]:
         nonlocal counter
         counter += 1
-        return {"change_id": uuid.uuid4().hex, "entity": entity, "row_id": row_id, "op": op,
-                "fields": fields, "old": old, "hlc": f"{ms:013d}-{counter:05d}-{dev.device_id}",
-                "device": dev.device_id, "user": ""}
+        return {
+            "change_id": uuid.uuid4().hex,
+            "entity": entity,
+            "row_id": row_id,
+            "op": op,
+            "fields": fields,
+            "old": old,
+            "hlc": f"{ms:013d}-{counter:05d}-{dev.device_id}",
+            "device": dev.device_id,
+            "user": "",
+        }
 
     created = datetime.now().isoformat(sep=" ", timespec="microseconds")
     for i in range(n):
@@ -185,30 +228,75 @@ def _changes(dev: DeviceSpec, n: int) -> Iterator[dict[str, Any]]:
         if roll < 0.15:
             fid = uuid.uuid4().hex
             families.append(fid)
-            yield change("specialfamily", fid, "insert", {
-                **base, "head_person_id": None, "category": rnd.choice(["bereaved", "disabled"]),
-                "disability_grade": None, "event_date": "2015-06-01", "address": f"{i}号",
-                "doc_certificate": True, "doc_death_or_disability": False, "doc_household": True,
-                "family_doctor_signed": rnd.random() < 0.5, "priority_hospital": False,
-                "status": "enrolled", "exit_reason": None, "exit_date": None,
-                "enrolled_on": "2020-01-01", "override_reason": None, "notes": None}, {})
+            yield change(
+                "specialfamily",
+                fid,
+                "insert",
+                {
+                    **base,
+                    "head_person_id": None,
+                    "category": rnd.choice(["bereaved", "disabled"]),
+                    "disability_grade": None,
+                    "event_date": "2015-06-01",
+                    "address": f"{i}号",
+                    "doc_certificate": True,
+                    "doc_death_or_disability": False,
+                    "doc_household": True,
+                    "family_doctor_signed": rnd.random() < 0.5,
+                    "priority_hospital": False,
+                    "status": "enrolled",
+                    "exit_reason": None,
+                    "exit_date": None,
+                    "enrolled_on": "2020-01-01",
+                    "override_reason": None,
+                    "notes": None,
+                },
+                {},
+            )
         elif roll < 0.45:
             pid = uuid.uuid4().hex
             people[pid] = None
-            yield change("person", pid, "insert", {
-                **base, "name": f"居民{dev.index}-{i}", "id_number": None,
-                "sex": rnd.choice("12"), "birth_date": "1968-03-02", "ethnicity": "01",
-                "education": None, "political": None, "marital": "20",
-                "mobile": f"13{rnd.randrange(10**9):09d}", "address": None}, {})
+            yield change(
+                "person",
+                pid,
+                "insert",
+                {
+                    **base,
+                    "name": f"居民{dev.index}-{i}",
+                    "id_number": None,
+                    "sex": rnd.choice("12"),
+                    "birth_date": "1968-03-02",
+                    "ethnicity": "01",
+                    "education": None,
+                    "political": None,
+                    "marital": "20",
+                    "mobile": f"13{rnd.randrange(10**9):09d}",
+                    "address": None,
+                },
+                {},
+            )
         elif roll < 0.85:
             vid = uuid.uuid4().hex
-            yield change("carevisit", vid, "insert", {
-                **base, "family_id": rnd.choice(families),
-                "visit_date": (date.today() - timedelta(days=rnd.randrange(90))).isoformat(),
-                "mode": rnd.choice(["home", "phone", "wechat"]), "visitor": "村干部",
-                "physical_state": None, "mental_state": None, "needs": "无",
-                "actions": "上门慰问", "aid_fen": rnd.randrange(0, 50000),
-                "major_event": False, "follow_up_due": None}, {})
+            yield change(
+                "carevisit",
+                vid,
+                "insert",
+                {
+                    **base,
+                    "family_id": rnd.choice(families),
+                    "visit_date": (date.today() - timedelta(days=rnd.randrange(90))).isoformat(),
+                    "mode": rnd.choice(["home", "phone", "wechat"]),
+                    "visitor": "村干部",
+                    "physical_state": None,
+                    "mental_state": None,
+                    "needs": "无",
+                    "actions": "上门慰问",
+                    "aid_fen": rnd.randrange(0, 50000),
+                    "major_event": False,
+                    "follow_up_due": None,
+                },
+                {},
+            )
         else:
             pid = rnd.choice(list(people))
             new = f"新地址{i}"
@@ -219,15 +307,26 @@ def _changes(dev: DeviceSpec, n: int) -> Iterator[dict[str, Any]]:
 # -- the client side -------------------------------------------------------------------
 
 
-def _play(base_url: str, dev: DeviceSpec, changes: int, cursor: int,
-          session: requests.Session, report: ClientReport) -> None:
-    headers = {"Authorization": f"Bearer {dev.token}", "X-JSX-Protocol": "1",
-               "Content-Type": "application/json"}
+def _play(
+    base_url: str,
+    dev: DeviceSpec,
+    changes: int,
+    cursor: int,
+    session: requests.Session,
+    report: ClientReport,
+) -> None:
+    headers = {
+        "Authorization": f"Bearer {dev.token}",
+        "X-JSX-Protocol": "1",
+        "Content-Type": "application/json",
+    }
     batch: list[dict[str, Any]] = []
 
     def send() -> None:
-        body = json.dumps({"batch_id": uuid.uuid4().hex, "device": dev.device_id,
-                           "changes": batch}, ensure_ascii=False).encode()
+        body = json.dumps(
+            {"batch_id": uuid.uuid4().hex, "device": dev.device_id, "changes": batch},
+            ensure_ascii=False,
+        ).encode()
         start = time.perf_counter()
         r = session.post(f"{base_url}/api/v1/push", data=body, headers=headers, timeout=300)
         report.push_ms.append((time.perf_counter() - start) * 1000)
@@ -246,8 +345,12 @@ def _play(base_url: str, dev: DeviceSpec, changes: int, cursor: int,
         send()
     while True:
         start = time.perf_counter()
-        r = session.get(f"{base_url}/api/v1/pull", params={"cursor": cursor, "limit": 1000},
-                        headers=headers, timeout=300)
+        r = session.get(
+            f"{base_url}/api/v1/pull",
+            params={"cursor": cursor, "limit": 1000},
+            headers=headers,
+            timeout=300,
+        )
         report.pull_ms.append((time.perf_counter() - start) * 1000)
         if r.status_code != 200:
             report.errors[f"pull {r.status_code}"] += 1
@@ -259,8 +362,9 @@ def _play(base_url: str, dev: DeviceSpec, changes: int, cursor: int,
             return
 
 
-def _client_process(base_url: str, devices: list[DeviceSpec], changes: int, cursor: int,
-                    threads: int) -> ClientReport:
+def _client_process(
+    base_url: str, devices: list[DeviceSpec], changes: int, cursor: int, threads: int
+) -> ClientReport:
     report = ClientReport()
     lock = threading.Lock()
     local = threading.local()
@@ -301,8 +405,10 @@ def run(argv: list[str]) -> dict[str, object]:
     import psycopg
 
     schema = f"jsx_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN if args.database == PG_URL else
-                         args.database.replace("+psycopg", ""), autocommit=True) as conn:
+    with psycopg.connect(
+        PG_ADMIN if args.database == PG_URL else args.database.replace("+psycopg", ""),
+        autocommit=True,
+    ) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in args.database else "?"
     url = f"{args.database}{sep}options={quote(f'-csearch_path={schema}')}"
@@ -320,8 +426,10 @@ def run(argv: list[str]) -> dict[str, object]:
         load_before = load_average()
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=procs) as pool:
-            futures = [pool.submit(_client_process, base_url, share, args.changes, cursor,
-                                   threads) for share in shares]
+            futures = [
+                pool.submit(_client_process, base_url, share, args.changes, cursor, threads)
+                for share in shares
+            ]
             reports = [f.result() for f in futures]
         wall = time.perf_counter() - start
     finally:
@@ -329,8 +437,10 @@ def run(argv: list[str]) -> dict[str, object]:
             proc.terminate()
             proc.wait(timeout=30)
         if not args.keep:
-            with psycopg.connect(PG_ADMIN if args.database == PG_URL else
-                                 args.database.replace("+psycopg", ""), autocommit=True) as conn:
+            with psycopg.connect(
+                PG_ADMIN if args.database == PG_URL else args.database.replace("+psycopg", ""),
+                autocommit=True,
+            ) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
     total = ClientReport()
@@ -351,13 +461,19 @@ def run(argv: list[str]) -> dict[str, object]:
         "requests": len(every),
         "requests_per_s": round(len(every) / wall, 1),
         "p95_request_ms": round(_pct(every, 0.95), 1),
-        "push": {"requests": len(total.push_ms), "p50_ms": round(_pct(total.push_ms, 0.5), 1),
-                 "p95_ms": round(_pct(total.push_ms, 0.95), 1),
-                 "p99_ms": round(_pct(total.push_ms, 0.99), 1),
-                 "max_ms": round(max(total.push_ms, default=float("nan")), 1)},
-        "pull": {"requests": len(total.pull_ms), "p50_ms": round(_pct(total.pull_ms, 0.5), 1),
-                 "p95_ms": round(_pct(total.pull_ms, 0.95), 1),
-                 "rows": total.rows_pulled},
+        "push": {
+            "requests": len(total.push_ms),
+            "p50_ms": round(_pct(total.push_ms, 0.5), 1),
+            "p95_ms": round(_pct(total.push_ms, 0.95), 1),
+            "p99_ms": round(_pct(total.push_ms, 0.99), 1),
+            "max_ms": round(max(total.push_ms, default=float("nan")), 1),
+        },
+        "pull": {
+            "requests": len(total.pull_ms),
+            "p50_ms": round(_pct(total.pull_ms, 0.5), 1),
+            "p95_ms": round(_pct(total.pull_ms, 0.95), 1),
+            "rows": total.rows_pulled,
+        },
         "statuses": dict(total.statuses),
         "errors": dict(total.errors) or {"none": 0},
         "server_workers": args.workers,
@@ -372,8 +488,20 @@ if __name__ == "__main__":
     print_table(figures, "dayend")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "dayend.json"
-    out.write_text(json.dumps({"meta": {"bench": "dayend", "argv": sys.argv[1:],
-                                        "at": datetime.now().isoformat(timespec="seconds")},
-                               "figures": figures}, ensure_ascii=False, indent=2) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "meta": {
+                    "bench": "dayend",
+                    "argv": sys.argv[1:],
+                    "at": datetime.now().isoformat(timespec="seconds"),
+                },
+                "figures": figures,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\nwritten to {out}")

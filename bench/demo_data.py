@@ -33,15 +33,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=5.0, help="1 = typical township (default 5)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--years", type=int, default=5)
-    p.add_argument("--township", default="430681121000",
-                   help="township code (default 430681121000 罗江镇, 14 villages)")
-    p.add_argument("--today", type=date.fromisoformat, default=None,
-                   help="last day of the data, YYYY-MM-DD (default today)")
+    p.add_argument(
+        "--township",
+        default="430681121000",
+        help="township code (default 430681121000 罗江镇, 14 villages)",
+    )
+    p.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="last day of the data, YYYY-MM-DD (default today)",
+    )
     p.add_argument("--key", default=None, help="encrypt the stores with SQLCipher")
     p.add_argument("--chunk", type=int, default=demo.CHUNK, help="rows per transaction")
-    p.add_argument("--profile", type=int, default=0, metavar="N",
-                   help="run the write under cProfile and print the N hottest functions "
-                        "(times are then inflated)")
+    p.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run the write under cProfile and print the N hottest functions "
+        "(times are then inflated)",
+    )
     p.add_argument("--keep", type=Path, default=None, help="keep the stores in this directory")
     return p
 
@@ -79,8 +91,7 @@ def run(argv: list[str]) -> dict[str, object]:
         with timer() as t_init:
             init_township(store, args.township)
         with timer() as t_build:
-            data = demo.build(store, args.township, args.scale, args.seed, args.years,
-                              args.today)
+            data = demo.build(store, args.township, args.scale, args.seed, args.years, args.today)
         profiler = cProfile.Profile() if args.profile else None
         with timer() as t_write:
             if profiler:
@@ -99,8 +110,11 @@ def run(argv: list[str]) -> dict[str, object]:
         store_mb = file_mb(path)
 
         floor = _raw_insert(Database(root / "floor.db", args.key), tables, args.chunk)
-        floor_j = _raw_insert(Database(root / "floor_journal.db", args.key),
-                              [*tables, ("journal", journal)], args.chunk)
+        floor_j = _raw_insert(
+            Database(root / "floor_journal.db", args.key),
+            [*tables, ("journal", journal)],
+            args.chunk,
+        )
 
     if profiler:
         out = io.StringIO()

@@ -82,10 +82,21 @@ class BenchServer:
         self.port = free_port()
         self.log = (workdir / "server.log").open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys; from jsxserver.cli import main; sys.exit(main(sys.argv[1:]))",
-             "--database", self.url, "serve", "--port", str(self.port), "--log-level",
-             "warning"], stdout=self.log, stderr=self.log)
+            [
+                sys.executable,
+                "-c",
+                "import sys; from jsxserver.cli import main; sys.exit(main(sys.argv[1:]))",
+                "--database",
+                self.url,
+                "serve",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=self.log,
+            stderr=self.log,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while True:
@@ -103,8 +114,12 @@ class BenchServer:
         code, villages = next(self._townships)
         name = f"b{uuid.uuid4().hex[:8]}"
         with Session(self.db.write_engine) as session:
-            create_user(session, AppUserCreate(username=name, role="township_worker",
-                                               division_code=code, password=PASSWORD))
+            create_user(
+                session,
+                AppUserCreate(
+                    username=name, role="township_worker", division_code=code, password=PASSWORD
+                ),
+            )
         return code, villages, name
 
     def close(self) -> None:
@@ -160,13 +175,24 @@ def fill_members(store: Store, township: str, villages: list[str], members: int)
     persons = []
     with store.transaction() as tx:
         for i in range(1000):
-            persons.append(tx.insert("person", {
-                "name": f"会员{i}", "sex": "12"[i % 2], "division_code": villages[i % 3]}))
+            persons.append(
+                tx.insert(
+                    "person",
+                    {"name": f"会员{i}", "sex": "12"[i % 2], "division_code": villages[i % 3]},
+                )
+            )
     assoc = association_id(villages[0])
     for start in range(0, members, 5000):
-        rows = [{"person_id": persons[i % 1000], "association_id": assoc,
-                 "division_code": villages[0], "joined_on": date(2020, 1, 1 + i % 28),
-                 "card_no": f"HN{i:08d}"} for i in range(start, min(members, start + 5000))]
+        rows = [
+            {
+                "person_id": persons[i % 1000],
+                "association_id": assoc,
+                "division_code": villages[0],
+                "joined_on": date(2020, 1, 1 + i % 28),
+                "card_no": f"HN{i:08d}",
+            }
+            for i in range(start, min(members, start + 5000))
+        ]
         with store.transaction() as tx:
             tx.insert_many("member", rows)  # type: ignore[arg-type]
     return 1000 + members
@@ -195,8 +221,7 @@ def static_pages(pages: list[bytes]) -> Iterator[str]:
             self.wfile.write(body)
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -216,18 +241,22 @@ def floor(store: Store, workdir: Path, template: Path) -> dict[str, float]:
         rows[name] = [list(r) for r in data]
         es = ENTITIES[name]
         idx = {c: i for i, c in enumerate(cols)}
-        wire.extend({"entity": name, "id": r[0], "data": {f: r[idx[f]] for f in es.data_fields}}
-                    for r in data)
+        wire.extend(
+            {"entity": name, "id": r[0], "data": {f: r[idx[f]] for f in es.data_fields}}
+            for r in data
+        )
     n = len(wire)
-    pages = [gzip.compress(json.dumps({"rows": wire[i:i + MAX_PULL_LIMIT]},
-                                      ensure_ascii=False).encode(), 5)
-             for i in range(0, n, MAX_PULL_LIMIT)]
+    pages = [
+        gzip.compress(
+            json.dumps({"rows": wire[i : i + MAX_PULL_LIMIT]}, ensure_ascii=False).encode(), 5
+        )
+        for i in range(0, n, MAX_PULL_LIMIT)
+    ]
     session = requests.Session()
     with static_pages(pages) as url, timer() as transfer:
         got = 0
         for i in range(len(pages)):
-            resp = session.get(f"{url}/{i}", stream=True,
-                               headers={"Accept-Encoding": "gzip"})
+            resp = session.get(f"{url}/{i}", stream=True, headers={"Accept-Encoding": "gzip"})
             got += len(resp.raw.read(decode_content=False))
     session.close()
     dest = workdir / f"floor-{uuid.uuid4().hex[:6]}.db"
@@ -240,11 +269,16 @@ def floor(store: Store, workdir: Path, template: Path) -> dict[str, float]:
             insert_sql = row_sql(name)[0]
             for i in range(0, len(batch), MAX_PULL_LIMIT):
                 fl.execute("BEGIN IMMEDIATE")
-                fl.executemany(insert_sql, batch[i:i + MAX_PULL_LIMIT])
+                fl.executemany(insert_sql, batch[i : i + MAX_PULL_LIMIT])
                 fl.execute("COMMIT")
     fl.close()
-    return {"rows": n, "transfer_s": transfer.seconds, "insert_s": insert.seconds,
-            "floor_s": transfer.seconds + insert.seconds, "bytes": got}
+    return {
+        "rows": n,
+        "transfer_s": transfer.seconds,
+        "insert_s": insert.seconds,
+        "floor_s": transfer.seconds + insert.seconds,
+        "bytes": got,
+    }
 
 
 def empty_template(workdir: Path) -> Path:
@@ -257,13 +291,23 @@ def empty_template(workdir: Path) -> Path:
 # -- the cases ----------------------------------------------------------------------------
 
 
-def case(server: BenchServer, workdir: Path, template: Path, label: str, *,
-         scale: float | None = None, members: int | None = None) -> dict[str, Any]:
+def case(
+    server: BenchServer,
+    workdir: Path,
+    template: Path,
+    label: str,
+    *,
+    scale: float | None = None,
+    members: int | None = None,
+) -> dict[str, Any]:
     township, villages, user = server.township()
     gen = device(server, workdir / f"gen-{label}.db", user)
     with timer() as fill:
-        made = (fill_demo(gen, township, scale) if scale is not None
-                else fill_members(gen, township, villages, members or 0))
+        made = (
+            fill_demo(gen, township, scale)
+            if scale is not None
+            else fill_members(gen, township, villages, members or 0)
+        )
     with timer() as push_t:
         pushed = engine(gen).run()
     gen.close()
@@ -294,8 +338,11 @@ def case(server: BenchServer, workdir: Path, template: Path, label: str, *,
 
 def run(argv: list[str]) -> dict[str, Any]:
     p = argparse.ArgumentParser(prog="python -m bench sync_bootstrap")
-    p.add_argument("--cases", default="1,5,members",
-                   help="comma list of demo scales and/or 'members' (default 1,5,members)")
+    p.add_argument(
+        "--cases",
+        default="1,5,members",
+        help="comma list of demo scales and/or 'members' (default 1,5,members)",
+    )
     p.add_argument("--members", type=int, default=100_000)
     p.add_argument("--quick", action="store_true", help="scale 0.2 and 10,000 members")
     p.add_argument("--postgres", action="store_true", help="server on PostgreSQL")
@@ -305,15 +352,19 @@ def run(argv: list[str]) -> dict[str, Any]:
         cases = list(dict.fromkeys("0.2" if c != "members" else c for c in cases))
         args.members = 10_000
     workdir = Path(tempfile.mkdtemp(prefix="jsx-bench-boot-"))
-    out: dict[str, Any] = {"server": "postgresql" if args.postgres else "sqlite",
-                           "load_average": load_average(), "cpus": os.cpu_count() or 0}
+    out: dict[str, Any] = {
+        "server": "postgresql" if args.postgres else "sqlite",
+        "load_average": load_average(),
+        "cpus": os.cpu_count() or 0,
+    }
     server = BenchServer(workdir, postgres=args.postgres)
     try:
         template = empty_template(workdir)
         for c in cases:
             if c == "members":
-                out[f"members_{args.members}"] = case(server, workdir, template, "members",
-                                                      members=args.members)
+                out[f"members_{args.members}"] = case(
+                    server, workdir, template, "members", members=args.members
+                )
             else:
                 out[f"scale_{c}"] = case(server, workdir, template, f"s{c}", scale=float(c))
     finally:

@@ -36,10 +36,18 @@ def _changes(store: Store, villages: list[str], n: int, rng: random.Random) -> N
         edits = ids[: n // 2]
         for pid in edits:
             tx.update("person", pid, {"address": f"第{rng.randint(1, 99)}组{rng.random():.6f}"})
-        tx.insert_many("person", [
-            {"name": f"新人{i}", "sex": "12"[i % 2], "division_code": villages[i % 2],
-             "mobile": f"139{rng.randint(0, 99_999_999):08d}"}
-            for i in range(n - len(edits))])
+        tx.insert_many(
+            "person",
+            [
+                {
+                    "name": f"新人{i}",
+                    "sex": "12"[i % 2],
+                    "division_code": villages[i % 2],
+                    "mobile": f"139{rng.randint(0, 99_999_999):08d}",
+                }
+                for i in range(n - len(edits))
+            ],
+        )
 
 
 def run(argv: list[str]) -> dict[str, Any]:
@@ -51,16 +59,20 @@ def run(argv: list[str]) -> dict[str, Any]:
     rng = random.Random(7)
     workdir = Path(tempfile.mkdtemp(prefix="jsx-bench-inc-"))
     server = BenchServer(workdir, postgres=args.postgres)
-    times: dict[str, list[float]] = {"push_s": [], "pull_s": [], "push_cpu_s": [],
-                                     "pull_cpu_s": []}
+    times: dict[str, list[float]] = {"push_s": [], "pull_s": [], "push_cpu_s": [], "pull_cpu_s": []}
     sizes: dict[str, list[int]] = {"pushed": [], "pulled": [], "push_kb": [], "pull_kb": []}
     try:
         _, villages, user = server.township()
         a = device(server, workdir / "a.db", user)
         engine(a).run()
         with a.transaction() as tx:
-            tx.insert_many("person", [{"name": f"居民{i}", "sex": "12"[i % 2],
-                                       "division_code": villages[i % 2]} for i in range(1000)])
+            tx.insert_many(
+                "person",
+                [
+                    {"name": f"居民{i}", "sex": "12"[i % 2], "division_code": villages[i % 2]}
+                    for i in range(1000)
+                ],
+            )
         engine(a).run()
         b = device(server, workdir / "b.db", user)
         engine(b).run()
@@ -88,9 +100,13 @@ def run(argv: list[str]) -> dict[str, Any]:
     finally:
         server.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    out: dict[str, Any] = {"server": "postgresql" if args.postgres else "sqlite",
-                           "changes": args.changes, "rounds_each_way": args.rounds,
-                           "load_average": load_average(), "cpus": os.cpu_count() or 0}
+    out: dict[str, Any] = {
+        "server": "postgresql" if args.postgres else "sqlite",
+        "changes": args.changes,
+        "rounds_each_way": args.rounds,
+        "load_average": load_average(),
+        "cpus": os.cpu_count() or 0,
+    }
     for k, v in times.items():
         out[f"median_{k}"] = statistics.median(v)
     out["best_push_s"] = min(times["push_s"])

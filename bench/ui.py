@@ -294,7 +294,12 @@ def measure_in_child(store: Path, words: int) -> dict[str, Any]:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(store), str(words)],
-        env=env, cwd=root, capture_output=True, text=True, check=True, timeout=1200,
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1200,
     ).stdout
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return figures

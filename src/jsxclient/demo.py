@@ -50,9 +50,23 @@ ACTIVITIES_PER_YEAR = 300
 
 # Parents before children: the order records are written in.
 WRITE_ORDER: tuple[str, ...] = (
-    "subsidyrate", "person", "membergroup", "site", "project", "officer", "member",
-    "volunteer", "specialfamily", "activity", "projectsite", "familymember",
-    "familycontact", "carevisit", "caresubsidy", "activityparticipant", "volunteerpairing",
+    "subsidyrate",
+    "person",
+    "membergroup",
+    "site",
+    "project",
+    "officer",
+    "member",
+    "volunteer",
+    "specialfamily",
+    "activity",
+    "projectsite",
+    "familymember",
+    "familycontact",
+    "carevisit",
+    "caresubsidy",
+    "activityparticipant",
+    "volunteerpairing",
 )
 assert set(WRITE_ORDER) == set(ENTITIES) - {"association"}
 
@@ -61,72 +75,208 @@ assert set(WRITE_ORDER) == set(ENTITIES) - {"association"}
 # Common surnames, weighted; Hunan-typical ones (彭 邓 谭 曾 易 ...) above the
 # national average.
 _SURNAMES = (
-    ("刘", 75), ("李", 70), ("陈", 60), ("王", 55), ("张", 50), ("周", 35), ("黄", 30),
-    ("杨", 30), ("彭", 30), ("邓", 30), ("谭", 28), ("曾", 26), ("罗", 25), ("唐", 25),
-    ("胡", 22), ("肖", 20), ("赵", 15), ("吴", 20), ("蒋", 18), ("何", 18), ("易", 15),
-    ("谢", 15), ("朱", 12), ("龙", 12), ("贺", 12), ("邹", 12), ("廖", 12), ("徐", 10),
-    ("袁", 10), ("孙", 8), ("郭", 8), ("高", 8), ("文", 8), ("田", 8), ("向", 8),
-    ("梁", 8), ("汤", 8), ("钟", 8), ("马", 6), ("林", 6), ("石", 6), ("夏", 6),
-    ("卢", 6), ("付", 6), ("伍", 6), ("戴", 6), ("雷", 6), ("宋", 6), ("尹", 6),
-    ("颜", 5), ("毛", 5), ("段", 5), ("姚", 5), ("方", 5), ("欧阳", 5), ("范", 4),
-    ("聂", 4), ("莫", 4), ("熊", 4), ("康", 3), ("覃", 3), ("麻", 2), ("司马", 1),
+    ("刘", 75),
+    ("李", 70),
+    ("陈", 60),
+    ("王", 55),
+    ("张", 50),
+    ("周", 35),
+    ("黄", 30),
+    ("杨", 30),
+    ("彭", 30),
+    ("邓", 30),
+    ("谭", 28),
+    ("曾", 26),
+    ("罗", 25),
+    ("唐", 25),
+    ("胡", 22),
+    ("肖", 20),
+    ("赵", 15),
+    ("吴", 20),
+    ("蒋", 18),
+    ("何", 18),
+    ("易", 15),
+    ("谢", 15),
+    ("朱", 12),
+    ("龙", 12),
+    ("贺", 12),
+    ("邹", 12),
+    ("廖", 12),
+    ("徐", 10),
+    ("袁", 10),
+    ("孙", 8),
+    ("郭", 8),
+    ("高", 8),
+    ("文", 8),
+    ("田", 8),
+    ("向", 8),
+    ("梁", 8),
+    ("汤", 8),
+    ("钟", 8),
+    ("马", 6),
+    ("林", 6),
+    ("石", 6),
+    ("夏", 6),
+    ("卢", 6),
+    ("付", 6),
+    ("伍", 6),
+    ("戴", 6),
+    ("雷", 6),
+    ("宋", 6),
+    ("尹", 6),
+    ("颜", 5),
+    ("毛", 5),
+    ("段", 5),
+    ("姚", 5),
+    ("方", 5),
+    ("欧阳", 5),
+    ("范", 4),
+    ("聂", 4),
+    ("莫", 4),
+    ("熊", 4),
+    ("康", 3),
+    ("覃", 3),
+    ("麻", 2),
+    ("司马", 1),
 )
 
 # Given names by generation (born before 1965, 1965-1984, from 1985) and sex.
 _GIVEN = {
     ("old", "1"): "建国 建华 国强 志强 德明 国华 卫东 红军 建军 长生 福生 春生 正华 和平 少华 "
-                  "光明 解放 立新 志明 桂生 新民 庆丰 运清 伏生 秋生 冬生 德胜 家福 友良",
+    "光明 解放 立新 志明 桂生 新民 庆丰 运清 伏生 秋生 冬生 德胜 家福 友良",
     ("old", "2"): "秀英 桂英 秀兰 玉兰 桂兰 凤英 淑珍 春花 冬梅 菊香 翠兰 美华 腊梅 秋菊 "
-                  "桂香 玉梅 金莲 月娥 素珍 凤莲 爱华 淑华 翠英 梅香 四妹 满秀 正英 冬秀",
+    "桂香 玉梅 金莲 月娥 素珍 凤莲 爱华 淑华 翠英 梅香 四妹 满秀 正英 冬秀",
     ("mid", "1"): "伟 强 军 勇 斌 波 刚 辉 平 明 华 峰 建平 志刚 海波 红兵 小平 卫国 "
-                  "文革 剑 锋 俊 湘平 湘军 国平 文辉 建新 铁军 亮",
+    "文革 剑 锋 俊 湘平 湘军 国平 文辉 建新 铁军 亮",
     ("mid", "2"): "芳 丽 敏 燕 红 霞 娟 艳 玲 丹 红梅 海燕 晓燕 春燕 湘玲 丽华 美玲 "
-                  "小红 慧 琼 萍 湘莲 桂芳 静 云 利华 雪梅 赛男 小英",
+    "小红 慧 琼 萍 湘莲 桂芳 静 云 利华 雪梅 赛男 小英",
     ("new", "1"): "磊 杰 涛 浩 鹏 宇 俊杰 子轩 浩然 宇轩 博文 志伟 文杰 梓豪 宇航 嘉豪 "
-                  "天佑 俊熙 一鸣 子墨 思远 睿 晨 轩 凯 博 泽宇 明轩 锦程",
+    "天佑 俊熙 一鸣 子墨 思远 睿 晨 轩 凯 博 泽宇 明轩 锦程",
     ("new", "2"): "婷 雪 欣怡 梓涵 雨桐 诗琪 思雨 佳怡 紫萱 可欣 雨欣 梦瑶 心怡 语嫣 "
-                  "诗涵 欣妍 子怡 一诺 若曦 倩 颖 璐 佳琪 晓雯 嘉欣 雅琪 依诺 悦 月",
+    "诗涵 欣妍 子怡 一诺 若曦 倩 颖 璐 佳琪 晓雯 嘉欣 雅琪 依诺 悦 月",
 }
 
 # Mobile network prefixes in use (no table is authoritative: new ones keep coming).
 _MOBILE_PREFIXES = (
-    *(f"13{d}" for d in range(10)), "147", *(f"15{d}" for d in (0, 1, 2, 3, 5, 6, 7, 8, 9)),
-    "166", "173", "175", "176", "177", "178", *(f"18{d}" for d in range(10)),
-    "191", "193", "195", "198", "199",
+    *(f"13{d}" for d in range(10)),
+    "147",
+    *(f"15{d}" for d in (0, 1, 2, 3, 5, 6, 7, 8, 9)),
+    "166",
+    "173",
+    "175",
+    "176",
+    "177",
+    "178",
+    *(f"18{d}" for d in range(10)),
+    "191",
+    "193",
+    "195",
+    "198",
+    "199",
 )
 
 # GB 3304 codes: mostly Han; 土家 and 苗 lead among Hunan's minorities, and lead
 # outright in 湘西 (4331) and 张家界 (4308).
-_ETHNICITY = (("01", 900), ("15", 40), ("06", 30), ("12", 12), ("13", 10), ("14", 3),
-              ("03", 3), ("08", 2))
-_ETHNICITY_WEST = (("15", 420), ("06", 280), ("01", 260), ("12", 15), ("14", 15),
-                   ("13", 5), ("03", 5))
+_ETHNICITY = (
+    ("01", 900),
+    ("15", 40),
+    ("06", 30),
+    ("12", 12),
+    ("13", 10),
+    ("14", 3),
+    ("03", 3),
+    ("08", 2),
+)
+_ETHNICITY_WEST = (
+    ("15", 420),
+    ("06", 280),
+    ("01", 260),
+    ("12", 15),
+    ("14", 15),
+    ("13", 5),
+    ("03", 5),
+)
 _WEST_PREFIXES = ("4331", "4308")
 
 # GB/T 4658 codes by generation.
 _EDUCATION = {
     "old": (("81", 35), ("83", 10), ("71", 30), ("61", 12), ("41", 5), ("90", 8)),
-    "mid": (("71", 35), ("61", 22), ("41", 8), ("44", 6), ("31", 12), ("21", 6), ("81", 8),
-            ("90", 3)),
+    "mid": (
+        ("71", 35),
+        ("61", 22),
+        ("41", 8),
+        ("44", 6),
+        ("31", 12),
+        ("21", 6),
+        ("81", 8),
+        ("90", 3),
+    ),
     "new": (("61", 15), ("44", 8), ("47", 5), ("31", 30), ("21", 32), ("14", 3), ("71", 7)),
 }
 
-_SKILLS = ("心理咨询", "医疗护理", "法律咨询", "家政服务", "文艺演出", "陪伴聊天", "理发",
-           "康复训练", "政策宣讲", "摄影", "手工编织", "电器维修", "育儿指导")
-_PARTNERS = ("镇卫生院", "县妇幼保健院", "镇妇联", "县计生协", "村卫生室", "团委",
-             "镇中心小学", "爱心企业", "县人民医院", "社工站", "镇文化站")
+_SKILLS = (
+    "心理咨询",
+    "医疗护理",
+    "法律咨询",
+    "家政服务",
+    "文艺演出",
+    "陪伴聊天",
+    "理发",
+    "康复训练",
+    "政策宣讲",
+    "摄影",
+    "手工编织",
+    "电器维修",
+    "育儿指导",
+)
+_PARTNERS = (
+    "镇卫生院",
+    "县妇幼保健院",
+    "镇妇联",
+    "县计生协",
+    "村卫生室",
+    "团委",
+    "镇中心小学",
+    "爱心企业",
+    "县人民医院",
+    "社工站",
+    "镇文化站",
+)
 
-_NEEDS = ("希望多来家里坐坐", "需要慢性病用药帮助", "希望协助办理养老保险", "住房漏雨需维修",
-          "需要心理疏导", "希望参加集体活动", "需要就医陪护", "无特殊需求", "无特殊需求",
-          "希望了解特别扶助金政策", "需要家政服务", "希望协调优先就医", "想学用智能手机")
+_NEEDS = (
+    "希望多来家里坐坐",
+    "需要慢性病用药帮助",
+    "希望协助办理养老保险",
+    "住房漏雨需维修",
+    "需要心理疏导",
+    "希望参加集体活动",
+    "需要就医陪护",
+    "无特殊需求",
+    "无特殊需求",
+    "希望了解特别扶助金政策",
+    "需要家政服务",
+    "希望协调优先就医",
+    "想学用智能手机",
+)
 _ACTIONS = {
-    "home": ("上门慰问，陪同聊天", "协助联系镇卫生院上门体检", "讲解特别扶助政策",
-             "帮助整理住院护理补贴申请材料", "联系志愿者定期陪护", "代购生活用品",
-             "协调家庭医生随访", "转介心理咨询师", "帮助打扫卫生"),
-    "phone": ("电话问候，了解近况", "电话提醒按时服药", "电话告知扶助金发放情况",
-              "电话约定下次走访时间"),
-    "wechat": ("微信视频聊天", "微信提醒天气变化注意保暖", "微信转发健康知识",
-               "微信告知活动安排"),
+    "home": (
+        "上门慰问，陪同聊天",
+        "协助联系镇卫生院上门体检",
+        "讲解特别扶助政策",
+        "帮助整理住院护理补贴申请材料",
+        "联系志愿者定期陪护",
+        "代购生活用品",
+        "协调家庭医生随访",
+        "转介心理咨询师",
+        "帮助打扫卫生",
+    ),
+    "phone": (
+        "电话问候，了解近况",
+        "电话提醒按时服药",
+        "电话告知扶助金发放情况",
+        "电话约定下次走访时间",
+    ),
+    "wechat": ("微信视频聊天", "微信提醒天气变化注意保暖", "微信转发健康知识", "微信告知活动安排"),
     "activity": ("活动中交流近况", "邀请参加暖心家园活动", "活动中开展健康义诊"),
 }
 _MAJOR_EVENTS = (
@@ -136,8 +286,14 @@ _MAJOR_EVENTS = (
     ("配偶去世", "上门慰问，协助料理后事，加强心理疏导"),
     ("房屋失火", "协调临时住所，发放救助物资，上报镇政府"),
 )
-_FAMILY_NOTES = ("女方患慢性病，需定期随访", "独居，需重点关注", "有意愿入住养老机构",
-                 "由村医签约服务", "情绪较低落，建议每月见面", "子女生前在外务工")
+_FAMILY_NOTES = (
+    "女方患慢性病，需定期随访",
+    "独居，需重点关注",
+    "有意愿入住养老机构",
+    "由村医签约服务",
+    "情绪较低落，建议每月见面",
+    "子女生前在外务工",
+)
 _ACTIVITY_TITLES = {
     "publicity": ("计生政策宣传", "人口家庭政策宣传", "优生优育宣传", "新婚新育宣传"),
     "training": ("会员骨干培训", "联系户长业务培训", "信息员业务培训", "计生协工作培训"),
@@ -147,22 +303,51 @@ _ACTIVITY_TITLES = {
     "parent_child": ("亲子阅读活动", "亲子运动会", "向日葵亲子小屋开放日"),
     "other": ("会员座谈会", "理事会会议", "文艺汇演", "志愿服务活动"),
 }
-_ACTIVITY_TYPES = (("publicity", 30), ("training", 12), ("condolence", 15), ("lecture", 12),
-                   ("clinic", 10), ("parent_child", 10), ("other", 11))
-_PROJECTS = (
-    ("暖心家园建设", "warm_home"), ("向日葵亲子小屋建设", "sunflower"),
-    ("会员之家规范化建设", "member_home"), ("优生优育指导中心建设", "eugenics_center"),
-    ("托育服务点建设", "childcare"), ("优生优育进万家宣传", None),
-    ("青春健康教育", None), ("计生特殊家庭心理疏导服务", None), ("家庭健康促进行动", None),
-    ("计生特殊家庭就医绿色通道", None), ("生育关怀行动", None), ("会员之家活动提升", None),
+_ACTIVITY_TYPES = (
+    ("publicity", 30),
+    ("training", 12),
+    ("condolence", 15),
+    ("lecture", 12),
+    ("clinic", 10),
+    ("parent_child", 10),
+    ("other", 11),
 )
-_FUND_SOURCES = ("中央财政", "省级财政", "省计生协", "县级财政", "乡镇自筹", "社会捐助",
-                 "中国计生协")
-_PROJECT_LEVELS = (("national", 5), ("provincial", 20), ("city", 20), ("county", 35),
-                   ("township", 20))
+_PROJECTS = (
+    ("暖心家园建设", "warm_home"),
+    ("向日葵亲子小屋建设", "sunflower"),
+    ("会员之家规范化建设", "member_home"),
+    ("优生优育指导中心建设", "eugenics_center"),
+    ("托育服务点建设", "childcare"),
+    ("优生优育进万家宣传", None),
+    ("青春健康教育", None),
+    ("计生特殊家庭心理疏导服务", None),
+    ("家庭健康促进行动", None),
+    ("计生特殊家庭就医绿色通道", None),
+    ("生育关怀行动", None),
+    ("会员之家活动提升", None),
+)
+_FUND_SOURCES = (
+    "中央财政",
+    "省级财政",
+    "省计生协",
+    "县级财政",
+    "乡镇自筹",
+    "社会捐助",
+    "中国计生协",
+)
+_PROJECT_LEVELS = (
+    ("national", 5),
+    ("provincial", 20),
+    ("city", 20),
+    ("county", 35),
+    ("township", 20),
+)
 _SITE_NAMES = {
-    "member_home": "会员之家", "warm_home": "暖心家园", "sunflower": "向日葵亲子小屋",
-    "eugenics_center": "优生优育指导中心", "childcare": "托育服务点",
+    "member_home": "会员之家",
+    "warm_home": "暖心家园",
+    "sunflower": "向日葵亲子小屋",
+    "eugenics_center": "优生优育指导中心",
+    "childcare": "托育服务点",
 }
 _CN_NUM = "一二三四五六七八九十"
 
@@ -270,8 +455,7 @@ class _Person:
 
     def active_member_on(self, d: date) -> bool:
         m = self.member
-        return (m is not None and m["joined_on"] <= d
-                and (m["left_on"] is None or m["left_on"] >= d))
+        return m is not None and m["joined_on"] <= d and (m["left_on"] is None or m["left_on"] >= d)
 
 
 @dataclass(eq=False)
@@ -303,8 +487,9 @@ class DemoData:
 
 
 class _Builder:
-    def __init__(self, store: Store, township: str, scale: float, seed: int, years: int,
-                 today: date) -> None:
+    def __init__(
+        self, store: Store, township: str, scale: float, seed: int, years: int, today: date
+    ) -> None:
         self.store = store
         self.township = township
         self.scale = scale
@@ -324,8 +509,10 @@ class _Builder:
         county = division(conn, county_code + "000000")
         self.county_name = county.name if county else ""
         self.county_code = county_code
-        others = [r[0][:6] for r in conn.execute(
-            "SELECT code FROM division WHERE level='county' ORDER BY code")]
+        others = [
+            r[0][:6]
+            for r in conn.execute("SELECT code FROM division WHERE level='county' ORDER BY code")
+        ]
         self.other_counties = [c for c in others if c != county_code] or [county_code]
         west = county_code.startswith(_WEST_PREFIXES)
         self.ethnicity = _Weighted(_ETHNICITY_WEST if west else _ETHNICITY)
@@ -337,15 +524,21 @@ class _Builder:
         for v in villages_of(conn, township):
             short = _short_name(v.name)
             word = "村民小组" if short.endswith("村") else "居民小组"
-            self.villages.append(_Village(v.code, short, association_id(v.code),
-                                          self.rng.uniform(0.4, 1.6), word))
+            self.villages.append(
+                _Village(v.code, short, association_id(v.code), self.rng.uniform(0.4, 1.6), word)
+            )
         if not self.villages:
             raise ValueError(f"township {township} has no villages")
         self.village_pick = _Weighted([(v, v.weight) for v in self.villages])
         self.town_assoc = association_id(township)
-        self.hospitals = [f"{self.county_name}人民医院", f"{self.county_name}中医医院",
-                          f"{self.county_name}妇幼保健院", f"{self.town_name}卫生院",
-                          "中南大学湘雅医院", "湖南省人民医院"]
+        self.hospitals = [
+            f"{self.county_name}人民医院",
+            f"{self.county_name}中医医院",
+            f"{self.county_name}妇幼保健院",
+            f"{self.town_name}卫生院",
+            "中南大学湘雅医院",
+            "湖南省人民医院",
+        ]
         self.township_cadres: list[_Person] = []
         self.volunteers: list[tuple[Row, _Person]] = []
         self.town_pool: list[_Person] = []  # attendees of township activities
@@ -380,8 +573,7 @@ class _Builder:
     def id_number(self, birth: date, sex: str) -> str:
         rng = self.rng
         for _ in range(100):
-            code = (self.county_code if rng.random() < 0.96
-                    else rng.choice(self.other_counties))
+            code = self.county_code if rng.random() < 0.96 else rng.choice(self.other_counties)
             seq = rng.randrange(500) * 2 + (1 if sex == "1" else 0)
             number = make_id_number(code, birth, seq)
             if number not in self.used_ids:
@@ -402,8 +594,15 @@ class _Builder:
         days = int(age * 365.25) + self.rng.randint(0, 364)
         return self.today - timedelta(days=days)
 
-    def person(self, village: _Village | None, sex: str, birth: date, *, seen: date,
-               address: str | None = None) -> _Person:
+    def person(
+        self,
+        village: _Village | None,
+        sex: str,
+        birth: date,
+        *,
+        seen: date,
+        address: str | None = None,
+    ) -> _Person:
         rng = self.rng
         age = _age_on(birth, self.today)
         gen = _generation(birth)
@@ -417,8 +616,19 @@ class _Builder:
                 marital = "30" if rng.random() < 0.3 else "20"
             else:
                 r = rng.random()
-                marital = ("20" if r < 0.72 else "21" if r < 0.82 else "22" if r < 0.87
-                           else "40" if r < 0.92 else "30" if r < 0.95 else "10")
+                marital = (
+                    "20"
+                    if r < 0.72
+                    else "21"
+                    if r < 0.82
+                    else "22"
+                    if r < 0.87
+                    else "40"
+                    if r < 0.92
+                    else "30"
+                    if r < 0.95
+                    else "10"
+                )
             r = rng.random()
             if age <= 28 and r < 0.3:
                 political = "03"
@@ -467,12 +677,16 @@ class _Builder:
             n_groups = rng.randint(3, 10)
             for i in range(n_groups):
                 num = _CN_NUM[i] if i < 10 else str(i + 1)
-                v.groups.append(dict(
-                    id=self.new_id(), division_code=v.code,
-                    created_at=self.stamp(self.start - timedelta(days=rng.randint(400, 3000))),
-                    association_id=v.association_id, name=f"第{num}{v.group_word}",
-                    leader_person_id=None,
-                ))
+                v.groups.append(
+                    dict(
+                        id=self.new_id(),
+                        division_code=v.code,
+                        created_at=self.stamp(self.start - timedelta(days=rng.randint(400, 3000))),
+                        association_id=v.association_id,
+                        name=f"第{num}{v.group_word}",
+                        leader_person_id=None,
+                    )
+                )
             self.rows["membergroup"].extend(v.groups)
         for _ in range(total):
             v = self.village_pick.pick(rng)
@@ -497,8 +711,13 @@ class _Builder:
         joined = min(joined, self.today)
         group = rng.choice(v.groups)
         gno = v.groups.index(group) + 1
-        person = self.person(v, sex, birth, seen=joined,
-                             address=f"{self.town_name}{v.name}{gno}组{rng.randint(1, 80)}号")
+        person = self.person(
+            v,
+            sex,
+            birth,
+            seen=joined,
+            address=f"{self.town_name}{v.name}{gno}组{rng.randint(1, 80)}号",
+        )
         r = rng.random()
         status, left = "active", None
         if r < 0.03:
@@ -512,10 +731,18 @@ class _Builder:
             else:
                 status = "active"
         member: Row = dict(
-            id=self.new_id(), division_code=v.code, created_at=self.stamp(joined),
-            person_id=person.id, association_id=v.association_id, group_id=group["id"],
+            id=self.new_id(),
+            division_code=v.code,
+            created_at=self.stamp(joined),
+            person_id=person.id,
+            association_id=v.association_id,
+            group_id=group["id"],
             member_type="group" if rng.random() < 0.005 else "individual",
-            role="member", card_no=None, joined_on=joined, left_on=left, status=status,
+            role="member",
+            card_no=None,
+            joined_on=joined,
+            left_on=left,
+            status=status,
         )
         person.member = member
         self.rows["member"].append(member)
@@ -560,9 +787,13 @@ class _Builder:
         rng = self.rng
         for _ in range(rng.randint(6, 10)):
             sex = "1" if rng.random() < 0.55 else "2"
-            p = self.person(None, sex, self.birth_for_age(rng.uniform(26, 56)),
-                            seen=self.start - timedelta(days=rng.randint(0, 2000)),
-                            address=f"{self.town_name}人民政府")
+            p = self.person(
+                None,
+                sex,
+                self.birth_for_age(rng.uniform(26, 56)),
+                seen=self.start - timedelta(days=rng.randint(0, 2000)),
+                address=f"{self.town_name}人民政府",
+            )
             p.row["political"] = "01" if rng.random() < 0.8 else "13"
             p.row["education"] = rng.choice(("21", "21", "31", "31", "14"))
             self.ensure_mobile(p)
@@ -573,16 +804,24 @@ class _Builder:
         for v in self.villages:
             prev: list[_Person] = []
             for start, end in self.terms():
-                pool = [p for p in v.members if p.active_member_on(start)
-                        and p.active_member_on(end or self.today)
-                        and 25 <= _age_on(p.birth, start) <= 65]
+                pool = [
+                    p
+                    for p in v.members
+                    if p.active_member_on(start)
+                    and p.active_member_on(end or self.today)
+                    and 25 <= _age_on(p.birth, start) <= 65
+                ]
                 keep = [p for p in prev if p in pool and rng.random() < 0.5]
                 fresh = [p for p in pool if p not in keep]
                 rng.shuffle(fresh)
                 chosen = keep + fresh
-                posts = (["president"] + ["vice_president"] * rng.randint(1, 2)
-                         + ["secretary_general"] + ["council"] * rng.randint(2, 4)
-                         + (["supervisor"] if rng.random() < 0.5 else []))
+                posts = (
+                    ["president"]
+                    + ["vice_president"] * rng.randint(1, 2)
+                    + ["secretary_general"]
+                    + ["council"] * rng.randint(2, 4)
+                    + (["supervisor"] if rng.random() < 0.5 else [])
+                )
                 current: list[_Person] = []
                 for i, post in enumerate(posts):
                     p = chosen[i] if i < len(chosen) else None
@@ -598,14 +837,21 @@ class _Builder:
             v.cadres = prev
         cadres = self.township_cadres
         for start, end in self.terms():
-            posts = ["president", "vice_president", "vice_president", "secretary_general",
-                     "council", "council"]
+            posts = [
+                "president",
+                "vice_president",
+                "vice_president",
+                "secretary_general",
+                "council",
+                "council",
+            ]
             sample = rng.sample(cadres, min(len(cadres), len(posts)))
             for post, p in zip(posts, sample, strict=False):
                 self.officer(self.town_assoc, self.township, post, start, end, p)
 
-    def officer(self, assoc: str, code: str, post: str, start: date, end: date | None,
-                p: _Person | None) -> None:
+    def officer(
+        self, assoc: str, code: str, post: str, start: date, end: date | None, p: _Person | None
+    ) -> None:
         rng = self.rng
         if p is None:
             sex = "1" if rng.random() < 0.6 else "2"
@@ -613,11 +859,20 @@ class _Builder:
             mobile: str | None = self.mobile()
         else:
             name, mobile = p.name, self.ensure_mobile(p)
-        self.rows["officer"].append(dict(
-            id=self.new_id(), division_code=code, created_at=self.stamp(start),
-            association_id=assoc, person_id=p.id if p else None, name=name, post=post,
-            term_start=start, term_end=end, mobile=mobile,
-        ))
+        self.rows["officer"].append(
+            dict(
+                id=self.new_id(),
+                division_code=code,
+                created_at=self.stamp(start),
+                association_id=assoc,
+                person_id=p.id if p else None,
+                name=name,
+                post=post,
+                term_start=start,
+                term_end=end,
+                mobile=mobile,
+            )
+        )
 
     # -- volunteers ---------------------------------------------------------------------------
 
@@ -630,25 +885,34 @@ class _Builder:
             if rng.random() < 0.4 and v.members:
                 for _ in range(10):
                     c = rng.choice(v.members)
-                    if (c.active_member_on(self.today) and c.id not in taken
-                            and 18 <= _age_on(c.birth, self.today) <= 70):
+                    if (
+                        c.active_member_on(self.today)
+                        and c.id not in taken
+                        and 18 <= _age_on(c.birth, self.today) <= 70
+                    ):
                         p = c
                         break
             if p is None:
                 sex = "2" if rng.random() < 0.6 else "1"
-                p = self.person(v, sex, self.birth_for_age(rng.uniform(18, 68)),
-                                seen=self.start)
+                p = self.person(v, sex, self.birth_for_age(rng.uniform(18, 68)), seen=self.start)
             taken.add(p.id)
             self.ensure_mobile(p)
-            registered = _between(rng, max(add_years(p.birth, 18), date(2012, 1, 1),
-                                           self.start - timedelta(days=1500)), self.today)
+            registered = _between(
+                rng,
+                max(add_years(p.birth, 18), date(2012, 1, 1), self.start - timedelta(days=1500)),
+                self.today,
+            )
             level = rng.choices(("village", "township", "county"), (50, 35, 15))[0]
             row: Row = dict(
-                id=self.new_id(), division_code=v.code if level == "village" else self.township,
-                created_at=self.stamp(registered), person_id=p.id, team_level=level,
+                id=self.new_id(),
+                division_code=v.code if level == "village" else self.township,
+                created_at=self.stamp(registered),
+                person_id=p.id,
+                team_level=level,
                 registration_no=f"43{self.county_code[2:]}{registered.year}{i + 1:05d}",
                 skills="、".join(rng.sample(_SKILLS, rng.randint(1, 2))),
-                registered_on=registered, active=rng.random() < 0.85,
+                registered_on=registered,
+                active=rng.random() < 0.85,
             )
             self.rows["volunteer"].append(row)
             self.volunteers.append((row, p))
@@ -664,8 +928,12 @@ class _Builder:
         rng = self.rng
         for _ in range(30 if v.members else 0):
             p = rng.choice(v.members)
-            if (p.sex == sex and lo <= p.birth <= hi and not p.in_family
-                    and p.active_member_on(self.today)):
+            if (
+                p.sex == sex
+                and lo <= p.birth <= hi
+                and not p.in_family
+                and p.active_member_on(self.today)
+            ):
                 return p
         return None
 
@@ -684,8 +952,9 @@ class _Builder:
                 reused = self.person(v, sex, birth, seen=today)
                 fresh.append(reused)
             reused.in_family = True
-            reused.row["marital"] = rng.choice(("30", "30", "40")) if single else (
-                rng.choice(("20", "20", "21")))
+            reused.row["marital"] = (
+                rng.choice(("30", "30", "40")) if single else (rng.choice(("20", "20", "21")))
+            )
             return reused
 
         # The criteria hang on the woman: born 1933 or later, 49 or older.
@@ -696,18 +965,29 @@ class _Builder:
         if not single or mother is None:
             father_birth = mother_birth - timedelta(days=rng.randint(-700, 2500))
             father = parent("1", max(father_birth, date(1933, 1, 1)))
-        child_birth = min(add_years(mother_birth, rng.randint(20, 34))
-                          + timedelta(days=rng.randint(0, 364)), today - timedelta(days=400))
+        child_birth = min(
+            add_years(mother_birth, rng.randint(20, 34)) + timedelta(days=rng.randint(0, 364)),
+            today - timedelta(days=400),
+        )
         child_sex = "1" if rng.random() < 0.55 else "2"
         if category == "bereaved":
-            event = _between(rng, max(child_birth + timedelta(days=365), date(1990, 1, 1)),
-                             today - timedelta(days=30))
+            event = _between(
+                rng,
+                max(child_birth + timedelta(days=365), date(1990, 1, 1)),
+                today - timedelta(days=30),
+            )
         else:
-            event = _between(rng, child_birth, min(add_years(child_birth, 40),
-                                                   today - timedelta(days=30)))
-        enrolled = min(max(event + timedelta(days=rng.randint(90, 365)),
-                           add_years(mother_birth, 49) + timedelta(days=rng.randint(0, 200)),
-                           date(2008, 1, 1) + timedelta(days=rng.randint(0, 400))), today)
+            event = _between(
+                rng, child_birth, min(add_years(child_birth, 40), today - timedelta(days=30))
+            )
+        enrolled = min(
+            max(
+                event + timedelta(days=rng.randint(90, 365)),
+                add_years(mother_birth, 49) + timedelta(days=rng.randint(0, 200)),
+                date(2008, 1, 1) + timedelta(days=rng.randint(0, 400)),
+            ),
+            today,
+        )
         for p in fresh:
             p.row["created_at"] = self.stamp(enrolled)
 
@@ -718,8 +998,9 @@ class _Builder:
         if spouse is not None:
             people.append((spouse, "12" if spouse.sex == "2" else "11"))
         if category == "disabled":
-            child = self.person(v, child_sex, child_birth, seen=enrolled,
-                                address=head.row["address"])
+            child = self.person(
+                v, child_sex, child_birth, seen=enrolled, address=head.row["address"]
+            )
             child.in_family = True
             if rng.random() < 0.8:
                 child.row["marital"] = "10"
@@ -731,22 +1012,28 @@ class _Builder:
             head_mother_birth = add_years(head.birth, -rng.randint(20, 32))
             if gc_lo < gc_hi and (category == "bereaved" or rng.random() < 0.5):
                 gsex = "1" if rng.random() < 0.5 else "2"
-                gc = self.person(v, gsex, _between(rng, gc_lo, gc_hi), seen=enrolled,
-                                 address=head.row["address"])
+                gc = self.person(
+                    v, gsex, _between(rng, gc_lo, gc_hi), seen=enrolled, address=head.row["address"]
+                )
                 gc.in_family = True
                 grand = {("1", "1"): "41", ("1", "2"): "42", ("2", "1"): "43", ("2", "2"): "44"}
                 people.append((gc, grand[(child_sex, gsex)]))
             elif _age_on(head_mother_birth, today) <= 98:
-                gm = self.person(v, "2", head_mother_birth, seen=enrolled,
-                                 address=head.row["address"])
+                gm = self.person(
+                    v, "2", head_mother_birth, seen=enrolled, address=head.row["address"]
+                )
                 gm.row["marital"] = "30"
                 gm.in_family = True
                 people.append((gm, "52"))
             elif len(people) == 1:
                 sib_birth = head.birth + timedelta(days=rng.randint(-2000, 2000))
-                sib = self.person(v, "1" if rng.random() < 0.5 else "2",
-                                  min(sib_birth, add_years(today, -30)), seen=enrolled,
-                                  address=head.row["address"])
+                sib = self.person(
+                    v,
+                    "1" if rng.random() < 0.5 else "2",
+                    min(sib_birth, add_years(today, -30)),
+                    seen=enrolled,
+                    address=head.row["address"],
+                )
                 sib.in_family = True
                 elder = sib.birth < head.birth
                 rel = ("71" if elder else "73") if sib.sex == "1" else ("75" if elder else "77")
@@ -755,38 +1042,69 @@ class _Builder:
         status, exit_reason, exit_date = "enrolled", None, None
         if rng.random() < 0.06 and enrolled < today - timedelta(days=60):
             exit_date = _between(rng, max(enrolled + timedelta(days=30), self.start), today)
-            exit_reason = rng.choices(("death", "moved_out", "adoption", "rebirth"),
-                                      (50, 30, 15, 5))[0]
-            if exit_reason == "rebirth" and (mother is None
-                                             or _age_on(mother_birth, exit_date) > 52):
+            exit_reason = rng.choices(
+                ("death", "moved_out", "adoption", "rebirth"), (50, 30, 15, 5)
+            )[0]
+            if exit_reason == "rebirth" and (
+                mother is None or _age_on(mother_birth, exit_date) > 52
+            ):
                 exit_reason = "adoption"
             status = "exited"
         fam: Row = dict(
-            id=self.new_id(), division_code=v.code, created_at=self.stamp(enrolled),
-            head_person_id=head.id, category=category,
-            disability_grade=(rng.choices(("1", "2", "3"), (25, 35, 40))[0]
-                              if category == "disabled" else None),
-            event_date=event, address=head.row["address"],
-            doc_certificate=rng.random() < 0.95, doc_death_or_disability=rng.random() < 0.93,
-            doc_household=rng.random() < 0.9, family_doctor_signed=rng.random() < 0.85,
-            priority_hospital=rng.random() < 0.7, status=status, exit_reason=exit_reason,
-            exit_date=exit_date, enrolled_on=enrolled, override_reason=None,
+            id=self.new_id(),
+            division_code=v.code,
+            created_at=self.stamp(enrolled),
+            head_person_id=head.id,
+            category=category,
+            disability_grade=(
+                rng.choices(("1", "2", "3"), (25, 35, 40))[0] if category == "disabled" else None
+            ),
+            event_date=event,
+            address=head.row["address"],
+            doc_certificate=rng.random() < 0.95,
+            doc_death_or_disability=rng.random() < 0.93,
+            doc_household=rng.random() < 0.9,
+            family_doctor_signed=rng.random() < 0.85,
+            priority_hospital=rng.random() < 0.7,
+            status=status,
+            exit_reason=exit_reason,
+            exit_date=exit_date,
+            enrolled_on=enrolled,
+            override_reason=None,
             notes=rng.choice(_FAMILY_NOTES) if rng.random() < 0.3 else None,
         )
         self.rows["specialfamily"].append(fam)
         for p, rel in people:
-            self.rows["familymember"].append(dict(
-                id=self.new_id(), division_code=v.code, created_at=fam["created_at"],
-                family_id=fam["id"], person_id=p.id, relation=rel,
-            ))
+            self.rows["familymember"].append(
+                dict(
+                    id=self.new_id(),
+                    division_code=v.code,
+                    created_at=fam["created_at"],
+                    family_id=fam["id"],
+                    person_id=p.id,
+                    relation=rel,
+                )
+            )
         parents = [p for p in (head, spouse) if p is not None]
         visitors = self.contacts(v, fam, enrolled)
         self.visits(fam, enrolled, exit_date or today, visitors, category)
         if exit_reason == "death" and exit_date is not None:
-            self.visit(fam, exit_date, "home", visitors, "poor", "poor",
-                       event=("家庭成员去世", "上门吊唁，协助料理后事，办理退出手续"))
-        self.subsidies(fam, parents + [p for p, r in people if r in ("21", "31")],
-                       enrolled, exit_date or today, exit_reason == "rebirth")
+            self.visit(
+                fam,
+                exit_date,
+                "home",
+                visitors,
+                "poor",
+                "poor",
+                event=("家庭成员去世", "上门吊唁，协助料理后事，办理退出手续"),
+            )
+        self.subsidies(
+            fam,
+            parents + [p for p, r in people if r in ("21", "31")],
+            enrolled,
+            exit_date or today,
+            exit_reason == "rebirth",
+        )
 
     def contacts(self, v: _Village, fam: Row, enrolled: date) -> list[str]:
         """Two-post contacts and sometimes others; returns names of those who visit."""
@@ -794,50 +1112,73 @@ class _Builder:
         since = max(enrolled, self.start - timedelta(days=rng.randint(0, 1500)))
         cadre = rng.choice(self.township_cadres)
         vc = rng.choice(v.cadres[:4]) if v.cadres else None
-        rows: list[Row] = [dict(kind="township_cadre", name=cadre.name, person_id=cadre.id,
-                                mobile=cadre.mobile)]
+        rows: list[Row] = [
+            dict(kind="township_cadre", name=cadre.name, person_id=cadre.id, mobile=cadre.mobile)
+        ]
         if vc is not None:
-            rows.append(dict(kind="village_cadre", name=vc.name, person_id=vc.id,
-                             mobile=vc.mobile))
+            rows.append(dict(kind="village_cadre", name=vc.name, person_id=vc.id, mobile=vc.mobile))
         else:
             sex = "1" if rng.random() < 0.6 else "2"
-            rows.append(dict(kind="village_cadre", person_id=None, mobile=self.mobile(),
-                             name=self.name(sex, self.birth_for_age(rng.uniform(30, 60)))))
+            rows.append(
+                dict(
+                    kind="village_cadre",
+                    person_id=None,
+                    mobile=self.mobile(),
+                    name=self.name(sex, self.birth_for_age(rng.uniform(30, 60))),
+                )
+            )
         if rng.random() < 0.25:
             sex = "1" if rng.random() < 0.5 else "2"
-            rows.append(dict(kind="doctor", person_id=None, mobile=self.mobile(),
-                             name=self.name(sex, self.birth_for_age(rng.uniform(28, 60)))))
+            rows.append(
+                dict(
+                    kind="doctor",
+                    person_id=None,
+                    mobile=self.mobile(),
+                    name=self.name(sex, self.birth_for_age(rng.uniform(28, 60))),
+                )
+            )
         pairs = rng.choices((0, 1, 2), (35, 55, 10))[0]
         for vol, vp in rng.sample(self.volunteers, min(pairs, len(self.volunteers))):
             psince = max(enrolled, vol["registered_on"])
-            self.rows["volunteerpairing"].append(dict(
-                id=self.new_id(), division_code=fam["division_code"],
-                created_at=self.stamp(psince), volunteer_id=vol["id"], family_id=fam["id"],
-                since=psince,
-            ))
+            self.rows["volunteerpairing"].append(
+                dict(
+                    id=self.new_id(),
+                    division_code=fam["division_code"],
+                    created_at=self.stamp(psince),
+                    volunteer_id=vol["id"],
+                    family_id=fam["id"],
+                    since=psince,
+                )
+            )
             if rng.random() < 0.4:
-                rows.append(dict(kind="volunteer", name=vp.name, person_id=vp.id,
-                                 mobile=vp.mobile))
+                rows.append(dict(kind="volunteer", name=vp.name, person_id=vp.id, mobile=vp.mobile))
         if rng.random() < 0.1 and v.members:
             m = rng.choice(v.members)
             if m.active_member_on(self.today) and not m.in_family:
                 rows.append(dict(kind="member", name=m.name, person_id=m.id, mobile=m.mobile))
         for r in rows:
-            r.update(id=self.new_id(), division_code=fam["division_code"], family_id=fam["id"],
-                     created_at=self.stamp(since), since=since)
+            r.update(
+                id=self.new_id(),
+                division_code=fam["division_code"],
+                family_id=fam["id"],
+                created_at=self.stamp(since),
+                since=since,
+            )
             self.rows["familycontact"].append(r)
         return [str(r["name"]) for r in rows[:2]]
 
-    def visits(self, fam: Row, enrolled: date, until: date, visitors: list[str],
-               category: str) -> None:
+    def visits(
+        self, fam: Row, enrolled: date, until: date, visitors: list[str], category: str
+    ) -> None:
         """About one contact a month while enrolled in the period, a home visit
         each quarter, festival visits with aid; a few major events."""
         rng = self.rng
         lo = max(enrolled, self.start)
         if lo > until:
             return
-        base_mental = rng.choices(("good", "fair", "poor"), (30, 50, 20) if category == "bereaved"
-                                  else (45, 40, 15))[0]
+        base_mental = rng.choices(
+            ("good", "fair", "poor"), (30, 50, 20) if category == "bereaved" else (45, 40, 15)
+        )[0]
         base_physical = rng.choices(("good", "fair", "poor"), (40, 45, 15))[0]
         phase = rng.randint(0, 2)  # which month of each quarter has the home visit
         y, mth = lo.year, lo.month
@@ -848,15 +1189,24 @@ class _Builder:
             n = rng.choices((0, 1, 2), (8, 82, 10))[0]
             for k in range(n):
                 home = k == 0 and (mth % 3 == phase or mth == 1)  # and one for 春节
-                mode = "home" if home else rng.choices(("phone", "wechat", "activity"),
-                                                       (60, 32, 8))[0]
+                mode = (
+                    "home" if home else rng.choices(("phone", "wechat", "activity"), (60, 32, 8))[0]
+                )
                 self.visit(fam, _between(rng, a, b), mode, visitors, base_physical, base_mental)
             mth += 1
             if mth > 12:
                 y, mth = y + 1, 1
 
-    def visit(self, fam: Row, d: date, mode: str, visitors: list[str], physical: str,
-              mental: str, event: tuple[str, str] | None = None) -> None:
+    def visit(
+        self,
+        fam: Row,
+        d: date,
+        mode: str,
+        visitors: list[str],
+        physical: str,
+        mental: str,
+        event: tuple[str, str] | None = None,
+    ) -> None:
         rng = self.rng
         if mode == "home" and event is None and d.weekday() >= 5 and rng.random() < 0.8:
             d = max(d - timedelta(days=d.weekday() - 4), fam["enrolled_on"])
@@ -884,12 +1234,24 @@ class _Builder:
         visitor = rng.choice(visitors)
         if mode == "home" and len(visitors) > 1 and rng.random() < 0.3:
             visitor = "、".join(visitors[:2])
-        self.rows["carevisit"].append(dict(
-            id=self.new_id(), division_code=fam["division_code"], created_at=self.stamp(d),
-            family_id=fam["id"], visit_date=d, mode=mode, visitor=visitor,
-            physical_state=physical, mental_state=mental, needs=needs, actions=actions,
-            aid_fen=aid, major_event=major, follow_up_due=follow,
-        ))
+        self.rows["carevisit"].append(
+            dict(
+                id=self.new_id(),
+                division_code=fam["division_code"],
+                created_at=self.stamp(d),
+                family_id=fam["id"],
+                visit_date=d,
+                mode=mode,
+                visitor=visitor,
+                physical_state=physical,
+                mental_state=mental,
+                needs=needs,
+                actions=actions,
+                aid_fen=aid,
+                major_event=major,
+                follow_up_due=follow,
+            )
+        )
 
     def drift(self, state: str) -> str:
         r = self.rng.random()
@@ -901,8 +1263,9 @@ class _Builder:
             return order[i + 1]
         return state
 
-    def subsidies(self, fam: Row, people: list[_Person], enrolled: date, until: date,
-                  birth: bool) -> None:
+    def subsidies(
+        self, fam: Row, people: list[_Person], enrolled: date, until: date, birth: bool
+    ) -> None:
         rng = self.rng
         lo = max(enrolled, self.start)
         for year in range(lo.year, until.year + 1):
@@ -914,8 +1277,14 @@ class _Builder:
             self.subsidy(fam, rng.choice(people), "hospital_care", ya, yb, rng.randint(2, 25))
         if birth and people:
             mothers = [p for p in people if p.sex == "2"] or people
-            self.subsidy(fam, mothers[0], "birth_care", max(lo, until - timedelta(days=30)),
-                         until, rng.randint(3, 7))
+            self.subsidy(
+                fam,
+                mothers[0],
+                "birth_care",
+                max(lo, until - timedelta(days=30)),
+                until,
+                rng.randint(3, 7),
+            )
 
     def subsidy(self, fam: Row, p: _Person, kind: str, lo: date, hi: date, days: int) -> None:
         rng = self.rng
@@ -938,13 +1307,26 @@ class _Builder:
         docs = ["住院发票", "出院小结", "身份证复印件"]
         if rng.random() < 0.1:
             docs.pop()
-        self.rows["caresubsidy"].append(dict(
-            id=self.new_id(), division_code=fam["division_code"],
-            created_at=self.stamp(discharged), family_id=fam["id"], person_id=p.id, kind=kind,
-            hospital=rng.choice(self.hospitals), admitted_on=admitted, discharged_on=discharged,
-            days=days, rate_fen=rate, amount_fen=days * rate, status=status,
-            reviewer=reviewer, paid_on=paid, documents="；".join(docs),
-        ))
+        self.rows["caresubsidy"].append(
+            dict(
+                id=self.new_id(),
+                division_code=fam["division_code"],
+                created_at=self.stamp(discharged),
+                family_id=fam["id"],
+                person_id=p.id,
+                kind=kind,
+                hospital=rng.choice(self.hospitals),
+                admitted_on=admitted,
+                discharged_on=discharged,
+                days=days,
+                rate_fen=rate,
+                amount_fen=days * rate,
+                status=status,
+                reviewer=reviewer,
+                paid_on=paid,
+                documents="；".join(docs),
+            )
+        )
 
     def rate(self, kind: str, year: int) -> int:
         return _BASE_RATES[kind] + 500 * (year - self.start.year)
@@ -952,11 +1334,16 @@ class _Builder:
     def build_rates(self) -> None:
         for year in range(self.start.year, self.today.year + 1):
             for kind in _BASE_RATES:
-                self.rows["subsidyrate"].append(dict(
-                    id=self.new_id(), division_code=self.township,
-                    created_at=self.stamp(max(date(year, 1, 1), self.start)),
-                    kind=kind, year=year, rate_fen=self.rate(kind, year),
-                ))
+                self.rows["subsidyrate"].append(
+                    dict(
+                        id=self.new_id(),
+                        division_code=self.township,
+                        created_at=self.stamp(max(date(year, 1, 1), self.start)),
+                        kind=kind,
+                        year=year,
+                        rate_fen=self.rate(kind, year),
+                    )
+                )
 
     # -- sites, projects, activities ----------------------------------------------------------
 
@@ -972,14 +1359,25 @@ class _Builder:
             opened = _between(rng, date(2015, 1, 1), self.today)
             complete = 0.95 if kind == "warm_home" else 0.8
             row: Row = dict(
-                id=self.new_id(), division_code=v.code if v else self.township,
+                id=self.new_id(),
+                division_code=v.code if v else self.township,
                 created_at=self.stamp(opened),
-                association_id=v.association_id if v else self.town_assoc, kind=kind,
-                name=f"{place}{_SITE_NAMES[kind]}", address=f"{self.town_name}{place}",
+                association_id=v.association_id if v else self.town_assoc,
+                kind=kind,
+                name=f"{place}{_SITE_NAMES[kind]}",
+                address=f"{self.town_name}{place}",
                 opened_on=opened,
-                **{f: rng.random() < complete for f in (
-                    "has_place", "has_sign", "has_rules", "has_plan", "has_activities",
-                    "has_management")},
+                **{
+                    f: rng.random() < complete
+                    for f in (
+                        "has_place",
+                        "has_sign",
+                        "has_rules",
+                        "has_plan",
+                        "has_activities",
+                        "has_management",
+                    )
+                },
             )
             sites.append(row)
         self.rows["site"].extend(sites)
@@ -999,23 +1397,37 @@ class _Builder:
                     status = rng.choices(("running", "planned"), (60, 40))[0]
                 evaluation = None
                 if status == "finished":
-                    evaluation = (f"完成年度目标，服务群众{rng.randint(50, 800)}人次，"
-                                  f"开展活动{rng.randint(3, 30)}场，满意度{rng.randint(88, 99)}%")
+                    evaluation = (
+                        f"完成年度目标，服务群众{rng.randint(50, 800)}人次，"
+                        f"开展活动{rng.randint(3, 30)}场，满意度{rng.randint(88, 99)}%"
+                    )
                 pid = self.new_id()
-                self.rows["project"].append(dict(
-                    id=pid, division_code=self.township, created_at=self.stamp(begun),
-                    name=f"{year}年{self.town_name}{title}", level=_PROJECT_LEVEL_PICK.pick(rng),
-                    fund_source=rng.choice(_FUND_SOURCES),
-                    amount_fen=rng.randint(2, 50) * 1_000_000, year=year, status=status,
-                    self_evaluation=evaluation,
-                ))
+                self.rows["project"].append(
+                    dict(
+                        id=pid,
+                        division_code=self.township,
+                        created_at=self.stamp(begun),
+                        name=f"{year}年{self.town_name}{title}",
+                        level=_PROJECT_LEVEL_PICK.pick(rng),
+                        fund_source=rng.choice(_FUND_SOURCES),
+                        amount_fen=rng.randint(2, 50) * 1_000_000,
+                        year=year,
+                        status=status,
+                        self_evaluation=evaluation,
+                    )
+                )
                 matching = [s for s in sites if s["kind"] == kind] or sites
                 n = 1 if kind else rng.choices((0, 1, 2), (30, 55, 15))[0]
                 for s in rng.sample(matching, min(n, len(matching))):
-                    self.rows["projectsite"].append(dict(
-                        id=self.new_id(), division_code=self.township,
-                        created_at=self.stamp(begun), project_id=pid, site_id=s["id"],
-                    ))
+                    self.rows["projectsite"].append(
+                        dict(
+                            id=self.new_id(),
+                            division_code=self.township,
+                            created_at=self.stamp(begun),
+                            project_id=pid,
+                            site_id=s["id"],
+                        )
+                    )
 
     def build_activities(self) -> None:
         rng = self.rng
@@ -1051,11 +1463,19 @@ class _Builder:
         else:
             titles = _ACTIVITY_TITLES[kind]
             if kind == "condolence":  # festival visits in their season
-                titles = (("春节走访慰问",) if d.month in (1, 2) else ("重阳节慰问",)
-                          if d.month == 10 else ("计生特殊家庭慰问", "暖心行动慰问"))
+                titles = (
+                    ("春节走访慰问",)
+                    if d.month in (1, 2)
+                    else ("重阳节慰问",)
+                    if d.month == 10
+                    else ("计生特殊家庭慰问", "暖心行动慰问")
+                )
             title = f"{place_name}{rng.choice(titles)}"
-        places = (("镇政府会议室", "镇文化广场", "镇卫生院", "会员之家") if v is None
-                  else ("村部会议室", "会员之家", "文化广场", "暖心家园", "村卫生室"))
+        places = (
+            ("镇政府会议室", "镇文化广场", "镇卫生院", "会员之家")
+            if v is None
+            else ("村部会议室", "会员之家", "文化广场", "暖心家园", "村卫生室")
+        )
         count = rng.randint(15, 60) if kind != "publicity" else rng.randint(30, 300)
         aid = self.new_id()
         attendees: list[_Person] = []
@@ -1073,23 +1493,37 @@ class _Builder:
             count = max(count, len(attendees))
         code = v.code if v else self.township
         created = self.stamp(d)
-        self.rows["activity"].append(dict(
-            id=aid, division_code=code, created_at=created,
-            association_id=v.association_id if v else self.town_assoc, title=title, type=kind,
-            campaign=campaign, held_on=d, place=f"{place_name}{rng.choice(places)}",
-            partners="、".join(rng.sample(_PARTNERS, rng.randint(1, 2)))
-            if rng.random() < 0.6 else None,
-            participant_count=count,
-            materials_count=rng.randint(50, 500) if kind == "publicity" else rng.randint(0, 30),
-            funds_raised_fen=rng.randint(10, 200) * 10000 if rng.random() < 0.05 else 0,
-            families_visited=rng.randint(2, 15) if kind == "condolence" else 0,
-            notes="活动照片已存档" if rng.random() < 0.3 else None,
-        ))
+        self.rows["activity"].append(
+            dict(
+                id=aid,
+                division_code=code,
+                created_at=created,
+                association_id=v.association_id if v else self.town_assoc,
+                title=title,
+                type=kind,
+                campaign=campaign,
+                held_on=d,
+                place=f"{place_name}{rng.choice(places)}",
+                partners="、".join(rng.sample(_PARTNERS, rng.randint(1, 2)))
+                if rng.random() < 0.6
+                else None,
+                participant_count=count,
+                materials_count=rng.randint(50, 500) if kind == "publicity" else rng.randint(0, 30),
+                funds_raised_fen=rng.randint(10, 200) * 10000 if rng.random() < 0.05 else 0,
+                families_visited=rng.randint(2, 15) if kind == "condolence" else 0,
+                notes="活动照片已存档" if rng.random() < 0.3 else None,
+            )
+        )
         for p in attendees:
-            self.rows["activityparticipant"].append(dict(
-                id=self.new_id(), division_code=code, created_at=created, activity_id=aid,
-                person_id=p.id,
-            ))
+            self.rows["activityparticipant"].append(
+                dict(
+                    id=self.new_id(),
+                    division_code=code,
+                    created_at=created,
+                    activity_id=aid,
+                    person_id=p.id,
+                )
+            )
 
     def build(self) -> None:
         self.build_rates()
@@ -1108,8 +1542,14 @@ class _Builder:
 # --- public API ------------------------------------------------------------------------------
 
 
-def build(store: Store, township_code: str, scale: float = 1.0, seed: int = 0, years: int = 5,
-          today: date | None = None) -> DemoData:
+def build(
+    store: Store,
+    township_code: str,
+    scale: float = 1.0,
+    seed: int = 0,
+    years: int = 5,
+    today: date | None = None,
+) -> DemoData:
     """Make the records in memory without writing them (the township's
     reference data and associations are set up first if missing)."""
     real_today = date.today()

@@ -81,12 +81,22 @@ def association_tree(
         raise ValueError(f"{township.code} is not a township code")
     town_id = association_id(township.code)
     out: list[dict[str, str | None]] = [
-        dict(id=town_id, division_code=township.code, name=association_name(township.name),
-             level="township", parent_id=None)
+        dict(
+            id=town_id,
+            division_code=township.code,
+            name=association_name(township.name),
+            level="township",
+            parent_id=None,
+        )
     ]
     for v in villages:
         out.append(
-            dict(id=association_id(v.code), division_code=v.code,
-                 name=association_name(v.name), level="village", parent_id=town_id)
+            dict(
+                id=association_id(v.code),
+                division_code=v.code,
+                name=association_name(v.name),
+                level="village",
+                parent_id=town_id,
+            )
         )
     return out

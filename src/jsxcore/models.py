@@ -45,8 +45,7 @@ class SyncedRecord(SQLModel):
 # Fields every record has that the journal does not carry as data: the key,
 # the stamps the write path sets, and local sync bookkeeping.
 META_FIELDS: frozenset[str] = frozenset(
-    {"id", "updated_at", "updated_device", "updated_user", "server_seq", "sync_state",
-     "search_key"}
+    {"id", "updated_at", "updated_device", "updated_user", "server_seq", "sync_state", "search_key"}
 )
 
 

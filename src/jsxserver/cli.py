@@ -1,13 +1,13 @@
 """The ``jsxserver`` command: run the server and administer it.
 
-    jsxserver serve [--host 127.0.0.1] [--port 8600] [--database URL] [--workers N]
-    jsxserver admin import-divisions [--no-associations]
-    jsxserver admin create-user NAME --role ROLE --division CODE
-                                [--display-name ..] [--password-stdin]
-    jsxserver admin set-password NAME [--password-stdin]
-    jsxserver admin list-devices [--user NAME]
-    jsxserver admin revoke-device ID [--restore]
-    jsxserver admin unlock-user NAME
+jsxserver serve [--host 127.0.0.1] [--port 8600] [--database URL] [--workers N]
+jsxserver admin import-divisions [--no-associations]
+jsxserver admin create-user NAME --role ROLE --division CODE
+                            [--display-name ..] [--password-stdin]
+jsxserver admin set-password NAME [--password-stdin]
+jsxserver admin list-devices [--user NAME]
+jsxserver admin revoke-device ID [--restore]
+jsxserver admin unlock-user NAME
 """
 
 from __future__ import annotations
@@ -34,9 +34,12 @@ class CliError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jsxserver", description="jsxclient provincial sync server")
-    p.add_argument("--database", metavar="URL",
-                   help="database URL (default: $JSXSERVER_DATABASE_URL or a SQLite file in "
-                        "the user data directory)")
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $JSXSERVER_DATABASE_URL or a SQLite file in "
+        "the user data directory)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the HTTP server")
@@ -44,26 +47,38 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8600)
     serve.add_argument("--database", metavar="URL", dest="serve_database", help=argparse.SUPPRESS)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
-    serve.add_argument("--log-level", default="info",
-                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
 
     admin = sub.add_parser("admin", help="administer users, devices and reference data")
     admin.add_argument("--database", metavar="URL", dest="admin_database", help=argparse.SUPPRESS)
     asub = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    imp = asub.add_parser("import-divisions",
-                          help="load Hunan's divisions and derive every association")
-    imp.add_argument("--no-associations", action="store_true",
-                     help="load divisions only, derive no association rows")
+    imp = asub.add_parser(
+        "import-divisions", help="load Hunan's divisions and derive every association"
+    )
+    imp.add_argument(
+        "--no-associations",
+        action="store_true",
+        help="load divisions only, derive no association rows",
+    )
 
     cu = asub.add_parser("create-user", help="add an account")
     cu.add_argument("name")
     cu.add_argument("--role", required=True, choices=ROLES)
-    cu.add_argument("--division", required=True, metavar="CODE",
-                    help="12-digit division code: the root of the user's area")
+    cu.add_argument(
+        "--division",
+        required=True,
+        metavar="CODE",
+        help="12-digit division code: the root of the user's area",
+    )
     cu.add_argument("--display-name", default="")
-    cu.add_argument("--password-stdin", action="store_true",
-                    help="read the password from the first line of standard input")
+    cu.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
 
     sp = asub.add_parser("set-password", help="set a new password (also unlocks)")
     sp.add_argument("name")
@@ -83,8 +98,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    url = (getattr(args, "serve_database", None) or getattr(args, "admin_database", None)
-           or args.database)
+    url = (
+        getattr(args, "serve_database", None)
+        or getattr(args, "admin_database", None)
+        or args.database
+    )
     try:
         settings = Settings.from_env(database_url=url)
         if args.command == "serve":
@@ -107,8 +125,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
     uvicorn.run(
-        "jsxserver.main:app_from_env", factory=True, host=args.host, port=args.port,
-        workers=args.workers, log_level=args.log_level, proxy_headers=True,
+        "jsxserver.main:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        proxy_headers=True,
     )
     return 0
 
@@ -145,14 +168,22 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
     action = args.action
     if action == "import-divisions":
         result = divisions.import_divisions(session, associations=not args.no_associations)
-        print(f"{result.divisions} divisions loaded, "
-              f"{result.associations_created} associations created")
+        print(
+            f"{result.divisions} divisions loaded, "
+            f"{result.associations_created} associations created"
+        )
     elif action == "create-user":
         password = _read_password(args.password_stdin)
-        user = users.create_user(session, AppUserCreate(
-            username=args.name, display_name=args.display_name, role=args.role,
-            division_code=args.division, password=password,
-        ))
+        user = users.create_user(
+            session,
+            AppUserCreate(
+                username=args.name,
+                display_name=args.display_name,
+                role=args.role,
+                division_code=args.division,
+                password=password,
+            ),
+        )
         print(f"created {user.role} {user.username} for {user.division_code}")
     elif action == "set-password":
         users.set_password(session, args.name, _read_password(args.password_stdin))

@@ -22,7 +22,6 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 SEQ_COUNTER = "seq"
 
 
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -30,8 +30,9 @@ def client_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(server_template: Path, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[ServerProcess]:
+def server(
+    server_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     d = tmp_path_factory.mktemp("server")
     shutil.copyfile(server_template, d / "server.db")
     srv = ServerProcess(f"sqlite:///{d / 'server.db'}", d / "server.log").start()
@@ -40,8 +41,9 @@ def server(server_template: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture
-def make_device(server: ServerProcess, client_template: Path, tmp_path: Path
-                ) -> Iterator[MakeDevice]:
+def make_device(
+    server: ServerProcess, client_template: Path, tmp_path: Path
+) -> Iterator[MakeDevice]:
     made: list[Device] = []
 
     def make(username: str, name: str = "", **kw: Any) -> Device:

@@ -59,8 +59,11 @@ def _townships() -> list[tuple[str, list[str]]]:
     for d in divisions:
         if d.level == "village" and d.parent_code:
             villages.setdefault(d.parent_code, []).append(d.code)
-    return [(d.code, sorted(villages[d.code])) for d in divisions
-            if d.level == "township" and len(villages.get(d.code, [])) >= 2]
+    return [
+        (d.code, sorted(villages[d.code]))
+        for d in divisions
+        if d.level == "township" and len(villages.get(d.code, [])) >= 2
+    ]
 
 
 TOWNSHIPS = _townships()
@@ -123,11 +126,23 @@ class ServerProcess:
         self.port = free_port()
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys; from jsxserver.cli import main; sys.exit(main(sys.argv[1:]))",
-             "--database", self.database_url, "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            [
+                sys.executable,
+                "-c",
+                "import sys; from jsxserver.cli import main; sys.exit(main(sys.argv[1:]))",
+                "--database",
+                self.database_url,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=log,
+            stderr=log,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         log.close()
         deadline = time.monotonic() + 60
@@ -161,9 +176,16 @@ class ServerProcess:
         assert self.db is not None
         name = f"u{uuid.uuid4().hex[:10]}"
         with Session(self.db.write_engine) as session:
-            create_user(session, AppUserCreate(username=name, display_name=f"测试{name}",
-                                               role=role, division_code=division_code,
-                                               password=PASSWORD))
+            create_user(
+                session,
+                AppUserCreate(
+                    username=name,
+                    display_name=f"测试{name}",
+                    role=role,
+                    division_code=division_code,
+                    password=PASSWORD,
+                ),
+            )
         return name
 
     def records(self, township: str) -> dict[Key, dict[str, Any]]:
@@ -171,8 +193,14 @@ class ServerProcess:
         assert self.db is not None
         out: dict[Key, dict[str, Any]] = {}
         with Session(self.db.engine) as session:
-            for r in session.execute(select(Record.entity, Record.id, Record.data,  # type: ignore[call-overload]
-                                            Record.deleted).where(Record.township == township[:9])):
+            for r in session.execute(
+                select(
+                    Record.entity,
+                    Record.id,
+                    Record.data,  # type: ignore[call-overload]
+                    Record.deleted,
+                ).where(Record.township == township[:9])
+            ):
                 data = dict(r.data)
                 data["deleted"] = bool(r.deleted)
                 out[(r.entity, r.id)] = data
@@ -181,15 +209,26 @@ class ServerProcess:
     def change_log_ids(self) -> list[str]:
         assert self.db is not None
         with self.db.engine.connect() as conn:
-            return [r[0] for r in conn.exec_driver_sql(
-                "SELECT change_id FROM change_log WHERE status != 'rejected'")]
+            return [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT change_id FROM change_log WHERE status != 'rejected'"
+                )
+            ]
 
 
 class Device:
     """One laptop: a store and a connected transport."""
 
-    def __init__(self, path: Path, template: Path, server: ServerProcess, username: str,
-                 name: str = "", fault: FaultHook | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        template: Path,
+        server: ServerProcess,
+        username: str,
+        name: str = "",
+        fault: FaultHook | None = None,
+    ) -> None:
         shutil.copyfile(template, path)
         conn = sqlite3.connect(path)
         conn.execute("UPDATE meta SET value=? WHERE key='device_id'", (uuid.uuid4().hex[:16],))
@@ -199,31 +238,50 @@ class Device:
         self.name = name or path.stem
         self.store = Store.open(path, user=username)
         self.server = server
-        connect(self.store, server.url, username, PASSWORD, self.name,
-                transport=Transport(server.url, retries=1, backoff=0.01))
-        self.transport = make_transport(self.store, retries=2, backoff=0.01, backoff_max=0.05,
-                                        fault=fault)
+        connect(
+            self.store,
+            server.url,
+            username,
+            PASSWORD,
+            self.name,
+            transport=Transport(server.url, retries=1, backoff=0.01),
+        )
+        self.transport = make_transport(
+            self.store, retries=2, backoff=0.01, backoff_max=0.05, fault=fault
+        )
 
-    IDENTITY = ("device_id", "server_url", "sync_token", "sync_token_expires", "sync_user",
-                "sync_user_info", "scope_prefix", "township_code")
+    IDENTITY = (
+        "device_id",
+        "server_url",
+        "sync_token",
+        "sync_token_expires",
+        "sync_user",
+        "sync_user_info",
+        "scope_prefix",
+        "township_code",
+    )
 
     @classmethod
-    def reinstalled(cls, other: Device, path: Path, template: Path,
-                    fault: FaultHook | None = None) -> Device:
+    def reinstalled(
+        cls, other: Device, path: Path, template: Path, fault: FaultHook | None = None
+    ) -> Device:
         """A fresh store with `other`'s identity and login (the same laptop
         after a reinstall): no new login, so no password hashing per copy."""
         shutil.copyfile(template, path)
         ident = {k: other.store.meta(k) for k in cls.IDENTITY}
         conn = sqlite3.connect(path)
-        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)",
-                         [(k, v) for k, v in ident.items() if v is not None])
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)",
+            [(k, v) for k, v in ident.items() if v is not None],
+        )
         conn.commit()
         conn.close()
         d = cls.__new__(cls)
         d.path, d.name, d.server = path, other.name, other.server
         d.store = Store.open(path, user=other.store.user)
-        d.transport = make_transport(d.store, retries=2, backoff=0.01, backoff_max=0.05,
-                                     fault=fault)
+        d.transport = make_transport(
+            d.store, retries=2, backoff=0.01, backoff_max=0.05, fault=fault
+        )
         return d
 
     @property
@@ -259,7 +317,8 @@ class Device:
 
     def journal(self, where: str = "1=1") -> list[dict[str, Any]]:
         cur = self.store.db.connection().execute(
-            f"SELECT * FROM journal WHERE {where} ORDER BY seq")
+            f"SELECT * FROM journal WHERE {where} ORDER BY seq"
+        )
         cols = [d[0] for d in cur.description]
         out = []
         for r in cur.fetchall():
@@ -274,7 +333,8 @@ class Device:
 
     def conflicts(self) -> list[dict[str, Any]]:
         cur = self.store.db.connection().execute(
-            "SELECT * FROM conflict WHERE resolved_at IS NULL ORDER BY id")
+            "SELECT * FROM conflict WHERE resolved_at IS NULL ORDER BY id"
+        )
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 

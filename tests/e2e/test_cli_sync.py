@@ -16,23 +16,29 @@ from tests.e2e.harness import PASSWORD, ServerProcess, free_port, person
 def _run(store: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "jsxclient.cli", "--store", str(store), *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "JSXCLIENT_USER": ""},
     )
 
 
-def test_connect_sync_and_exit_codes(server: ServerProcess, tmp_path: Path,
-                                     client_template: Path) -> None:
+def test_connect_sync_and_exit_codes(
+    server: ServerProcess, tmp_path: Path, client_template: Path
+) -> None:
     township, villages = server.fresh_township()
     user = server.make_user(township)
     path = tmp_path / "laptop.db"
 
-    bad = _run(path, "connect", server.url, "--user", user, "--password-stdin",
-               stdin="wrong-password\n")
+    bad = _run(
+        path, "connect", server.url, "--user", user, "--password-stdin", stdin="wrong-password\n"
+    )
     assert bad.returncode == EXIT_AUTH, bad.stderr
 
-    ok = _run(path, "connect", server.url, "--user", user, "--password-stdin",
-              stdin=f"{PASSWORD}\n")
+    ok = _run(
+        path, "connect", server.url, "--user", user, "--password-stdin", stdin=f"{PASSWORD}\n"
+    )
     assert ok.returncode == EXIT_OK, ok.stdout + ok.stderr
     assert user in ok.stdout
 
@@ -54,7 +60,8 @@ def test_connect_sync_and_exit_codes(server: ServerProcess, tmp_path: Path,
     with store.transaction() as tx:
         tx.update("person", pid, {"address": "x"})
     store.db.connection().execute(
-        "UPDATE journal SET fields=json_set(fields, '$.sex', 'Z') WHERE state='pending'")
+        "UPDATE journal SET fields=json_set(fields, '$.sex', 'Z') WHERE state='pending'"
+    )
     url = store.meta("server_url")
     store.close()
     refused = _run(path, "sync", "--quiet")

@@ -24,20 +24,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 TRIALS = int(os.environ.get("JSX_CRASH_TRIALS", "24"))
 
 
-def _cli(store: Path, *args: str, env: dict[str, str] | None = None
-         ) -> subprocess.Popen[bytes]:
+def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "jsxclient.cli", "--store", str(store), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "JSXCLIENT_SYNC_BATCH": "40", "JSXCLIENT_SYNC_PAGE": "60",
-             **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **os.environ,
+            "JSXCLIENT_SYNC_BATCH": "40",
+            "JSXCLIENT_SYNC_PAGE": "60",
+            **(env or {}),
+        },
     )
 
 
 def _edit(store: Store, villages: list[str], rng: random.Random, n: int) -> None:
     with store.transaction() as tx:
-        ids = [r[0] for r in tx.conn.execute(
-            "SELECT id FROM person WHERE deleted=0 ORDER BY id")]
+        ids = [r[0] for r in tx.conn.execute("SELECT id FROM person WHERE deleted=0 ORDER BY id")]
         for _ in range(n):
             roll = rng.random()
             if ids and roll < 0.4:
@@ -47,8 +50,11 @@ def _edit(store: Store, villages: list[str], rng: random.Random, n: int) -> None
                 ids.remove(victim)
                 tx.delete("person", victim)
             else:
-                ids.append(tx.insert("person", person(rng.choice(villages[:2]),
-                                                      f"村民{rng.randint(1, 999)}")))
+                ids.append(
+                    tx.insert(
+                        "person", person(rng.choice(villages[:2]), f"村民{rng.randint(1, 999)}")
+                    )
+                )
 
 
 def test_sync_survives_being_killed_anywhere(
@@ -104,13 +110,19 @@ def test_sync_survives_being_killed_anywhere(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         states = dict(conn.execute("SELECT state, count(*) FROM journal GROUP BY state"))
         assert set(states) == {"acked"}, states
-        mine = {c for (c,) in conn.execute(
-            "SELECT change_id FROM journal WHERE result IN ('applied','merged','conflict')")}
-        assert conn.execute(
-            "SELECT count(*) FROM journal WHERE result IS NULL OR acked_at IS NULL"
-        ).fetchone()[0] == 0
-        receipts = dict(conn.execute(
-            "SELECT outcome, count(*) FROM sync_receipt GROUP BY outcome"))
+        mine = {
+            c
+            for (c,) in conn.execute(
+                "SELECT change_id FROM journal WHERE result IN ('applied','merged','conflict')"
+            )
+        }
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM journal WHERE result IS NULL OR acked_at IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
+        receipts = dict(conn.execute("SELECT outcome, count(*) FROM sync_receipt GROUP BY outcome"))
     finally:
         store.close()
     logged = server.change_log_ids()

@@ -33,12 +33,14 @@ def _state(d: Device) -> dict[str, Any]:
         out[name] = conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
     out["journal"] = conn.execute(
         "SELECT seq, change_id, fields, old, hlc, state, result, reason, server_seq, acked_at "
-        "FROM journal ORDER BY seq").fetchall()
+        "FROM journal ORDER BY seq"
+    ).fetchall()
     out["conflict"] = conn.execute("SELECT * FROM conflict ORDER BY id").fetchall()
     out["sync_evict"] = conn.execute("SELECT * FROM sync_evict").fetchall()
     out["meta"] = conn.execute(
         "SELECT key, value FROM meta WHERE key NOT IN ('last_sync_outcome', "
-        "'last_sync_attempt') ORDER BY key").fetchall()
+        "'last_sync_attempt') ORDER BY key"
+    ).fetchall()
     return out
 
 
@@ -50,43 +52,68 @@ def _push_reply(transform: Callable[[dict[str, Any]], Any]) -> Callable[[Seen], 
             sent = json.loads(gzip.decompress(req.body))
             return Reply(200, json.dumps(transform(sent)).encode())
         return Reply(200, b'{"rows":[],"cursor":0,"more":false,"server_seq":0}')
+
     return script
 
 
 def _pull_reply(body: bytes) -> Callable[[Seen], Reply]:
     def script(req: Seen) -> Reply:
         return Reply(200, body)
+
     return script
 
 
 def _applied(sent: dict[str, Any]) -> dict[str, Any]:
-    return {"batch_id": sent["batch_id"], "server_seq": 99, "results": [
-        {"change_id": c["change_id"], "status": "applied", "seq": 99} for c in sent["changes"]]}
+    return {
+        "batch_id": sent["batch_id"],
+        "server_seq": 99,
+        "results": [
+            {"change_id": c["change_id"], "status": "applied", "seq": 99} for c in sent["changes"]
+        ],
+    }
 
 
 BAD_REPLIES: dict[str, Callable[[Seen], Reply]] = {
     "push: not json": lambda req: Reply(200, b"\x00\x01garbage"),
-    "push: html error page": lambda req: Reply(200, b"<html><body>502 gateway</body></html>",
-                                               {"Content-Type": "text/html"}),
+    "push: html error page": lambda req: Reply(
+        200, b"<html><body>502 gateway</body></html>", {"Content-Type": "text/html"}
+    ),
     "push: truncated": _push_reply(lambda s: json.dumps(_applied(s))[:40]),
     "push: wrong batch": _push_reply(lambda s: {**_applied(s), "batch_id": "f" * 32}),
     "push: a result missing": _push_reply(lambda s: {**_applied(s), "results": []}),
-    "push: unknown status": _push_reply(lambda s: {**_applied(s), "results": [
-        {"change_id": c["change_id"], "status": "maybe", "seq": 1} for c in s["changes"]]}),
-    "push: applied without seq": _push_reply(lambda s: {**_applied(s), "results": [
-        {"change_id": c["change_id"], "status": "applied"} for c in s["changes"]]}),
+    "push: unknown status": _push_reply(
+        lambda s: {
+            **_applied(s),
+            "results": [
+                {"change_id": c["change_id"], "status": "maybe", "seq": 1} for c in s["changes"]
+            ],
+        }
+    ),
+    "push: applied without seq": _push_reply(
+        lambda s: {
+            **_applied(s),
+            "results": [{"change_id": c["change_id"], "status": "applied"} for c in s["changes"]],
+        }
+    ),
     "push: extra field": _push_reply(lambda s: {**_applied(s), "surprise": 1}),
 }
 
 BAD_PULLS: dict[str, bytes] = {
     "pull: garbage": b"][",
-    "pull: row without id": json.dumps({"rows": [{"entity": "person", "seq": 5}], "cursor": 5,
-                                        "more": False, "server_seq": 5}).encode(),
-    "pull: in scope without data": json.dumps({"rows": [
-        {"entity": "person", "id": "a" * 32, "seq": 5, "in_scope": True}],
-        "cursor": 5, "more": False, "server_seq": 5}).encode(),
-    "pull: cursor going back": json.dumps({"rows": [], "cursor": 0, "more": False,
-                                           "server_seq": 0}).encode(),
+    "pull: row without id": json.dumps(
+        {"rows": [{"entity": "person", "seq": 5}], "cursor": 5, "more": False, "server_seq": 5}
+    ).encode(),
+    "pull: in scope without data": json.dumps(
+        {
+            "rows": [{"entity": "person", "id": "a" * 32, "seq": 5, "in_scope": True}],
+            "cursor": 5,
+            "more": False,
+            "server_seq": 5,
+        }
+    ).encode(),
+    "pull: cursor going back": json.dumps(
+        {"rows": [], "cursor": 0, "more": False, "server_seq": 0}
+    ).encode(),
 }
 
 

@@ -28,7 +28,8 @@ def test_first_sync_brings_the_township(server: ServerProcess, make_device: Make
     rows = a.rows()
     assert ("association", association_id(township)) in rows
     assert {k for k in rows if k[0] == "association"} == {
-        ("association", association_id(c)) for c in [township, *villages]}
+        ("association", association_id(c)) for c in [township, *villages]
+    }
     assert a.rows() == server.records(township)
     again = a.sync()
     assert (again.sent, again.received) == (0, 0)
@@ -183,7 +184,8 @@ def test_refused_change_stays_with_its_reason_then_fix_and_resend(
     # A damaged journal entry (or an old client's rule): an invalid sex code.
     a.store.db.connection().execute(
         "UPDATE journal SET fields=json_set(fields, '$.sex', 'Z'), "
-        "old=json_set(old, '$.sex', '1') WHERE state='pending'")
+        "old=json_set(old, '$.sex', '1') WHERE state='pending'"
+    )
     a.store.db.connection().execute("UPDATE person SET sex='Z' WHERE id=?", (pid,))
     r = a.sync()
     assert r.outcome == "rejected" and r.rejected == 1
@@ -216,7 +218,8 @@ def test_discarding_a_refused_change_restores_the_server_value(
     with a.store.transaction() as tx:
         tx.update("person", pid, {"sex": "2"})
     a.store.db.connection().execute(
-        "UPDATE journal SET fields=json_set(fields, '$.sex', 'Q') WHERE state='pending'")
+        "UPDATE journal SET fields=json_set(fields, '$.sex', 'Q') WHERE state='pending'"
+    )
     a.sync()
     [bad] = rejected.list_rejected(a.store)
     assert rejected.discard(a.store, bad.seq)
@@ -248,12 +251,18 @@ def test_family_moves_to_another_township(server: ServerProcess, make_device: Ma
     a, a2, c = make_device(u1), make_device(u1), make_device(u2)
     with a.store.transaction() as tx:
         head = tx.insert("person", person(v1[0], "冯母", sex="2"))
-        fam = tx.insert("specialfamily", {"division_code": v1[0], "category": "bereaved",
-                                          "head_person_id": head})
-        tx.insert("familymember", {"division_code": v1[0], "family_id": fam,
-                                   "person_id": head, "relation": "10"})
-        visit = tx.insert("carevisit", {"division_code": v1[0], "family_id": fam,
-                                        "visit_date": "2024-03-01", "mode": "home"})
+        fam = tx.insert(
+            "specialfamily",
+            {"division_code": v1[0], "category": "bereaved", "head_person_id": head},
+        )
+        tx.insert(
+            "familymember",
+            {"division_code": v1[0], "family_id": fam, "person_id": head, "relation": "10"},
+        )
+        visit = tx.insert(
+            "carevisit",
+            {"division_code": v1[0], "family_id": fam, "visit_date": "2024-03-01", "mode": "home"},
+        )
     a.sync()
     a2.sync()
     c.sync()

@@ -175,8 +175,11 @@ def test_resource_files_are_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     package_data: dict[str, list[str]] = config["tool"]["setuptools"]["package-data"]
     missing = []
-    for path in [*(SRC_PKG / "resources").rglob("*"), *(SRC_PKG / "store").rglob("*.sql"),
-                 *(SRC_PKG.parent / "jsxcore" / "data").rglob("*")]:
+    for path in [
+        *(SRC_PKG / "resources").rglob("*"),
+        *(SRC_PKG / "store").rglob("*.sql"),
+        *(SRC_PKG.parent / "jsxcore" / "data").rglob("*"),
+    ]:
         if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
             continue
         pkg = path.parent

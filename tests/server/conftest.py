@@ -71,8 +71,14 @@ def server(
 ) -> Iterator[LiveServer]:
     url = _database_url(request, tmp_path_factory.mktemp(f"server-{request.param}"))
     # Cheap password hashes: the suite logs in hundreds of times.
-    settings = Settings(database_url=url, pool_size=10, max_overflow=20,
-                        argon2_time_cost=1, argon2_memory_kib=8192, offline_scrypt_n=1024)
+    settings = Settings(
+        database_url=url,
+        pool_size=10,
+        max_overflow=20,
+        argon2_time_cost=1,
+        argon2_memory_kib=8192,
+        offline_scrypt_n=1024,
+    )
     app = create_app(settings)
     db = app.state.db
     init_db(db)

@@ -51,8 +51,9 @@ def _townships() -> list[Township]:
     out = []
     for d in _DIVISIONS:
         if d.level == "township" and len(villages.get(d.code, [])) >= 2:
-            out.append(Township(d.code, tuple(sorted(villages[d.code])),
-                                by_code[d.parent_code or ""].code))
+            out.append(
+                Township(d.code, tuple(sorted(villages[d.code])), by_code[d.parent_code or ""].code)
+            )
     return out
 
 
@@ -81,18 +82,33 @@ class LiveServer:
     def make_user(self, role: str, division_code: str, active: bool = True) -> str:
         name = f"u{uuid.uuid4().hex[:10]}"
         with Session(self.db.write_engine) as session:
-            create_user(session, AppUserCreate(
-                username=name, display_name=f"测试{name}", role=role,
-                division_code=division_code, password=PASSWORD, active=active,
-            ))
+            create_user(
+                session,
+                AppUserCreate(
+                    username=name,
+                    display_name=f"测试{name}",
+                    role=role,
+                    division_code=division_code,
+                    password=PASSWORD,
+                    active=active,
+                ),
+            )
         return name
 
-    def login(self, username: str, device_id: str | None = None,
-              password: str = PASSWORD) -> Device:
+    def login(
+        self, username: str, device_id: str | None = None, password: str = PASSWORD
+    ) -> Device:
         device_id = device_id or uuid.uuid4().hex[:16]
-        r = requests.post(f"{self.base_url}{API_PREFIX}/auth/login", json={
-            "username": username, "password": password, "device_id": device_id,
-            "device_name": "test laptop"}, timeout=30)
+        r = requests.post(
+            f"{self.base_url}{API_PREFIX}/auth/login",
+            json={
+                "username": username,
+                "password": password,
+                "device_id": device_id,
+                "device_name": "test laptop",
+            },
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
         return Device(self, r.json()["token"], device_id, username)
 
@@ -104,8 +120,11 @@ class LiveServer:
 
     def counter(self) -> int:
         with Session(self.db.engine) as session:
-            return int(session.execute(
-                select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+            return int(
+                session.execute(
+                    select(Counter.value).where(Counter.name == SEQ_COUNTER)
+                ).scalar_one()
+            )
 
 
 class Device:
@@ -123,13 +142,18 @@ class Device:
 
     # -- journal entries ---------------------------------------------------------
 
-    def insert(self, entity: str, division_code: str, row_id: str | None = None,
-               **values: Any) -> dict[str, Any]:
+    def insert(
+        self, entity: str, division_code: str, row_id: str | None = None, **values: Any
+    ) -> dict[str, Any]:
         es = ENTITIES[entity]
         defaults = es.defaults()
         data = {f: defaults.get(f) for f in es.data_fields}
-        data.update(created_at=datetime.now().isoformat(sep=" ", timespec="microseconds"),
-                    division_code=division_code, deleted=False, **values)
+        data.update(
+            created_at=datetime.now().isoformat(sep=" ", timespec="microseconds"),
+            division_code=division_code,
+            deleted=False,
+            **values,
+        )
         row_id = row_id or uuid.uuid4().hex
         self.rows[(entity, row_id)] = dict(data)
         return self._change(entity, row_id, "insert", data, {})
@@ -146,21 +170,32 @@ class Device:
         seen["deleted"] = True
         return self._change(entity, row_id, "delete", {"deleted": True}, old)
 
-    def _change(self, entity: str, row_id: str, op: str, fields: dict[str, Any],
-                old: dict[str, Any]) -> dict[str, Any]:
-        return {"change_id": uuid.uuid4().hex, "entity": entity, "row_id": row_id, "op": op,
-                "fields": fields, "old": old, "hlc": self.clock.now(),
-                "device": self.device_id, "user": self.username}
+    def _change(
+        self, entity: str, row_id: str, op: str, fields: dict[str, Any], old: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "change_id": uuid.uuid4().hex,
+            "entity": entity,
+            "row_id": row_id,
+            "op": op,
+            "fields": fields,
+            "old": old,
+            "hlc": self.clock.now(),
+            "device": self.device_id,
+            "user": self.username,
+        }
 
     def adopt(self, entity: str, row_id: str, data: dict[str, Any]) -> None:
         self.rows[(entity, row_id)] = dict(data)
 
     # -- HTTP ------------------------------------------------------------------------
 
-    def push_raw(self, changes: list[dict[str, Any]], batch_id: str | None = None,
-                 gzip_body: bool = False) -> requests.Response:
-        body = json.dumps({"batch_id": batch_id or uuid.uuid4().hex, "device": self.device_id,
-                           "changes": changes}).encode()
+    def push_raw(
+        self, changes: list[dict[str, Any]], batch_id: str | None = None, gzip_body: bool = False
+    ) -> requests.Response:
+        body = json.dumps(
+            {"batch_id": batch_id or uuid.uuid4().hex, "device": self.device_id, "changes": changes}
+        ).encode()
         headers = {"Content-Type": "application/json"}
         if gzip_body:
             body = gzip.compress(body)
@@ -178,8 +213,9 @@ class Device:
         return result
 
     def pull(self, cursor: int = 0, limit: int = 1000) -> dict[str, Any]:
-        r = self.http.get(self.server.url("/pull"), params={"cursor": cursor, "limit": limit},
-                          timeout=60)
+        r = self.http.get(
+            self.server.url("/pull"), params={"cursor": cursor, "limit": limit}, timeout=60
+        )
         assert r.status_code == 200, r.text
         out: dict[str, Any] = r.json()
         return out

@@ -34,44 +34,144 @@ def _run(url: str, *args: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch)
 def test_create_user_and_manage_devices(
     db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(db_url, "create-user", "clerk1", "--role", "township_worker", "--division",
-                "430105003000", "--display-name", "王会计", "--password-stdin",
-                stdin=GOOD + "\n", monkeypatch=monkeypatch) == 0
+    assert (
+        _run(
+            db_url,
+            "create-user",
+            "clerk1",
+            "--role",
+            "township_worker",
+            "--division",
+            "430105003000",
+            "--display-name",
+            "王会计",
+            "--password-stdin",
+            stdin=GOOD + "\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     assert "created township_worker clerk1" in capsys.readouterr().out
     assert _run(db_url, "list-devices", "--user", "clerk1", monkeypatch=monkeypatch) == 0
     assert "no devices" in capsys.readouterr().out
     assert _run(db_url, "unlock-user", "clerk1", monkeypatch=monkeypatch) == 0
-    assert _run(db_url, "set-password", "clerk1", "--password-stdin", stdin="Another-pass-1\n",
-                monkeypatch=monkeypatch) == 0
+    assert (
+        _run(
+            db_url,
+            "set-password",
+            "clerk1",
+            "--password-stdin",
+            stdin="Another-pass-1\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["create-user", "x1", "--role", "township_worker", "--division", "439999999999",
-      "--password-stdin"], GOOD, "unknown division"),
-    (["create-user", "x2", "--role", "township_worker", "--division", "430105000000",
-      "--password-stdin"], GOOD, "must be a township or a village"),
-    (["create-user", "x3", "--role", "read_only", "--division", "430105003000",
-      "--password-stdin"], "short", "at least 8 characters"),
-    (["create-user", "x4", "--role", "read_only", "--division", "430105003000",
-      "--password-stdin"], "alllowercase", "at least three"),
-    (["create-user", "x5", "--role", "read_only", "--division", "430105003000",
-      "--password-stdin"], "", "no password"),
-    (["create-user", "bad name!", "--role", "read_only", "--division", "430105003000",
-      "--password-stdin"], GOOD, "username"),
-    (["revoke-device", "nosuchdevice"], "", "no device"),
-    (["unlock-user", "nosuchuser"], "", "no user"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            [
+                "create-user",
+                "x1",
+                "--role",
+                "township_worker",
+                "--division",
+                "439999999999",
+                "--password-stdin",
+            ],
+            GOOD,
+            "unknown division",
+        ),
+        (
+            [
+                "create-user",
+                "x2",
+                "--role",
+                "township_worker",
+                "--division",
+                "430105000000",
+                "--password-stdin",
+            ],
+            GOOD,
+            "must be a township or a village",
+        ),
+        (
+            [
+                "create-user",
+                "x3",
+                "--role",
+                "read_only",
+                "--division",
+                "430105003000",
+                "--password-stdin",
+            ],
+            "short",
+            "at least 8 characters",
+        ),
+        (
+            [
+                "create-user",
+                "x4",
+                "--role",
+                "read_only",
+                "--division",
+                "430105003000",
+                "--password-stdin",
+            ],
+            "alllowercase",
+            "at least three",
+        ),
+        (
+            [
+                "create-user",
+                "x5",
+                "--role",
+                "read_only",
+                "--division",
+                "430105003000",
+                "--password-stdin",
+            ],
+            "",
+            "no password",
+        ),
+        (
+            [
+                "create-user",
+                "bad name!",
+                "--role",
+                "read_only",
+                "--division",
+                "430105003000",
+                "--password-stdin",
+            ],
+            GOOD,
+            "username",
+        ),
+        (["revoke-device", "nosuchdevice"], "", "no device"),
+        (["unlock-user", "nosuchuser"], "", "no user"),
+    ],
+)
 def test_bad_admin_requests(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    args: list[str], stdin: str, message: str,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    stdin: str,
+    message: str,
 ) -> None:
     assert _run(db_url, *args, stdin=stdin + "\n" if stdin else "", monkeypatch=monkeypatch) == 2
     assert message in capsys.readouterr().err
 
 
 def test_argument_errors_exit_non_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in ([], ["admin"], ["admin", "create-user", "x", "--role", "boss",
-                                 "--division", "430105003000"], ["serve", "--port", "x"]):
+    for argv in (
+        [],
+        ["admin"],
+        ["admin", "create-user", "x", "--role", "boss", "--division", "430105003000"],
+        ["serve", "--port", "x"],
+    ):
         with pytest.raises(SystemExit) as exc:
             main(argv)
         assert exc.value.code == 2
@@ -100,9 +200,21 @@ def test_serve_in_a_subprocess(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSXSERVER_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jsxserver.cli", "serve", "--port", str(port),
-         "--database", f"sqlite:///{tmp_path / 'served.db'}", "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jsxserver.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            f"sqlite:///{tmp_path / 'served.db'}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

@@ -16,10 +16,14 @@ from jsxserver.services.users import revoke_device
 from tests.server.support import PASSWORD, LiveServer
 
 
-def _login(server: LiveServer, username: str, password: str,
-           device_id: str = "dev-login-1") -> requests.Response:
-    return requests.post(server.url("/auth/login"), json={
-        "username": username, "password": password, "device_id": device_id}, timeout=30)
+def _login(
+    server: LiveServer, username: str, password: str, device_id: str = "dev-login-1"
+) -> requests.Response:
+    return requests.post(
+        server.url("/auth/login"),
+        json={"username": username, "password": password, "device_id": device_id},
+        timeout=30,
+    )
 
 
 def _error(r: requests.Response) -> str:
@@ -117,8 +121,11 @@ def test_expired_token(server: LiveServer) -> None:
     town = server.fresh_township()
     dev = server.device_for("township_worker", town.code)
     with Session(server.db.write_engine) as s:
-        s.execute(update(DeviceRow).where(DeviceRow.id == dev.device_id)  # type: ignore[arg-type]
-                  .values(expires_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(DeviceRow)
+            .where(DeviceRow.id == dev.device_id)  # type: ignore[arg-type]
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
         s.commit()
     r = dev.get("/pull")
     assert r.status_code == 401
@@ -129,11 +136,11 @@ def test_missing_and_garbage_tokens(server: LiveServer) -> None:
     for path in ("/pull", "/reference"):
         r = requests.get(server.url(path), timeout=10)
         assert r.status_code == 401 and _error(r) == "auth.required"
-        r = requests.get(server.url(path), headers={"Authorization": "Bearer nonsense"},
-                         timeout=10)
+        r = requests.get(server.url(path), headers={"Authorization": "Bearer nonsense"}, timeout=10)
         assert r.status_code == 401 and _error(r) == "auth.token_invalid"
-    r = requests.post(server.url("/push"), json={"batch_id": "abcdefgh", "device": "d",
-                                                  "changes": []}, timeout=10)
+    r = requests.post(
+        server.url("/push"), json={"batch_id": "abcdefgh", "device": "d", "changes": []}, timeout=10
+    )
     assert r.status_code == 401
 
 
@@ -152,8 +159,9 @@ def test_protocol_header(server: LiveServer) -> None:
         r = dev.get("/pull", headers={"X-JSX-Protocol": bad})
         assert r.status_code == 426, bad
         assert _error(r) == "protocol.incompatible"
-    r = requests.post(server.url("/auth/login"), headers={"X-JSX-Protocol": "2"},
-                      json={}, timeout=10)
+    r = requests.post(
+        server.url("/auth/login"), headers={"X-JSX-Protocol": "2"}, json={}, timeout=10
+    )
     assert r.status_code == 426
 
 

@@ -44,8 +44,12 @@ def test_concurrent_pushes_and_pull(server: LiveServer) -> None:
             for b in range(BATCHES):
                 ins = dev.insert("person", rnd.choice(town.villages), **person(f"新{seed_}-{b}"))
                 ups = [
-                    dev.update("person", rnd.choice(shared)["row_id"],
-                               address=f"{seed_}-{b}-{k}", mobile=f"139{rnd.randrange(10**8):08d}")
+                    dev.update(
+                        "person",
+                        rnd.choice(shared)["row_id"],
+                        address=f"{seed_}-{b}-{k}",
+                        mobile=f"139{rnd.randrange(10**8):08d}",
+                    )
                     for k in range(2)
                 ]
                 r = dev.push_raw([ins, *ups])
@@ -92,8 +96,9 @@ def test_concurrent_pushes_and_pull(server: LiveServer) -> None:
 
     end = server.counter()
     with Session(server.db.engine) as s:
-        logged = s.execute(select(ChangeLog.seq, ChangeLog.status).where(
-            ChangeLog.change_id.in_(change_ids))).all()  # type: ignore[attr-defined]
+        logged = s.execute(
+            select(ChangeLog.seq, ChangeLog.status).where(ChangeLog.change_id.in_(change_ids))
+        ).all()  # type: ignore[attr-defined]
     assert len(logged) == len(change_ids)
     seqs = [sq for sq, _ in logged if sq is not None]
     # Every write took its own seq, and the seqs are exactly start+1..end.

@@ -63,7 +63,7 @@ def test_concurrent_edits_of_different_fields_merge(server: LiveServer) -> None:
     ins = a.insert("person", village, **person())
     a.push(ins)
     b.adopt("person", ins["row_id"], ins["fields"])
-    assert a.push_one(a.update("person", ins["row_id"], address="一号")) ["status"] == "applied"
+    assert a.push_one(a.update("person", ins["row_id"], address="一号"))["status"] == "applied"
     result = b.push_one(b.update("person", ins["row_id"], mobile="13900000000"))
     assert result["status"] == "applied"
     row = _row(server, "person", ins["row_id"])
@@ -87,7 +87,12 @@ def test_same_field_conflict_newer_stamp_wins(server: LiveServer) -> None:
     assert result["status"] == "conflict"
     (c,) = result["conflicts"]
     assert (c["field"], c["base"], c["mine"], c["theirs"], c["winner"]) == (
-        "address", None, "新地址", "旧地址", "mine")
+        "address",
+        None,
+        "新地址",
+        "旧地址",
+        "mine",
+    )
     assert c["theirs_hlc"] == older["hlc"]
     assert result["server"]["address"] == "新地址"
     assert result["field_hlc"]["address"] == newer["hlc"]
@@ -166,8 +171,9 @@ def test_rejections(server: LiveServer) -> None:
     cases.append((future, "date.future", "birth_date"))
     bad_id = dev.insert("person", village, **person(id_number="430102199001011234"))
     cases.append((bad_id, "id_number.checksum", "id_number"))
-    orphan = dev.insert("carevisit", village, family_id=uuid.uuid4().hex,
-                        visit_date="2024-05-01", mode="home")
+    orphan = dev.insert(
+        "carevisit", village, family_id=uuid.uuid4().hex, visit_date="2024-05-01", mode="home"
+    )
     cases.append((orphan, "reference.missing", "family_id"))
     no_row = dev._change("person", uuid.uuid4().hex, "update", {"name": "x"}, {"name": "y"})
     cases.append((no_row, "record.not_found", None))
@@ -191,8 +197,11 @@ def test_rejections(server: LiveServer) -> None:
         assert result["seq"] is None
     # Rejected changes are kept for audit, without a seq.
     with Session(server.db.engine) as s:
-        logged = s.execute(select(ChangeLog.status, ChangeLog.seq).where(
-            ChangeLog.change_id.in_([c["change_id"] for c, _, _ in cases]))).all()  # type: ignore[attr-defined]
+        logged = s.execute(
+            select(ChangeLog.status, ChangeLog.seq).where(
+                ChangeLog.change_id.in_([c["change_id"] for c, _, _ in cases])
+            )
+        ).all()  # type: ignore[attr-defined]
     assert len(logged) == len(cases)
     assert {(st, sq) for st, sq in logged} == {("rejected", None)}
 
@@ -211,13 +220,15 @@ def test_update_that_breaks_the_record_is_rejected(server: LiveServer) -> None:
 def test_references_within_batch_and_deleted(server: LiveServer) -> None:
     dev, village = _worker(server)
     fam = dev.insert("specialfamily", village, category="bereaved")
-    visit = dev.insert("carevisit", village, family_id=fam["row_id"], visit_date="2024-05-01",
-                       mode="home")
+    visit = dev.insert(
+        "carevisit", village, family_id=fam["row_id"], visit_date="2024-05-01", mode="home"
+    )
     resp = dev.push(fam, visit)
     assert [r["status"] for r in resp["results"]] == ["applied", "applied"]
     dev.push(dev.delete("specialfamily", fam["row_id"]))
-    late = dev.insert("carevisit", village, family_id=fam["row_id"], visit_date="2024-05-02",
-                      mode="phone")
+    late = dev.insert(
+        "carevisit", village, family_id=fam["row_id"], visit_date="2024-05-02", mode="phone"
+    )
     result = dev.push_one(late)
     assert (result["status"], result["reason_code"]) == ("rejected", "reference.missing")
 
@@ -250,7 +261,12 @@ def test_delete_after_someone_edited_keeps_the_row(server: LiveServer) -> None:
     assert result["status"] == "conflict"
     (c,) = result["conflicts"]
     assert (c["field"], c["base"], c["mine"], c["theirs"], c["winner"]) == (
-        "deleted", False, True, False, "theirs")
+        "deleted",
+        False,
+        True,
+        False,
+        "theirs",
+    )
     assert result["server"]["address"] == "刚改的"
     row = _row(server, "person", ins["row_id"])
     assert row is not None and not row.deleted
@@ -283,8 +299,14 @@ def test_insert_collision_of_derived_association(server: LiveServer) -> None:
         existing = s.get(Record, ("association", association_id(village)))
         assert existing is not None
         name = existing.data["name"]
-    same = dev.insert("association", village, row_id=association_id(village), name=name,
-                      level="village", parent_id=town_assoc)
+    same = dev.insert(
+        "association",
+        village,
+        row_id=association_id(village),
+        name=name,
+        level="village",
+        parent_id=town_assoc,
+    )
     before = server.counter()
     result = dev.push_one(same)
     assert result["status"] == "merged"  # created_at differs: write-once, no conflict
@@ -292,8 +314,14 @@ def test_insert_collision_of_derived_association(server: LiveServer) -> None:
     assert result["server"]["created_at"] == existing.data["created_at"]
 
     other = town.villages[1]
-    differs = dev.insert("association", other, row_id=association_id(other), name="改名协会",
-                         level="village", parent_id=town_assoc)
+    differs = dev.insert(
+        "association",
+        other,
+        row_id=association_id(other),
+        name="改名协会",
+        level="village",
+        parent_id=town_assoc,
+    )
     result = dev.push_one(differs)
     assert result["status"] == "conflict"
     (c,) = result["conflicts"]

@@ -26,8 +26,13 @@ def test_no_server_errors(server: LiveServer, mode: GenerationMode) -> None:
         if op.path.endswith("/auth/logout"):
             continue  # would revoke the token the other operations use
 
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck), derandomize=True)
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
         @given(case=op.as_strategy(generation_mode=mode))
         def check(case: schemathesis.Case) -> None:
             response = case.call(base_url=server.base_url, session=dev.http)

@@ -135,7 +135,8 @@ def test_scope_move_leaves_an_exit_in_the_old_township(server: LiveServer) -> No
     assert gone["reason_code"] == "record.not_found"
     c_dev.adopt("person", row["row_id"], arrived["data"])
     assert c_dev.push_one(c_dev.update("person", row["row_id"], address="新家"))["status"] == (
-        "applied")
+        "applied"
+    )
     # A fresh device of the old township never sees the row at all.
     fresh = server.login(a_dev.username)
     assert row["row_id"] not in _ids([r for r in fresh.pull_all()[0] if r["in_scope"]])
@@ -173,8 +174,9 @@ def test_guessing_ids_of_other_townships_via_pull_reveals_nothing(server: LiveSe
     _seed(server, a_town)
     b_dev = server.device_for("township_worker", b_town.code)
     rows, _ = b_dev.pull_all(limit=5000)
-    assert all(r["data"]["division_code"].startswith(b_town.code[:9])
-               for r in rows if r["in_scope"])
+    assert all(
+        r["data"]["division_code"].startswith(b_town.code[:9]) for r in rows if r["in_scope"]
+    )
     assert not [r for r in rows if not r["in_scope"]]
     r = b_dev.get("/pull", params={"cursor": -1})
     assert r.status_code == 422

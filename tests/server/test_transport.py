@@ -22,8 +22,12 @@ def dev(server: LiveServer) -> Device:
 
 
 def _post(dev: Device, body: bytes, **headers: str) -> requests.Response:
-    return dev.http.post(dev.server.url("/push"), data=body,
-                         headers={"Content-Type": "application/json", **headers}, timeout=60)
+    return dev.http.post(
+        dev.server.url("/push"),
+        data=body,
+        headers={"Content-Type": "application/json", **headers},
+        timeout=60,
+    )
 
 
 def _code(r: requests.Response) -> str:
@@ -33,12 +37,21 @@ def _code(r: requests.Response) -> str:
     return code
 
 
-@pytest.mark.parametrize("body", [
-    b"", b"{", b"[]", b"null", b'{"batch_id": 5}', b"\xff\xfe", b'{"batch_id":"abcdefgh"}',
-    b'{"batch_id":"abcdefgh","device":"d","changes":[{"op":"upsert"}]}',
-    b'{"batch_id":"bad id!","device":"d","changes":[]}',
-    b'{"batch_id":"abcdefgh","device":"d","changes":[],"extra":1}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b"null",
+        b'{"batch_id": 5}',
+        b"\xff\xfe",
+        b'{"batch_id":"abcdefgh"}',
+        b'{"batch_id":"abcdefgh","device":"d","changes":[{"op":"upsert"}]}',
+        b'{"batch_id":"bad id!","device":"d","changes":[]}',
+        b'{"batch_id":"abcdefgh","device":"d","changes":[],"extra":1}',
+    ],
+)
 def test_malformed_push_bodies(dev: Device, body: bytes) -> None:
     before = dev.server.counter()
     r = _post(dev, body)
@@ -51,17 +64,20 @@ def test_malformed_push_bodies(dev: Device, body: bytes) -> None:
 def test_unstorable_text_is_refused(dev: Device, bad: str) -> None:
     village = dev.server.fresh_township().village  # any: rejected before scope checks
     ins = dev.insert("person", village, **person(bad))
-    body = json.dumps({"batch_id": uuid.uuid4().hex, "device": dev.device_id,
-                       "changes": [ins]}).encode()
+    body = json.dumps(
+        {"batch_id": uuid.uuid4().hex, "device": dev.device_id, "changes": [ins]}
+    ).encode()
     r = _post(dev, body)
     assert r.status_code == 400
     assert _code(r) == "request.bad_text"
 
 
 def test_non_finite_numbers_are_refused(dev: Device) -> None:
-    body = (b'{"batch_id":"abcdefgh1","device":"d","changes":[{"change_id":"abcdefgh2",'
-            b'"entity":"person","row_id":"abcdefgh3","op":"update","fields":{"name":NaN},'
-            b'"old":{},"hlc":"0000000000001-00000-x","device":"d"}]}')
+    body = (
+        b'{"batch_id":"abcdefgh1","device":"d","changes":[{"change_id":"abcdefgh2",'
+        b'"entity":"person","row_id":"abcdefgh3","op":"update","fields":{"name":NaN},'
+        b'"old":{},"hlc":"0000000000001-00000-x","device":"d"}]}'
+    )
     r = _post(dev, body)
     assert r.status_code == 400 and _code(r) == "request.bad_text"
 
@@ -102,8 +118,12 @@ def test_streamed_body_over_the_limit(dev: Device) -> None:
         for _ in range(MAX_REQUEST_BYTES // 65536 + 2):
             yield b" " * 65536
 
-    r = dev.http.post(dev.server.url("/push"), data=chunks(),
-                      headers={"Content-Type": "application/json"}, timeout=60)
+    r = dev.http.post(
+        dev.server.url("/push"),
+        data=chunks(),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
     assert r.status_code == 413 and _code(r) == "request.too_large"
 
 
@@ -176,8 +196,9 @@ def test_pull_pages_in_seq_order(server: LiveServer) -> None:
     assert empty["server_seq"] >= final
 
 
-@pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 5001}, {"cursor": "x"},
-                                   {"cursor": -5}, {"limit": "1e3"}])
+@pytest.mark.parametrize(
+    "query", [{"limit": 0}, {"limit": 5001}, {"cursor": "x"}, {"cursor": -5}, {"limit": "1e3"}]
+)
 def test_bad_pull_parameters(dev: Device, query: dict[str, object]) -> None:
     r = dev.get("/pull", params=query)
     assert r.status_code == 422 and _code(r) == "request.invalid"

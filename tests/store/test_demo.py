@@ -37,8 +37,12 @@ def _copy(template: Path, dest: Path) -> Store:
     return Store.open(dest, user="demo")
 
 
-def _make(template: Path, dest: Path, scale: float = SCALE, seed: int = SEED,
-          ) -> tuple[Store, dict[str, int]]:
+def _make(
+    template: Path,
+    dest: Path,
+    scale: float = SCALE,
+    seed: int = SEED,
+) -> tuple[Store, dict[str, int]]:
     store = _copy(template, dest)
     return store, demo.generate(store, TOWNSHIP, scale=scale, seed=seed, today=TODAY)
 
@@ -171,12 +175,23 @@ def test_counts_proportional_to_scale(
     # Four times the scale: small samples (8 families) vary too much for a ratio of 2.
     bigger, more = _make(template_store, tmp_path / "bigger.db", scale=4 * SCALE)
     bigger.close()
-    for entity in ("person", "member", "specialfamily", "volunteer", "carevisit", "activity",
-                   "familymember", "activityparticipant"):
+    for entity in (
+        "person",
+        "member",
+        "specialfamily",
+        "volunteer",
+        "carevisit",
+        "activity",
+        "familymember",
+        "activityparticipant",
+    ):
         assert 3.0 <= more[entity] / counts[entity] <= 5.0, (entity, counts, more)
     per_year = counts["activity"] / 5
-    assert 0.7 * demo.ACTIVITIES_PER_YEAR * SCALE <= per_year <= 1.6 * (
-        demo.ACTIVITIES_PER_YEAR * SCALE)
+    assert (
+        0.7 * demo.ACTIVITIES_PER_YEAR * SCALE
+        <= per_year
+        <= 1.6 * (demo.ACTIVITIES_PER_YEAR * SCALE)
+    )
 
 
 def test_members_groups_and_officers(store: Store) -> None:
@@ -211,12 +226,20 @@ def test_special_families_meet_the_criteria(store: Store) -> None:
         fam = members_of[f["id"]]
         assert 2 <= len(fam) <= 4
         assert [m["person_id"] for m in fam if m["relation"] == "02"] == [f["head_person_id"]]
-        women = [persons[m["person_id"]] for m in fam
-                 if m["relation"] in ("02", "12") and persons[m["person_id"]]["sex"] == "2"]
+        women = [
+            persons[m["person_id"]]
+            for m in fam
+            if m["relation"] in ("02", "12") and persons[m["person_id"]]["sex"] == "2"
+        ]
         mother = women[0]["birth_date"] if women else None
         warnings = special_family_eligibility(
-            f["category"], mother, date.fromisoformat(f["enrolled_on"]), 1, False,
-            f["disability_grade"])
+            f["category"],
+            mother,
+            date.fromisoformat(f["enrolled_on"]),
+            1,
+            False,
+            f["disability_grade"],
+        )
         assert warnings == [], (f, warnings)
         assert f["event_date"] <= f["enrolled_on"]
         assert (f["status"] == "exited") == (f["exit_reason"] is not None)
@@ -290,8 +313,15 @@ def test_progress_rerun_and_bad_arguments(tmp_path: Path, template_store: Path) 
     s = _copy(template_store, tmp_path / "p.db")
     seen: list[tuple[str, int]] = []
     try:
-        counts = demo.generate(s, TOWNSHIP, scale=0.01, seed=1, years=1, today=TODAY,
-                               progress=lambda e, n: seen.append((e, n)))
+        counts = demo.generate(
+            s,
+            TOWNSHIP,
+            scale=0.01,
+            seed=1,
+            years=1,
+            today=TODAY,
+            progress=lambda e, n: seen.append((e, n)),
+        )
         assert [e for e, _ in seen] == [e for e in demo.WRITE_ORDER if counts[e]]
         assert all(n == counts[e] for e, n in seen)
         with pytest.raises(ValueError, match="already"):

@@ -68,8 +68,7 @@ def fake_server(script: Script) -> Iterator[tuple[str, list[Seen]]]:
         do_POST = _handle
 
     httpd = _Server(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     t.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}", seen

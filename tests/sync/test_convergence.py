@@ -37,8 +37,9 @@ from tests.e2e.harness import Device, ServerProcess, person
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 _PROFILES = {"quick": 10, "ci": 150, "thorough": 400}
-EXAMPLES = int(os.environ.get("JSX_SYNC_EXAMPLES")
-               or _PROFILES[os.environ.get("JSX_SYNC_PROFILE", "ci")])
+EXAMPLES = int(
+    os.environ.get("JSX_SYNC_EXAMPLES") or _PROFILES[os.environ.get("JSX_SYNC_PROFILE", "ci")]
+)
 N_DEVICES = 3
 
 NAMES = ["甲", "乙", "丙", "丁"]
@@ -72,15 +73,23 @@ class Faults:
             self.seen += 1
 
 
-_armed = st.tuples(st.sampled_from(["before_send", "after_response"]),
-                  st.sampled_from(["/push", "/pull"]), st.integers(0, 1))
+_armed = st.tuples(
+    st.sampled_from(["before_send", "after_response"]),
+    st.sampled_from(["/push", "/pull"]),
+    st.integers(0, 1),
+)
 fault_st = st.one_of(st.none(), _armed, _armed, _armed)  # most syncs get a fault
 step_st = st.one_of(
-    st.tuples(st.just("insert"), st.integers(0, N_DEVICES - 1), st.integers(0, 1),
-              st.sampled_from(NAMES)),
-    st.tuples(st.just("update"), st.integers(0, N_DEVICES - 1), st.integers(0, 50),
-              st.sampled_from(["name", "address", "mobile", "division_code"]),
-              st.integers(0, 3)),
+    st.tuples(
+        st.just("insert"), st.integers(0, N_DEVICES - 1), st.integers(0, 1), st.sampled_from(NAMES)
+    ),
+    st.tuples(
+        st.just("update"),
+        st.integers(0, N_DEVICES - 1),
+        st.integers(0, 50),
+        st.sampled_from(["name", "address", "mobile", "division_code"]),
+        st.integers(0, 3),
+    ),
     st.tuples(st.just("delete"), st.integers(0, N_DEVICES - 1), st.integers(0, 50)),
     st.tuples(st.just("sync"), st.integers(0, N_DEVICES - 1), fault_st, st.integers(0, 1)),
 )
@@ -112,8 +121,12 @@ class Fleet:
             self.township, self.villages = self.server.fresh_township()
             user = self.server.make_user(self.township)
             tag = uuid.uuid4().hex[:6]
-            self.devices = [Device(self.workdir / f"login-{tag}-{i}.db", self.template,
-                                   self.server, user, f"d{i}") for i in range(N_DEVICES)]
+            self.devices = [
+                Device(
+                    self.workdir / f"login-{tag}-{i}.db", self.template, self.server, user, f"d{i}"
+                )
+                for i in range(N_DEVICES)
+            ]
             self.used = 0
         self.used += 1
         return self.township, self.villages, self.devices
@@ -144,8 +157,9 @@ def _live_persons(d: Device) -> list[str]:
     return sorted(k[1] for k, v in d.rows().items() if k[0] == "person" and not v["deleted"])
 
 
-def _apply(step: tuple[Any, ...], devices: list[Device], faults: list[Faults],
-           villages: list[str]) -> None:
+def _apply(
+    step: tuple[Any, ...], devices: list[Device], faults: list[Faults], villages: list[str]
+) -> None:
     kind, i = step[0], step[1]
     d = devices[i]
     if kind == "insert":
@@ -181,34 +195,43 @@ def _stored(v: Any, decoded: bool = False) -> str:
     return _enc(v if decoded or not isinstance(v, str) else json.loads(v))
 
 
-def _check(server: ServerProcess, township: str, devices: list[Device],
-           baseline: set[str]) -> None:
+def _check(server: ServerProcess, township: str, devices: list[Device], baseline: set[str]) -> None:
     truth = server.records(township)
     for d in devices:
         assert d.rows() == truth, f"{d.name} differs from the server"
-        assert d.store.db.connection().execute(
-            "SELECT count(*) FROM journal WHERE state != 'acked'").fetchone()[0] == 0
+        assert (
+            d.store.db.connection()
+            .execute("SELECT count(*) FROM journal WHERE state != 'acked'")
+            .fetchone()[0]
+            == 0
+        )
     persons = {k[1] for k in truth if k[0] == "person"}
-    inserted = {e["row_id"] for d in devices for e in d.journal("op='insert'")
-                if e["entity"] == "person"}
+    inserted = {
+        e["row_id"] for d in devices for e in d.journal("op='insert'") if e["entity"] == "person"
+    }
     assert persons == baseline | inserted, "rows appeared or vanished"
 
     # Each acknowledged change reached the server exactly once, and nothing
     # the server did not acknowledge was applied.
     journal = {e["change_id"]: e for d in devices for e in d.journal()}
-    acked = {c: e for c, e in journal.items()
-             if e["result"] in ("applied", "merged", "conflict")}
+    acked = {c: e for c, e in journal.items() if e["result"] in ("applied", "merged", "conflict")}
     assert server.db is not None
     with server.db.engine.connect() as conn:
         ids = tuple(journal) or ("-",)
         marks = ",".join(["%s" if server.backend == "postgres" else "?"] * len(ids))
-        logged = list(conn.exec_driver_sql(
-            f"SELECT change_id, status FROM change_log WHERE change_id IN ({marks})", ids))
+        logged = list(
+            conn.exec_driver_sql(
+                f"SELECT change_id, status FROM change_log WHERE change_id IN ({marks})", ids
+            )
+        )
         server_conflicts = {
             (row_id, fld, _stored(v, decoded=server.backend == "postgres"))
             for cid, row_id, fld, mine, theirs in conn.exec_driver_sql(
-                "SELECT change_id, row_id, field, mine, theirs FROM server_conflict")
-            if cid in journal for v in (mine, theirs)}
+                "SELECT change_id, row_id, field, mine, theirs FROM server_conflict"
+            )
+            if cid in journal
+            for v in (mine, theirs)
+        }
     applied = [c for c, status in logged if status != "rejected"]
     assert len(applied) == len(set(applied))
     assert set(applied) == set(acked), "server history and device journals disagree"
@@ -216,8 +239,11 @@ def _check(server: ServerProcess, township: str, devices: list[Device],
     # Every acknowledged edit survives, or a conflict records it, or a newer
     # acknowledged edit of the same field replaced it.
     recorded = server_conflicts | {
-        (r[0], r[1], _stored(v)) for d in devices for r in d.store.db.connection().execute(
-            "SELECT row_id, field, mine, theirs FROM conflict") for v in (r[2], r[3])}
+        (r[0], r[1], _stored(v))
+        for d in devices
+        for r in d.store.db.connection().execute("SELECT row_id, field, mine, theirs FROM conflict")
+        for v in (r[2], r[3])
+    }
     newest: dict[tuple[str, str], str] = {}
     for e in acked.values():
         for f in e["fields"]:
@@ -239,19 +265,27 @@ def _check(server: ServerProcess, township: str, devices: list[Device],
             raise AssertionError(f"lost edit {e['change_id']} {f}={v!r}, final {final.get(f)!r}")
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(steps=st.lists(step_st, min_size=6, max_size=24))
 def test_devices_converge_under_faults(
-    server: ServerProcess, client_template: Path, workdir: Path,
-    fleet: Fleet, steps: list[tuple[Any, ...]],
+    server: ServerProcess,
+    client_template: Path,
+    workdir: Path,
+    fleet: Fleet,
+    steps: list[tuple[Any, ...]],
 ) -> None:
     township, villages, logins = fleet.next()
     ex = workdir / uuid.uuid4().hex[:8]
     ex.mkdir()
     faults = [Faults() for _ in range(N_DEVICES)]
-    devices = [Device.reinstalled(logins[i], ex / f"d{i}.db", client_template, faults[i])
-               for i in range(N_DEVICES)]
+    devices = [
+        Device.reinstalled(logins[i], ex / f"d{i}.db", client_template, faults[i])
+        for i in range(N_DEVICES)
+    ]
     try:
         for d in devices:
             d.sync()

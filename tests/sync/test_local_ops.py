@@ -27,10 +27,14 @@ def _family(s: Store) -> tuple[str, str, str]:
     with s.transaction() as tx:
         head = tx.insert("person", {"name": "甲", "sex": "1", "division_code": VILLAGE})
         other = tx.insert("person", {"name": "乙", "sex": "2", "division_code": VILLAGE})
-        fam = tx.insert("specialfamily", {"division_code": VILLAGE, "category": "bereaved",
-                                          "head_person_id": head})
-        tx.insert("familymember", {"division_code": VILLAGE, "family_id": fam,
-                                   "person_id": other, "relation": "10"})
+        fam = tx.insert(
+            "specialfamily",
+            {"division_code": VILLAGE, "category": "bereaved", "head_person_id": head},
+        )
+        tx.insert(
+            "familymember",
+            {"division_code": VILLAGE, "family_id": fam, "person_id": other, "relation": "10"},
+        )
         tx.insert("volunteer", {"division_code": VILLAGE, "person_id": other})
     return fam, head, other
 
@@ -58,8 +62,9 @@ def test_resolve_an_unknown_or_closed_conflict(local: Store) -> None:
 def test_resolve_flips_through_the_journal(local: Store) -> None:
     with local.transaction() as tx:
         pid = tx.insert("person", {"name": "丙", "sex": "1", "division_code": VILLAGE})
-        jr.record_conflict(tx.conn, ("person", pid), "name", "丙", "丙", "丁", "mine",
-                           "1", "0", "dev")
+        jr.record_conflict(
+            tx.conn, ("person", pid), "name", "丙", "丙", "丁", "mine", "1", "0", "dev"
+        )
     [c] = conflicts.open_conflicts(local, "person", pid)
     assert (c.kept, c.lost) == ("丙", "丁")
     before = local.pending_count()
@@ -75,18 +80,23 @@ def test_resend_folds_a_later_fix_into_the_refused_insert(local: Store) -> None:
     with local.transaction() as tx:
         pid = tx.insert("person", {"name": "戊", "sex": "1", "division_code": VILLAGE})
     conn = local.db.connection()
-    conn.execute("UPDATE journal SET state='rejected', result='rejected', reason=? "
-                 "WHERE row_id=?", (json.dumps({"code": "x", "zh": "错", "en": "bad",
-                                                "field": "name"}), pid))
+    conn.execute(
+        "UPDATE journal SET state='rejected', result='rejected', reason=? WHERE row_id=?",
+        (json.dumps({"code": "x", "zh": "错", "en": "bad", "field": "name"}), pid),
+    )
     [bad] = rejected.list_rejected(local)
     assert (bad.code, bad.text("en"), bad.text()) == ("x", "bad", "错")
     with local.transaction() as tx:
         tx.update("person", pid, {"name": "己", "mobile": "13912345678"})
     assert rejected.resend(local, bad.seq)
-    rows = conn.execute("SELECT op, fields, state, result, change_id FROM journal "
-                        "WHERE row_id=? ORDER BY seq", (pid,)).fetchall()
+    rows = conn.execute(
+        "SELECT op, fields, state, result, change_id FROM journal WHERE row_id=? ORDER BY seq",
+        (pid,),
+    ).fetchall()
     assert [(op, state, result) for op, _, state, result, _ in rows] == [
-        ("insert", "pending", None), ("update", "acked", "superseded")]
+        ("insert", "pending", None),
+        ("update", "acked", "superseded"),
+    ]
     fields = json.loads(rows[0][1])
     assert (fields["name"], fields["mobile"]) == ("己", "13912345678")
     assert rows[0][4] != bad.change_id  # a new id: the old one was answered

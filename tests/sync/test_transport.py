@@ -40,16 +40,21 @@ def test_retries_5xx_then_succeeds() -> None:
 
 
 def test_gives_up_on_5xx_as_server_error() -> None:
-    with fake_server(lambda _: Reply(500, ERR)) as (url, seen), \
-            pytest.raises(ServerError) as err:
+    with fake_server(lambda _: Reply(500, ERR)) as (url, seen), pytest.raises(ServerError) as err:
         _t(url, retries=2).pull(0, 10)
     assert len(seen) == 3 and err.value.zh and err.value.en
 
 
-@pytest.mark.parametrize(("status", "kind"), [
-    (400, RejectedError), (403, RejectedError), (422, RejectedError),
-    (401, AuthExpiredError), (426, ServerIncompatibleError),
-])
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, RejectedError),
+        (403, RejectedError),
+        (422, RejectedError),
+        (401, AuthExpiredError),
+        (426, ServerIncompatibleError),
+    ],
+)
 def test_never_retries_4xx(status: int, kind: type[Exception]) -> None:
     with fake_server(lambda _: Reply(status, ERR)) as (url, seen), pytest.raises(kind) as err:
         _t(url).pull(0, 10)
@@ -59,12 +64,17 @@ def test_never_retries_4xx(status: int, kind: type[Exception]) -> None:
         assert err.value.status == status
 
 
-@pytest.mark.parametrize("body", [b"<html>oops</html>", b'{"rows": [', b'{"rows": []}',
-                                  b'{"rows": [{"entity": 1}], "cursor": 0, "more": false, '
-                                  b'"server_seq": 0}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>oops</html>",
+        b'{"rows": [',
+        b'{"rows": []}',
+        b'{"rows": [{"entity": 1}], "cursor": 0, "more": false, "server_seq": 0}',
+    ],
+)
 def test_malformed_reply_is_a_bug_and_not_retried(body: bytes) -> None:
-    with fake_server(lambda _: Reply(200, body)) as (url, seen), \
-            pytest.raises(SyncBugError) as err:
+    with fake_server(lambda _: Reply(200, body)) as (url, seen), pytest.raises(SyncBugError) as err:
         _t(url).pull(0, 10)
     assert len(seen) == 1 and err.value.kind == "bug"
 
@@ -79,8 +89,11 @@ def test_gzip_both_ways_headers_and_byte_counts() -> None:
     def script(req: Seen) -> Reply:
         if req.method == "POST":
             body = json.loads(gzip.decompress(req.body))
-            return Reply(200, json.dumps({"batch_id": body["batch_id"], "results": [],
-                                          "server_seq": 7}).encode(), gzip=True)
+            return Reply(
+                200,
+                json.dumps({"batch_id": body["batch_id"], "results": [], "server_seq": 7}).encode(),
+                gzip=True,
+            )
         return Reply(200, PULL_OK, gzip=True)
 
     with fake_server(script) as (url, seen):
@@ -95,9 +108,14 @@ def test_gzip_both_ways_headers_and_byte_counts() -> None:
     assert "gzip" in seen[1].headers["Accept-Encoding"]
     assert seen[1].path.startswith("/api/v1/pull?cursor=0&limit=10")
     assert t.bytes_sent == len(post.body)
-    assert t.bytes_received == (len(gzip.compress(json.dumps(
-        {"batch_id": "b" * 16, "results": [], "server_seq": 7}).encode())) + len(
-        gzip.compress(PULL_OK)))
+    assert t.bytes_received == (
+        len(
+            gzip.compress(
+                json.dumps({"batch_id": "b" * 16, "results": [], "server_seq": 7}).encode()
+            )
+        )
+        + len(gzip.compress(PULL_OK))
+    )
 
 
 def test_unreachable_server_is_offline() -> None:

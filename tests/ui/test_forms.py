@@ -318,8 +318,9 @@ def test_picking_a_person_fills_name_and_mobile(qtbot: QtBot, ctx: AppContext) -
 
     store = ctx.store
     pid, name, mobile = one(
-        store, "SELECT id, name, mobile FROM person WHERE deleted = 0 AND mobile IS NOT NULL "
-        "ORDER BY id LIMIT 1"
+        store,
+        "SELECT id, name, mobile FROM person WHERE deleted = 0 AND mobile IS NOT NULL "
+        "ORDER BY id LIMIT 1",
     )
     context = {"association_id": association_id(village(store)), "division_code": village(store)}
     form = open_new(qtbot, ctx, "officer", context)

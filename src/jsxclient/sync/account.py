@@ -70,8 +70,14 @@ def connect(
     store already belongs to another township."""
     t = transport or Transport(server_url, ca_bundle=ca_bundle)
     try:
-        resp = t.login(LoginRequest(username=username, password=password,
-                                    device_id=store.device_id, device_name=device_name[:100]))
+        resp = t.login(
+            LoginRequest(
+                username=username,
+                password=password,
+                device_id=store.device_id,
+                device_name=device_name[:100],
+            )
+        )
         user = resp.user
         township = township_of_user(user)
         existing = store.township_code
@@ -102,13 +108,17 @@ def connect(
 
 def save_reference(store: Store, ref: ReferenceResponse) -> None:
     if ref.divisions:
-        load_divisions(store.db.connection(), [
-            DivisionRow(d.code, d.name, d.level, d.parent_code) for d in ref.divisions])
+        load_divisions(
+            store.db.connection(),
+            [DivisionRow(d.code, d.name, d.level, d.parent_code) for d in ref.divisions],
+        )
     with store.transaction() as tx:
-        store.set_meta("ref_code_tables", json.dumps(ref.code_tables, ensure_ascii=False),
-                       tx.conn)
-        store.set_meta("offline_logins", json.dumps(
-            [o.model_dump() for o in ref.offline_logins], ensure_ascii=False), tx.conn)
+        store.set_meta("ref_code_tables", json.dumps(ref.code_tables, ensure_ascii=False), tx.conn)
+        store.set_meta(
+            "offline_logins",
+            json.dumps([o.model_dump() for o in ref.offline_logins], ensure_ascii=False),
+            tx.conn,
+        )
 
 
 def make_transport(store: Store, **options: object) -> Transport:

@@ -44,8 +44,16 @@ def bootstrap(
     stats = stats if stats is not None else BootstrapStats()
     t0 = time.perf_counter()
     try:
-        pull(store, transport, page_size=page_size, cancel=cancel, progress=progress,
-             prefetch=True, stats=stats, bulk=True)
+        pull(
+            store,
+            transport,
+            page_size=page_size,
+            cancel=cancel,
+            progress=progress,
+            prefetch=True,
+            stats=stats,
+            bulk=True,
+        )
     finally:
         stats.seconds = time.perf_counter() - t0
     return stats

@@ -49,15 +49,25 @@ _EXIT_BY_KIND = {
 def add_parsers(subparsers: Any) -> None:
     """Add `connect` and `sync` to the program's subcommands."""
     p = subparsers.add_parser(
-        "connect", help="connect this computer to the provincial server (连接服务器)")
+        "connect", help="connect this computer to the provincial server (连接服务器)"
+    )
     p.add_argument("server_url", metavar="SERVER_URL", help="e.g. https://jsx.example.gov.cn")
     p.add_argument("--user", required=True, help="user name given by the county or province")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from standard input instead of prompting")
-    p.add_argument("--device-name", default=socket.gethostname(),
-                   help="name of this computer as the admins see it")
-    p.add_argument("--ca-bundle", default=None,
-                   help="CA certificate file for a server with a private certificate")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
+    p.add_argument(
+        "--device-name",
+        default=socket.gethostname(),
+        help="name of this computer as the admins see it",
+    )
+    p.add_argument(
+        "--ca-bundle",
+        default=None,
+        help="CA certificate file for a server with a private certificate",
+    )
     p.set_defaults(func=cmd_connect)
 
     s = subparsers.add_parser("sync", help="sync with the provincial server (同步)")
@@ -93,14 +103,18 @@ def cmd_connect(args: argparse.Namespace) -> int:
         return EXIT_AUTH
     store = _open_store(args, must_exist=False)
     try:
-        user = connect(store, args.server_url, args.user, password, args.device_name,
-                       ca_bundle=args.ca_bundle)
+        user = connect(
+            store, args.server_url, args.user, password, args.device_name, ca_bundle=args.ca_bundle
+        )
     except SyncError as exc:
         return _error(exc)
     finally:
         store.close()
-    _say(sys.stdout, f"已连接：{user.display_name or user.username}（{user.division_name}）",
-         f"Connected as {user.username} ({user.division_code})")
+    _say(
+        sys.stdout,
+        f"已连接：{user.display_name or user.username}（{user.division_name}）",
+        f"Connected as {user.username} ({user.division_code})",
+    )
     return EXIT_OK
 
 
@@ -148,8 +162,14 @@ def _run(store: Store, transport: Any, quiet: bool) -> int:
 
     # Tuning knobs for support staff and the crash tests; the defaults are
     # the protocol's maxima.
-    sizes = {k: int(v) for k, v in (("batch_size", os.environ.get("JSXCLIENT_SYNC_BATCH")),
-                                    ("page_size", os.environ.get("JSXCLIENT_SYNC_PAGE"))) if v}
+    sizes = {
+        k: int(v)
+        for k, v in (
+            ("batch_size", os.environ.get("JSXCLIENT_SYNC_BATCH")),
+            ("page_size", os.environ.get("JSXCLIENT_SYNC_PAGE")),
+        )
+        if v
+    }
 
     def work() -> None:
         try:
@@ -187,14 +207,19 @@ def _run(store: Store, transport: Any, quiet: bool) -> int:
 
 def _summary(r: SyncReceipt) -> None:
     kb = (r.bytes_sent + r.bytes_received) / 1024
-    _say(sys.stdout,
-         f"同步{'完成' if r.outcome in ('ok', 'rejected') else '已取消'}：上传 {r.sent} 条，"
-         f"下载 {r.received} 条，合并 {r.merged} 条，冲突 {r.conflicts} 处，"
-         f"被拒 {r.rejected} 条，{kb:.0f} KB，{r.duration_ms / 1000:.1f} 秒",
-         f"Sync {r.outcome}: sent {r.sent}, received {r.received}, merged {r.merged}, "
-         f"conflicts {r.conflicts}, rejected {r.rejected}, {kb:.0f} KB, "
-         f"{r.duration_ms / 1000:.1f} s")
+    _say(
+        sys.stdout,
+        f"同步{'完成' if r.outcome in ('ok', 'rejected') else '已取消'}：上传 {r.sent} 条，"
+        f"下载 {r.received} 条，合并 {r.merged} 条，冲突 {r.conflicts} 处，"
+        f"被拒 {r.rejected} 条，{kb:.0f} KB，{r.duration_ms / 1000:.1f} 秒",
+        f"Sync {r.outcome}: sent {r.sent}, received {r.received}, merged {r.merged}, "
+        f"conflicts {r.conflicts}, rejected {r.rejected}, {kb:.0f} KB, "
+        f"{r.duration_ms / 1000:.1f} s",
+    )
     if r.outcome == "rejected":
-        _say(sys.stdout, "有修改被服务器拒绝，请在“同步”页面查看原因并修改后重新同步。",
-             "Some changes were refused by the server: see the reasons on the Sync page, "
-             "fix them and sync again.")
+        _say(
+            sys.stdout,
+            "有修改被服务器拒绝，请在“同步”页面查看原因并修改后重新同步。",
+            "Some changes were refused by the server: see the reasons on the Sync page, "
+            "fix them and sync again.",
+        )

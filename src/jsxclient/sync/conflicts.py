@@ -46,8 +46,10 @@ class Conflict:
         return self.theirs if self.winner == "mine" else self.mine
 
 
-_COLS = ("id, entity, row_id, field, base, mine, theirs, winner, mine_hlc, theirs_hlc, "
-         "theirs_device, created_at")
+_COLS = (
+    "id, entity, row_id, field, base, mine, theirs, winner, mine_hlc, theirs_hlc, "
+    "theirs_device, created_at"
+)
 
 
 def _load(v: str | None) -> Any:
@@ -55,8 +57,20 @@ def _load(v: str | None) -> Any:
 
 
 def _conflict(r: tuple[Any, ...]) -> Conflict:
-    return Conflict(r[0], r[1], r[2], r[3], _load(r[4]), _load(r[5]), _load(r[6]), r[7], r[8],
-                    r[9], r[10], r[11])
+    return Conflict(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        _load(r[4]),
+        _load(r[5]),
+        _load(r[6]),
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        r[11],
+    )
 
 
 def open_conflicts(
@@ -69,8 +83,12 @@ def open_conflicts(
     if row_id is not None:
         where.append("row_id=?")
         params.append(row_id)
-    return [_conflict(r) for r in store.db.connection().execute(
-        f"SELECT {_COLS} FROM conflict WHERE {' AND '.join(where)} ORDER BY id", params)]
+    return [
+        _conflict(r)
+        for r in store.db.connection().execute(
+            f"SELECT {_COLS} FROM conflict WHERE {' AND '.join(where)} ORDER BY id", params
+        )
+    ]
 
 
 def resolve(store: Store, conflict_id: int, choose: Choice) -> dict[str, Any]:
@@ -101,8 +119,10 @@ def resolve(store: Store, conflict_id: int, choose: Choice) -> dict[str, Any]:
                 raise RecordNotFound(f"{c.entity} {c.row_id} was deleted since")
         elif not jr.same(row.get(c.field), value):
             changed = tx.update(c.entity, c.row_id, {c.field: value})
-        tx.conn.execute("UPDATE conflict SET resolved_at=?, resolution=? WHERE id=?",
-                        (now_text(), choose, conflict_id))
+        tx.conn.execute(
+            "UPDATE conflict SET resolved_at=?, resolution=? WHERE id=?",
+            (now_text(), choose, conflict_id),
+        )
         jr.refresh_sync_state(tx.conn, [(c.entity, c.row_id)])
         return changed
 

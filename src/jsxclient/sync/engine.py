@@ -37,8 +37,10 @@ _STAGE_TEXT: dict[Stage, tuple[str, str]] = {
     "status": ("正在检查待同步的数据", "Checking what needs to sync"),
     "push": ("正在上传本机的修改", "Uploading changes made here"),
     "pull": ("正在下载服务器上的修改", "Downloading changes from the server"),
-    "bootstrap": ("正在下载本乡镇的全部数据（首次同步）",
-                  "Downloading the township's data (first sync)"),
+    "bootstrap": (
+        "正在下载本乡镇的全部数据（首次同步）",
+        "Downloading the township's data (first sync)",
+    ),
     "finish": ("正在完成同步", "Finishing"),
 }
 
@@ -104,8 +106,9 @@ class _FileLock:
             raise SyncBusyError(str(self.path)) from exc
         return self
 
-    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.fd >= 0:
             os.close(self.fd)  # closing releases the lock on both platforms
             self.fd = -1
@@ -154,8 +157,11 @@ class SyncEngine:
         try:
             self._stages(receipt, report, cancel)
             report("finish", 0, 0)
-            outstanding = self.store.db.connection().execute(
-                "SELECT count(*) FROM journal WHERE state='rejected'").fetchone()[0]
+            outstanding = (
+                self.store.db.connection()
+                .execute("SELECT count(*) FROM journal WHERE state='rejected'")
+                .fetchone()[0]
+            )
             return fin.finish(self.store, receipt, t0, "rejected" if outstanding else "ok")
         except SyncCancelled:
             report("finish", 0, 0)
@@ -172,7 +178,9 @@ class SyncEngine:
             self.transport.cancel = None
 
     def _stages(
-        self, receipt: SyncReceipt, report: Callable[[Stage, int, int], None],
+        self,
+        receipt: SyncReceipt,
+        report: Callable[[Stage, int, int], None],
         cancel: threading.Event | None,
     ) -> None:
         report("status", 0, 0)
@@ -181,8 +189,14 @@ class SyncEngine:
         for _ in range(self.max_rounds):
             ps = PushStats()
             try:
-                push(self.store, self.transport, batch_size=self.batch_size, cancel=cancel,
-                     progress=lambda d, t: report("push", d, t), stats=ps)
+                push(
+                    self.store,
+                    self.transport,
+                    batch_size=self.batch_size,
+                    cancel=cancel,
+                    progress=lambda d, t: report("push", d, t),
+                    stats=ps,
+                )
             finally:
                 receipt.sent += ps.sent
                 receipt.merged += ps.merged
@@ -192,14 +206,17 @@ class SyncEngine:
             pl = BootstrapStats()
             try:
                 (bootstrap if stage == "bootstrap" else pull)(
-                    self.store, self.transport, page_size=self.page_size, cancel=cancel,
+                    self.store,
+                    self.transport,
+                    page_size=self.page_size,
+                    cancel=cancel,
                     progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
-                    stats=pl)
+                    stats=pl,
+                )
             finally:
                 receipt.received += pl.received
                 receipt.merged += pl.merged
                 receipt.conflicts += pl.conflicts
             # Saved while we synced? Send it now rather than at the next sync.
-            if not conn.execute(
-                "SELECT 1 FROM journal WHERE state='pending' LIMIT 1").fetchone():
+            if not conn.execute("SELECT 1 FROM journal WHERE state='pending' LIMIT 1").fetchone():
                 break

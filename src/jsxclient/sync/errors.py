@@ -33,8 +33,10 @@ class SyncError(Exception):
 class OfflineError(SyncError):
     kind = "offline"
     default_zh = "无法连接服务器，请检查网络后再同步。未同步的数据已安全保存在本机。"
-    default_en = ("The server cannot be reached. Check the network and sync again; "
-                  "unsynced records are kept safely on this computer.")
+    default_en = (
+        "The server cannot be reached. Check the network and sync again; "
+        "unsynced records are kept safely on this computer."
+    )
 
 
 class AuthExpiredError(SyncError):
@@ -57,8 +59,12 @@ class RejectedError(SyncError):
     default_en = "The server refused the request"
 
     def __init__(
-        self, detail: str = "", zh: str | None = None, en: str | None = None,
-        code: str = "", status: int = 0,
+        self,
+        detail: str = "",
+        zh: str | None = None,
+        en: str | None = None,
+        code: str = "",
+        status: int = 0,
     ) -> None:
         super().__init__(detail, zh, en)
         self.code = code

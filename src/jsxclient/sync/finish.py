@@ -13,8 +13,9 @@ from typing import Literal
 
 from jsxclient.store.store import Store, now_text
 
-Outcome = Literal["running", "ok", "rejected", "cancelled", "offline", "auth", "incompatible",
-                  "server", "bug"]
+Outcome = Literal[
+    "running", "ok", "rejected", "cancelled", "offline", "auth", "incompatible", "server", "bug"
+]
 
 
 @dataclass
@@ -45,13 +46,15 @@ def start(store: Store) -> tuple[SyncReceipt, float]:
     started = now_text()
     with store.transaction() as tx:
         cur = tx.conn.execute(
-            "INSERT INTO sync_receipt(started_at, outcome) VALUES(?, 'running')", (started,))
+            "INSERT INTO sync_receipt(started_at, outcome) VALUES(?, 'running')", (started,)
+        )
         rid = int(cur.lastrowid or 0)
     return SyncReceipt(id=rid, started_at=started), time.monotonic()
 
 
-def finish(store: Store, receipt: SyncReceipt, t0: float, outcome: Outcome,
-           message: str | None = None) -> SyncReceipt:
+def finish(
+    store: Store, receipt: SyncReceipt, t0: float, outcome: Outcome, message: str | None = None
+) -> SyncReceipt:
     receipt.finished_at = now_text()
     receipt.outcome = outcome
     receipt.duration_ms = int((time.monotonic() - t0) * 1000)
@@ -61,9 +64,20 @@ def finish(store: Store, receipt: SyncReceipt, t0: float, outcome: Outcome,
             "UPDATE sync_receipt SET finished_at=?, outcome=?, sent=?, received=?, merged=?, "
             "conflicts=?, rejected=?, bytes_sent=?, bytes_received=?, duration_ms=?, message=? "
             "WHERE id=?",
-            (receipt.finished_at, outcome, receipt.sent, receipt.received, receipt.merged,
-             receipt.conflicts, receipt.rejected, receipt.bytes_sent, receipt.bytes_received,
-             receipt.duration_ms, message, receipt.id),
+            (
+                receipt.finished_at,
+                outcome,
+                receipt.sent,
+                receipt.received,
+                receipt.merged,
+                receipt.conflicts,
+                receipt.rejected,
+                receipt.bytes_sent,
+                receipt.bytes_received,
+                receipt.duration_ms,
+                message,
+                receipt.id,
+            ),
         )
         store.set_meta("last_sync_outcome", outcome, tx.conn)
         store.set_meta("last_sync_attempt", receipt.finished_at, tx.conn)
@@ -75,10 +89,15 @@ def finish(store: Store, receipt: SyncReceipt, t0: float, outcome: Outcome,
 
 def last_receipt(conn: sqlite3.Connection) -> SyncReceipt | None:
     r = conn.execute(
-        f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT 1").fetchone()
+        f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     return None if r is None else SyncReceipt(*r)
 
 
 def receipts(store: Store, limit: int = 50) -> list[SyncReceipt]:
-    return [SyncReceipt(*r) for r in store.db.connection().execute(
-        f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT ?", (limit,))]
+    return [
+        SyncReceipt(*r)
+        for r in store.db.connection().execute(
+            f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT ?", (limit,)
+        )
+    ]

@@ -52,8 +52,20 @@ _ENTRY_COLS = "seq, change_id, entity, row_id, op, fields, old, hlc, device, use
 
 
 def _entry(r: tuple[Any, ...]) -> Entry:
-    return Entry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7], r[8],
-                 r[9], r[10], r[11])
+    return Entry(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        json.loads(r[5]),
+        json.loads(r[6]),
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        r[11],
+    )
 
 
 def same(a: Any, b: Any) -> bool:
@@ -70,7 +82,8 @@ def dumps(value: Any) -> str:
 def open_keys(conn: sqlite3.Connection) -> set[Key]:
     """Rows with pending or rejected entries: a pull must merge, not overwrite."""
     return {
-        (e, r) for e, r in conn.execute(
+        (e, r)
+        for e, r in conn.execute(
             "SELECT DISTINCT entity, row_id FROM journal WHERE state IN ('pending','rejected')"
         )
     }
@@ -78,7 +91,8 @@ def open_keys(conn: sqlite3.Connection) -> set[Key]:
 
 def open_entries(conn: sqlite3.Connection, key: Key) -> list[Entry]:
     return [
-        _entry(r) for r in conn.execute(
+        _entry(r)
+        for r in conn.execute(
             f"SELECT {_ENTRY_COLS} FROM journal WHERE entity=? AND row_id=? "
             "AND state IN ('pending','rejected') ORDER BY seq",
             key,
@@ -87,8 +101,12 @@ def open_entries(conn: sqlite3.Connection, key: Key) -> list[Entry]:
 
 
 def entries_where(conn: sqlite3.Connection, where: str, params: Iterable[Any] = ()) -> list[Entry]:
-    return [_entry(r) for r in conn.execute(
-        f"SELECT {_ENTRY_COLS} FROM journal WHERE {where} ORDER BY seq", tuple(params))]
+    return [
+        _entry(r)
+        for r in conn.execute(
+            f"SELECT {_ENTRY_COLS} FROM journal WHERE {where} ORDER BY seq", tuple(params)
+        )
+    ]
 
 
 def save_entry(conn: sqlite3.Connection, e: Entry) -> None:
@@ -97,8 +115,9 @@ def save_entry(conn: sqlite3.Connection, e: Entry) -> None:
     if not e.fields:
         close_entry(conn, e, SUPERSEDED)
         return
-    conn.execute("UPDATE journal SET fields=?, old=? WHERE seq=?",
-                 (dumps(e.fields), dumps(e.old), e.seq))
+    conn.execute(
+        "UPDATE journal SET fields=?, old=? WHERE seq=?", (dumps(e.fields), dumps(e.old), e.seq)
+    )
 
 
 def close_entry(conn: sqlite3.Connection, e: Entry, result: str) -> None:
@@ -111,8 +130,12 @@ def close_entry(conn: sqlite3.Connection, e: Entry, result: str) -> None:
 
 
 def open_conflict_keys(conn: sqlite3.Connection) -> set[Key]:
-    return {(e, r) for e, r in conn.execute(
-        "SELECT DISTINCT entity, row_id FROM conflict WHERE resolved_at IS NULL")}
+    return {
+        (e, r)
+        for e, r in conn.execute(
+            "SELECT DISTINCT entity, row_id FROM conflict WHERE resolved_at IS NULL"
+        )
+    }
 
 
 def record_conflict(
@@ -131,8 +154,19 @@ def record_conflict(
     conn.execute(
         "INSERT INTO conflict(entity, row_id, field, base, mine, theirs, winner, mine_hlc, "
         "theirs_hlc, theirs_device, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-        (key[0], key[1], fld, dumps(None if base is MISSING else base), dumps(mine),
-         dumps(theirs), winner, mine_hlc, theirs_hlc, theirs_device, now_text()),
+        (
+            key[0],
+            key[1],
+            fld,
+            dumps(None if base is MISSING else base),
+            dumps(mine),
+            dumps(theirs),
+            winner,
+            mine_hlc,
+            theirs_hlc,
+            theirs_device,
+            now_text(),
+        ),
     )
 
 
@@ -145,7 +179,10 @@ def get_row(conn: sqlite3.Connection, es: EntitySpec, row_id: str) -> dict[str, 
 
 
 def set_fields(
-    conn: sqlite3.Connection, es: EntitySpec, row_id: str, values: Mapping[str, Any],
+    conn: sqlite3.Connection,
+    es: EntitySpec,
+    row_id: str,
+    values: Mapping[str, Any],
     current: Mapping[str, Any],
 ) -> None:
     """Write data fields into a local row without journaling (they came from
@@ -154,8 +191,10 @@ def set_fields(
         return
     merged = {**current, **values}
     sets = {**values, **derive_fields(es.name, merged)}
-    conn.execute(f"UPDATE {es.name} SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
-                 [*sets.values(), row_id])
+    conn.execute(
+        f"UPDATE {es.name} SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
+        [*sets.values(), row_id],
+    )
 
 
 @cache
@@ -166,8 +205,16 @@ def row_sql(entity: str) -> tuple[str, str, tuple[str, ...]]:
     trigger's own conflict clause (person_search's INSERT OR REPLACE fails)."""
     es = ENTITIES[entity]
     derived = tuple(derive_fields(entity, {}))
-    cols = ("id", *es.data_fields, *derived, "updated_at", "updated_device", "updated_user",
-            "server_seq", "sync_state")
+    cols = (
+        "id",
+        *es.data_fields,
+        *derived,
+        "updated_at",
+        "updated_device",
+        "updated_user",
+        "server_seq",
+        "sync_state",
+    )
     insert = f"INSERT INTO {entity}({','.join(cols)}) VALUES({','.join('?' * len(cols))})"
     update = f"UPDATE {entity} SET {','.join(f'{c}=?' for c in cols[1:])} WHERE id=?"
     return insert, update, cols
@@ -186,9 +233,13 @@ def write_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) -> 
     have: dict[str, tuple[Any, ...]] = {}
     pick = "".join(f",{c}" for c in watched)
     for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        have.update((r[0], r[1:]) for r in conn.execute(
-            f"SELECT id{pick} FROM {entity} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        chunk = ids[i : i + 900]
+        have.update(
+            (r[0], r[1:])
+            for r in conn.execute(
+                f"SELECT id{pick} FROM {entity} WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
     if len(have) < len(ids):
         conn.executemany(insert, [r for i, r in by_id.items() if i not in have])
     if not have:
@@ -212,7 +263,8 @@ def write_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) -> 
         conn.executemany(update, full)
     if quiet:
         conn.executemany(
-            f"UPDATE {entity} SET {','.join(f'{cols[j]}=?' for j in keep)} WHERE id=?", quiet)
+            f"UPDATE {entity} SET {','.join(f'{cols[j]}=?' for j in keep)} WHERE id=?", quiet
+        )
 
 
 _TRIGGER_OF = re.compile(r"\bAFTER\s+UPDATE\s+OF\s+(.+?)\s+ON\s+\"?(\w+)", re.I | re.S)

@@ -91,8 +91,11 @@ def pull(
         checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         if checkpoint > 0:
             conn.execute(f"PRAGMA wal_autocheckpoint={max(checkpoint, BULK_CHECKPOINT)}")
-    pages = _prefetched(transport, cur, limit, cancel, bulk) if prefetch else _sequential(
-        transport, cur, limit)
+    pages = (
+        _prefetched(transport, cur, limit, cancel, bulk)
+        if prefetch
+        else _sequential(transport, cur, limit)
+    )
     # A page is tens of thousands of short-lived objects freed by reference
     # counting; the cyclic collector would run hundreds of times over them
     # in a bootstrap for nothing. Collections resume when the pull ends.
@@ -144,7 +147,7 @@ _TAIL_MORE = re.compile(rb'"more"\s*:\s*(true|false)')
 def _peek(raw: bytes) -> tuple[int, bool] | None:
     """cursor and more from after the rows array, without parsing the page.
     Only a hint for fetching ahead: the parsed page is checked against it."""
-    tail = raw[raw.rfind(b"]") + 1:]
+    tail = raw[raw.rfind(b"]") + 1 :]
     c, m = _TAIL_CURSOR.search(tail), _TAIL_MORE.search(tail)
     if c is None or m is None:
         return None
@@ -159,7 +162,10 @@ BULK_CHECKPOINT = 20_000
 
 
 def _prefetched(
-    transport: Transport, cur: int, limit: int, cancel: threading.Event | None,
+    transport: Transport,
+    cur: int,
+    limit: int,
+    cancel: threading.Event | None,
     ramp: bool = False,
 ) -> Iterator[PullResponse]:
     """Yield pages while the next one is already being fetched.
@@ -170,8 +176,9 @@ def _prefetched(
     thread. The fetch thread finds the next cursor by peeking at the page's
     tail; the parsed page must agree, else fetching ahead stops and the rest
     is fetched one page at a time."""
-    q: queue.Queue[tuple[bytes, int, bool] | PullResponse | BaseException | None] = \
-        queue.Queue(maxsize=2)
+    q: queue.Queue[tuple[bytes, int, bool] | PullResponse | BaseException | None] = queue.Queue(
+        maxsize=2
+    )
     stop = threading.Event()
 
     def put(item: tuple[bytes, int, bool] | PullResponse | BaseException | None) -> bool:
@@ -269,8 +276,10 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
                 top = max(top, *row.field_hlc.values())
             if not row.in_scope:
                 if key in okeys:
-                    conn.execute("INSERT OR REPLACE INTO sync_evict(entity, row_id, seq) "
-                                 "VALUES(?,?,?)", (row.entity, row.id, row.seq))
+                    conn.execute(
+                        "INSERT OR REPLACE INTO sync_evict(entity, row_id, seq) VALUES(?,?,?)",
+                        (row.entity, row.id, row.seq),
+                    )
                 else:
                     jr.hard_delete(conn, row.entity, row.id)
                     stats.dropped += 1
@@ -282,7 +291,8 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
                 merged.add(key)
                 continue
             simple.setdefault(row.entity, []).append(
-                _row_values(row, "conflict" if key in ckeys else "synced", now))
+                _row_values(row, "conflict" if key in ckeys else "synced", now)
+            )
         for entity, params in simple.items():
             jr.write_rows(conn, entity, params)
         jr.refresh_sync_state(conn, merged)
@@ -303,10 +313,11 @@ def _layout(
     columns at once (KeyError when one is missing)."""
     cols = jr.row_sql(entity)[2]
     dflt = jr.defaults(entity)
-    data_cols = cols[1:len(ENTITIES[entity].data_fields) + 1]
+    data_cols = cols[1 : len(ENTITIES[entity].data_fields) + 1]
     getter = operator.itemgetter(*data_cols)
     get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-        getter if len(data_cols) > 1 else lambda d: (getter(d),))
+        getter if len(data_cols) > 1 else lambda d: (getter(d),)
+    )
     return tuple((c, dflt.get(c)) for c in data_cols), bool(derive_fields(entity, {})), get
 
 
@@ -324,8 +335,9 @@ def _row_values(row: PulledRow, state: str, now: str) -> list[Any]:
     if derived:
         full = dict(zip((c for c, _ in pairs), vals[1:], strict=True))
         vals.extend(derive_fields(row.entity, full).values())
-    vals.extend((row.updated_at or now, row.updated_device or "", row.updated_user or "",
-                 row.seq, state))
+    vals.extend(
+        (row.updated_at or now, row.updated_device or "", row.updated_user or "", row.seq, state)
+    )
     return vals
 
 
@@ -371,8 +383,9 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
         theirs_hlc = row.field_hlc.get(f)
         out = merge_field(base, mine, theirs, mine_hlc, theirs_hlc)
         if out.conflict:
-            jr.record_conflict(conn, key, f, base, mine, theirs, out.take, mine_hlc, theirs_hlc,
-                               theirs_device)
+            jr.record_conflict(
+                conn, key, f, base, mine, theirs, out.take, mine_hlc, theirs_hlc, theirs_device
+            )
             conflicts += 1
         if out.take == "theirs" or jr.same(theirs, mine):
             # The server's value stands (or already equals ours): nothing of
@@ -389,16 +402,18 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
             ws[0].old[f] = theirs
             ws[0].dirty = True
     deletes = [e for e in entries if e.op == "delete"]
-    deleted_hlc = row.field_hlc.get("deleted") or (max(row.field_hlc.values())
-                                                   if row.field_hlc else None)
+    deleted_hlc = row.field_hlc.get("deleted") or (
+        max(row.field_hlc.values()) if row.field_hlc else None
+    )
     if deletes:
         if row.deleted:
             # Deleted on both sides: whatever was pending on the row is moot.
             for e in entries:
                 e.fields.clear()
                 e.dirty = True
-            new = {f: v for f, v in theirs_data.items()
-                   if f in local and not jr.same(v, local.get(f))}
+            new = {
+                f: v for f, v in theirs_data.items() if f in local and not jr.same(v, local.get(f))
+            }
             new["deleted"] = True
         elif remote_changed:
             # Their edit beats our delete: the row comes back here.
@@ -406,15 +421,35 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
                 e.fields.clear()
                 e.dirty = True
             new["deleted"] = False
-            jr.record_conflict(conn, key, "deleted", False, True, False, "theirs",
-                               deletes[-1].hlc, deleted_hlc, theirs_device)
+            jr.record_conflict(
+                conn,
+                key,
+                "deleted",
+                False,
+                True,
+                False,
+                "theirs",
+                deletes[-1].hlc,
+                deleted_hlc,
+                theirs_device,
+            )
             conflicts += 1
     elif row.deleted and not local.get("deleted"):
         if any(e.fields for e in entries):
             # Our edit beats their delete: keep the row; pushing the edit
             # undeletes it on the server.
-            jr.record_conflict(conn, key, "deleted", False, False, True, "mine",
-                               max(e.hlc for e in entries), deleted_hlc, theirs_device)
+            jr.record_conflict(
+                conn,
+                key,
+                "deleted",
+                False,
+                False,
+                True,
+                "mine",
+                max(e.hlc for e in entries),
+                deleted_hlc,
+                theirs_device,
+            )
             conflicts += 1
         else:
             new["deleted"] = True

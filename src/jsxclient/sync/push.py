@@ -56,9 +56,11 @@ Progress = Callable[[int, int], None]
 
 
 def in_flight(store: Store) -> bool:
-    r = store.db.connection().execute(
-        "SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1"
-    ).fetchone()
+    r = (
+        store.db.connection()
+        .execute("SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1")
+        .fetchone()
+    )
     return r is not None
 
 
@@ -83,8 +85,9 @@ def push(
         "SELECT batch_id FROM journal WHERE state='pending' AND batch_id IS NOT NULL "
         "GROUP BY batch_id ORDER BY min(seq)"
     ).fetchall():
-        rows = conn.execute("SELECT seq, entity FROM journal WHERE batch_id=? AND state='pending'",
-                            (batch_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT seq, entity FROM journal WHERE batch_id=? AND state='pending'", (batch_id,)
+        ).fetchall()
         rows.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
         queue.append([s for s, _ in rows])
     fresh = conn.execute(
@@ -92,7 +95,7 @@ def push(
     ).fetchall()
     fresh.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
     order = [s for s, _ in fresh]
-    queue.extend(order[i:i + batch_size] for i in range(0, len(order), batch_size))
+    queue.extend(order[i : i + batch_size] for i in range(0, len(order), batch_size))
     total = sum(len(b) for b in queue)
     done = 0
     if progress:
@@ -141,8 +144,9 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
         batch_id = next((e.batch_id for e in entries if e.batch_id), None)
         if batch_id is None:
             batch_id = uuid.uuid4().hex
-            tx.conn.executemany("UPDATE journal SET batch_id=? WHERE seq=?",
-                                [(batch_id, e.seq) for e in entries])
+            tx.conn.executemany(
+                "UPDATE journal SET batch_id=? WHERE seq=?", [(batch_id, e.seq) for e in entries]
+            )
         # A change that can't even be expressed in the protocol (a damaged
         # journal entry) is refused here, with a reason, not sent.
         good = []
@@ -151,8 +155,14 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
                 _change(e)
                 good.append(e)
             except ValidationError as exc:
-                _mark_rejected(tx.conn, e, "client.invalid", "本机记录的更改格式无效",
-                               f"The change is malformed: {str(exc)[:200]}", None)
+                _mark_rejected(
+                    tx.conn,
+                    e,
+                    "client.invalid",
+                    "本机记录的更改格式无效",
+                    f"The change is malformed: {str(exc)[:200]}",
+                    None,
+                )
                 jr.refresh_sync_state(tx.conn, [e.key])
         return batch_id, good
 
@@ -160,18 +170,29 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
 def _unassign(store: Store, batch_id: str) -> None:
     # Only after a batch-level 4xx: the server applied nothing of it.
     with store.transaction() as tx:
-        tx.conn.execute("UPDATE journal SET batch_id=NULL WHERE batch_id=? AND state='pending'",
-                        (batch_id,))
+        tx.conn.execute(
+            "UPDATE journal SET batch_id=NULL WHERE batch_id=? AND state='pending'", (batch_id,)
+        )
 
 
 def _change(e: jr.Entry) -> Change:
-    return Change(change_id=e.change_id, entity=e.entity, row_id=e.row_id, op=e.op,
-                  fields=e.fields, old=e.old, hlc=e.hlc, device=e.device, user=e.user)
+    return Change(
+        change_id=e.change_id,
+        entity=e.entity,
+        row_id=e.row_id,
+        op=e.op,
+        fields=e.fields,
+        old=e.old,
+        hlc=e.hlc,
+        device=e.device,
+        user=e.user,
+    )
 
 
 def _request(store: Store, batch_id: str, entries: list[jr.Entry]) -> PushRequest:
-    return PushRequest(batch_id=batch_id, device=store.device_id,
-                       changes=[_change(e) for e in entries])
+    return PushRequest(
+        batch_id=batch_id, device=store.device_id, changes=[_change(e) for e in entries]
+    )
 
 
 def _check(resp: PushResponse, batch_id: str, entries: list[jr.Entry]) -> None:
@@ -196,9 +217,13 @@ def apply_response(
         # Only entries still waiting for this very reply: applying a reply
         # twice must not record its conflicts twice.
         qs = ",".join("?" * len(entries))
-        waiting = {s for (s,) in conn.execute(
-            f"SELECT seq FROM journal WHERE state='pending' AND batch_id=? AND seq IN ({qs})",
-            [resp.batch_id, *(e.seq for e in entries)])}
+        waiting = {
+            s
+            for (s,) in conn.execute(
+                f"SELECT seq FROM journal WHERE state='pending' AND batch_id=? AND seq IN ({qs})",
+                [resp.batch_id, *(e.seq for e in entries)],
+            )
+        }
         entries = [e for e in entries if e.seq in waiting]
         if not entries:
             return
@@ -208,8 +233,9 @@ def apply_response(
             r = results[e.change_id]
             touched.add(e.key)
             if r.status == "rejected":
-                _mark_rejected(conn, e, r.reason_code or "rejected", r.reason_zh, r.reason_en,
-                               r.reason_field)
+                _mark_rejected(
+                    conn, e, r.reason_code or "rejected", r.reason_zh, r.reason_en, r.reason_field
+                )
                 stats.rejected += 1
                 continue
             acked.append((r.status, r.seq, now, e.seq))
@@ -227,10 +253,20 @@ def apply_response(
         for i, e in enumerate(entries):
             r = results[e.change_id]
             if r.status in ("merged", "conflict"):
-                _adopt(store, conn, e, r, entries[i + 1:])
+                _adopt(store, conn, e, r, entries[i + 1 :])
                 for fc in r.conflicts:
-                    jr.record_conflict(conn, e.key, fc.field, fc.base, fc.mine, fc.theirs,
-                                       fc.winner, e.hlc, fc.theirs_hlc, fc.theirs_device)
+                    jr.record_conflict(
+                        conn,
+                        e.key,
+                        fc.field,
+                        fc.base,
+                        fc.mine,
+                        fc.theirs,
+                        fc.winner,
+                        e.hlc,
+                        fc.theirs_hlc,
+                        fc.theirs_device,
+                    )
                     stats.conflicts += 1
             for stamp in (r.field_hlc or {}).values():
                 store.clock.observe(stamp)
@@ -255,7 +291,10 @@ def _bump_row_seqs(
 
 
 def _adopt(
-    store: Store, conn: sqlite3.Connection, e: jr.Entry, r: ChangeResult,
+    store: Store,
+    conn: sqlite3.Connection,
+    e: jr.Entry,
+    r: ChangeResult,
     later_in_batch: list[jr.Entry],
 ) -> None:
     """Take the server's merged row, except fields this device has changed
@@ -272,19 +311,30 @@ def _adopt(
             mine.update(other.fields)
     known = set(es.data_fields)
     values = {
-        k: v for k, v in r.server.items()
+        k: v
+        for k, v in r.server.items()
         if k in known and k not in mine and not jr.same(current.get(k), v)
     }
     jr.set_fields(conn, es, e.row_id, values, current)
 
 
 def _mark_rejected(
-    conn: sqlite3.Connection, e: jr.Entry, code: str, zh: str | None, en: str | None,
+    conn: sqlite3.Connection,
+    e: jr.Entry,
+    code: str,
+    zh: str | None,
+    en: str | None,
     fld: str | None,
 ) -> None:
-    reason = json.dumps({"code": code, "zh": zh or "服务器拒绝了此更改",
-                         "en": en or "The server refused this change", "field": fld},
-                        ensure_ascii=False)
+    reason = json.dumps(
+        {
+            "code": code,
+            "zh": zh or "服务器拒绝了此更改",
+            "en": en or "The server refused this change",
+            "field": fld,
+        },
+        ensure_ascii=False,
+    )
     conn.execute(
         "UPDATE journal SET state='rejected', result='rejected', reason=?, acked_at=? WHERE seq=?",
         (reason, now_text(), e.seq),

@@ -46,8 +46,9 @@ def _parse_reason(raw: str | None) -> dict[str, Any]:
         return {"zh": raw or "", "en": raw or ""}
 
 
-def list_rejected(store: Store, entity: str | None = None,
-                  row_id: str | None = None) -> list[RejectedChange]:
+def list_rejected(
+    store: Store, entity: str | None = None, row_id: str | None = None
+) -> list[RejectedChange]:
     where, params = ["state='rejected'"], []
     if entity is not None:
         where.append("entity=?")
@@ -58,14 +59,26 @@ def list_rejected(store: Store, entity: str | None = None,
     out = []
     for r in store.db.connection().execute(
         "SELECT seq, change_id, entity, row_id, op, fields, old, created_at, reason "
-        f"FROM journal WHERE {' AND '.join(where)} ORDER BY seq", params,
+        f"FROM journal WHERE {' AND '.join(where)} ORDER BY seq",
+        params,
     ):
         reason = _parse_reason(r[8])
-        out.append(RejectedChange(
-            r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7],
-            str(reason.get("code") or "rejected"), str(reason.get("zh") or ""),
-            str(reason.get("en") or ""), reason.get("field"),
-        ))
+        out.append(
+            RejectedChange(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(r[5]),
+                json.loads(r[6]),
+                r[7],
+                str(reason.get("code") or "rejected"),
+                str(reason.get("zh") or ""),
+                str(reason.get("en") or ""),
+                reason.get("field"),
+            )
+        )
     return out
 
 
@@ -80,8 +93,11 @@ def resend(store: Store, seq: int) -> bool:
         if not found:
             return False
         e = found[0]
-        later = [x for x in jr.open_entries(tx.conn, e.key)
-                 if x.seq > e.seq and x.state == "pending" and x.batch_id is None]
+        later = [
+            x
+            for x in jr.open_entries(tx.conn, e.key)
+            if x.seq > e.seq and x.state == "pending" and x.batch_id is None
+        ]
         for x in later:
             if x.op == "delete":
                 break

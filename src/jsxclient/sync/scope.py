@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from jsxclient.store.store import RecordNotFound, Tx
 
-FAMILY_CHILDREN = ("familymember", "familycontact", "carevisit", "caresubsidy",
-                   "volunteerpairing")
+FAMILY_CHILDREN = ("familymember", "familycontact", "carevisit", "caresubsidy", "volunteerpairing")
 
 # Where else a person can be referenced; a person referenced by a record that
 # stays behind stays too (the worker decides about them separately).
@@ -51,8 +50,12 @@ def transfer_family(tx: Tx, family_id: str, division_code: str) -> Transfer:
         ).fetchall():
             moving.add((entity, row_id))
     persons = {fam["head_person_id"]} if fam.get("head_person_id") else set()
-    persons.update(pid for (pid,) in tx.conn.execute(
-        "SELECT person_id FROM familymember WHERE family_id=? AND deleted=0", (family_id,)))
+    persons.update(
+        pid
+        for (pid,) in tx.conn.execute(
+            "SELECT person_id FROM familymember WHERE family_id=? AND deleted=0", (family_id,)
+        )
+    )
     for pid in sorted(persons):
         if _referenced_elsewhere(tx, pid, moving):
             out.persons_kept.append(pid)

@@ -44,31 +44,47 @@ class SyncStatus:
 
 def status(store: Store) -> SyncStatus:
     with store.reading() as conn:
-        pending = dict(conn.execute(
-            "SELECT entity, count(*) FROM journal WHERE state='pending' GROUP BY entity"))
-        rejected = conn.execute(
-            "SELECT count(*) FROM journal WHERE state='rejected'").fetchone()[0]
+        pending = dict(
+            conn.execute(
+                "SELECT entity, count(*) FROM journal WHERE state='pending' GROUP BY entity"
+            )
+        )
+        rejected = conn.execute("SELECT count(*) FROM journal WHERE state='rejected'").fetchone()[0]
         in_flight = conn.execute(
             "SELECT count(*) FROM journal WHERE state='pending' AND batch_id IS NOT NULL"
         ).fetchone()[0]
         conflicts = conn.execute(
-            "SELECT count(*) FROM conflict WHERE resolved_at IS NULL").fetchone()[0]
+            "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"
+        ).fetchone()[0]
         by_state: dict[str, dict[str, int]] = {}
         for name in ENTITIES:
-            counts = dict(conn.execute(
-                f"SELECT sync_state, count(*) FROM {name} WHERE sync_state != 'synced' "
-                "GROUP BY sync_state"))
+            counts = dict(
+                conn.execute(
+                    f"SELECT sync_state, count(*) FROM {name} WHERE sync_state != 'synced' "
+                    "GROUP BY sync_state"
+                )
+            )
             if counts:
                 by_state[name] = counts
-        meta = dict(conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('sync_cursor', 'server_seq', "
-            "'last_sync', 'last_sync_outcome', 'server_url', 'sync_user', 'township_code')"))
+        meta = dict(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('sync_cursor', 'server_seq', "
+                "'last_sync', 'last_sync_outcome', 'server_url', 'sync_user', 'township_code')"
+            )
+        )
         receipt = last_receipt(conn)
     return SyncStatus(
-        pending_changes=pending, rows_by_state=by_state, rejected=int(rejected),
-        conflicts_open=int(conflicts), in_flight=int(in_flight),
-        cursor=int(meta.get("sync_cursor") or 0), server_seq=int(meta.get("server_seq") or 0),
-        last_sync=meta.get("last_sync"), last_outcome=meta.get("last_sync_outcome"),
-        last_receipt=receipt, server_url=meta.get("server_url"),
-        username=meta.get("sync_user"), township_code=meta.get("township_code"),
+        pending_changes=pending,
+        rows_by_state=by_state,
+        rejected=int(rejected),
+        conflicts_open=int(conflicts),
+        in_flight=int(in_flight),
+        cursor=int(meta.get("sync_cursor") or 0),
+        server_seq=int(meta.get("server_seq") or 0),
+        last_sync=meta.get("last_sync"),
+        last_outcome=meta.get("last_sync_outcome"),
+        last_receipt=receipt,
+        server_url=meta.get("server_url"),
+        username=meta.get("sync_user"),
+        township_code=meta.get("township_code"),
     )

@@ -121,12 +121,14 @@ class Transport:
         self.requests_made = 0
         self._lock = threading.Lock()
         self._session = requests.Session()
-        self._session.headers.update({
-            PROTOCOL_HEADER: str(PROTOCOL_VERSION),
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip",
-            "User-Agent": "jsxclient-sync/1",
-        })
+        self._session.headers.update(
+            {
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip",
+                "User-Agent": "jsxclient-sync/1",
+            }
+        )
 
     def close(self) -> None:
         self._session.close()
@@ -146,8 +148,7 @@ class Transport:
         return self.call("POST", self.PUSH, PushResponse, body=req)
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
-        return self.call("GET", self.PULL, PullResponse,
-                         params={"cursor": cursor, "limit": limit})
+        return self.call("GET", self.PULL, PullResponse, params={"cursor": cursor, "limit": limit})
 
     def reference(self) -> ReferenceResponse:
         return self.call("GET", self.REFERENCE, ReferenceResponse)
@@ -158,8 +159,7 @@ class Transport:
     def health(self) -> bool:
         """One quick probe, no retries: is the server there and answering?"""
         try:
-            resp = self._session.get(self._url(self.HEALTH), timeout=(3.0, 5.0),
-                                     verify=self.verify)
+            resp = self._session.get(self._url(self.HEALTH), timeout=(3.0, 5.0), verify=self.verify)
         except _NETWORK_ERRORS:
             return False
         except requests.RequestException:
@@ -184,8 +184,7 @@ class Transport:
         auth: bool = True,
         gzip_body: bool | None = None,
     ) -> M:
-        text = self.fetch(method, path, body=body, params=params, auth=auth,
-                          gzip_body=gzip_body)
+        text = self.fetch(method, path, body=body, params=params, auth=auth, gzip_body=gzip_body)
         return self.parse(text, model, f"{method} {path}")
 
     @staticmethod
@@ -224,8 +223,7 @@ class Transport:
         attempt = 0
         while True:
             try:
-                status, resp_headers, raw = self._send(method, path, params, data, headers,
-                                                       attempt)
+                status, resp_headers, raw = self._send(method, path, params, data, headers, attempt)
             except _NETWORK_ERRORS as exc:
                 if attempt >= self.retries:
                     raise OfflineError(f"{method} {path}: {exc}") from exc
@@ -246,8 +244,9 @@ class Transport:
                 raise AuthExpiredError(f"HTTP 401 {code}".strip(), zh, en)
             if status == 426 or code.startswith("protocol."):
                 raise ServerIncompatibleError(f"HTTP {status} {code}".strip())
-            raise RejectedError(f"HTTP {status} {code}: {en or ''}".strip(), zh, en,
-                                code=code, status=status)
+            raise RejectedError(
+                f"HTTP {status} {code}: {en or ''}".strip(), zh, en, code=code, status=status
+            )
         if status >= 300:
             raise SyncBugError(f"{method} {path}: unexpected HTTP {status}")
         try:
@@ -271,9 +270,16 @@ class Transport:
             self.bytes_sent += len(data or b"")
         # stream=True so the body is read raw (still compressed): the byte
         # count is what travelled, and decoding errors are ours to classify.
-        resp = self._session.request(method, self._url(path), params=params, data=data,
-                                     headers=headers, timeout=self.timeout,
-                                     verify=self.verify, stream=True)
+        resp = self._session.request(
+            method,
+            self._url(path),
+            params=params,
+            data=data,
+            headers=headers,
+            timeout=self.timeout,
+            verify=self.verify,
+            stream=True,
+        )
         try:
             raw = resp.raw.read(decode_content=False)
         finally:
@@ -285,7 +291,7 @@ class Transport:
         return resp.status_code, dict(resp.headers), raw
 
     def _wait(self, attempt: int) -> None:
-        cap = min(self.backoff_max, self.backoff * (2 ** attempt))
+        cap = min(self.backoff_max, self.backoff * (2**attempt))
         delay = cap / 2 + random.uniform(0, cap / 2)  # jitter spreads 2,000 devices apart
         if self.cancel is not None:
             if self.cancel.wait(delay):

@@ -120,8 +120,6 @@ def check_db(db: Database) -> None:
         conn.execute(text("SELECT 1"))
 
 
-
-
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT many rows in one executemany (psycopg pipelines it: one round
     trip for the lot)."""
@@ -141,7 +139,9 @@ def _sqlite_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
 
 
 def execute_many(
-    conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]],
+    conn: Connection,
+    stmt: Any,
+    rows: Sequence[Mapping[str, Any]],
     keys: Sequence[str] | None = None,
 ) -> bool:
     """Run ``stmt`` once per row of ``rows`` (same keys in each), on SQLite
@@ -170,9 +170,7 @@ def execute_many(
                 params = [tuple([r[c] for c in order]) for r in rows]
             else:
                 pairs = tuple(zip(order, procs, strict=True))
-                params = [
-                    tuple([r[c] if p is None else p(r[c]) for c, p in pairs]) for r in rows
-                ]
+                params = [tuple([r[c] if p is None else p(r[c]) for c, p in pairs]) for r in rows]
             conn.exec_driver_sql(compiled.string, params)
             return True
         if keys is not None:
@@ -211,6 +209,4 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     names = ", ".join(f'"{c}"' for c in columns)
     with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([
-                _json_dumps(row[c]) if c in json_cols else row[c] for c in columns
-            ])
+            copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])

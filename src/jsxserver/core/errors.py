@@ -22,9 +22,7 @@ class Reason:
 
 
 class ApiError(Exception):
-    def __init__(
-        self, status: int, reason: Reason, headers: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, status: int, reason: Reason, headers: dict[str, str] | None = None) -> None:
         super().__init__(f"{status} {reason.code}: {reason.en}")
         self.status = status
         self.reason = reason
@@ -68,15 +66,11 @@ BAD_TEXT = Reason(
     "The data contains invalid characters (NUL or lone surrogates) or non-finite numbers",
 )
 TOO_LARGE = Reason("request.too_large", "上传的数据太大", "The request body is too large")
-TOO_MANY = Reason(
-    "push.too_many_changes", "一次上传的修改太多", "Too many changes in one batch"
-)
+TOO_MANY = Reason("push.too_many_changes", "一次上传的修改太多", "Too many changes in one batch")
 BAD_GZIP = Reason(
     "request.bad_encoding", "上传的数据无法解压", "The request body could not be decompressed"
 )
-BAD_ENCODING = Reason(
-    "request.bad_encoding", "不支持的内容编码", "Unsupported Content-Encoding"
-)
+BAD_ENCODING = Reason("request.bad_encoding", "不支持的内容编码", "Unsupported Content-Encoding")
 PROTOCOL = Reason(
     "protocol.incompatible",
     "客户端版本与服务器不兼容，请升级客户端",
@@ -84,7 +78,8 @@ PROTOCOL = Reason(
 )
 NOT_FOUND = Reason("http.not_found", "请求的地址不存在", "No such endpoint")
 SERVER_ERROR = Reason(
-    "server.error", "服务器内部错误，已记录，请稍后重试",
+    "server.error",
+    "服务器内部错误，已记录，请稍后重试",
     "Internal server error; it has been logged, please try again later",
 )
 DB_UNAVAILABLE = Reason(

@@ -39,6 +39,7 @@ def configure_hasher(time_cost: int, memory_kib: int, scrypt_n: int = 2**14) -> 
         _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
         _DUMMY_HASH = _hasher.hash("not-a-real-password-Aa1!")
 
+
 MIN_PASSWORD_LENGTH = 8
 MIN_PASSWORD_CLASSES = 3
 
@@ -119,8 +120,13 @@ def check_offline_verifier(verifier: str, password: str) -> bool:
         if scheme != "scrypt":
             return False
         got = hashlib.scrypt(
-            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-            dklen=len(want) // 2, maxmem=256 * 1024 * 1024,
+            password.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want) // 2,
+            maxmem=256 * 1024 * 1024,
         )
     except ValueError:
         return False

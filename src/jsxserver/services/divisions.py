@@ -65,16 +65,22 @@ def import_divisions(
     }
     fresh = [r for r in rows if r.code not in existing]
     changed = [
-        r for r in rows
+        r
+        for r in rows
         if r.code in existing and existing[r.code] != (r.name, r.level, r.parent_code)
     ]
     conn = session.connection()
-    bulk_load(conn, div_t, [
-        dict(code=r.code, name=r.name, level=r.level, parent_code=r.parent_code) for r in fresh
-    ])
+    bulk_load(
+        conn,
+        div_t,
+        [dict(code=r.code, name=r.name, level=r.level, parent_code=r.parent_code) for r in fresh],
+    )
     for r in changed:
-        conn.execute(update(div_t).where(div_t.c.code == r.code)
-                     .values(name=r.name, level=r.level, parent_code=r.parent_code))
+        conn.execute(
+            update(div_t)
+            .where(div_t.c.code == r.code)
+            .values(name=r.name, level=r.level, parent_code=r.parent_code)
+        )
     created = 0
     if associations:
         created = _derive_associations(session, association_rows(rows))
@@ -84,9 +90,7 @@ def import_divisions(
 
 def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
     rec_t = RECORD_TABLE
-    have = set(session.execute(
-        select(rec_t.c.id).where(rec_t.c.entity == "association")
-    ).scalars())
+    have = set(session.execute(select(rec_t.c.id).where(rec_t.c.entity == "association")).scalars())
     missing = [w for w in wanted if w["id"] not in have]
     if not missing:
         return 0
@@ -102,12 +106,22 @@ def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
     for w in missing:
         seq += 1
         data = {**base, **{k: v for k, v in w.items() if k != "id"}}
-        values.append(dict(
-            entity="association", id=w["id"], township=township_of(w["division_code"]),
-            division_code=w["division_code"], data=data, field_hlc={f: stamp for f in data},
-            deleted=False, seq=seq, created_at=now, updated_at=now,
-            updated_device=SERVER_NODE, updated_user="",
-        ))
+        values.append(
+            dict(
+                entity="association",
+                id=w["id"],
+                township=township_of(w["division_code"]),
+                division_code=w["division_code"],
+                data=data,
+                field_hlc={f: stamp for f in data},
+                deleted=False,
+                seq=seq,
+                created_at=now,
+                updated_at=now,
+                updated_device=SERVER_NODE,
+                updated_user="",
+            )
+        )
     conn = session.connection()
     bulk_load(conn, rec_t, values)
     conn.execute(update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=seq))

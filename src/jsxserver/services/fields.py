@@ -49,8 +49,14 @@ def _shapes(entity: str) -> dict[str, FieldShape]:
             args = [a for a in get_args(ann) if a is not type(None)]
             nullable = len(args) < len(get_args(ann))
             ann = args[0]
-        kind = {str: "str", int: "int", bool: "bool", float: "float", date: "date",
-                datetime: "datetime"}.get(ann, "any")
+        kind = {
+            str: "str",
+            int: "int",
+            bool: "bool",
+            float: "float",
+            date: "date",
+            datetime: "datetime",
+        }.get(ann, "any")
         max_len = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
         out[name] = FieldShape(kind, nullable, max_len)
     return out

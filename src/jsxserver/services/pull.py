@@ -54,8 +54,15 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
     r = RECORD.c
     rows = session.execute(
         select(
-            r.seq, r.entity, r.id, r.deleted, sql_cast(r.data, Text), sql_cast(r.field_hlc, Text),
-            r.updated_at, r.updated_device, r.updated_user,
+            r.seq,
+            r.entity,
+            r.id,
+            r.deleted,
+            sql_cast(r.data, Text),
+            sql_cast(r.field_hlc, Text),
+            r.updated_at,
+            r.updated_device,
+            r.updated_user,
         )
         .where(_in_scope(scope, r.township, r.division_code), r.seq > cursor, r.seq <= high)
         .order_by(r.seq)
@@ -68,7 +75,8 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
         .where(
             _in_scope(scope, e.township, e.division_code),
             not_(_in_scope(scope, r.township, r.division_code)),
-            e.seq > cursor, e.seq <= high,
+            e.seq > cursor,
+            e.seq <= high,
         )
         .order_by(e.seq)
         .limit(limit + 1)
@@ -89,17 +97,27 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
         who = names.get(user)
         if who is None:
             who = names[user] = _dumps(user)
-        parts.append((seq, (
-            f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":true,'
-            f'"deleted":{"true" if deleted else "false"},"data":{data},'
-            f'"field_hlc":{field_hlc},"updated_at":"{stamp}",'
-            f'"updated_device":{dev},"updated_user":{who}}}'
-        )))
+        parts.append(
+            (
+                seq,
+                (
+                    f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":true,'
+                    f'"deleted":{"true" if deleted else "false"},"data":{data},'
+                    f'"field_hlc":{field_hlc},"updated_at":"{stamp}",'
+                    f'"updated_device":{dev},"updated_user":{who}}}'
+                ),
+            )
+        )
     for seq, entity, row_id in exits:
-        parts.append((seq, (
-            f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":false,'
-            f'"deleted":false,"data":null,"field_hlc":{{}}}}'
-        )))
+        parts.append(
+            (
+                seq,
+                (
+                    f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":false,'
+                    f'"deleted":false,"data":null,"field_hlc":{{}}}}'
+                ),
+            )
+        )
     if exits:
         parts.sort(key=lambda p: p[0])
     more = len(parts) > limit

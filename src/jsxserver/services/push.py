@@ -77,16 +77,14 @@ ID_TAKEN = Reason(
 ENTITY_UNKNOWN = Reason("entity.unknown", "未知的数据类型", "Unknown kind of record")
 HLC_INVALID = Reason("change.hlc_invalid", "修改的时间戳格式不正确", "Malformed change timestamp")
 DELETE_SHAPE = Reason(
-    "change.delete_shape", "删除操作的内容不正确", "A delete must carry fields {\"deleted\": true}"
+    "change.delete_shape", "删除操作的内容不正确", 'A delete must carry fields {"deleted": true}'
 )
 DELETED_FIELD = Reason(
     "change.deleted_field",
     "不能通过修改来删除或恢复记录",
     "Use a delete to remove a record; 'deleted' cannot be edited",
 )
-DIVISION_UNKNOWN = Reason(
-    "division.unknown", "所属村（社区）无效", "Unknown village or township"
-)
+DIVISION_UNKNOWN = Reason("division.unknown", "所属村（社区）无效", "Unknown village or township")
 DIVISION_LEVEL = Reason(
     "division.level",
     "记录只能归属到乡镇（街道）或村（社区）",
@@ -110,9 +108,7 @@ CHANGE_FOREIGN = Reason(
 
 
 def _unknown_field(name: str) -> Reason:
-    return Reason(
-        "field.unknown", f"未知的字段“{name[:40]}”", f"Unknown field '{name[:40]}'"
-    )
+    return Reason("field.unknown", f"未知的字段“{name[:40]}”", f"Unknown field '{name[:40]}'")
 
 
 @dataclass(frozen=True)
@@ -178,8 +174,9 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
         select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER).with_for_update()
     ).scalar_one()
     stored = session.execute(
-        select(col(PushBatch.device), col(PushBatch.response))
-        .where(col(PushBatch.batch_id) == req.batch_id)
+        select(col(PushBatch.device), col(PushBatch.response)).where(
+            col(PushBatch.batch_id) == req.batch_id
+        )
     ).first()
     if stored is not None:
         session.rollback()
@@ -193,16 +190,17 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
     response = PushResponse(batch_id=req.batch_id, results=results, server_seq=batch.seq)
     # What response.model_dump(mode="json") gives, from the results' dumps
     # the change log already holds.
-    stored_response = {"batch_id": req.batch_id, "results": batch.dumps,
-                       "server_seq": batch.seq}
+    stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": batch.seq}
     if batch.seq != seq:
         session.execute(
             update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=batch.seq)
         )
     session.execute(
         insert(PushBatch).values(
-            batch_id=req.batch_id, device=ctx.device_id,
-            response=stored_response, created_at=utcnow(),
+            batch_id=req.batch_id,
+            device=ctx.device_id,
+            response=stored_response,
+            created_at=utcnow(),
         )
     )
     session.commit()
@@ -259,14 +257,24 @@ class _Batch:
             by_entity.setdefault(entity, []).append(row_id)
         cols = RECORD.c
         wanted = (
-            cols.entity, cols.id, cols.division_code, cols.data, cols.field_hlc,
-            cols.deleted, cols.seq, cols.updated_device, cols.updated_user,
+            cols.entity,
+            cols.id,
+            cols.division_code,
+            cols.data,
+            cols.field_hlc,
+            cols.deleted,
+            cols.seq,
+            cols.updated_device,
+            cols.updated_user,
         )
         for entity, row_ids in sorted(by_entity.items()):
             row_ids.sort()
             for i in range(0, len(row_ids), _IN_CHUNK):
-                self._load_rows(select(*wanted).where(
-                    cols.entity == entity, cols.id.in_(row_ids[i:i + _IN_CHUNK])))
+                self._load_rows(
+                    select(*wanted).where(
+                        cols.entity == entity, cols.id.in_(row_ids[i : i + _IN_CHUNK])
+                    )
+                )
         if codes:
             for code, level in self.session.execute(
                 select(col(Division.code), col(Division.level)).where(
@@ -278,8 +286,16 @@ class _Batch:
     def _load_rows(self, stmt: Any) -> None:
         for r in self.session.execute(stmt):
             self.rows[(r.entity, r.id)] = _Row(
-                r.entity, r.id, r.division_code, dict(r.data), dict(r.field_hlc),
-                bool(r.deleted), r.seq, r.updated_device, r.updated_user, in_db=True,
+                r.entity,
+                r.id,
+                r.division_code,
+                dict(r.data),
+                dict(r.field_hlc),
+                bool(r.deleted),
+                r.seq,
+                r.updated_device,
+                r.updated_user,
+                in_db=True,
                 division_before=r.division_code,
             )
 
@@ -299,8 +315,9 @@ class _Batch:
             return replay
 
         out = self._apply(ch)
-        result = ChangeResult(change_id=ch.change_id, status=out.status, seq=out.seq,
-                              conflicts=out.conflicts)
+        result = ChangeResult(
+            change_id=ch.change_id, status=out.status, seq=out.seq, conflicts=out.conflicts
+        )
         if out.status == "rejected" and out.reason is not None:
             result.reason_code = out.reason.code
             result.reason_zh = out.reason.zh
@@ -404,8 +421,16 @@ class _Batch:
         if bad_ref is not None:
             return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
         row = _Row(
-            ch.entity, ch.row_id, data["division_code"], data,
-            {f: ch.hlc for f in data}, False, 0, "", "", in_db=False,
+            ch.entity,
+            ch.row_id,
+            data["division_code"],
+            data,
+            {f: ch.hlc for f in data},
+            False,
+            0,
+            "",
+            "",
+            in_db=False,
         )
         self.rows[(ch.entity, ch.row_id)] = row
         self._write(row, ch)
@@ -419,10 +444,17 @@ class _Batch:
         took_theirs = False
         if row.deleted:
             # An edit beats a concurrent delete: nobody's work disappears.
-            conflicts.append(FieldConflict(
-                field="deleted", base=False, mine=False, theirs=True, winner="mine",
-                theirs_hlc=row.field_hlc.get("deleted"), theirs_device=row.updated_device,
-            ))
+            conflicts.append(
+                FieldConflict(
+                    field="deleted",
+                    base=False,
+                    mine=False,
+                    theirs=True,
+                    winner="mine",
+                    theirs_hlc=row.field_hlc.get("deleted"),
+                    theirs_device=row.updated_device,
+                )
+            )
             changed["deleted"] = False
         for name, mine in values.items():
             if name == "deleted" or name in WRITE_ONCE:
@@ -432,11 +464,17 @@ class _Batch:
             theirs_hlc = row.field_hlc.get(name)
             outcome = merge_field(base, mine, theirs, ch.hlc, theirs_hlc)
             if outcome.conflict:
-                conflicts.append(FieldConflict(
-                    field=name, base=None if base is MISSING else base, mine=mine,
-                    theirs=theirs, winner=outcome.take, theirs_hlc=theirs_hlc,
-                    theirs_device=row.updated_device,
-                ))
+                conflicts.append(
+                    FieldConflict(
+                        field=name,
+                        base=None if base is MISSING else base,
+                        mine=mine,
+                        theirs=theirs,
+                        winner=outcome.take,
+                        theirs_hlc=theirs_hlc,
+                        theirs_device=row.updated_device,
+                    )
+                )
             if outcome.take == "mine":
                 if not _same(theirs, mine) or name not in row.data:
                     changed[name] = mine
@@ -491,13 +529,18 @@ class _Batch:
         if row.deleted:
             return _Outcome("merged", seq=row.seq, row=row)
         edited = [
-            f for f, v in row.data.items()
+            f
+            for f, v in row.data.items()
             if f != "deleted" and not _same(v, ch.old.get(f, MISSING))
         ]
         if edited:
             # Someone changed the row since this device last saw it: keep it.
             conflict = FieldConflict(
-                field="deleted", base=False, mine=True, theirs=False, winner="theirs",
+                field="deleted",
+                base=False,
+                mine=True,
+                theirs=False,
+                winner="theirs",
                 theirs_hlc=max((row.field_hlc.get(f, "") for f in edited), default=None) or None,
                 theirs_device=row.updated_device,
             )
@@ -518,31 +561,59 @@ class _Batch:
         row.updated_user = self.scope.username
         row.dirty = True
         if row.in_db and row.division_before != row.division_code:
-            self.exits.append(dict(
-                seq=row_seq, entity=row.entity, row_id=row.id,
-                township=township_of(row.division_before), division_code=row.division_before,
-            ))
+            self.exits.append(
+                dict(
+                    seq=row_seq,
+                    entity=row.entity,
+                    row_id=row.id,
+                    township=township_of(row.division_before),
+                    division_code=row.division_before,
+                )
+            )
         row.division_before = row.division_code
 
     def _record_conflicts(self, ch: Change, row: _Row, conflicts: list[FieldConflict]) -> None:
         for c in conflicts:
-            self.conflict_rows.append(dict(
-                change_id=ch.change_id, seq=row.seq, entity=ch.entity, row_id=ch.row_id,
-                field=c.field, base=c.base, mine=c.mine, theirs=c.theirs, winner=c.winner,
-                mine_hlc=ch.hlc, theirs_hlc=c.theirs_hlc, device=self.ctx.device_id,
-                username=self.scope.username, created_at=self.now,
-            ))
+            self.conflict_rows.append(
+                dict(
+                    change_id=ch.change_id,
+                    seq=row.seq,
+                    entity=ch.entity,
+                    row_id=ch.row_id,
+                    field=c.field,
+                    base=c.base,
+                    mine=c.mine,
+                    theirs=c.theirs,
+                    winner=c.winner,
+                    mine_hlc=ch.hlc,
+                    theirs_hlc=c.theirs_hlc,
+                    device=self.ctx.device_id,
+                    username=self.scope.username,
+                    created_at=self.now,
+                )
+            )
 
     def _log(self, ch: Change, result: ChangeResult, out: _Outcome) -> None:
         dump = result.model_dump(mode="json")
         self.dumps.append(dump)
-        self.logs.append(dict(
-            change_id=ch.change_id, seq=out.seq if out.wrote else None,
-            batch_id=self.batch_id, entity=ch.entity, row_id=ch.row_id, op=ch.op,
-            fields=ch.fields, old=ch.old, hlc=ch.hlc, device=self.ctx.device_id,
-            username=self.scope.username, received_at=self.now, status=result.status,
-            result=dump,
-        ))
+        self.logs.append(
+            dict(
+                change_id=ch.change_id,
+                seq=out.seq if out.wrote else None,
+                batch_id=self.batch_id,
+                entity=ch.entity,
+                row_id=ch.row_id,
+                op=ch.op,
+                fields=ch.fields,
+                old=ch.old,
+                hlc=ch.hlc,
+                device=self.ctx.device_id,
+                username=self.scope.username,
+                received_at=self.now,
+                status=result.status,
+                result=dump,
+            )
+        )
 
     def flush(self) -> None:
         """Write every touched row once (its last state), then the history."""
@@ -555,10 +626,12 @@ class _Batch:
                 update(RECORD)
                 .where(RECORD.c.entity == bindparam("k_entity"), RECORD.c.id == bindparam("k_id"))
                 .values(
-                    township=bindparam("township"), division_code=bindparam("division_code"),
+                    township=bindparam("township"),
+                    division_code=bindparam("division_code"),
                     data=bindparam("data", type_=RECORD.c.data.type),
                     field_hlc=bindparam("field_hlc", type_=RECORD.c.field_hlc.type),
-                    deleted=bindparam("deleted"), seq=bindparam("seq"),
+                    deleted=bindparam("deleted"),
+                    seq=bindparam("seq"),
                     updated_at=bindparam("updated_at"),
                     updated_device=bindparam("updated_device"),
                     updated_user=bindparam("updated_user"),
@@ -576,15 +649,26 @@ class _Batch:
 
     def _record_values(self, r: _Row) -> dict[str, Any]:
         return dict(
-            entity=r.entity, id=r.id, township=r.township, division_code=r.division_code,
-            data=r.data, field_hlc=r.field_hlc, deleted=r.deleted, seq=r.seq,
-            created_at=self.now, updated_at=self.now, updated_device=r.updated_device,
+            entity=r.entity,
+            id=r.id,
+            township=r.township,
+            division_code=r.division_code,
+            data=r.data,
+            field_hlc=r.field_hlc,
+            deleted=r.deleted,
+            seq=r.seq,
+            created_at=self.now,
+            updated_at=self.now,
+            updated_device=r.updated_device,
             updated_user=r.updated_user,
         )
 
 
 def _rejected(ch: Change, reason: Reason) -> ChangeResult:
     return ChangeResult(
-        change_id=ch.change_id, status="rejected", reason_code=reason.code,
-        reason_zh=reason.zh, reason_en=reason.en,
+        change_id=ch.change_id,
+        status="rejected",
+        reason_code=reason.code,
+        reason_zh=reason.zh,
+        reason_en=reason.en,
     )

@@ -30,13 +30,17 @@ def reference(session: Session, scope: Scope) -> ReferenceResponse:
     lo, hi = scope.prefix.ljust(12, "0"), scope.prefix.ljust(12, "9")
     divisions = session.execute(
         select(
-            col(Division.code), col(Division.name), col(Division.level),
+            col(Division.code),
+            col(Division.name),
+            col(Division.level),
             col(Division.parent_code),
         )
-        .where(or_(
-            col(Division.code).between(lo, hi),
-            col(Division.code).in_(ancestor_codes(scope.division_code)),
-        ))
+        .where(
+            or_(
+                col(Division.code).between(lo, hi),
+                col(Division.code).in_(ancestor_codes(scope.division_code)),
+            )
+        )
         .order_by(col(Division.code))
     ).all()
     township = scope.home_township
@@ -45,9 +49,9 @@ def reference(session: Session, scope: Scope) -> ReferenceResponse:
     else:  # wider scopes do not unlock devices for others
         users_where = col(AppUser.username) == scope.username
     users = session.execute(
-        select(AppUser).where(
-            users_where, col(AppUser.active), col(AppUser.offline_verifier).is_not(None)
-        ).order_by(col(AppUser.username))
+        select(AppUser)
+        .where(users_where, col(AppUser.active), col(AppUser.offline_verifier).is_not(None))
+        .order_by(col(AppUser.username))
     ).scalars()
     return ReferenceResponse(
         divisions=[
@@ -55,8 +59,13 @@ def reference(session: Session, scope: Scope) -> ReferenceResponse:
         ],
         code_tables={name: {k: dict(v) for k, v in t.items()} for name, t in CODE_TABLES.items()},
         offline_logins=[
-            OfflineLogin(username=u.username, display_name=u.display_name, role=u.role,
-                         division_code=u.division_code, verifier=u.offline_verifier or "")
+            OfflineLogin(
+                username=u.username,
+                display_name=u.display_name,
+                role=u.role,
+                division_code=u.division_code,
+                verifier=u.offline_verifier or "",
+            )
             for u in users
         ],
     )

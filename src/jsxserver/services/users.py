@@ -82,9 +82,13 @@ def create_user(session: Session, new: AppUserCreate) -> AppUser:
     if session.get(AppUser, new.username) is not None:
         raise UserError(f"user {new.username!r} already exists")
     user = AppUser(
-        username=new.username, display_name=new.display_name or new.username, role=new.role,
-        division_code=new.division_code, active=new.active,
-        password_hash=hash_password(new.password), offline_verifier=offline_verifier(new.password),
+        username=new.username,
+        display_name=new.display_name or new.username,
+        role=new.role,
+        division_code=new.division_code,
+        active=new.active,
+        password_hash=hash_password(new.password),
+        offline_verifier=offline_verifier(new.password),
     )
     session.add(user)
     session.commit()
@@ -109,7 +113,8 @@ def set_password(session: Session, username: str, password: str) -> None:
 
 def unlock_user(session: Session, username: str) -> None:
     result = session.execute(
-        update(AppUser).where(col(AppUser.username) == username)
+        update(AppUser)
+        .where(col(AppUser.username) == username)
         .values(failed_count=0, locked_until=None)
     )
     if cast(CursorResult[Any], result).rowcount == 0:
@@ -122,8 +127,11 @@ def user_info(session: Session, user: AppUser) -> UserInfo:
     level = division.level if division is not None else level_of_code(user.division_code)
     scope = Scope(user.username, user.role, user.division_code, level)
     return UserInfo(
-        username=user.username, display_name=user.display_name, role=user.role,
-        division_code=user.division_code, division_name=division.name if division else "",
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        division_code=user.division_code,
+        division_name=division.name if division else "",
         scope_prefix=scope.prefix,
     )
 
@@ -184,14 +192,16 @@ def _count_failure(db: Database, settings: Settings, username: str, now: datetim
     """Count a failed login; True when it locked the account."""
     with Session(db.write_engine) as session:
         count = session.execute(
-            update(AppUser).where(col(AppUser.username) == username)
+            update(AppUser)
+            .where(col(AppUser.username) == username)
             .values(failed_count=col(AppUser.failed_count) + 1)
             .returning(col(AppUser.failed_count))
         ).scalar_one()
         locked = count >= settings.lock_after_failures
         if locked:
             session.execute(
-                update(AppUser).where(col(AppUser.username) == username)
+                update(AppUser)
+                .where(col(AppUser.username) == username)
                 .values(failed_count=0, locked_until=now + timedelta(minutes=settings.lock_minutes))
             )
         session.commit()
@@ -218,14 +228,12 @@ def authenticate(db: Database, token: str) -> Caller:
         raise ApiError(403, E.USER_DISABLED)
     if device.last_seen is None or now - as_utc(device.last_seen) > LAST_SEEN_EVERY:
         with Session(db.write_engine) as session:
-            session.execute(
-                update(Device).where(col(Device.id) == device.id).values(last_seen=now)
-            )
+            session.execute(update(Device).where(col(Device.id) == device.id).values(last_seen=now))
             session.commit()
-    scope = Scope(user.username, user.role, user.division_code,
-                  level or level_of_code(user.division_code))
-    return Caller(user.username, user.display_name, user.role, user.division_code, device.id,
-                  scope)
+    scope = Scope(
+        user.username, user.role, user.division_code, level or level_of_code(user.division_code)
+    )
+    return Caller(user.username, user.display_name, user.role, user.division_code, device.id, scope)
 
 
 _BEARER = {"WWW-Authenticate": "Bearer"}
@@ -233,9 +241,7 @@ _BEARER = {"WWW-Authenticate": "Bearer"}
 
 def logout(db: Database, device_id: str) -> None:
     with Session(db.write_engine) as session:
-        session.execute(
-            update(Device).where(col(Device.id) == device_id).values(token_hash=None)
-        )
+        session.execute(update(Device).where(col(Device.id) == device_id).values(token_hash=None))
         session.commit()
 
 
@@ -253,9 +259,7 @@ def revoke_device(session: Session, device_id: str, restore: bool = False) -> No
     # The token hash stays so the device is told it was revoked, not just
     # logged out.
     values: dict[str, Any] = {"revoked_at": None if restore else utcnow()}
-    result = session.execute(
-        update(Device).where(col(Device.id) == device_id).values(**values)
-    )
+    result = session.execute(update(Device).where(col(Device.id) == device_id).values(**values))
     if cast(CursorResult[Any], result).rowcount == 0:
         raise UserError(f"no device {device_id!r}")
     session.commit()

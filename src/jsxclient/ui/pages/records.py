@@ -89,9 +89,7 @@ class _ChildrenDetail(_Detail):
             self.CHILD,
             QCoreApplication.translate(type(self).__name__, self.TITLE),
             lambda: (
-                {self.LINK: self.current, "division_code": self.division}
-                if self.current
-                else None
+                {self.LINK: self.current, "division_code": self.division} if self.current else None
             ),
         )
         lay.addWidget(self.children_table)

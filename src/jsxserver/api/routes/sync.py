@@ -30,15 +30,20 @@ _PUSH_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.post("/push", responses=_PUSH_ERRORS)
-def push(
-    req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep
-) -> PushResponse:
+def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> PushResponse:
     """Apply a batch of changes atomically. Each change gets its own result;
     a replayed batch id returns the stored response."""
     if not caller.scope.can_write:
         raise ApiError(403, E.READ_ONLY)
-    if any(bad_text(c.fields) or bad_text(c.old) or bad_text(c.hlc) or bad_text(c.device)
-           or bad_text(c.user) or bad_text(c.entity) for c in req.changes) or bad_text(req.device):
+    if any(
+        bad_text(c.fields)
+        or bad_text(c.old)
+        or bad_text(c.hlc)
+        or bad_text(c.device)
+        or bad_text(c.user)
+        or bad_text(c.entity)
+        for c in req.changes
+    ) or bad_text(req.device):
         raise ApiError(400, E.BAD_TEXT)
     # A day of slack: a device whose clock runs a little ahead, or a record
     # saved just after midnight, is not rejected as dated in the future.
