@@ -171,3 +171,37 @@ def test_encrypted_store(tmp_path: Path) -> None:
     s = Store.open(path, key="correct horse battery staple")
     assert s.meta("probe") == "秘密"
     s.close()
+
+
+def test_write_path_runs_the_entity_rules(store: Store) -> None:
+    """The CLI and imports get what the form derives: village and association
+    from the person, the subsidy amount from the configured rate."""
+    with store.transaction() as tx:
+        pid = tx.insert("person", person())
+        mid = tx.insert(
+            "member", {"person_id": pid, "joined_on": "2024-01-01", "division_code": VILLAGE}
+        )
+        tx.insert("subsidyrate", {"kind": "hospital_care", "year": 2024, "rate_fen": 3000})
+        fid = tx.insert(
+            "specialfamily",
+            {"category": "bereaved", "head_person_id": pid, "division_code": VILLAGE},
+        )
+        sid = tx.insert(
+            "caresubsidy",
+            {
+                "family_id": fid,
+                "kind": "hospital_care",
+                "admitted_on": "2025-03-01",
+                "discharged_on": "2025-03-08",
+            },
+        )
+    member = store.get("member", mid)
+    assert member is not None and member["association_id"] == association_id(VILLAGE)
+    sub = store.get("caresubsidy", sid)
+    assert sub is not None
+    assert (sub["division_code"], sub["days"], sub["rate_fen"], sub["amount_fen"]) == (
+        VILLAGE,
+        7,
+        3000,
+        21000,
+    )

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from jsxcore import rules
+
 Interrupt = Callable[[], bool]
 
 
@@ -1066,24 +1068,19 @@ def family_summary(conn: sqlite3.Connection, family_id: str, today: date) -> Fam
     )
 
 
-#: A face-to-face visit at least every quarter (4 home visits a year).
-VISIT_INTERVAL_DAYS = 91
+_FACE_TO_FACE = "(" + ", ".join(f"'{m}'" for m in rules.FACE_TO_FACE_MODES) + ")"
 
 
 def _family_due(conn: sqlite3.Connection, family_id: str, since: str) -> str | None:
     r = conn.execute(
-        "SELECT max(CASE WHEN mode IN ('home', 'activity') THEN visit_date END), "
+        f"SELECT max(CASE WHEN mode IN {_FACE_TO_FACE} THEN visit_date END), "
         "(SELECT follow_up_due FROM carevisit WHERE family_id = :f AND deleted = 0 "
         " ORDER BY visit_date DESC LIMIT 1) "
         "FROM carevisit WHERE family_id = :f AND deleted = 0",
         {"f": family_id},
     ).fetchone()
     last_home, follow = r if r else (None, None)
-    base = date.fromisoformat(str(last_home or since)[:10])
-    due = base + timedelta(days=VISIT_INTERVAL_DAYS)
-    if follow:
-        due = min(due, date.fromisoformat(str(follow)[:10]))
-    return due.isoformat()
+    return rules.next_visit(since, last_home, follow).due.isoformat()
 
 
 def family_eligibility_inputs(
@@ -1193,22 +1190,19 @@ def dashboard(
         " (SELECT max(v.visit_date) FROM carevisit v WHERE v.family_id = f.id"
         "  AND v.deleted = 0),"
         " (SELECT max(v.visit_date) FROM carevisit v WHERE v.family_id = f.id"
-        "  AND v.deleted = 0 AND v.mode IN ('home', 'activity')),"
+        f"  AND v.deleted = 0 AND v.mode IN {_FACE_TO_FACE}),"
         " (SELECT v.follow_up_due FROM carevisit v WHERE v.family_id = f.id AND v.deleted = 0"
         "  ORDER BY v.visit_date DESC LIMIT 1)"
         " FROM specialfamily f LEFT JOIN person p ON p.id = f.head_person_id"
         " WHERE f.deleted = 0 AND f.status = 'enrolled'"
     ).fetchall()
-    interval = timedelta(days=VISIT_INTERVAL_DAYS)
     due: list[DueFamily] = []
     follow_families: list[str] = []
     for fid, head, village, category, since, latest, home, follow in rows:
-        when = (date.fromisoformat(str(home or since)[:10]) + interval).isoformat()
-        reason = "visit"
         if follow and follow <= soon:
             follow_families.append(fid)
-        if follow and follow < when:
-            when, reason = follow, "follow_up"
+        nxt = rules.next_visit(since, home, follow)
+        when, reason = nxt.due.isoformat(), nxt.reason
         if when <= soon:
             due.append(DueFamily(fid, head, village or "", category, latest, when, reason))
     due.sort(key=lambda d: (d.due, d.head_name))

@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from jsxclient.store.db import Database
 from jsxclient.store.schema import migrate
 from jsxclient.store.search import derive_fields
+from jsxcore import rules
 from jsxcore.entities import EntitySpec, spec
 from jsxcore.hlc import HybridClock
 from jsxcore.messages import Issue
@@ -148,6 +150,28 @@ class Tx:
     def get(self, entity: str, row_id: str) -> Row | None:
         return _get(self.conn, spec(entity), row_id)
 
+    # -- rules.Resolver: what the entity rules may look up ----------------------
+
+    def row(self, entity: str, row_id: str) -> Row | None:
+        return self.get(entity, row_id)
+
+    def subsidy_rate(self, kind: str, year: int) -> int | None:
+        """The configured daily rate (fen) for a kind of subsidy in a year."""
+        r = self.conn.execute(
+            "SELECT rate_fen FROM subsidyrate WHERE kind = ? AND year <= ? AND deleted = 0 "
+            "ORDER BY year DESC, updated_at DESC LIMIT 1",
+            (kind, year),
+        ).fetchone()
+        return None if r is None else int(r[0])
+
+    def _complete(self, es: EntitySpec, values: Row) -> Row:
+        """Fill in what the entity rules derive and the caller left empty."""
+        return rules.complete(es.name, values, township=self._township, resolver=self)
+
+    @cached_property
+    def _township(self) -> str | None:
+        return self.store.meta("township_code", self.conn)
+
     def _check(self, es: EntitySpec, values: Mapping[str, Any]) -> None:
         self._check_many(es, [values])
 
@@ -237,6 +261,7 @@ class Tx:
             if not data.keys() <= known:
                 raise ValueError(f"{entity}: unknown fields {sorted(set(data) - known)}")
             full = {**defaults, **data}
+            full.update(self._complete(es, full))
             if "id" not in data:
                 full["id"] = new_id()
             if "created_at" not in data:
@@ -299,6 +324,10 @@ class Tx:
         if not changed:
             return {}
         merged = {**current, **changed}
+        filled = {k: v for k, v in self._complete(es, merged).items() if current.get(k) != v}
+        if filled:
+            changed.update(filled)
+            merged.update(filled)
         derived = {k: v for k, v in derive_fields(es.name, merged).items() if current.get(k) != v}
         self._check(es, merged)
         stamp = self.store.clock.now()
