@@ -8,9 +8,17 @@ stamp seen from elsewhere.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
+
+# 13 digits of milliseconds, 5 of counter, the node (device id or "server").
+HLC_RE = re.compile(r"\d{13}-\d{5}-[0-9A-Za-z_.:-]{1,64}", re.ASCII)
+
+
+def is_hlc(stamp: str) -> bool:
+    return HLC_RE.fullmatch(stamp) is not None
 
 
 def format_hlc(ms: int, counter: int, node: str) -> str:

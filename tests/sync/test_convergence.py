@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jsxclient.sync.errors import OfflineError
-from jsxclient.sync.journal import same
 from jsxclient.sync.transport import FaultPoint
+from jsxcore.merge import same
 from tests.e2e.harness import Device, ServerProcess, person
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]

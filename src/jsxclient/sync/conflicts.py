@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from jsxclient.store.store import RecordNotFound, Store, now_text
 from jsxclient.sync import journal as jr
+from jsxcore.merge import same
 
 Choice = Literal["mine", "theirs"]
 
@@ -117,7 +118,7 @@ def resolve(store: Store, conflict_id: int, choose: Choice) -> dict[str, Any]:
             elif not value and row["deleted"]:
                 # Bringing a row back is not an edit the protocol carries.
                 raise RecordNotFound(f"{c.entity} {c.row_id} was deleted since")
-        elif not jr.same(row.get(c.field), value):
+        elif not same(row.get(c.field), value):
             changed = tx.update(c.entity, c.row_id, {c.field: value})
         tx.conn.execute(
             "UPDATE conflict SET resolved_at=?, resolution=? WHERE id=?",

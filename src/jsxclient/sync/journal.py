@@ -68,13 +68,6 @@ def _entry(r: tuple[Any, ...]) -> Entry:
     )
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equality as merge_field sees it: 1 == True, but 0 != None."""
-    if a is None or b is None:
-        return a is b
-    return bool(a == b)
-
-
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

@@ -39,7 +39,7 @@ from jsxclient.sync import journal as jr
 from jsxclient.sync.errors import SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
-from jsxcore.merge import MISSING, merge_field
+from jsxcore.merge import MISSING, merge_record, same
 from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
 
 CURSOR_KEY = "sync_cursor"
@@ -360,101 +360,96 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
         if e.op != "delete":
             for f in e.fields:
                 writers.setdefault(f, []).append(e)
-    new: dict[str, Any] = {}
-    remote_changed = False
+    names = [f for f in es.data_fields if f != "deleted"]
+    deletes = [e for e in entries if e.op == "delete"]
+    rm = merge_record(
+        written={f: local.get(f) for f in writers if f in theirs_data and f != "deleted"},
+        seen={f: _base(entries, f, local.get(f)) for f in names},
+        mine_hlc={f: max(e.hlc for e in ws) for f, ws in writers.items()},
+        deletes=bool(deletes),
+        delete_hlc=deletes[-1].hlc if deletes else None,
+        theirs={f: theirs_data[f] for f in names if f in theirs_data},
+        theirs_hlc=row.field_hlc,
+        theirs_deleted=row.deleted,
+    )
     theirs_device = row.updated_device
+    new: dict[str, Any] = {}
     conflicts = 0
-    for f in es.data_fields:
-        if f == "deleted" or f not in theirs_data:
+    for f in names:
+        if f not in theirs_data:
             continue
-        theirs = theirs_data[f]
-        mine = local.get(f)
-        ws = writers.get(f)
-        if not ws:
-            if not jr.same(theirs, mine):
+        theirs, mine, ws = theirs_data[f], local.get(f), writers.get(f)
+        fm = rm.fields.get(f)
+        if not ws or fm is None:
+            # Not written here, or written once and kept by the other side.
+            if not same(theirs, mine):
                 new[f] = theirs
-                remote_changed = True
+            for e in ws or ():
+                e.fields.pop(f, None)
+                e.old.pop(f, None)
+                e.dirty = True
             continue
-        base = _base(entries, f, mine)
-        if (base is MISSING or not jr.same(theirs, base)) and not jr.same(theirs, mine):
-            # As the server judges a delete: the row differs from what we saw.
-            remote_changed = True
-        mine_hlc = max(e.hlc for e in ws)
-        theirs_hlc = row.field_hlc.get(f)
-        out = merge_field(base, mine, theirs, mine_hlc, theirs_hlc)
-        if out.conflict:
+        if fm.conflict:
             jr.record_conflict(
-                conn, key, f, base, mine, theirs, out.take, mine_hlc, theirs_hlc, theirs_device
+                conn,
+                key,
+                f,
+                fm.base,
+                mine,
+                theirs,
+                fm.take,
+                fm.mine_hlc,
+                fm.theirs_hlc,
+                theirs_device,
             )
             conflicts += 1
-        if out.take == "theirs" or jr.same(theirs, mine):
+        if fm.take == "theirs" or same(theirs, mine):
             # The server's value stands (or already equals ours): nothing of
             # this field is left to push.
-            if not jr.same(theirs, mine):
+            if not same(theirs, mine):
                 new[f] = theirs
             for e in ws:
                 e.fields.pop(f, None)
                 e.old.pop(f, None)
                 e.dirty = True
-        elif base is MISSING or not jr.same(theirs, base):
+        elif fm.base is MISSING or not same(theirs, fm.base):
             # Ours stands over a remote change: rebase so the server takes it
             # as an edit of what it holds now (the conflict is recorded here).
             ws[0].old[f] = theirs
             ws[0].dirty = True
-    deletes = [e for e in entries if e.op == "delete"]
-    deleted_hlc = row.field_hlc.get("deleted") or (
-        max(row.field_hlc.values()) if row.field_hlc else None
-    )
-    if deletes:
-        if row.deleted:
-            # Deleted on both sides: whatever was pending on the row is moot.
-            for e in entries:
-                e.fields.clear()
-                e.dirty = True
-            new = {
-                f: v for f, v in theirs_data.items() if f in local and not jr.same(v, local.get(f))
-            }
-            new["deleted"] = True
-        elif remote_changed:
-            # Their edit beats our delete: the row comes back here.
-            for e in deletes:
-                e.fields.clear()
-                e.dirty = True
-            new["deleted"] = False
-            jr.record_conflict(
-                conn,
-                key,
-                "deleted",
-                False,
-                True,
-                False,
-                "theirs",
-                deletes[-1].hlc,
-                deleted_hlc,
-                theirs_device,
-            )
-            conflicts += 1
-    elif row.deleted and not local.get("deleted"):
-        if any(e.fields for e in entries):
-            # Our edit beats their delete: keep the row; pushing the edit
-            # undeletes it on the server.
-            jr.record_conflict(
-                conn,
-                key,
-                "deleted",
-                False,
-                False,
-                True,
-                "mine",
-                max(e.hlc for e in entries),
-                deleted_hlc,
-                theirs_device,
-            )
-            conflicts += 1
-        else:
-            new["deleted"] = True
-    elif not row.deleted and local.get("deleted"):
+    dc = rm.delete_conflict
+    if deletes and row.deleted:
+        # Deleted on both sides: whatever was pending on the row is moot.
+        for e in entries:
+            e.fields.clear()
+            e.dirty = True
+        new = {f: v for f, v in theirs_data.items() if f in local and not same(v, local.get(f))}
+        new["deleted"] = True
+    elif deletes and dc is not None:
+        # Their edit beats our delete: the row comes back here.
+        for e in deletes:
+            e.fields.clear()
+            e.dirty = True
         new["deleted"] = False
+    elif not deletes and bool(local.get("deleted")) != rm.deleted:
+        # Their delete stands (nothing of ours is left to say), or their row
+        # came back.
+        new["deleted"] = rm.deleted
+    if dc is not None:
+        # Either way round, the delete that lost is kept as a conflict.
+        jr.record_conflict(
+            conn,
+            key,
+            "deleted",
+            False,
+            dc.mine,
+            dc.theirs,
+            dc.take,
+            dc.mine_hlc or "",
+            dc.theirs_hlc,
+            theirs_device,
+        )
+        conflicts += 1
     for e in entries:
         if e.dirty:
             jr.save_entry(conn, e)

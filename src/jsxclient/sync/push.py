@@ -29,6 +29,7 @@ from jsxclient.sync import journal as jr
 from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES
+from jsxcore.merge import same
 from jsxcore.protocol import (
     MAX_BATCH_CHANGES,
     Change,
@@ -313,7 +314,7 @@ def _adopt(
     values = {
         k: v
         for k, v in r.server.items()
-        if k in known and k not in mine and not jr.same(current.get(k), v)
+        if k in known and k not in mine and not same(current.get(k), v)
     }
     jr.set_fields(conn, es, e.row_id, values, current)
 

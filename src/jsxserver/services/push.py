@@ -18,7 +18,6 @@ error (a change id repeated inside the batch), which rolls everything back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +27,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from jsxcore.entities import ENTITIES, EntitySpec
-from jsxcore.merge import MISSING, merge_field
+from jsxcore.hlc import is_hlc
+from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
 from jsxcore.validation import validate_record
 from jsxserver.core.db import execute_many, insert_rows
@@ -51,10 +51,6 @@ from jsxserver.services.scope import Scope, township_of
 RECORD = RECORD_TABLE
 CHANGE_LOG = CHANGE_LOG_TABLE
 
-HLC_RE = re.compile(r"\d{13}-\d{5}-[0-9A-Za-z_.:-]{1,64}", re.ASCII)
-# Write-once: two devices deriving the same row (associations) never stamp
-# the same creation time, and that difference is not worth a conflict.
-WRITE_ONCE = frozenset({"created_at"})
 # Levels a township worker may file records under; a province admin may use
 # any division (county and city associations, for instance).
 RECORD_LEVELS = frozenset({"township", "village"})
@@ -149,12 +145,16 @@ class _Outcome:
     wrote: bool = False
 
 
-def _same(a: Any, b: Any) -> bool:
-    if a is MISSING or b is MISSING:
-        return a is b
-    if a is None or b is None:
-        return a is b
-    return bool(a == b)
+def _conflict(c: FieldMerge, row: _Row) -> FieldConflict:
+    return FieldConflict(
+        field=c.field,
+        base=None if c.base is MISSING else c.base,
+        mine=c.mine,
+        theirs=c.theirs,
+        winner=c.take,
+        theirs_hlc=c.theirs_hlc,
+        theirs_device=row.updated_device,
+    )
 
 
 def _errors(es: EntitySpec, data: Mapping[str, Any], today: date) -> list[tuple[str, Reason]]:
@@ -333,7 +333,7 @@ class _Batch:
         es = ENTITIES.get(ch.entity)
         if es is None:
             return _Outcome("rejected", reason=ENTITY_UNKNOWN)
-        if not HLC_RE.fullmatch(ch.hlc):
+        if not is_hlc(ch.hlc):
             return _Outcome("rejected", reason=HLC_INVALID)
         row = self.rows.get((ch.entity, ch.row_id))
         visible = row if row is not None and self.scope.contains(row.division_code) else None
@@ -439,48 +439,24 @@ class _Batch:
     def _merge(
         self, es: EntitySpec, ch: Change, row: _Row, values: dict[str, Any], base_known: bool
     ) -> _Outcome:
-        conflicts: list[FieldConflict] = []
-        changed: dict[str, Any] = {}
-        took_theirs = False
-        if row.deleted:
-            # An edit beats a concurrent delete: nobody's work disappears.
-            conflicts.append(
-                FieldConflict(
-                    field="deleted",
-                    base=False,
-                    mine=False,
-                    theirs=True,
-                    winner="mine",
-                    theirs_hlc=row.field_hlc.get("deleted"),
-                    theirs_device=row.updated_device,
-                )
-            )
+        rm = merge_record(
+            written=values,
+            seen=ch.old if base_known else {},
+            mine_hlc=dict.fromkeys(values, ch.hlc),
+            deletes=False,
+            delete_hlc=None,
+            theirs=row.data,
+            theirs_hlc=row.field_hlc,
+            theirs_deleted=row.deleted,
+        )
+        changed: dict[str, Any] = {
+            name: f.mine
+            for name, f in rm.fields.items()
+            if f.take == "mine" and (not same(f.theirs, f.mine) or name not in row.data)
+        }
+        if row.deleted and not rm.deleted:
             changed["deleted"] = False
-        for name, mine in values.items():
-            if name == "deleted" or name in WRITE_ONCE:
-                continue
-            theirs = row.data.get(name)
-            base = ch.old.get(name, MISSING) if base_known else MISSING
-            theirs_hlc = row.field_hlc.get(name)
-            outcome = merge_field(base, mine, theirs, ch.hlc, theirs_hlc)
-            if outcome.conflict:
-                conflicts.append(
-                    FieldConflict(
-                        field=name,
-                        base=None if base is MISSING else base,
-                        mine=mine,
-                        theirs=theirs,
-                        winner=outcome.take,
-                        theirs_hlc=theirs_hlc,
-                        theirs_device=row.updated_device,
-                    )
-                )
-            if outcome.take == "mine":
-                if not _same(theirs, mine) or name not in row.data:
-                    changed[name] = mine
-            else:
-                took_theirs = True
-
+        conflicts = [_conflict(c, row) for c in rm.conflicts]
         if changed:
             new_data = {**row.data, **changed}
             problem = self._check_change(es, row, new_data, changed)
@@ -495,7 +471,7 @@ class _Batch:
         self._record_conflicts(ch, row, conflicts)
         if conflicts:
             status: Literal["applied", "merged", "conflict"] = "conflict"
-        elif changed and not took_theirs:
+        elif changed and not rm.taken("theirs"):
             status = "applied"
         else:
             status = "merged"
@@ -528,22 +504,19 @@ class _Batch:
             return _Outcome("rejected", reason=NOT_FOUND)
         if row.deleted:
             return _Outcome("merged", seq=row.seq, row=row)
-        edited = [
-            f
-            for f, v in row.data.items()
-            if f != "deleted" and not _same(v, ch.old.get(f, MISSING))
-        ]
-        if edited:
+        rm = merge_record(
+            written={},
+            seen=ch.old,
+            mine_hlc={},
+            deletes=True,
+            delete_hlc=ch.hlc,
+            theirs=row.data,
+            theirs_hlc=row.field_hlc,
+            theirs_deleted=False,
+        )
+        if rm.delete_conflict is not None:
             # Someone changed the row since this device last saw it: keep it.
-            conflict = FieldConflict(
-                field="deleted",
-                base=False,
-                mine=True,
-                theirs=False,
-                winner="theirs",
-                theirs_hlc=max((row.field_hlc.get(f, "") for f in edited), default=None) or None,
-                theirs_device=row.updated_device,
-            )
+            conflict = _conflict(rm.delete_conflict, row)
             self._record_conflicts(ch, row, [conflict])
             return _Outcome("conflict", seq=row.seq, conflicts=[conflict], row=row)
         row.deleted = True
