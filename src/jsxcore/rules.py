@@ -75,11 +75,13 @@ OWN = Placement("own")
 # The records whose association is the one of their village.
 ASSOCIATION_FROM_DIVISION = frozenset({"member", "site", "activity"})
 
-# The link from a record to the person it is about (forms with a person part).
+# The link from a record to the person it is about (forms with a person part:
+# the person is entered, or picked, together with the record).
 PERSON_LINK: dict[str, str] = {
     "member": "person_id",
     "volunteer": "person_id",
     "specialfamily": "head_person_id",
+    "familymember": "person_id",
 }
 
 # Records that repeat the linked person's name and mobile, as the paper
