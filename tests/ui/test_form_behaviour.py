@@ -198,3 +198,82 @@ def test_tab_order_follows_the_register(qtbot: QtBot, ctx: AppContext) -> None:
             w = w.nextInFocusChain()
         order.append(w.objectName() or w.parent().objectName())
     assert order[:3] == ["person.id_number", "person.sex", "person.birth_date"]
+
+
+def test_a_typed_subsidy_amount_stays_when_the_dates_change(qtbot: QtBot, ctx: AppContext) -> None:
+    form = open_new(qtbot, ctx, "caresubsidy", a_family(ctx.store))
+    fill(
+        qtbot,
+        form,
+        {
+            "main.admitted_on": "2024-03-01",
+            "main.discharged_on": "2024-03-11",
+            "main.rate_fen": 6000,
+        },
+    )
+    settle(qtbot, ctx)
+    assert form.value(("main", "amount_fen")) == 60000
+    fill(qtbot, form, {"main.amount_fen": 55000})  # what was really paid
+    fill(qtbot, form, {"main.discharged_on": "2024-03-12"})
+    settle(qtbot, ctx)
+    assert form.value(("main", "days")) == 11
+    assert form.value(("main", "amount_fen")) == 55000
+
+
+def test_editing_a_member_does_not_offer_its_own_person(qtbot: QtBot, ctx: AppContext) -> None:
+    from .helpers import open_edit
+
+    mid = one(
+        ctx.store,
+        "SELECT m.id FROM member m JOIN person p ON p.id = m.person_id "
+        "WHERE p.id_number IS NOT NULL LIMIT 1",
+    )
+    form = open_edit(qtbot, ctx, "member", mid)
+    settle(qtbot, ctx)
+    assert not form.banner.isVisible()
+
+
+def test_save_and_new_starts_a_quiet_form(qtbot: QtBot, ctx: AppContext) -> None:
+    form = open_new(qtbot, ctx, "member")
+    fill(
+        qtbot,
+        form,
+        {"person.name": "甘二", "person.sex": "2", "person.division_code": village(ctx.store)},
+    )
+    with qtbot.waitSignal(form.saved):
+        qtbot.mouseClick(form.next_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    qtbot.wait(200)  # past the live validation's delay
+    assert form.current_messages() == {}
+
+
+def test_picking_another_person_replaces_what_was_copied(qtbot: QtBot, ctx: AppContext) -> None:
+    from jsxclient.store.queries import Choice
+    from jsxcore.divisions import association_id
+
+    rows = (
+        ctx.store.db.connection()
+        .execute(
+            "SELECT id, name, mobile FROM person WHERE deleted = 0 AND mobile IS NOT NULL "
+            "ORDER BY id LIMIT 2"
+        )
+        .fetchall()
+    )
+    code = village(ctx.store)
+    form = open_new(
+        qtbot, ctx, "officer", {"association_id": association_id(code), "division_code": code}
+    )
+    picker = form.editors[("main", "person_id")]
+    for pid, name, mobile in rows:
+        picker.choose(Choice(pid, name))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+        assert form.value(("main", "name")) == name
+        assert form.value(("main", "mobile")) == mobile
+
+
+def test_every_form_with_a_person_part_links_it() -> None:
+    from jsxclient.ui.forms.layouts import LAYOUTS
+    from jsxcore.rules import PERSON_LINK
+
+    with_person = {e for e, lay in LAYOUTS.items() if lay.fields("person")}
+    assert with_person == set(PERSON_LINK)

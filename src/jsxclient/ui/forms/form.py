@@ -4,12 +4,15 @@ Keyboard first: fields in register order, Enter saves, Esc cancels (asking
 first when something was typed), Ctrl+Shift+Enter saves and starts the next
 record. Messages appear beside each field while typing; a save the store
 refuses keeps everything on screen with the reasons beside the fields.
+
+The form is a view over a `jsxcore.draft.Draft`: it reads its editors into
+the draft, shows what the draft derives and finds wrong, looks up what the
+draft needs on the database worker, and sends the draft's save request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,20 +43,10 @@ from jsxclient.ui.format import mask_id
 from jsxclient.ui.forms import editors as ed
 from jsxclient.ui.forms.layouts import LAYOUTS, F, FormLayout, field_label, title_text
 from jsxclient.ui.operations import lists, records
-from jsxclient.ui.operations.records import Loaded, Saved, SaveRefused, SaveRequest
+from jsxclient.ui.operations.records import Loaded, Saved, SaveRefused
+from jsxcore.draft import NO_DEFAULT, Draft, Key, Need, Part, Updates
 from jsxcore.entities import ENTITIES, EntitySpec
-from jsxcore.messages import DomainError, Issue
-from jsxcore.validation import (
-    parse_date,
-    parse_id_number,
-    special_family_eligibility,
-    validate_record,
-)
-
-Key = tuple[str, str]  # (part, field)
-
-# No default on a new form: the ID number or the worker says the sex.
-_SKIP_DEFAULTS = {"id", "created_at", "updated_at", "deleted", "division_code", "sex"}
+from jsxcore.messages import Issue
 
 
 def editor_kind(es: EntitySpec, f: F) -> str:
@@ -108,24 +101,23 @@ class RecordForm(QDialog):
         self.entity = entity
         self.es = ENTITIES[entity]
         self.person_es = ENTITIES["person"]
-        self.row_id = row_id
         self.context = dict(context or {})
         self.context.setdefault("township", ctx.township)
         self.initial = dict(initial or {})
-        self.person_id: str | None = None
+        self.draft = self._new_draft(row_id)
         self.editors: dict[Key, Any] = {}
         self.messages: dict[Key, QLabel] = {}
         self.rows: dict[Key, QWidget] = {}
         self._touched: set[Key] = set()
         self._show_all = False
-        self._loaded: Loaded | None = None
         self._original: dict[Key, Any] = {}
         self._saving = False
         self._continue = False
+        self._showing = False  # putting the draft's values into editors
+        self._asked: set[Need] = set()  # lookups on their way
         self._issues: dict[Key, Issue] = {}
         self._store_issues: dict[Key, Issue] = {}
         self._warnings: list[Issue] = []
-        self._eligibility: tuple[str | None, int | None] = (None, None)
         self._match: PersonMatch | None = None
         self._last_id_lookup = ""
         self.confirm_box: QMessageBox | None = None
@@ -141,10 +133,20 @@ class RecordForm(QDialog):
             self.status.setText(self.tr("正在读取…"))
             self._load(row_id)
         else:
-            self._set_defaults()
-            self._capture()
-        if entity == "specialfamily":
-            self._load_eligibility()
+            self._start()
+
+    @property
+    def row_id(self) -> str | None:
+        return self.draft.row_id
+
+    def _new_draft(self, row_id: str | None) -> Draft:
+        return Draft(
+            self.entity,
+            row_id=row_id,
+            context=self.context,
+            today=self.ctx.today(),
+            initial=self.initial,
+        )
 
     # -- building -------------------------------------------------------------
 
@@ -195,7 +197,7 @@ class RecordForm(QDialog):
         self.reason.setObjectName("overrideReason")
         self.reason.setMaxLength(200)
         self.reason.setPlaceholderText(self.tr("如：经村委会核实，情况属实"))
-        self.reason.textChanged.connect(self._schedule)
+        self.reason.textChanged.connect(self._reason_changed)
         rl.addWidget(self.reason_label)
         rl.addWidget(self.reason, 1)
         wl.addLayout(rl)
@@ -322,9 +324,7 @@ class RecordForm(QDialog):
         if kind == "year":
             return ed.YearEditor()
         if kind == "idnum":
-            e = ed.IdNumberEditor()
-            e.changed.connect(lambda: self._id_number_changed(part))
-            return e
+            return ed.IdNumberEditor()
         if kind == "mobile":
             return ed.MobileEditor()
         if kind == "multi":
@@ -339,17 +339,13 @@ class RecordForm(QDialog):
 
     def _has_default(self, es: EntitySpec, name: str) -> bool:
         d = es.model.model_fields[name].default
-        return isinstance(d, str) and bool(d) and name not in _SKIP_DEFAULTS
+        return isinstance(d, str) and bool(d) and name not in NO_DEFAULT
 
     def _scope(self, f: F) -> Any:
         def scope() -> dict[str, str | None]:
-            if f.scope == "family":
-                return {"family_id": self.context.get("family_id")}
-            if f.scope == "association":
-                code = self.value(("person", "division_code")) or self.context.get("division_code")
-                from jsxcore.divisions import association_id
-
-                return {"association_id": association_id(code) if code else None}
+            if f.scope in ("family", "association"):
+                name = f"{f.scope}_id"
+                return {name: self.draft.values().get(name)}
             return {}
 
         return scope
@@ -365,34 +361,27 @@ class RecordForm(QDialog):
         if e is not None:
             e.set_value(value)
 
-    def part_values(self, part: str) -> dict[str, Any]:
-        return {name: e.value() for (p, name), e in self.editors.items() if p == part}
+    def _show(self, updates: Updates) -> None:
+        """Put values the draft holds into their editors; they reach the
+        draft again as echoes, not as the worker's typing."""
+        was, self._showing = self._showing, True
+        try:
+            for key, value in updates.items():
+                self.set_value(key, value)
+        finally:
+            self._showing = was
 
-    def has_person(self) -> bool:
-        return any(p == "person" for p, _ in self.editors)
+    def _read_editors(self) -> None:
+        """Give the draft what every editor holds (some, such as a picked
+        record's label or a year, change without telling)."""
+        for key, e in self.editors.items():
+            self.draft.enter(key, e.value(), follow=False)
 
-    def _set_defaults(self) -> None:
-        for part, es in (("main", self.es), ("person", self.person_es)):
-            defaults = es.defaults()
-            for (p, name), e in self.editors.items():
-                if p != part or name in _SKIP_DEFAULTS:
-                    continue
-                d = defaults.get(name)
-                if d is not None and d != "" and not isinstance(e, ed.RefEditor):
-                    e.set_value(d)
-        today = self.ctx.today().isoformat()
-        for name in ("joined_on", "visit_date", "held_on", "enrolled_on", "registered_on"):
-            if ("main", name) in self.editors:
-                self.set_value(("main", name), today)
-        village = self.context.get("village") or self.context.get("division_code")
-        for key in (("person", "division_code"), ("main", "division_code")):
-            if key in self.editors and village:
-                self.set_value(key, village)
-        for name, v in self.initial.items():
-            part = "person" if ("person", name) in self.editors else "main"
-            self.set_value((part, name), v)
-        if self.entity == "caresubsidy":
-            self.set_value(("main", "kind"), self.initial.get("kind", "hospital_care"))
+    def _start(self) -> None:
+        self._show(self.draft.start())
+        self._read_editors()
+        self._capture()
+        self._look_up()
 
     def _capture(self) -> None:
         self._original = {k: e.value() for k, e in self.editors.items()}
@@ -410,25 +399,27 @@ class RecordForm(QDialog):
     # -- loading --------------------------------------------------------------
 
     def _load(self, row_id: str) -> None:
-        store, entity, link = self.ctx.store, self.entity, self.layout_def.person_link
-        self.ctx.tasks.db(lambda job: records.load(store, entity, row_id, link)).owned_by(
+        store, entity = self.ctx.store, self.entity
+        self.ctx.tasks.db(lambda job: records.load(store, entity, row_id)).owned_by(
             self
         ).on_success(self._loaded_ok).on_failure(self._load_failed).start()
 
     def _loaded_ok(self, loaded: Loaded) -> None:
-        self._loaded = loaded
-        for (part, name), e in self.editors.items():
+        self.draft.load(loaded.values, loaded.person)
+        shown: Updates = {}
+        for part, name in self.editors:
             src = loaded.person if part == "person" else loaded.values
             if src is not None:
-                e.set_value(src.get(name))
-        if loaded.person is not None:
-            self.person_id = str(loaded.person["id"])
+                shown[(part, name)] = src.get(name)
+        self._show(shown)
         self.reason.setText(str(loaded.values.get("override_reason") or ""))
+        self._read_editors()
         self._set_enabled(True)
         self.status.setText("")
         self._capture()
         self.validate()
         self.focus_first()
+        self._look_up()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.status.setText(self.tr("无法读取这条记录"))
@@ -437,22 +428,24 @@ class RecordForm(QDialog):
             return
         errors.show(exc, self, self.tr("读取记录"))
 
-    def _load_eligibility(self) -> None:
-        store = self.ctx.store
-        fid = self.row_id
+    def _look_up(self) -> None:
+        """Ask the database worker for what the draft needs (a parent, a
+        picked person, a subsidy rate, a family's eligibility inputs)."""
+        needs = [n for n in self.draft.needs() if n not in self._asked]
+        if not needs:
+            return
+        self._asked.update(needs)
+        store, draft = self.ctx.store, self.draft
+        self.ctx.tasks.db(lambda job: records.look_up(store, needs)).owned_by(self).on_success(
+            lambda answers: self._learned(draft, answers)
+        ).start()
 
-        def work(job: Any) -> tuple[str | None, int | None]:
-            conn = store.db.connection()
-            head = None
-            if fid:
-                r = store.get("specialfamily", fid)
-                head = r.get("head_person_id") if r else None
-            return queries.family_eligibility_inputs(conn, fid, head)
-
-        self.ctx.tasks.db(work).owned_by(self).on_success(self._eligibility_loaded).start()
-
-    def _eligibility_loaded(self, inputs: tuple[str | None, int | None]) -> None:
-        self._eligibility = inputs
+    def _learned(self, draft: Draft, answers: dict[Need, Any]) -> None:
+        if draft is not self.draft:
+            return  # asked for a record the form has since left
+        self._asked.difference_update(answers)
+        self._show(draft.learn(answers))
+        self._look_up()
         self.validate()
 
     def _set_enabled(self, on: bool) -> None:
@@ -473,120 +466,48 @@ class RecordForm(QDialog):
         self._touched.add(key)
         self._store_issues.pop(key, None)
         self._schedule()
-        if self.entity == "caresubsidy":
-            self._derive_subsidy(key)
-        if key == ("main", "person_id") and self.entity in ("officer", "familycontact"):
-            self._fill_from_person()
-
-    def _fill_from_person(self) -> None:
-        """Picking a person fills in the name and mobile the register repeats,
-        never over what the worker has already typed."""
-        pid = self.editors[("main", "person_id")].value()
-        if not pid:
+        value = self.editors[key].value()
+        if self._showing:
+            self.draft.enter(key, value, follow=False)
             return
-        store = self.ctx.store
-        self.ctx.tasks.db(lambda job: store.get("person", pid)).owned_by(self).on_success(
-            self._person_loaded
-        ).start()
+        # What changes with it: birth date and sex from an ID number, a
+        # subsidy's days and amount, a picked person's name and mobile.
+        self._show(self.draft.enter(key, value))
+        self._look_up()
+        if key[1] == "id_number":
+            self._id_number_changed(key[0])
 
-    def _person_loaded(self, person: dict[str, Any] | None) -> None:
-        if not person:
-            return
-        for name in ("name", "mobile"):
-            editor = self.editors.get(("main", name))
-            if editor is not None and not editor.value() and person.get(name):
-                editor.set_value(person[name])
+    def _reason_changed(self, text: str) -> None:
+        self.draft.override_reason = text
+        self._schedule()
 
     def _schedule(self) -> None:
         self._validate_timer.start()
 
-    def _record_values(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        """What would be written, for validation (links not yet known are
-        left out so they do not count as missing)."""
-        main = dict(self._loaded.values) if self._loaded else {}
-        main.update(self.context_values())
-        main.update(self.part_values("main"))
-        person = None
-        if self.has_person():
-            person = dict(self._loaded.person) if self._loaded and self._loaded.person else {}
-            person.update(self.part_values("person"))
-            person.setdefault("division_code", self.context.get("division_code"))
-        if self.layout_def.derive is not None:
-            main.update(
-                {
-                    k: v
-                    for k, v in self.layout_def.derive(main, person, self.context).items()
-                    if v is not None or k not in main
-                }
-            )
-        if self.entity == "specialfamily":
-            main["override_reason"] = self.reason.text().strip() or None
-        return main, person
-
-    def context_values(self) -> dict[str, Any]:
-        return {k: self.context[k] for k in self.layout_def.context_fields if k in self.context}
-
-    def _issues_now(self) -> tuple[dict[Key, Issue], list[Issue]]:
-        main, person = self._record_values()
+    def _issues_now(self) -> tuple[dict[Key, Issue], list[Issue], bool]:
+        """The draft's errors placed beside the editors (the rest are the
+        store's to refuse), its warnings, and whether a reason is missing."""
+        self._read_editors()
+        issues = self.draft.issues()
         found: dict[Key, Issue] = {}
-        today = self.ctx.today()
-        for part, es, values in (("main", self.es, main), ("person", self.person_es, person)):
-            if values is None:
-                continue
-            for issue in validate_record(es.rules, values, today):
-                key = self._key_for(part, issue.field)
-                if key is not None and key not in found:
-                    found[key] = issue
-            if part == "person" and not values.get("division_code"):
-                key = ("person", "division_code")
-                if key in self.editors:
-                    found.setdefault(
-                        key,
-                        Issue(
-                            "division_code", "required", "此项为必填项", "This field is required"
-                        ),
-                    )
-        if ("main", "division_code") in self.editors and not main.get("division_code"):
-            found.setdefault(
-                ("main", "division_code"),
-                Issue("division_code", "required", "此项为必填项", "This field is required"),
-            )
+        for (part, name), issue in issues.errors.items():
+            key = self._key_for(part, name)
+            if key is not None and key not in found:
+                found[key] = issue
         for key, issue in self._store_issues.items():
             found.setdefault(key, issue)
-        warnings = self._eligibility_warnings(main, person)
-        return found, warnings
+        return found, issues.warnings, issues.need_reason
 
-    def _key_for(self, part: str, name: str) -> Key | None:
+    def _key_for(self, part: Part, name: str) -> Key | None:
         if (part, name) in self.editors:
             return (part, name)
         if part == "main" and name == "division_code" and ("person", name) in self.editors:
             return ("person", name)
         return None
 
-    def _eligibility_warnings(
-        self, main: dict[str, Any], person: dict[str, Any] | None
-    ) -> list[Issue]:
-        if (
-            self.entity != "specialfamily"
-            or main.get("status") == "exited"
-            or not main.get("category")  # the required-field message says it
-        ):
-            return []
-        mother, children = self._eligibility
-        if person and person.get("sex") == "2" and person.get("birth_date"):
-            mother = person.get("birth_date")
-        return special_family_eligibility(
-            str(main.get("category") or ""),
-            mother,
-            self.ctx.today(),
-            children,
-            False,
-            main.get("disability_grade"),
-        )
-
     def validate(self) -> bool:
         """Show the current messages; True when nothing blocks a save."""
-        issues, warnings = self._issues_now()
+        issues, warnings, need_reason = self._issues_now()
         self._issues = issues
         self._warnings = warnings
         lang = i18n.lang()
@@ -621,7 +542,6 @@ class RecordForm(QDialog):
             self.warn_box.show()
         else:
             self.warn_box.hide()
-        need_reason = bool(warnings) and not self.reason.text().strip()
         if need_reason and self._show_all:
             self.reason_message.setText(self.tr("请填写仍要登记的理由，或修改上面的内容"))
             self.reason_message.show()
@@ -645,30 +565,19 @@ class RecordForm(QDialog):
 
     # -- ID number: birth date, sex, and an existing person ------------------
 
-    def _id_number_changed(self, part: str) -> None:
-        key = (part, "id_number")
-        raw = self.value(key)
-        if not raw:
+    def _id_number_changed(self, part: Part) -> None:
+        """Offer the person already registered with this ID number."""
+        ident = self.draft.identity(part)
+        if ident is None:
             self._hide_banner()
             return
-        try:
-            ident = parse_id_number(str(raw), self.ctx.today())
-        except DomainError:
-            self._hide_banner()
-            return
-        if (part, "birth_date") in self.editors:
-            self.set_value((part, "birth_date"), ident.birth_date.isoformat())
-        if (part, "sex") in self.editors:
-            self.set_value((part, "sex"), ident.sex)
-        if ident.number != raw and len(str(raw)) == 15:
-            self.set_value(key, ident.number)
         if part != "person" and self.entity != "person":
             return
         if ident.number == self._last_id_lookup:
             return
         self._last_id_lookup = ident.number
         store = self.ctx.store
-        exclude = self.person_id if self.entity != "person" else self.row_id
+        exclude = self.draft.person_id if self.entity != "person" else self.draft.row_id
         self.ctx.tasks.db(
             lambda job: lists.person_by_id_number(store, ident.number, exclude)
         ).latest(f"dup-{id(self)}").owned_by(self).on_success(self._show_match).start()
@@ -699,7 +608,7 @@ class RecordForm(QDialog):
         if self.entity == "person":
             text += "\n" + self.tr("同一身份证号不能登记两次。")
             self.banner_use.hide()
-        elif self.entity in match.roles and self.layout_def.person_link == "person_id":
+        elif self.entity in match.roles and self.draft.link == "person_id":
             text += "\n" + self.tr("此人已有这类记录，请打开已有记录，不要重复登记。")
             self.banner_use.setText(self.tr("打开已有记录"))
             self.banner_use.show()
@@ -719,17 +628,16 @@ class RecordForm(QDialog):
         match = self._match
         if match is None:
             return
-        if self.entity in match.roles and self.layout_def.person_link == "person_id":
+        if self.entity in match.roles and self.draft.link == "person_id":
             store, entity = self.ctx.store, self.entity
             self.ctx.tasks.db(
                 lambda job: queries.row_of(store.db.connection(), entity, "person_id", match.id)
             ).owned_by(self).on_success(self._open_existing).start()
             return
-        self.person_id = match.id
+        self.draft.use_person(match.id, match.values)
         for (part, name), e in self.editors.items():
             if part == "person" and name in match.values:
                 e.set_value(match.values[name])
-        self._loaded = Loaded(self._loaded.values if self._loaded else {}, dict(match.values))
         self.banner.hide()
         self.status.setText(self.tr("已使用已登记的人员，修改将更新其资料"))
         self.validate()
@@ -737,45 +645,14 @@ class RecordForm(QDialog):
     def _open_existing(self, row_id: str | None) -> None:
         if not row_id:
             return
-        self.row_id = row_id
+        self.draft = self._new_draft(row_id)
+        self._asked.clear()
         self.banner.hide()
         self.setWindowTitle(self._title())
         self.heading.setText(self._title())
         self.next_button.hide()
         self._set_enabled(False)
         self._load(row_id)
-
-    # -- subsidy arithmetic ---------------------------------------------------
-
-    def _derive_subsidy(self, key: Key) -> None:
-        name = key[1]
-        if name in ("admitted_on", "discharged_on"):
-            try:
-                a = parse_date(self.value(("main", "admitted_on")))
-                d = parse_date(self.value(("main", "discharged_on")))
-            except DomainError:
-                return
-            if a and d and d >= a:
-                self.set_value(("main", "days"), (d - a).days or 1)
-            if a and not self.value(("main", "rate_fen")):
-                self._lookup_rate(a)
-        if name in ("days", "rate_fen", "admitted_on", "discharged_on") and (
-            ("main", "amount_fen") not in self._touched or name != "amount_fen"
-        ):
-            days = self.value(("main", "days")) or 0
-            rate = self.value(("main", "rate_fen")) or 0
-            if days and rate:
-                self.set_value(("main", "amount_fen"), int(days) * int(rate))
-
-    def _lookup_rate(self, admitted: date) -> None:
-        store, kind = self.ctx.store, str(self.value(("main", "kind")) or "")
-        self.ctx.tasks.db(
-            lambda job: queries.subsidy_rate(store.db.connection(), kind, admitted.year)
-        ).owned_by(self).on_success(self._rate_found).start()
-
-    def _rate_found(self, rate: int | None) -> None:
-        if rate and not self.value(("main", "rate_fen")):
-            self.set_value(("main", "rate_fen"), rate)
 
     # -- saving ---------------------------------------------------------------
 
@@ -792,49 +669,7 @@ class RecordForm(QDialog):
             self.status.setText(self.tr("请按提示修改标红的内容"))
             self._focus_problem()
             return
-        main, person = self._record_values()
-        values = {k: v for k, v in main.items() if k in self.es.data_fields}
-        if self._loaded is not None and self.row_id:
-            keep = {name for (p, name) in self.editors if p == "main"}
-            keep |= set(
-                (
-                    self.layout_def.derive(main, person, self.context)
-                    if self.layout_def.derive
-                    else {}
-                ).keys()
-            )
-            keep |= {"override_reason"} if self.entity == "specialfamily" else set()
-            values = {k: v for k, v in values.items() if k in keep}
-        if self.layout_def.person_link:
-            values.pop(self.layout_def.person_link, None)
-        person_values = None
-        if person is not None:
-            person_values = {k: v for k, v in person.items() if k in self.person_es.data_fields}
-            if self.person_id:
-                names = {name for (p, name) in self.editors if p == "person"}
-                person_values = {k: v for k, v in person_values.items() if k in names}
-        follow_ups: list[tuple[str, dict[str, Any]]] = []
-        if self.entity == "specialfamily" and not self.row_id:
-            follow_ups.append(
-                (
-                    "familymember",
-                    {
-                        "family_id": "{main}",
-                        "person_id": "{person}",
-                        "relation": "02",
-                        "division_code": values.get("division_code"),
-                    },
-                )
-            )
-        req = SaveRequest(
-            entity=self.entity,
-            row_id=self.row_id,
-            values=values,
-            link=self.layout_def.person_link,
-            person_id=self.person_id,
-            person_values=person_values,
-            follow_ups=follow_ups,
-        )
+        req = self.draft.save_request()
         self._saving = True
         self._set_enabled(False)
         self.status.setText(self.tr("正在保存…"))
@@ -853,12 +688,7 @@ class RecordForm(QDialog):
 
     def _saved(self, saved: Saved) -> None:
         self._saving = False
-        changed = {self.entity}
-        if self.has_person():
-            changed.add("person")
-        if self.entity == "specialfamily":
-            changed.add("familymember")
-        self.ctx.bus.emit_changed(*changed)
+        self.ctx.bus.emit_changed(*sorted(self.draft.writes()))
         self.saved.emit(saved)
         if self._continue:
             self._continue = False
@@ -868,29 +698,29 @@ class RecordForm(QDialog):
         self.accept()
 
     def _reset_for_next(self) -> None:
-        keep = {
+        keep: Updates = {
             k: self.value(k)
             for k in (("person", "division_code"), ("main", "division_code"))
             if k in self.editors
         }
-        self.row_id = None
-        self.person_id = None
-        self._loaded = None
+        self.draft = self._new_draft(None)
+        self._asked.clear()
+        self._store_issues.clear()
+        self._show(dict.fromkeys(self.editors))
+        self.reason.clear()
+        self._show(self.draft.start())
+        self._show(keep)
+        self._read_editors()
+        # A fresh record: nothing typed yet, so nothing to shout about.
         self._touched.clear()
         self._show_all = False
-        self._store_issues.clear()
-        for e in self.editors.values():
-            e.set_value(None)
-        self.reason.clear()
-        self._set_defaults()
-        for k, v in keep.items():
-            self.set_value(k, v)
         self._set_enabled(True)
         self._hide_banner()
         self._capture()
         self.validate()
         self.status.setText(self.tr("已保存。请继续登记下一条。"))
         self.focus_first()
+        self._look_up()
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -1,7 +1,9 @@
 """Form layouts: for each record type, its fields in the order of the paper
 register, with their labels. Everything else (the kind of editor, required
 marks, code lists, validation) comes from the ENTITIES registry and the
-models, so one generic form serves every record type.
+models, so one generic form serves every record type; what a record's values
+imply (its village, its association, the person it links) is the entity
+rules' and the draft's (`jsxcore.rules`, `jsxcore.draft`), not the layout's.
 
 Labels are Chinese source strings marked for translation (context "Field");
 the English is in `resources/translations/jsxclient_en.ts`.
@@ -9,16 +11,12 @@ the English is in `resources/translations/jsxclient_en.ts`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
-from jsxcore.divisions import association_id
-
-Values = dict[str, Any]
+from jsxcore.draft import Part
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class F:
 class Section:
     title: str
     fields: tuple[F, ...]
-    part: str = "main"  # "main" or "person"
+    part: Part = "main"  # the person part: the person the record links (rules.PERSON_LINK)
     columns: int = 2
 
 
@@ -46,14 +44,8 @@ class FormLayout:
     entity: str
     title: str  # "会员" -> "新增会员" / "编辑会员"
     sections: tuple[Section, ...]
-    # The field of the main record that links the person part, if any.
-    person_link: str | None = None
-    # Values computed at save time from (main, person, context).
-    derive: Callable[[Values, Values | None, Mapping[str, Any]], Values] | None = None
-    # Context keys copied into the record on insert (family_id ...).
-    context_fields: tuple[str, ...] = ()
 
-    def fields(self, part: str) -> list[F]:
+    def fields(self, part: Part) -> list[F]:
         return [f for s in self.sections if s.part == part for f in s.fields]
 
 
@@ -99,32 +91,6 @@ def _person_section(title: str, fields: tuple[F, ...] = PERSON_FULL) -> Section:
     return Section(title, fields, part="person")
 
 
-# --- derivations ---------------------------------------------------------------------
-
-
-def _village_of_person(main: Values, person: Values | None, ctx: Mapping[str, Any]) -> Values:
-    code = (person or {}).get("division_code") or main.get("division_code")
-    return {"division_code": code}
-
-
-def _member(main: Values, person: Values | None, ctx: Mapping[str, Any]) -> Values:
-    code = (person or {}).get("division_code")
-    return {"division_code": code, "association_id": association_id(code) if code else None}
-
-
-def _from_context_division(main: Values, person: Values | None, ctx: Mapping[str, Any]) -> Values:
-    return {"division_code": ctx.get("division_code")}
-
-
-def _site(main: Values, person: Values | None, ctx: Mapping[str, Any]) -> Values:
-    code = main.get("division_code")
-    return {"association_id": association_id(code) if code else None}
-
-
-def _township(main: Values, person: Values | None, ctx: Mapping[str, Any]) -> Values:
-    return {"division_code": ctx.get("township")}
-
-
 # --- the layouts -----------------------------------------------------------------------
 
 LAYOUTS: dict[str, FormLayout] = {}
@@ -159,8 +125,6 @@ _add(
                 ),
             ),
         ),
-        person_link="person_id",
-        derive=_member,
     )
 )
 
@@ -189,8 +153,6 @@ _add(
                 ),
             ),
         ),
-        person_link="person_id",
-        derive=_village_of_person,
     )
 )
 
@@ -229,8 +191,6 @@ _add(
                 columns=3,
             ),
         ),
-        person_link="head_person_id",
-        derive=_village_of_person,
     )
 )
 
@@ -248,9 +208,6 @@ _add(
                 (F("relation", QT_TRANSLATE_NOOP("Field", "与户主关系")),),
             ),
         ),
-        person_link="person_id",
-        derive=_from_context_division,
-        context_fields=("family_id",),
     )
 )
 
@@ -269,8 +226,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("family_id",),
     )
 )
 
@@ -299,8 +254,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("family_id",),
     )
 )
 
@@ -333,8 +286,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("family_id",),
     )
 )
 
@@ -365,7 +316,6 @@ _add(
                 ),
             ),
         ),
-        derive=_site,
     )
 )
 
@@ -379,8 +329,6 @@ _add(
                 (F("person_id", QT_TRANSLATE_NOOP("Field", "参与人"), kind="ref", ref="person"),),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("activity_id",),
     )
 )
 
@@ -416,7 +364,6 @@ _add(
                 columns=3,
             ),
         ),
-        derive=_site,
     )
 )
 
@@ -438,7 +385,6 @@ _add(
                 ),
             ),
         ),
-        derive=_township,
     )
 )
 
@@ -452,8 +398,6 @@ _add(
                 (F("site_id", QT_TRANSLATE_NOOP("Field", "阵地"), kind="ref", ref="site"),),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("project_id",),
     )
 )
 
@@ -474,7 +418,6 @@ _add(
                 ),
             ),
         ),
-        context_fields=("parent_id",),
     )
 )
 
@@ -501,8 +444,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("association_id",),
     )
 )
 
@@ -525,8 +466,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("association_id",),
     )
 )
 
@@ -549,8 +488,6 @@ _add(
                 ),
             ),
         ),
-        derive=_from_context_division,
-        context_fields=("volunteer_id",),
     )
 )
 
@@ -568,6 +505,5 @@ _add(
                 ),
             ),
         ),
-        derive=_township,
     )
 )
