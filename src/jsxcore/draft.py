@@ -201,7 +201,11 @@ class Draft:
         self.rows: dict[tuple[str, str], Values | None] = {}
         self.rates: dict[tuple[str, int], int | None] = {}
         self.eligibility: dict[tuple[str, str | None], Eligibility] = {}
+        # Follow-ons of the worker's entries only: opening a stored record
+        # changes nothing by itself.
+        self._copy_pending = False  # a person was picked: copy when known
         self._copied_from: str | None = None  # the person the name and mobile came from
+        self._rate_wanted = False  # a subsidy field changed: fill an empty rate
         parent = rules.parent_of(entity)
         if parent and self.context.get(parent[0]) and self.context.get("division_code"):
             # The caller knows where the parent lives (a family's page passes its village).
@@ -264,6 +268,8 @@ class Draft:
         self.loaded_person = dict(person) if person else None
         self.person_id = str(person["id"]) if person else None
         self.override_reason = str(row.get("override_reason") or "")
+        if self.entity in rules.PERSON_COPIES and row.get("person_id"):
+            self._copied_from = str(row["person_id"])
 
     def use_person(self, person_id: str, values: Values) -> None:
         """Link an existing person instead of entering a new one; what is
@@ -287,8 +293,10 @@ class Draft:
         if name == "id_number":
             out.update(self._from_id_number(part))
         if part == "main" and self.entity == "caresubsidy" and name in SUBSIDY_SOURCES:
+            self._rate_wanted = True
             out.update(self._subsidy(before, dates=name in ("admitted_on", "discharged_on")))
         if part == "main" and name == "person_id" and self.entity in rules.PERSON_COPIES:
+            self._copy_pending = bool(value)
             out.update(self._copies())
         self._record(out)
         return out
@@ -332,7 +340,7 @@ class Draft:
         days = rules.subsidy_days(now.get("admitted_on"), now.get("discharged_on"))
         if dates and days is not None and days != now.get("days"):
             out[("main", "days")] = now["days"] = days
-        if not now.get("rate_fen"):
+        if self._rate_wanted and not now.get("rate_fen"):
             kind, year = now.get("kind"), rules.subsidy_year(now)
             rate = self.rates.get((str(kind), year)) if kind and year else None
             if rate:
@@ -350,7 +358,7 @@ class Draft:
         now = self.values()
         pid = now.get("person_id")
         linked = self.rows.get(("person", str(pid))) if pid else None
-        if linked is None:
+        if not self._copy_pending or linked is None:
             return {}
         before = self.rows.get(("person", self._copied_from)) if self._copied_from else None
         out: Updates = {}
@@ -361,6 +369,7 @@ class Draft:
             if _blank(current) or (before is not None and current == before.get(name)):
                 out[("main", name)] = new
         self._copied_from = str(pid)
+        self._copy_pending = False
         return out
 
     # -- looking up ----------------------------------------------------------------
@@ -374,7 +383,7 @@ class Draft:
             ref = str(v[parent[0]])
             if (parent[1], ref) not in self.rows:
                 out.append(RowNeed(parent[1], ref))
-        if self.entity == "caresubsidy" and not v.get("rate_fen") and v.get("kind"):
+        if self._rate_wanted and not v.get("rate_fen") and v.get("kind"):
             year = rules.subsidy_year(v)
             if year is not None and (str(v["kind"]), year) not in self.rates:
                 out.append(RateNeed(str(v["kind"]), year))

@@ -304,3 +304,36 @@ def test_a_new_family_writes_its_head_as_a_family_member() -> None:
     d = draft("specialfamily", row_id="f1")
     assert d.writes() == {"specialfamily", "person"}
     assert draft("carevisit").writes() == {"carevisit"}
+
+
+def test_opening_a_stored_record_changes_nothing_by_itself() -> None:
+    lookup = FakeLookup(
+        {
+            ("person", "p1"): {"id": "p1", "name": "王芳", "mobile": "13912345678"},
+            ("person", "p2"): {"id": "p2", "name": "李华", "mobile": "13987654321"},
+        },
+        rate=5000,
+    )
+    officer = draft("officer", row_id="o1")
+    officer.load({"id": "o1", "person_id": "p1", "name": "王芳", "mobile": None})
+    assert officer.resolve(lookup) == {}  # the empty mobile stays until a pick
+    # Picking another person replaces the name the stored record copied.
+    officer.enter(("main", "person_id"), "p2")
+    assert officer.resolve(lookup) == {
+        ("main", "name"): "李华",
+        ("main", "mobile"): "13987654321",
+    }
+    subsidy = draft("caresubsidy", row_id="s1")
+    subsidy.load(
+        {
+            "id": "s1",
+            "family_id": "f1",
+            "kind": "hospital_care",
+            "admitted_on": "2025-03-01",
+            "days": 3,
+            "rate_fen": 0,
+            "amount_fen": 0,
+        }
+    )
+    assert subsidy.resolve(lookup) == {}
+    assert all(not isinstance(n, RateNeed) for n in subsidy.needs())
