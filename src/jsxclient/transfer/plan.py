@@ -403,7 +403,9 @@ def _person_values(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _village(ctx: Context, row: Row, opts: Options, unit: Unit, township_ok: bool = False) -> str:
+def _village(ctx: Context, row: Row, opts: Options, unit: Unit) -> str:
+    """The row's village (or the township itself: township-level members,
+    volunteers and activities file under it)."""
     raw = row.values.get("village") or opts.village
     if not raw:
         unit.errors.append(
@@ -416,7 +418,7 @@ def _village(ctx: Context, row: Row, opts: Options, unit: Unit, township_ok: boo
         )
         return ""
     try:
-        return ctx.villages.find(str(raw), township_ok)
+        return ctx.villages.find(str(raw), allow_township=True)
     except DomainError as exc:
         unit.errors.append(exc.issue)
         return ""
@@ -936,7 +938,7 @@ class Builder:
             unit.errors.extend(r.errors)
         if self._refuse_missing(unit, first) or unit.errors:
             return unit
-        village = _village(ctx, first, self.opts, unit, township_ok=True)
+        village = _village(ctx, first, self.opts, unit)
         if not village:
             return unit
         act: dict[str, Any] = {}
@@ -1080,30 +1082,25 @@ def analyse(
     rows, skipped = read_rows(k, sheet, mapping)
     ctx = Context(conn, township, today)
     b = Builder(ctx, k, opts)
-    build: Callable[[list[Row]], Unit]
-    if k.name == "members":
-        groups = [[r] for r in rows]
-        build = lambda g: b.person_record(g[0], "member", _MEMBER)  # noqa: E731
-    elif k.name == "volunteers":
-        groups = [[r] for r in rows]
-        build = lambda g: b.person_record(g[0], "volunteer", _VOLUNTEER)  # noqa: E731
-    elif k.name == "families":
-        groups, build = _group_families(rows), b.family
-    elif k.name == "activities":
-        groups, build = _group_activities(rows), b.activity
-    elif k.name == "contacts":
-        groups = [[r] for r in rows]
-        build = lambda g: b.contacts(g[0])  # noqa: E731
-    elif k.name == "visits":
-        groups = [[r] for r in rows]
-        build = lambda g: b.family_record(g[0], "carevisit", _VISIT, ("visit_date", "mode"))  # noqa: E731
-    elif k.name == "subsidies":
-        groups = [[r] for r in rows]
-        build = lambda g: b.family_record(  # noqa: E731
-            g[0], "caresubsidy", _SUBSIDY, ("kind", "admitted_on", "person_id")
-        )
-    else:  # pragma: no cover - KINDS and this dispatch are kept in step
-        raise KeyError(k.name)
+    one = [[r] for r in rows]
+    dispatch: dict[str, tuple[list[list[Row]], Callable[[list[Row]], Unit]]] = {
+        "members": (one, lambda g: b.person_record(g[0], "member", _MEMBER)),
+        "volunteers": (one, lambda g: b.person_record(g[0], "volunteer", _VOLUNTEER)),
+        "families": (_group_families(rows), b.family),
+        "activities": (_group_activities(rows), b.activity),
+        "contacts": (one, lambda g: b.contacts(g[0])),
+        "visits": (
+            one,
+            lambda g: b.family_record(g[0], "carevisit", _VISIT, ("visit_date", "mode", "visitor")),
+        ),
+        "subsidies": (
+            one,
+            lambda g: b.family_record(
+                g[0], "caresubsidy", _SUBSIDY, ("kind", "admitted_on", "person_id")
+            ),
+        ),
+    }
+    groups, build = dispatch[k.name]
     units: list[Unit] = []
     for i, g in enumerate(groups):
         if check is not None and i % 500 == 0:
