@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from jsxcore import codes
 from jsxcore.messages import DomainError, Issue
@@ -61,7 +63,7 @@ def id_check_char(first17: str) -> str:
             "计算校验位需要身份证号的前17位数字",
             "The check character needs the first 17 digits of the ID number",
         )
-    total = sum(int(ch) * w for ch, w in zip(first17, ID_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), ID_WEIGHTS))
     return ID_CHECK_CHARS[total % 11]
 
 
@@ -84,8 +86,14 @@ def parse_id_number(
     The address code is never checked against the person's current village.
     """
     today = today or date.today()
-    s = _normalize_id_text(text)
+    return _parse_id(_normalize_id_text(text), today, earliest)
 
+
+@lru_cache(maxsize=8192)
+def _parse_id(s: str, today: date, earliest: date) -> IdNumber:
+    # Cached: an import checks each number several times (the cell, the
+    # record rules, the person cross-check, the write path). Errors are not
+    # cached; they are raised afresh.
     if not set(s) <= _ID_CHARS:
         raise _id_issue(
             "chars",

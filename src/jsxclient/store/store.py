@@ -267,7 +267,6 @@ class Tx:
             if "created_at" not in data:
                 full["created_at"] = now_text()
             full.update(derive_fields(es.name, full))
-            self._check(es, full)
             full.update(
                 deleted=False,
                 updated_at=full["created_at"],
@@ -279,6 +278,7 @@ class Tx:
             fulls.append(full)
         if not fulls:
             return []
+        # One pass over the batch: links are looked up once, not per row.
         self._check_many(es, fulls)
         cols = list(fulls[0])
         self.conn.executemany(

@@ -367,6 +367,7 @@ def build(
     cell = Cells(lang, reveal)
     cols = list(d.columns)
     data_cols = [c for c in cols if c.kind != "seq" and c.key != "family_no"]
+    convert = [cell.converter(c.kind) for c in data_cols]
     rows: list[list[Any]] = []
     blocks: list[tuple[int, int]] = []
     if d.block:
@@ -379,14 +380,14 @@ def build(
                 if i:
                     blocks.append((start, i - 1))
                 current, start, seq = r[0], i, seq + 1
-            values = [cell(c.kind, v) for c, v in zip(data_cols, r[1:], strict=True)]
+            values = [f(v) for f, v in zip(convert, r[1:], strict=True)]
             head = [seq, str(seq)] if d.block == "family_no" else [seq]
             rows.append(head + values)
         if raw:
             blocks.append((start, len(raw) - 1))
     else:
         for i, r in enumerate(raw):
-            rows.append([i + 1, *(cell(c.kind, v) for c, v in zip(data_cols, r, strict=True))])
+            rows.append([i + 1, *(f(v) for f, v in zip(convert, r, strict=True))])
     total: list[Any] | None = None
     if d.total and rows:
         sums: list[Any] = ["合计" if lang == "zh" else "Total"] + [None] * (len(cols) - 1)

@@ -10,7 +10,7 @@ with a reason (`Reveal`); every such export goes through `audit.revealed`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -87,6 +87,28 @@ class Cells:
         self.lang = "en" if lang.lower().startswith("en") else "zh"
         self.reveal = reveal
 
+    def converter(self, kind: str) -> Callable[[Any], Any]:
+        """`self(kind, value)` for one column, decided once (a list of 25,000
+        rows converts 300,000 cells)."""
+        if kind in ("text", "seq", "") or (kind in ("idnum", "mobile") and self.reveal):
+            return lambda v: None if v == "" else v
+        if kind == "int":
+            return lambda v: None if v is None or v == "" else int(v)
+        if kind == "date":
+            return lambda v: None if not v else _day(v)
+        if kind.startswith("code:"):
+            table = codes.CODE_TABLES[kind[5:]]
+            lang = self.lang
+
+            def code(v: Any) -> Any:
+                if v is None or v == "":
+                    return None
+                entry = table.get(str(v))
+                return str(v) if entry is None else entry[lang]  # type: ignore[literal-required]
+
+            return code
+        return lambda v: self(kind, v)
+
     def __call__(self, kind: str, value: Any) -> Any:
         if value is None or value == "":
             return None
@@ -112,6 +134,13 @@ class Cells:
             zh, en = _SYNC.get(str(value), (str(value), str(value)))
             return en if self.lang == "en" else zh
         return value
+
+
+def _day(v: Any) -> Any:
+    try:
+        return date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return str(v)
 
 
 def check_reveal(reveal: Reveal | None) -> None:
@@ -213,7 +242,8 @@ def list_table(
         for _i, c in shown
     ]
     cell = Cells(lang, reveal)
-    rows = [[cell(c.kind, r[i]) for i, c in shown] for r in list_rows(conn, d, query)]
+    convert = [(i, cell.converter(c.kind)) for i, c in shown]
+    rows = [[f(r[i]) for i, f in convert] for r in list_rows(conn, d, query)]
     if reveal is not None:
         audit.revealed(f"list:{list_name}", len(rows), reveal.reason, reveal.user)
     return Table(title or list_name, cols, rows, sheet_name=(title or list_name)[:31])
