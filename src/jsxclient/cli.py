@@ -241,8 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_restore)
 
     from jsxclient.sync.cli import add_parsers  # connect, sync: they live with the engine
+    from jsxclient.transfer import cli as transfer_cli  # import, export
 
     add_parsers(sub)
+    transfer_cli.add_parsers(sub)
     return p
 
 

@@ -44,9 +44,25 @@ def _issue(field: str, code: str, zh: str, en: str) -> DomainError:
     return DomainError(Issue(field, code, zh, en))
 
 
+# Full-width digits and Latin letters (what Chinese input methods produce
+# in "full-width" mode) to ASCII; Chinese punctuation stays as it is.
+_WIDE = {
+    **{0xFF10 + i: ord("0") + i for i in range(10)},
+    **{0xFF21 + i: ord("A") + i for i in range(26)},
+    **{0xFF41 + i: ord("a") + i for i in range(26)},
+}
+
+
 def fold(text: str) -> str:
-    """Full-width letters, digits, punctuation and spaces to their ASCII
-    forms (NFKC), whitespace runs to one space, trimmed."""
+    """Free text as typed: full-width digits and letters to ASCII, any
+    whitespace (the ideographic space too) to one space, trimmed. Chinese
+    punctuation (，（） …) is kept."""
+    return _SPACES.sub(" ", text.translate(_WIDE)).strip()
+
+
+def fold_all(text: str) -> str:
+    """For matching and numbers: every compatibility form to its plain one
+    (NFKC: full-width punctuation too, （ to ( and ． to .), spaces collapsed."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
@@ -128,7 +144,7 @@ def parse_date(value: Any, field: str = "") -> date | None:
             if m:
                 return _ymd(m, field, value)
         raise _date_error(field, value)
-    s = fold(str(value))
+    s = fold_all(str(value))
     m = _DATE_RE.fullmatch(s) or _COMPACT_DATE_RE.fullmatch(s)
     if m:
         return _ymd(m, field, value)
@@ -163,7 +179,7 @@ def _decimal(value: Any, field: str, strip: str) -> Decimal:
         if isinstance(value, float) and not math.isfinite(value):
             raise _number_error(field, value)
         return Decimal(str(value))
-    s = fold(str(value)).replace(",", "")
+    s = fold_all(str(value)).replace(",", "")
     for ch in strip:
         s = s.replace(ch, "")
     try:
@@ -214,7 +230,7 @@ def parse_bool(value: Any, field: str = "") -> bool | None:
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    s = fold(str(value)).lower()
+    s = fold_all(str(value)).lower()
     if s in _TRUE:
         return True
     if s in _FALSE:
@@ -280,7 +296,7 @@ ALIASES: dict[str, dict[str, str]] = {
 
 
 def _key(s: str) -> str:
-    return fold(s).replace(" ", "").lower()
+    return fold_all(s).replace(" ", "").lower()
 
 
 @lru_cache(maxsize=64)
@@ -339,7 +355,7 @@ def parse_id_cell(value: Any, field: str = "id_number") -> str | None:
         if n >= 10**15 or (isinstance(value, float) and n >= 10**15):
             raise _id_lost(field, value)
         value = str(n)
-    s = fold(str(value)).replace(" ", "").lstrip("'")
+    s = fold_all(str(value)).replace(" ", "").lstrip("'")
     if _SCIENTIFIC_RE.fullmatch(s):
         raise _id_lost(field, value)
     if "*" in s:
@@ -375,7 +391,9 @@ def parse_phone(value: Any, field: str = "mobile") -> str | None:
         return None
     if isinstance(value, float | int) and not isinstance(value, bool):
         return str(int(value))
-    s = re.sub(r"[\s\-()]", "", fold(str(value))).lstrip("'")
+    s = re.sub(r"[\s\-()]", "", fold_all(str(value))).lstrip("'")
+    if re.fullmatch(r"\d+\.0+", s):  # a number written out by a program
+        s = s.split(".")[0]
     if s.startswith("+86"):
         s = s[3:]
     elif s.startswith("86") and len(s) == 13:
@@ -387,6 +405,7 @@ __all__ = [
     "ALIASES",
     "excel_serial_date",
     "fold",
+    "fold_all",
     "is_blank",
     "parse_bool",
     "parse_code",

@@ -26,7 +26,7 @@ from typing import Any
 from jsxclient.transfer.errors import TransferError
 from jsxclient.transfer.fields import IGNORED_HEADERS, KindDef
 from jsxclient.transfer.readers import Merge, Sheet
-from jsxcore.textvalues import fold
+from jsxcore.textvalues import fold, fold_all
 
 SCAN_ROWS = 30
 SAMPLES = 3
@@ -39,7 +39,7 @@ def header_key(text: Any) -> str:
     stars or trailing colon, lower case."""
     if text is None:
         return ""
-    s = fold(str(text)).replace(" ", "").replace("*", "").rstrip(":").lower()
+    s = fold_all(str(text)).replace(" ", "").replace("*", "").rstrip(":").lower()
     return s
 
 
@@ -153,6 +153,20 @@ def _label(upper: Any, lower: Any) -> str:
     return f"{u}{lo}"
 
 
+_DIGITS = re.compile(r"\d{4}")
+
+
+def _header_like(row: Sequence[Any]) -> bool:
+    """Header cells are words: a row with numbers, dates or long digit runs
+    (ID numbers, phones, years) is data, whatever words its text contains."""
+    for c in row:
+        if c is None:
+            continue
+        if not isinstance(c, str) or _DIGITS.search(c):
+            return False
+    return True
+
+
 def _score(kind: KindDef, labels: Sequence[str]) -> int:
     return len({f for f in (recognise(kind, t) for t in labels) if f})
 
@@ -171,7 +185,7 @@ def locate(kind: KindDef, sheet: Sheet) -> Mapping:
         options: list[tuple[tuple[int, int, int], tuple[int, ...], list[str]]] = [
             ((single_scores[r], 1, -r), (r,), singles[r])
         ]
-        if r + 1 < n:
+        if r + 1 < n and _header_like(rows[r + 1]):
             pair = [_label(u, lo) for u, lo in zip(rows[r], rows[r + 1], strict=True)]
             s = _score(kind, pair)
             # A two-row header must name more than either of its rows alone.

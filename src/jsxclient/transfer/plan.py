@@ -228,7 +228,7 @@ class Villages:
         return key
 
     def find(self, value: str, allow_township: bool = False) -> str:
-        s = tv.fold(value).replace(" ", "")
+        s = tv.fold_all(value).replace(" ", "")
         code = s if s in self.codes else self.names.get(header_key(s))
         if code is None:
             code = self.names.get(self._base(s))
