@@ -120,7 +120,7 @@ def test_register_paper_layout(source: Store, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     ws = wb.active
     assert ws.title == "计划生育特殊家庭台账"
-    assert "清水塘街道计划生育特殊家庭台账" == ws["A1"].value
+    assert ws["A1"].value == "清水塘街道计划生育特殊家庭台账"
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "A1:X1" in merged  # the title across the page
     assert "G3:L3" in merged and ws["G3"].value == "家庭成员"  # a group header

@@ -40,7 +40,7 @@ def _codes(plan: Plan) -> dict[int, set[str]]:
 
 
 def test_the_traps_file_maps_itself(store: Store, traps: Path) -> None:
-    sheet, m = importer.open_file(store, traps, "members")
+    _sheet, m = importer.open_file(store, traps, "members")
     # The header is the second of the two rows; the title and unit lines are not.
     assert m.header_rows == (3,)
     assert m.data_start == 4
