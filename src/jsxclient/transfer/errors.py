@@ -8,6 +8,9 @@ class TransferError(Exception):
     or a transfer that cannot go on. Nothing was written. `code` is stable
     for tests and scripts; `zh`/`en` are for people."""
 
+    #: An expected, environmental failure: the desktop shows it plainly.
+    kind = "env"
+
     def __init__(self, code: str, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
         self.code = code

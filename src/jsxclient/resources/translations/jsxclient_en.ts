@@ -580,6 +580,81 @@
     </message>
 </context>
 <context>
+    <name>Export</name>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>包含完整的身份证号和手机号（默认隐藏中间位数）</source>
+        <translation>Include full ID numbers and mobiles (masked by default)</translation>
+    </message>
+    <message>
+        <source>理由（必填，将记入操作日志），如：报县计生协核对</source>
+        <translation>Reason (required, recorded in the audit log), e.g. for the county association to check</translation>
+    </message>
+    <message>
+        <source>身份证号、手机号属于个人敏感信息，请妥善保管导出的文件。</source>
+        <translation>ID numbers and mobiles are sensitive personal information: keep the exported file safe.</translation>
+    </message>
+    <message>
+        <source>导入…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>导出/打印</source>
+        <translation>Export/Print</translation>
+    </message>
+    <message>
+        <source>导出当前列表（Excel）…</source>
+        <translation>Export this list (Excel)…</translation>
+    </message>
+    <message>
+        <source>导出当前列表（CSV）…</source>
+        <translation>Export this list (CSV)…</translation>
+    </message>
+    <message>
+        <source>导出{name}（Excel）…</source>
+        <translation>Export the {name} (Excel)…</translation>
+    </message>
+    <message>
+        <source>打印{name}…</source>
+        <translation>Print the {name}…</translation>
+    </message>
+    <message>
+        <source>{name}另存为 PDF…</source>
+        <translation>Save the {name} as PDF…</translation>
+    </message>
+    <message>
+        <source>导出到</source>
+        <translation>Export to</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 行到 {path}</source>
+        <translation>{n} rows exported to {path}</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>正在准备…</source>
+        <translation>Preparing…</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>另存为 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>已保存 {path}</source>
+        <translation>Saved {path}</translation>
+    </message>
+</context>
+<context>
     <name>FamilyDetail</name>
     <message>
         <source>请在上面选择一户特殊家庭</source>
@@ -1358,6 +1433,209 @@ Choose a township and generate demo data</translation>
     <message>
         <source>18位，末位可为X</source>
         <translation>18 characters, the last may be X</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>从 Excel 导入</source>
+        <translation>Import from Excel</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>导入内容</source>
+        <translation>What to import</translation>
+    </message>
+    <message>
+        <source>选择 .xlsx、.xls、.ods 或 .csv 文件</source>
+        <translation>Choose an .xlsx, .xls, .ods or .csv file</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>按表中的“村（社区）”列</source>
+        <translation>From the sheet&apos;s village column</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>特殊家庭不完全符合条件时仍要登记的理由（如：经县计生协审核认定）</source>
+        <translation>Why special families that miss a criterion are enrolled anyway (e.g. confirmed by the county association)</translation>
+    </message>
+    <message>
+        <source>登记理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>可以直接导入各乡镇现有的花名册和台账：标题行、合并表头、合计行都会自动识别。下一步可以核对每一列对应的内容。</source>
+        <translation>Import the rosters and registers townships already keep: title rows, merged headers and total rows are recognised. The next step shows what each column will be imported as.</translation>
+    </message>
+    <message>
+        <source>表中的列</source>
+        <translation>Column in the sheet</translation>
+    </message>
+    <message>
+        <source>示例</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>已有的记录：</source>
+        <translation>Records that exist:</translation>
+    </message>
+    <message>
+        <source>跳过</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <source>用表中的内容更新</source>
+        <translation>Update from the sheet</translation>
+    </message>
+    <message>
+        <source>逐条选择（勾选要更新的）</source>
+        <translation>Choose (tick the ones to update)</translation>
+    </message>
+    <message>
+        <source>保存错误报告…</source>
+        <translation>Save the error report…</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>姓名/名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>1 选择文件</source>
+        <translation>1 File</translation>
+    </message>
+    <message>
+        <source>2 核对列</source>
+        <translation>2 Columns</translation>
+    </message>
+    <message>
+        <source>3 预览</source>
+        <translation>3 Preview</translation>
+    </message>
+    <message>
+        <source>4 完成</source>
+        <translation>4 Done</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <source>正在读取文件…</source>
+        <translation>Reading the file…</translation>
+    </message>
+    <message>
+        <source>工作表“{sheet}”：表头在第 {rows} 行，数据从第 {start} 行开始，共 {n} 行。请核对每一列要导入为什么；不需要的列选“不导入”。</source>
+        <translation>Sheet “{sheet}”: the header is on row {rows}, the data starts on row {start}, {n} rows. Check what each column is imported as; choose “Do not import” for columns you do not need.</translation>
+    </message>
+    <message>
+        <source>（无表头）第 {n} 列</source>
+        <translation>(no header) column {n}</translation>
+    </message>
+    <message>
+        <source>不导入</source>
+        <translation>Do not import</translation>
+    </message>
+    <message>
+        <source>还需指定：{fields}</source>
+        <translation>Still to choose: {fields}</translation>
+    </message>
+    <message>
+        <source>正在检查每一行…</source>
+        <translation>Checking every row…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{kind}&lt;/b&gt;：可新增 &lt;b&gt;{new}&lt;/b&gt; 条；已有 &lt;b&gt;{dup}&lt;/b&gt; 条（其中内容相同 {same} 条）；&lt;span style=&apos;color:#cf1322&apos;&gt;有错误 &lt;b&gt;{bad}&lt;/b&gt; 条&lt;/span&gt;，不会导入；空行、合计行等 {skipped} 行已跳过。</source>
+        <translation>&lt;b&gt;{kind}&lt;/b&gt;: &lt;b&gt;{new}&lt;/b&gt; new; &lt;b&gt;{dup}&lt;/b&gt; already recorded ({same} of them unchanged); &lt;span style=&apos;color:#cf1322&apos;&gt;&lt;b&gt;{bad}&lt;/b&gt; with errors&lt;/span&gt;, which will not be imported; {skipped} blank or total rows skipped.</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>已有</source>
+        <translation>Exists</translation>
+    </message>
+    <message>
+        <source>与第 {n} 行重复</source>
+        <translation>Same as row {n}</translation>
+    </message>
+    <message>
+        <source>数据库中已有</source>
+        <translation>Already recorded</translation>
+    </message>
+    <message>
+        <source>（内容相同）</source>
+        <translation> (unchanged)</translation>
+    </message>
+    <message>
+        <source>保存错误报告</source>
+        <translation>Save the error report</translation>
+    </message>
+    <message>
+        <source>错误报告已保存：{path}（{n} 行）</source>
+        <translation>Error report saved: {path} ({n} rows)</translation>
+    </message>
+    <message>
+        <source>没有可以导入的行。</source>
+        <translation>There are no rows to import.</translation>
+    </message>
+    <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>已取消，没有写入任何数据。</source>
+        <translation>Cancelled: nothing was written.</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;导入完成&lt;/h3&gt;&lt;p&gt;新增 {inserted} 条记录，更新 {updated} 条；有错误未导入 {bad} 行。&lt;/p&gt;&lt;p&gt;这些记录已保存在本机，下次同步时上传到服务器。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Import finished&lt;/h3&gt;&lt;p&gt;{inserted} records added, {updated} updated; {bad} rows with errors were not imported.&lt;/p&gt;&lt;p&gt;The records are saved on this computer and go to the server with the next sync.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>

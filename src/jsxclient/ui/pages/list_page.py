@@ -3,7 +3,7 @@ sortable columns, lazy loading, and the record's form on Enter."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from jsxclient.store.queries import Query
 from jsxclient.ui import errors
 from jsxclient.ui.context import AppContext
+from jsxclient.ui.export_actions import TransferButtons
 from jsxclient.ui.list_model import ListModel
 from jsxclient.ui.widgets import (
     FilterBar,
@@ -45,6 +46,8 @@ class ListPage(QWidget):
         detail: QWidget | None = None,
         form_context: Callable[[], dict[str, Any]] | None = None,
         parent: QWidget | None = None,
+        registers: Sequence[str] = (),
+        import_kind: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -58,12 +61,17 @@ class ListPage(QWidget):
         head = QHBoxLayout()
         heading = QLabel(title)
         heading.setObjectName("pageHeading")
+        self.heading = heading
         head.addWidget(heading)
         head.addSpacing(12)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         head.addWidget(self.count_label)
         head.addStretch(1)
+        self.transfer = TransferButtons(self, registers, import_kind)
+        if self.transfer.import_button is not None:
+            head.addWidget(self.transfer.import_button)
+        head.addWidget(self.transfer.export_button)
         self.new_button = QPushButton(self.tr("新增 (Ctrl+N)"))
         self.new_button.setObjectName("newButton")
         self.new_button.clicked.connect(self.new_record)

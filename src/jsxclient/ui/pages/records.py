@@ -53,6 +53,8 @@ def members_page(ctx: AppContext) -> ListPage:
             ),
             FilterSpec("date", "date", QCoreApplication.translate("Pages", "入会日期")),
         ],
+        registers=("members",),
+        import_kind="members",
     )
 
 
@@ -136,6 +138,8 @@ def volunteers_page(ctx: AppContext) -> ListPage:
             ),
         ],
         detail=detail,
+        registers=("volunteers",),
+        import_kind="volunteers",
     )
     page.selected.connect(detail.show_row)
     return page
@@ -281,6 +285,8 @@ def families_page(ctx: AppContext) -> ListPage:
             ),
         ],
         detail=detail,
+        registers=("families", "visits", "subsidies"),
+        import_kind="families",
     )
     page.filters.set("status", "enrolled")
     page.selected.connect(detail.show_row)
@@ -312,6 +318,8 @@ def activities_page(ctx: AppContext) -> ListPage:
             FilterSpec("date", "date", QCoreApplication.translate("Pages", "活动日期")),
         ],
         detail=detail,
+        registers=("activities",),
+        import_kind="activities",
     )
     page.selected.connect(detail.show_row)
     return page
