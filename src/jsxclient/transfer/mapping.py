@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +229,24 @@ def _drop_empty_columns(m: Mapping, rows: list[list[Any]]) -> None:
     m.columns = keep
 
 
+def sample_text(v: Any) -> str:
+    """A cell as Excel shows it (12.0 as 12, a rounded ID as 4.30105E+17)."""
+    if isinstance(v, float):
+        if abs(v) >= 1e15:
+            return f"{v:.5E}"
+        if v.is_integer():
+            return str(int(v))
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v).strip()[:30]
+
+
 def _samples(rows: list[list[Any]], start: int, col: int) -> list[str]:
     out: list[str] = []
     for r in rows[start:]:
         v = r[col]
         if v is not None and str(v).strip():
-            out.append(str(v).strip()[:30])
+            out.append(sample_text(v))
             if len(out) >= SAMPLES:
                 break
     return out

@@ -459,8 +459,11 @@ class Builder:
         return pid, False
 
     def _refuse_missing(self, unit: Unit, row: Row) -> bool:
+        unreadable = {i.field for i in row.errors}  # already said why
         missing = [
-            f for f in self.kind.fields if f.required and row.values.get(f.key) in (None, "")
+            f
+            for f in self.kind.fields
+            if f.required and row.values.get(f.key) in (None, "") and f.key not in unreadable
         ]
         for group in self.kind.one_of:
             if all(row.values.get(k) in (None, "") for k in group):

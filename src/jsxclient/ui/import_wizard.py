@@ -77,6 +77,7 @@ class ImportWizard(QDialog):
         self.next.setDefault(True)
         self.cancel = QPushButton(self.tr("取消"))
         for b in (self.back, self.next, self.cancel):
+            b.setAutoDefault(b is self.next)
             buttons.addWidget(b)
         lay.addLayout(buttons)
         self.back.clicked.connect(self._back)
