@@ -285,6 +285,12 @@ def to_html(t: Table, font: str = "") -> str:
         "<table width='100%' cellspacing='0' cellpadding='2' border='1'><thead>",
     ]
     cols = t.columns
+    total_width = sum(c.width for c in cols) or 1
+
+    def w(*cs: OutCol) -> str:
+        # QTextDocument shares a table's width equally unless cells say otherwise.
+        return f" width='{sum(c.width for c in cs) * 100 / total_width:.1f}%'"
+
     grouped = any(c.group for c in cols)
     if grouped:
         top: list[str] = []
@@ -293,18 +299,18 @@ def to_html(t: Table, font: str = "") -> str:
         while i < len(cols):
             c = cols[i]
             if not c.group:
-                top.append(f"<th rowspan='2'>{e(c.title)}</th>")
+                top.append(f"<th rowspan='2'{w(c)}>{e(c.title)}</th>")
                 i += 1
                 continue
             j = i
             while j + 1 < len(cols) and cols[j + 1].group == c.group:
                 j += 1
-            top.append(f"<th colspan='{j - i + 1}'>{e(c.group)}</th>")
-            bottom.extend(f"<th>{e(cols[k].title)}</th>" for k in range(i, j + 1))
+            top.append(f"<th colspan='{j - i + 1}'{w(*cols[i : j + 1])}>{e(c.group)}</th>")
+            bottom.extend(f"<th{w(cols[k])}>{e(cols[k].title)}</th>" for k in range(i, j + 1))
             i = j + 1
         out.append("<tr>" + "".join(top) + "</tr><tr>" + "".join(bottom) + "</tr>")
     else:
-        out.append("<tr>" + "".join(f"<th>{e(c.title)}</th>" for c in cols) + "</tr>")
+        out.append("<tr>" + "".join(f"<th{w(c)}>{e(c.title)}</th>" for c in cols) + "</tr>")
     out.append("</thead><tbody>")
     merged = {i for i, c in enumerate(cols) if c.merge}
     starts = {a: b for a, b in t.blocks}
