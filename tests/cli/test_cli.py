@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jsxclient.cli import main
+from jsxclient.cli.exitcodes import ExitCode
 
 from ..conftest import TOWNSHIP, VILLAGE
 
@@ -129,5 +130,6 @@ def test_app_without_display_says_so(tmp_path: Path) -> None:
         text=True,
         timeout=60,
     )
-    assert r.returncode == 3
+    # Was 3, which also meant "offline" for `sync`; now a code of its own.
+    assert r.returncode == ExitCode.NO_DISPLAY == 10
     assert "DISPLAY" in r.stderr and "Traceback" not in r.stderr

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from jsxclient.cli import main
-from jsxclient.transfer.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_ROWS_REFUSED
+from jsxclient.cli.exitcodes import ExitCode
 from tests.transfer.conftest import ZHANG, snapshot, write_traps
 
 
@@ -28,7 +28,7 @@ def test_import_refuses_all_or_imports_the_good_rows(
     s.close()
     report = tmp_path / "errors.xlsx"
     assert _run(store_path, "import", str(traps), "--kind", "members", "--report", str(report)) == (
-        EXIT_ROWS_REFUSED
+        ExitCode.ROWS_REFUSED
     )
     out = capsys.readouterr()
     assert "错误 5" in out.out and "火星村" in out.err and "nothing was written" in out.err
@@ -37,9 +37,9 @@ def test_import_refuses_all_or_imports_the_good_rows(
     assert snapshot(s) == before
     s.close()
     code = _run(store_path, "import", str(traps), "--kind", "members", "--dry-run")
-    assert code == EXIT_ROWS_REFUSED
+    assert code == ExitCode.ROWS_REFUSED
     code = _run(store_path, "import", str(traps), "--kind", "members", "--skip-bad-rows")
-    assert code == EXIT_PARTIAL
+    assert code == ExitCode.PARTIAL
     assert "person +3" in capsys.readouterr().out
 
 
@@ -67,10 +67,13 @@ def test_import_clean_file_and_mapping_file(
         "utf-8",
     )
     args = ["import", str(tmp_path / "a.xlsx"), "--kind", "members"]
-    assert _run(store_path, *args) == EXIT_ERROR  # 入会 is not recognised: not mapped
+    assert _run(store_path, *args) == ExitCode.ERROR  # 入会 is not recognised: not mapped
     assert "入会时间" in capsys.readouterr().err
-    assert _run(store_path, *args, "--mapping", str(mapping)) == EXIT_OK
-    assert _run(store_path, *args, "--mapping", str(mapping), "--on-duplicate", "update") == EXIT_OK
+    assert _run(store_path, *args, "--mapping", str(mapping)) == ExitCode.OK
+    assert (
+        _run(store_path, *args, "--mapping", str(mapping), "--on-duplicate", "update")
+        == ExitCode.OK
+    )
     assert "重复 1" in capsys.readouterr().out
 
 
@@ -78,7 +81,9 @@ def test_bad_files_exit_1(
     store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "x.xlsx").write_bytes(b"%PDF-1.4\n\x00\x01")
-    assert _run(store_path, "import", str(tmp_path / "x.xlsx"), "--kind", "members") == EXIT_ERROR
+    assert (
+        _run(store_path, "import", str(tmp_path / "x.xlsx"), "--kind", "members") == ExitCode.ERROR
+    )
     err = capsys.readouterr().err
     assert "不是电子表格" in err and "not a spreadsheet" in err
 
@@ -89,19 +94,25 @@ def test_export_list_and_register(
     traps = write_traps(tmp_path / "t.xlsx")
     _run(store_path, "import", str(traps), "--kind", "members", "--skip-bad-rows")
     out = tmp_path / "m.csv"
-    assert _run(store_path, "export", "--kind", "members", "-o", str(out)) == EXIT_OK
+    assert _run(store_path, "export", "--kind", "members", "-o", str(out)) == ExitCode.OK
     text = out.read_text("utf-8-sig")
     assert "张三" in text and ZHANG not in text  # masked
-    assert _run(store_path, "export", "--kind", "members", "-o", str(out), "--full") == EXIT_ERROR
+    assert (
+        _run(store_path, "export", "--kind", "members", "-o", str(out), "--full") == ExitCode.ERROR
+    )
     code = _run(
         store_path, "export", "--kind", "members", "--register", "-o", str(tmp_path / "r.xlsx"),
         "--full", "--reason", "备份", "--village", "清水塘社区",
     )  # fmt: skip
-    assert code == EXIT_OK
+    assert code == ExitCode.OK
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     assert ws["A1"].value.endswith("会员花名册")
-    assert _run(store_path, "export", "--kind", "visits", "-o", str(tmp_path / "v.xlsx")) == EXIT_OK
     assert (
-        _run(store_path, "export", "--kind", "members", "-o", str(tmp_path / "a.pdf")) == EXIT_ERROR
+        _run(store_path, "export", "--kind", "visits", "-o", str(tmp_path / "v.xlsx"))
+        == ExitCode.OK
+    )
+    assert (
+        _run(store_path, "export", "--kind", "members", "-o", str(tmp_path / "a.pdf"))
+        == ExitCode.ERROR
     )
     capsys.readouterr()

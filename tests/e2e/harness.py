@@ -172,7 +172,9 @@ class ServerProcess:
     def fresh_township(self) -> tuple[str, list[str]]:
         return TOWNSHIPS[next(self._townships) * 13 % len(TOWNSHIPS)]
 
-    def make_user(self, division_code: str, role: str = "township_worker") -> str:
+    def make_user(
+        self, division_code: str, role: str = "township_worker", active: bool = True
+    ) -> str:
         assert self.db is not None
         name = f"u{uuid.uuid4().hex[:10]}"
         with Session(self.db.write_engine) as session:
@@ -184,6 +186,7 @@ class ServerProcess:
                     role=role,
                     division_code=division_code,
                     password=PASSWORD,
+                    active=active,
                 ),
             )
         return name

@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.store.store import Store
-from jsxclient.sync.cli import EXIT_AUTH, EXIT_OFFLINE, EXIT_OK, EXIT_REJECTED
+from jsxclient.sync.engine import SyncEngine, SyncProgress
+from jsxclient.sync.finish import SyncReceipt
+from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import PASSWORD, ServerProcess, free_port, person
 
 
@@ -34,16 +38,16 @@ def test_connect_sync_and_exit_codes(
     bad = _run(
         path, "connect", server.url, "--user", user, "--password-stdin", stdin="wrong-password\n"
     )
-    assert bad.returncode == EXIT_AUTH, bad.stderr
+    assert bad.returncode == ExitCode.AUTH, bad.stderr
 
     ok = _run(
         path, "connect", server.url, "--user", user, "--password-stdin", stdin=f"{PASSWORD}\n"
     )
-    assert ok.returncode == EXIT_OK, ok.stdout + ok.stderr
+    assert ok.returncode == ExitCode.OK, ok.stdout + ok.stderr
     assert user in ok.stdout
 
     first = _run(path, "sync")
-    assert first.returncode == EXIT_OK, first.stdout + first.stderr
+    assert first.returncode == ExitCode.OK, first.stdout + first.stderr
     assert "下载" in first.stdout and "received" in first.stdout
 
     store = Store.open(path)
@@ -53,7 +57,7 @@ def test_connect_sync_and_exit_codes(
     store.close()
 
     quiet = _run(path, "sync", "--quiet")
-    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (EXIT_OK, "", "")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (ExitCode.OK, "", "")
 
     # A refused change: exit 5, and it says so.
     store = Store.open(path)
@@ -65,7 +69,7 @@ def test_connect_sync_and_exit_codes(
     url = store.meta("server_url")
     store.close()
     refused = _run(path, "sync", "--quiet")
-    assert refused.returncode == EXIT_REJECTED, refused.stdout + refused.stderr
+    assert refused.returncode == ExitCode.REJECTED, refused.stdout + refused.stderr
     assert "拒绝" in refused.stdout
 
     # Offline: exit 3, quietly explained.
@@ -73,7 +77,7 @@ def test_connect_sync_and_exit_codes(
     store.set_meta("server_url", f"http://127.0.0.1:{free_port()}")
     store.close()
     off = _run(path, "sync")
-    assert off.returncode == EXIT_OFFLINE, off.stdout + off.stderr
+    assert off.returncode == ExitCode.OFFLINE, off.stdout + off.stderr
     assert "无法连接服务器" in off.stderr
 
     # A token the server no longer knows: exit 4.
@@ -82,4 +86,65 @@ def test_connect_sync_and_exit_codes(
     store.set_meta("sync_token", "not-a-token")
     store.close()
     auth = _run(path, "sync")
-    assert auth.returncode == EXIT_AUTH, auth.stdout + auth.stderr
+    assert auth.returncode == ExitCode.AUTH, auth.stdout + auth.stderr
+
+
+def test_a_second_sync_of_the_same_store_exits_busy(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """The UI (here: the test) is syncing when the scheduled job starts: the
+    job exits BUSY at once, touching nothing, and runs fine afterwards."""
+    township, villages = server.fresh_township()
+    device = make_device(server.make_user(township))
+    with device.store.transaction() as tx:
+        tx.insert("person", person(villages[0], "并发"))
+    inside, release = threading.Event(), threading.Event()
+    result: dict[str, SyncReceipt | BaseException] = {}
+
+    def hold(p: SyncProgress) -> None:
+        if not inside.is_set():  # the first report comes with the lock held
+            inside.set()
+            assert release.wait(60)
+
+    def run() -> None:
+        try:
+            result["receipt"] = SyncEngine(device.store, device.transport).run(hold)
+        except BaseException as exc:
+            result["error"] = exc
+        finally:
+            device.store.db.close()  # this thread's connection
+
+    t = threading.Thread(target=run)
+    t.start()
+    try:
+        assert inside.wait(60)
+        busy = _run(device.path, "sync")
+    finally:
+        release.set()
+        t.join(120)
+    assert busy.returncode == ExitCode.BUSY == 7, busy.stdout + busy.stderr
+    assert "另一个同步正在进行" in busy.stderr and "Another sync" in busy.stderr
+    assert busy.stdout == ""
+    receipt = result.get("receipt")
+    assert isinstance(receipt, SyncReceipt) and receipt.outcome == "ok", result
+    assert receipt.sent == 1
+    # The lock went with the run that held it.
+    again = _run(device.path, "sync", "--quiet")
+    assert again.returncode == ExitCode.OK, again.stdout + again.stderr
+
+
+def test_a_disabled_account_exits_refused(server: ServerProcess, tmp_path: Path) -> None:
+    township, _ = server.fresh_township()
+    user = server.make_user(township, active=False)
+    r = _run(
+        tmp_path / "laptop.db",
+        "connect",
+        server.url,
+        "--user",
+        user,
+        "--password-stdin",
+        stdin=f"{PASSWORD}\n",
+    )
+    # Not AUTH: connecting again will not help, an administrator must.
+    assert r.returncode == ExitCode.REFUSED == 9, r.stdout + r.stderr
+    assert "停用" in r.stderr and "disabled" in r.stderr

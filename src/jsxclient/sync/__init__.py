@@ -5,7 +5,7 @@ Layers (STYLE.md 5): `transport` (HTTP, retries, typed `errors`) → `protocol`
 `bootstrap`, `finish` → the journal, `merge` and the store (`journal` holds
 the stages' shared SQL).
 
-For the UI and the CLI:
+For the UI and the CLI (`jsxclient.cli.sync`, which this package never imports):
 - `account.connect(store, url, user, password, device_name)` once per laptop;
   `account.make_transport(store)` afterwards.
 - `engine.SyncEngine(store, transport).run(progress, cancel)` on a worker
@@ -17,5 +17,4 @@ For the UI and the CLI:
   / `rejected.resend` / `rejected.discard`: the worker's decisions.
 - `scope.transfer_family(tx, family_id, division_code)`: a family moving to
   another township.
-- `cli.add_parsers`: `jsxclient connect` and `jsxclient sync`.
 """

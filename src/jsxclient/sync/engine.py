@@ -65,7 +65,9 @@ class SyncProgress:
 
 
 class SyncBusyError(SyncError):
-    kind = "offline"  # quiet: the other run does the work
+    # Its own kind (not "offline"): the server may well be up, and a
+    # scheduled `jsxclient sync` must be able to tell.
+    kind = "busy"
     default_zh = "另一个同步正在进行，请稍后再试。"
     default_en = "Another sync is running; try again later."
 

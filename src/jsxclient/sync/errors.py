@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-ErrorKind = Literal["offline", "auth", "incompatible", "rejected", "server", "bug", "cancelled"]
+ErrorKind = Literal[
+    "offline", "auth", "incompatible", "rejected", "server", "busy", "bug", "cancelled"
+]
 
 
 class SyncError(Exception):

@@ -12,10 +12,11 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from jsxclient.store.store import Store, now_text
+from jsxclient.sync.errors import ErrorKind
 
-Outcome = Literal[
-    "running", "ok", "rejected", "cancelled", "offline", "auth", "incompatible", "server", "bug"
-]
+# Running, ok, or the kind of failure that ended the run ("rejected": some
+# changes were refused; "cancelled": stopped between batches).
+Outcome = Literal["running", "ok"] | ErrorKind
 
 
 @dataclass

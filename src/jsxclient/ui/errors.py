@@ -34,14 +34,14 @@ LOG_FILE: Path | None = None
 
 
 def kind(exc: BaseException) -> str:
-    """quiet (cancelled/offline), env (expected, shown plainly) or bug."""
+    """quiet (cancelled/offline/busy), env (expected, shown plainly) or bug."""
     if isinstance(exc, Cancelled):
         return "quiet"
     sync_kind = getattr(exc, "kind", None)
     if isinstance(sync_kind, str) and hasattr(exc, "text"):
         return (
             "quiet"
-            if sync_kind in ("offline", "cancelled")
+            if sync_kind in ("offline", "busy", "cancelled")  # busy: the other run does the work
             else ("bug" if sync_kind == "bug" else "env")
         )
     if isinstance(exc, StoreError | PermissionError):

@@ -1,15 +1,8 @@
 """`jsxclient connect` and `jsxclient sync`.
 
 `sync` is meant to be scheduled at day's end, so its exit status says what
-happened without reading the output:
-
-    0  everything went through
-    3  offline: the server could not be reached (nothing lost; run again later)
-    4  login expired or refused: run `jsxclient connect` again
-    5  some changes were refused by the server: fix them in the app, sync again
-    6  the server needs a newer version of this program
-    7  another sync of this store is running
-    1  any other error (a bug: see the message)
+happened without reading the output (`ExitCode`: OFFLINE, AUTH, REJECTED,
+INCOMPATIBLE, BUSY, SERVER, REFUSED, BUG, CANCELLED).
 """
 
 from __future__ import annotations
@@ -22,34 +15,31 @@ import sys
 import threading
 from typing import Any, TextIO
 
+from jsxclient.cli.common import open_store
+from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine, SyncProgress
-from jsxclient.sync.errors import SyncError
+from jsxclient.sync.errors import ErrorKind, SyncError
 from jsxclient.sync.finish import SyncReceipt
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_OFFLINE = 3
-EXIT_AUTH = 4
-EXIT_REJECTED = 5
-EXIT_INCOMPATIBLE = 6
-EXIT_BUSY = 7
-EXIT_CANCELLED = 130
-
-_EXIT_BY_KIND = {
-    "offline": EXIT_OFFLINE,
-    "auth": EXIT_AUTH,
-    "rejected": EXIT_REJECTED,
-    "incompatible": EXIT_INCOMPATIBLE,
-    "cancelled": EXIT_CANCELLED,
+EXIT_BY_KIND: dict[ErrorKind, ExitCode] = {
+    "offline": ExitCode.OFFLINE,
+    "auth": ExitCode.AUTH,
+    "incompatible": ExitCode.INCOMPATIBLE,
+    # A whole request refused (account disabled, read-only); refused
+    # *changes* come back in the receipt and exit REJECTED.
+    "rejected": ExitCode.REFUSED,
+    "server": ExitCode.SERVER,
+    "busy": ExitCode.BUSY,
+    "bug": ExitCode.BUG,
+    "cancelled": ExitCode.CANCELLED,
 }
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add `connect` and `sync` to the program's subcommands."""
     p = subparsers.add_parser(
-        "connect", help="connect this computer to the provincial server (连接服务器)"
+        "connect", help="连接省级服务器 / connect this computer to the provincial server"
     )
     p.add_argument("server_url", metavar="SERVER_URL", help="e.g. https://jsx.example.gov.cn")
     p.add_argument("--user", required=True, help="user name given by the county or province")
@@ -70,16 +60,9 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.set_defaults(func=cmd_connect)
 
-    s = subparsers.add_parser("sync", help="sync with the provincial server (同步)")
+    s = subparsers.add_parser("sync", help="与服务器同步 / sync with the provincial server")
     s.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     s.set_defaults(func=cmd_sync)
-
-
-def _open_store(args: argparse.Namespace, must_exist: bool = True) -> Store:
-    from jsxclient.cli import open_store
-
-    # The store names the worker this device connected as (Store reads it).
-    return open_store(args, must_exist=must_exist)
 
 
 def _say(out: TextIO, zh: str, en: str) -> None:
@@ -90,7 +73,7 @@ def _error(exc: SyncError) -> int:
     _say(sys.stderr, f"错误：{exc.zh}", f"Error: {exc.en}")
     if exc.detail and exc.kind in ("bug", "server", "rejected", "incompatible"):
         print(f"  ({exc.detail})", file=sys.stderr)
-    return _EXIT_BY_KIND.get(exc.kind, EXIT_ERROR)
+    return EXIT_BY_KIND[exc.kind]
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
@@ -100,8 +83,8 @@ def cmd_connect(args: argparse.Namespace) -> int:
         password = getpass.getpass("密码 Password: ")
     if not password:
         _say(sys.stderr, "错误：密码不能为空", "Error: the password is empty")
-        return EXIT_AUTH
-    store = _open_store(args, must_exist=False)
+        return ExitCode.AUTH
+    store = open_store(args, must_exist=False)
     try:
         user = connect(
             store, args.server_url, args.user, password, args.device_name, ca_bundle=args.ca_bundle
@@ -115,7 +98,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         f"已连接：{user.display_name or user.username}（{user.division_name}）",
         f"Connected as {user.username} ({user.division_code})",
     )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 class _Bar:
@@ -143,7 +126,7 @@ class _Bar:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = open_store(args)
     try:
         try:
             transport = make_transport(store)
@@ -201,8 +184,8 @@ def _run(store: Store, transport: Any, quiet: bool) -> int:
     if not quiet or receipt.outcome != "ok":
         _summary(receipt)
     if receipt.outcome == "cancelled":
-        return EXIT_CANCELLED
-    return EXIT_REJECTED if receipt.outcome == "rejected" else EXIT_OK
+        return ExitCode.CANCELLED
+    return ExitCode.REJECTED if receipt.outcome == "rejected" else ExitCode.OK
 
 
 def _summary(r: SyncReceipt) -> None:

@@ -4,16 +4,12 @@
                           [--on-duplicate update|skip] [--report FILE.xlsx]
     jsxclient export --kind members --format xlsx|csv -o FILE [--register]
 
-Exit status (a scheduled job reads it instead of the output):
-
-     0  done (import: every row imported or a duplicate handled as asked)
-     1  the file or the arguments were refused (not a spreadsheet, encrypted,
-        too big, no header, a required column not mapped ...); nothing written
-     2  bad command line
-    11  import: some rows were refused, so nothing was written (use
-        --skip-bad-rows to import the others); the report says why
-    12  import with --skip-bad-rows: the good rows were imported, some refused
-   130  cancelled (Ctrl-C); nothing written
+Exit status (`ExitCode`, the whole table in `jsxclient --help`): 0 done
+(import: every row imported or a duplicate handled as asked); 1 the file or
+the arguments were refused (not a spreadsheet, encrypted, too big, no
+header, a required column not mapped ...), nothing written; 11 import: some
+rows were refused, so nothing was written; 12 import with --skip-bad-rows:
+the good rows were imported, some refused; 130 cancelled, nothing written.
 """
 
 from __future__ import annotations
@@ -25,13 +21,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jsxclient.cli.common import open_store
+from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.transfer.errors import TransferError
 from jsxclient.transfer.fields import KINDS
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_ROWS_REFUSED = 11
-EXIT_PARTIAL = 12
 
 # Lists an export can write without --register (visits and subsidies are
 # read family by family on screen: as a whole they are registers).
@@ -126,22 +119,16 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from jsxclient.cli import open_store
-
-    return open_store(args)
-
-
 def _fail(exc: TransferError) -> int:
     print(f"错误 / error: {exc.zh} / {exc.en}", file=sys.stderr)
-    return EXIT_ERROR
+    return ExitCode.ERROR
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from jsxclient.transfer import importer, report
     from jsxclient.transfer.plan import Options
 
-    store = _store(args)
+    store = open_store(args)
     try:
         try:
             sheet_arg: str | int | None = args.sheet
@@ -182,14 +169,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"错误报告 / report: {args.report}")
         if args.dry_run:
             print("试运行，未写入 / dry run: nothing written")
-            return EXIT_ROWS_REFUSED if refused else EXIT_OK
+            return ExitCode.ROWS_REFUSED if refused else ExitCode.OK
         if refused and not args.skip_bad_rows:
             print(
                 "有错误的行，未写入任何数据（可用 --skip-bad-rows 只导入正确的行） / rows were "
                 "refused, so nothing was written (--skip-bad-rows imports the others)",
                 file=sys.stderr,
             )
-            return EXIT_ROWS_REFUSED
+            return ExitCode.ROWS_REFUSED
         try:
             result = importer.commit(store, plan, args.on_duplicate)
         except TransferError as exc:
@@ -198,7 +185,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         parts = ", ".join(f"{e} +{n}" for e, n in result.inserted.items())
         upd = ", ".join(f"{e} ~{n}" for e, n in result.updated.items())
         print(f"已导入 / imported: {parts or '-'}{'; ' + upd if upd else ''}")
-        return EXIT_PARTIAL if refused else EXIT_OK
+        return ExitCode.PARTIAL if refused else ExitCode.OK
     finally:
         store.close()
 
@@ -211,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from jsxclient.transfer.tables import Reveal
     from jsxcore.messages import DomainError
 
-    store = _store(args)
+    store = open_store(args)
     try:
         reveal = (
             Reveal(args.reason, os.environ.get("JSXCLIENT_USER", store.user)) if args.full else None
@@ -258,8 +245,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             return _fail(exc)
         except KeyError as exc:
             print(f"错误 / error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
+            return ExitCode.ERROR
         print(f"已导出 {n} 行到 {args.output} / exported {n} rows to {args.output}")
-        return EXIT_OK
+        return ExitCode.OK
     finally:
         store.close()
