@@ -428,7 +428,6 @@ class _Person:
     village: _Village | None
     member: Row | None = None  # the member row, if a member
     in_family: bool = False
-    role_locked: bool = False
 
     @property
     def id(self) -> str:

@@ -17,7 +17,6 @@ from importlib import resources
 _NAMESPACE = uuid.UUID("6f1c7e52-8c1e-4b7a-9a53-0c1b2d9e4a10")
 
 LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
-LEVELS = tuple(LEVEL_DIGITS)  # top down
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,6 @@ ROLES: tuple[str, ...] = get_args(Role)
 # Roles whose accounts may create, change and delete records.
 WRITER_ROLES = frozenset({"province_admin", "township_worker"})
 
-ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "province_admin": ("省级管理员", "Province administrator"),
-    "county_reviewer": ("县级审核员", "County reviewer"),
-    "township_worker": ("乡镇工作人员", "Township worker"),
-    "read_only": ("只读用户", "Read-only viewer"),
-}
-
 
 def can_write(role: str | None) -> bool:
     return role in WRITER_ROLES

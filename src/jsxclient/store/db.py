@@ -39,10 +39,6 @@ class Database:
         self._local = threading.local()
         self._engine: Engine | None = None
 
-    @property
-    def encrypted(self) -> bool:
-        return self.key is not None
-
     def _driver(self) -> Any:
         if self.key is None:
             return sqlite3

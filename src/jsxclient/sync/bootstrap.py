@@ -23,10 +23,6 @@ from jsxcore.protocol import MAX_PULL_LIMIT
 class BootstrapStats(PullStats):
     seconds: float = 0.0
 
-    @property
-    def rows_per_second(self) -> float:
-        return self.received / self.seconds if self.seconds else 0.0
-
 
 def needs_bootstrap(store: Store) -> bool:
     return cursor(store) == 0

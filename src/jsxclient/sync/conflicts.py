@@ -126,12 +126,3 @@ def resolve(store: Store, conflict_id: int, choose: Choice) -> dict[str, Any]:
         )
         jr.refresh_sync_state(tx.conn, [(c.entity, c.row_id)])
         return changed
-
-
-def confirm_all(store: Store, entity: str | None = None, row_id: str | None = None) -> int:
-    """Accept every open conflict's default winner; returns how many."""
-    n = 0
-    for c in open_conflicts(store, entity, row_id):
-        resolve(store, c.id, c.winner)
-        n += 1
-    return n

@@ -50,7 +50,6 @@ class PullStats:
     received: int = 0
     merged: int = 0
     conflicts: int = 0
-    dropped: int = 0
     pages: int = 0
 
 
@@ -282,7 +281,6 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
                     )
                 else:
                     jr.hard_delete(conn, row.entity, row.id)
-                    stats.dropped += 1
                 continue
             if key in evict:
                 conn.execute("DELETE FROM sync_evict WHERE entity=? AND row_id=?", key)

@@ -50,7 +50,6 @@ class PushStats:
     merged: int = 0
     conflicts: int = 0
     rejected: int = 0
-    batches: int = 0
 
 
 Progress = Callable[[int, int], None]
@@ -126,7 +125,6 @@ def push(
             continue
         _check(resp, batch_id, entries)
         apply_response(store, entries, resp, stats)
-        stats.batches += 1
         done += len(entries)
         if progress:
             progress(done, total)

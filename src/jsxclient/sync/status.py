@@ -18,7 +18,6 @@ class SyncStatus:
     pending_changes: dict[str, int] = field(default_factory=dict)  # entity -> journal entries
     rows_by_state: dict[str, dict[str, int]] = field(default_factory=dict)  # not 'synced'
     rejected: int = 0
-    conflicts_open: int = 0
     in_flight: int = 0  # entries sent in a batch whose reply never came
     cursor: int = 0
     server_seq: int = 0
@@ -53,9 +52,6 @@ def status(store: Store) -> SyncStatus:
         in_flight = conn.execute(
             "SELECT count(*) FROM journal WHERE state='pending' AND batch_id IS NOT NULL"
         ).fetchone()[0]
-        conflicts = conn.execute(
-            "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"
-        ).fetchone()[0]
         by_state: dict[str, dict[str, int]] = {}
         for name in ENTITIES:
             counts = dict(
@@ -77,7 +73,6 @@ def status(store: Store) -> SyncStatus:
         pending_changes=pending,
         rows_by_state=by_state,
         rejected=int(rejected),
-        conflicts_open=int(conflicts),
         in_flight=int(in_flight),
         cursor=int(meta.get("sync_cursor") or 0),
         server_seq=int(meta.get("server_seq") or 0),

@@ -118,7 +118,6 @@ class Transport:
         self.cancel: threading.Event | None = None
         self.bytes_sent = 0
         self.bytes_received = 0
-        self.requests_made = 0
         self._lock = threading.Lock()
         self._session = requests.Session()
         self._session.headers.update(
@@ -266,7 +265,6 @@ class Transport:
         if self.fault is not None:
             self.fault(FaultPoint("before_send", method, path, attempt))
         with self._lock:
-            self.requests_made += 1
             self.bytes_sent += len(data or b"")
         # stream=True so the body is read raw (still compressed): the byte
         # count is what travelled, and decoding errors are ours to classify.

@@ -16,7 +16,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -340,7 +340,3 @@ def _decode(raw: bytes) -> tuple[str, str]:
         "无法识别 CSV 文件的文字编码（支持 UTF-8 和 GBK/GB18030）",
         "The CSV file's text encoding is not recognised (UTF-8 and GBK/GB18030 are)",
     )
-
-
-def is_date_cell(c: Cell) -> bool:
-    return isinstance(c, date)

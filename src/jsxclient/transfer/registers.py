@@ -38,7 +38,6 @@ class RegisterDef:
     rows: Callable[[sqlite3.Connection, Filters], list[tuple[Any, ...]]]
     block: str | None = None  # the key column whose equal rows form a block (merged cells)
     total: tuple[str, ...] = ()  # money columns summed in a 合计 row
-    date_column: str | None = None  # what date_from/date_to filter
 
 
 def _c(
@@ -196,7 +195,6 @@ REGISTERS: dict[str, RegisterDef] = {
                 _c("status", "会员状态", "code:member_status", 8, _MEMBERSHIP),
             ),
             _members,
-            date_column="joined_on",
         ),
         RegisterDef(
             "families",
@@ -231,7 +229,6 @@ REGISTERS: dict[str, RegisterDef] = {
             ),
             _families,
             block="family_no",
-            date_column="enrolled_on",
         ),
         RegisterDef(
             "visits",
@@ -257,7 +254,6 @@ REGISTERS: dict[str, RegisterDef] = {
             ),
             _visits,
             total=("aid_fen",),
-            date_column="visit_date",
         ),
         RegisterDef(
             "subsidies",
@@ -284,7 +280,6 @@ REGISTERS: dict[str, RegisterDef] = {
             ),
             _subsidies,
             total=("amount_fen",),
-            date_column="admitted_on",
         ),
         RegisterDef(
             "activities",
@@ -310,7 +305,6 @@ REGISTERS: dict[str, RegisterDef] = {
             ),
             _activities,
             block="activity",
-            date_column="held_on",
         ),
         RegisterDef(
             "volunteers",

@@ -112,10 +112,6 @@ class Worker:
                     cur.job.cancel()
         self._queue.put(item)
 
-    def call_on_thread(self, fn: Callable[[], None]) -> None:
-        """Run `fn` on this worker's thread (no result, no callbacks)."""
-        self._queue.put(_Item(-1, lambda job: fn(), Job(), None))
-
     def _loop(self) -> None:
         while True:
             item = self._queue.get()

@@ -13,7 +13,6 @@ from jsxserver.core import errors as E
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database
 from jsxserver.core.errors import ApiError
-from jsxserver.models import AppUser
 from jsxserver.services.users import Caller, authenticate
 
 
@@ -31,20 +30,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 
 
-def get_session(db: DbDep) -> Iterator[Session]:
-    """A session for small writes (on SQLite its transactions take the write
-    lock at BEGIN, so a read-then-write never fails half-way)."""
-    with Session(db.write_engine) as session:
-        yield session
-
-
 def get_read_session(db: DbDep) -> Iterator[Session]:
     """A read-only snapshot session (pulls, reference data)."""
     with Session(db.read_engine) as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token from /auth/login")
@@ -60,20 +51,3 @@ def get_caller(
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
-
-
-def get_current_user(caller: CurrentCaller, session: ReadSessionDep) -> AppUser:
-    user = session.get(AppUser, caller.username)
-    if user is None:  # deleted between the two reads
-        raise ApiError(401, E.TOKEN_INVALID)
-    return user
-
-
-CurrentUser = Annotated[AppUser, Depends(get_current_user)]
-
-
-def get_current_device(caller: CurrentCaller) -> str:
-    return caller.device_id
-
-
-CurrentDevice = Annotated[str, Depends(get_current_device)]

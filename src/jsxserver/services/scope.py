@@ -46,11 +46,6 @@ class Scope:
     def is_single_township(self) -> bool:
         return len(self.prefix) >= TOWNSHIP_DIGITS
 
-    def contains_township(self, township: str) -> bool:
-        """Whether every row of ``township`` is in scope (village scopes
-        cover only part of a township)."""
-        return len(self.prefix) <= TOWNSHIP_DIGITS and township.startswith(self.prefix)
-
     @property
     def home_township(self) -> str | None:
         """The township a township-or-village user works in."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session, col
 
 from jsxcore.divisions import level_of_code
@@ -263,7 +263,3 @@ def revoke_device(session: Session, device_id: str, restore: bool = False) -> No
     if cast(CursorResult[Any], result).rowcount == 0:
         raise UserError(f"no device {device_id!r}")
     session.commit()
-
-
-def count_users(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(AppUser)).scalar_one())

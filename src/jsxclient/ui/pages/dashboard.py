@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -212,6 +210,3 @@ class DashboardPage(QWidget):
         item = table.item(row, 0)
         if item is not None:
             self.open_family.emit(str(item.data(Qt.ItemDataRole.UserRole)))
-
-
-OpenFamily = Callable[[str], None]

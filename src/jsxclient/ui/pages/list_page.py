@@ -154,7 +154,7 @@ class ListPage(QWidget):
         self.count_label.setText(self.tr("共 {n} 条").format(n=f"{n:,}"))
         self.empty.setVisible(n == 0)
 
-    def _selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+    def _selection(self, *_: QItemSelection) -> None:  # the current row says it all
         rid = self.table.current_id()
         if rid is not None and rid != self.selected_id:
             self.selected_id = rid

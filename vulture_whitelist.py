@@ -1,0 +1,69 @@
+"""Names that are used where vulture cannot see it (`./dev test` runs vulture
+over this file with the code; settings in pyproject.toml, [tool.vulture]).
+
+An attribute access marks a name as used. Say why for each; delete the line
+when the reason goes away.
+"""
+
+import sqlite3
+
+import openpyxl.cell
+import uvicorn
+from bench import ui as bench_ui
+from tests.server import conftest as server_conftest
+
+from jsxclient.store import queries
+from jsxclient.sync import journal
+from jsxclient.ui import list_model, printing
+from jsxclient.ui.forms import editors, form, layouts
+from jsxclient.ui.pages import records
+from jsxcore import protocol, rules
+from jsxserver import main, models
+
+# Qt calls these virtual overrides itself.
+list_model.ListModel.canFetchMore
+list_model.ListModel.fetchMore
+list_model.ListModel.headerData
+editors._PinyinCompleter.pathFromIndex
+editors._PinyinCompleter.splitPath
+
+# Looked up by name: pages by MainWindow (`records("members_page")`), the app
+# factory by uvicorn ("jsxserver.main:app_from_env"), the bench's in-process
+# run by a child interpreter, a fixture by `request.getfixturevalue`.
+records.members_page
+records.families_page
+records.activities_page
+records.volunteers_page
+records.SitesProjectsPage
+main.app_from_env
+bench_ui.in_process
+server_conftest.pg_schema
+
+# Set on objects that read them: sqlite3 connections, uvicorn's server,
+# openpyxl cells (test workbooks).
+sqlite3.Connection.isolation_level
+uvicorn.Server.should_exit
+openpyxl.cell.Cell.number_format
+
+# Held only to keep the document alive as long as its preview dialog.
+printing.QPrintPreviewDialog._doc
+
+# Wire and table fields: read by pydantic, SQLAlchemy and the other side.
+protocol.VersionInfo.server_version
+protocol.VersionInfo.min_client_protocol
+models.ChangeLog.received_at
+models.ScopeExit  # table scope_exit, used through metadata.tables
+models.ServerConflict  # table server_conflict, likewise
+
+# TEMPORARY, other engineers' work in progress (issue 8): queries.py and
+# journal.py are being restructured, ui/forms/ refactored (which is to use
+# rules.PERSON_LINK). Their owners decide; remove these lines with that work.
+queries.FINDERS
+queries.FamilySummary.event_date
+queries.FamilySummary.enrolled_on
+queries.FollowUp.visit_id
+queries.SyncSummary.last_success
+journal.OPEN_STATES
+form.RecordForm.confirm_box
+layouts.PERSON_SHORT
+rules.PERSON_LINK
