@@ -8,21 +8,17 @@ stay out of each other's way by taking a township of their own.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db
 from jsxserver.main import create_app
-from tests.server.support import LiveServer
+from tests.server.support import LiveServer, serve_in_thread
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -85,24 +81,9 @@ def server(
     live = LiveServer(backend=request.param, database_url=url, db=db)
     live.import_divisions()
 
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that
-    # say so, and Nagle plus delayed ACKs would add 40 ms to every request.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("jsxserver did not start")
-        time.sleep(0.02)
-    live.base_url = f"http://127.0.0.1:{port}"
-    yield live
-    uv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    db.dispose()
+    try:
+        with serve_in_thread(app) as base_url:
+            live.base_url = base_url
+            yield live
+    finally:
+        db.dispose()

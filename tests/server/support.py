@@ -8,13 +8,19 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
+import socket
 import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import requests
+import uvicorn
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -29,6 +35,41 @@ from jsxserver.services.users import create_user
 
 PASSWORD = "Hunan-2024!"
 _DIVISIONS = read_divisions()
+# Seconds the server may take to start: far more than it needs, for a loaded
+# 2-core machine.
+START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", "180"))
+
+
+@contextmanager
+def serve_in_thread(app: Any, timeout: float = START_TIMEOUT) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free port of 127.0.0.1 in a thread and
+    yield its base URL. Whether it started or not, the server is stopped and
+    the port closed on the way out, so a failed start leaves nothing behind."""
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that
+    # say so, and Nagle plus delayed ACKs would add 40 ms to every request.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"jsxserver-{port}", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("jsxserver stopped before it started")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"jsxserver did not start within {timeout:g} s")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
 
 
 @dataclass(frozen=True)

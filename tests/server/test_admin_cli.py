@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from jsxserver.cli import main
+from tests.server.support import START_TIMEOUT
 
 GOOD = "Hunan-2024!"
 
@@ -217,7 +218,7 @@ def test_serve_in_a_subprocess(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
                 r = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
@@ -231,6 +232,10 @@ def test_serve_in_a_subprocess(tmp_path: Path) -> None:
         assert "/api/v1/push" in spec["paths"]
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave it holding the port
+            proc.wait()
         if proc.stdout:
             proc.stdout.close()
