@@ -17,7 +17,7 @@ from jsxclient.sync import journal
 from jsxclient.ui import list_model, printing
 from jsxclient.ui.forms import editors, form, layouts
 from jsxclient.ui.pages import records
-from jsxcore import protocol, rules
+from jsxcore import protocol
 from jsxserver import main, models
 
 # Qt calls these virtual overrides itself.
@@ -55,9 +55,9 @@ models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
 
-# TEMPORARY, other engineers' work in progress (issue 8): queries.py and
-# journal.py are being restructured, ui/forms/ refactored (which is to use
-# rules.PERSON_LINK). Their owners decide; remove these lines with that work.
+# TEMPORARY, other engineers' work in progress: queries.py and
+# journal.py are being restructured, ui/forms/ refactored. Their owners
+# decide; remove these lines with that work.
 queries.FINDERS
 queries.FamilySummary.event_date
 queries.FamilySummary.enrolled_on
@@ -66,4 +66,3 @@ queries.SyncSummary.last_success
 journal.OPEN_STATES
 form.RecordForm.confirm_box
 layouts.PERSON_SHORT
-rules.PERSON_LINK
