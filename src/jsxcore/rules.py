@@ -12,8 +12,11 @@ or an import comes out the same:
   dates, the amount from the days and the configured daily rate;
 - the head of a new special family becomes its first family member;
 - officers and family contacts repeat the linked person's name and mobile;
-- the visit schedule: a face-to-face visit each quarter, sooner when a visit
-  asked for a follow-up.
+- the visit schedule: a face-to-face visit each quarter from enrolment,
+  sooner when a visit asked for a follow-up; a major event reported at a
+  visit is followed up for a month;
+- what the special-family eligibility check reads from the family's member
+  list: the mother's birth date and the number of children.
 
 Plain functions with no I/O: a ``Resolver`` supplied by the caller (the
 client's write transaction, a form's draft) looks up linked records.
@@ -21,7 +24,7 @@ client's write transaction, a form's draft) looks up linked records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, Protocol
@@ -251,12 +254,20 @@ def companions(entity: str, values: Values, row_id: str) -> list[tuple[str, dict
 VISIT_INTERVAL_DAYS = 91
 #: Contact modes that count as seeing the family face to face.
 FACE_TO_FACE_MODES = ("home", "activity")
+#: A major event reported at a visit asks for follow-up for this many days.
+MAJOR_EVENT_FOLLOW_UP_DAYS = 30
 
 
 @dataclass(frozen=True)
 class VisitDue:
     due: date
     reason: Literal["visit", "follow_up"]  # the quarterly visit, or a follow-up asked for
+
+
+def schedule_start(enrolled_on: date | str | None, created_at: str) -> date:
+    """The day a family's visit schedule counts from: its enrolment, or the
+    day it was recorded when the enrolment date is not known."""
+    return _day(enrolled_on) or date.fromisoformat(str(created_at)[:10])
 
 
 def next_visit(
@@ -280,3 +291,36 @@ def _day(value: date | str | None) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+# -- special-family eligibility inputs ----------------------------------------------
+
+#: GB/T 2261.1 sex code of a woman.
+FEMALE = "2"
+#: GB/T 4761 relations that are a child of the family: sons (20-29) and
+#: daughters (30-39), not a son-in-law (28) or a daughter-in-law (38).
+CHILD_RELATIONS = frozenset(str(n) for n in range(20, 40)) - {"28", "38"}
+#: Relations whose woman is the mother of the family's child: the person
+#: herself, the head of household, the spouse, the wife.
+MOTHER_RELATIONS = ("01", "02", "10", "12")
+
+
+def eligibility_inputs(
+    head: tuple[str | None, str | None] | None,
+    members: Sequence[tuple[str, str | None, str | None]],
+) -> tuple[str | None, int | None]:
+    """The mother's birth date and the number of children, for the
+    special-family eligibility warnings, from the head's (sex, birth date)
+    and each family member's (relation, sex, birth date). A female head is
+    the mother; otherwise the first woman in a mother's relation with a
+    birth date. No child on the list gives None (unknown), not 0."""
+    mother: str | None = None
+    if head is not None and head[0] == FEMALE:
+        mother = head[1]
+    kids = sum(1 for relation, _, _ in members if relation in CHILD_RELATIONS)
+    if mother is None:
+        for relation, sex, birth in members:
+            if sex == FEMALE and relation in MOTHER_RELATIONS and birth:
+                mother = birth
+                break
+    return mother, kids or None

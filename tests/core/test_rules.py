@@ -113,3 +113,24 @@ def test_visit_schedule() -> None:
     assert due == rules.VisitDue(date(2026, 2, 15), "follow_up")
     # a follow-up later than the quarterly visit does not postpone it
     assert rules.next_visit("2025-01-01", "2026-02-01", "2026-12-01").reason == "visit"
+
+
+def test_the_schedule_counts_from_enrolment_else_from_recording() -> None:
+    assert rules.schedule_start("2024-03-01", "2025-01-02 08:00:00.000000") == date(2024, 3, 1)
+    assert rules.schedule_start(None, "2025-01-02 08:00:00.000000") == date(2025, 1, 2)
+    assert rules.schedule_start("", "2025-01-02 08:00:00.000000") == date(2025, 1, 2)
+
+
+def test_eligibility_inputs_from_the_member_list() -> None:
+    husband = [("02", "1", "1950-01-01"), ("12", "2", "1952-03-04"), ("22", "1", "1980-05-06")]
+    # A male head: the mother is the wife on the list; one son.
+    assert rules.eligibility_inputs(("1", "1950-01-01"), husband) == ("1952-03-04", 1)
+    # A female head is the mother whatever the list says.
+    assert rules.eligibility_inputs(("2", "1955-07-08"), husband) == ("1955-07-08", 1)
+    # A son-in-law and a daughter-in-law are nobody's child here; no child is
+    # unknown (None), not 0.
+    in_laws = [("28", "1", "1979-01-01"), ("38", "2", "1981-01-01")]
+    assert rules.eligibility_inputs(None, in_laws) == (None, None)
+    # Sons and daughters 20-39 count; a mother without a birth date is skipped.
+    kids = [("10", "2", None), ("20", "1", None), ("39", "2", None), ("40", "1", None)]
+    assert rules.eligibility_inputs(None, kids) == (None, 2)
