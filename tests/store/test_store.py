@@ -77,6 +77,19 @@ def test_invalid_write_is_refused_with_reasons(store: Store) -> None:
     assert len(journal(store)) == before
 
 
+def test_a_bulk_insert_is_refused_at_its_first_bad_row(store: Store) -> None:
+    before = len(journal(store))
+    rows = [
+        person(id_number=None),
+        person(id_number=None, mobile="12345"),
+        person(id_number=None, division_code="439999999999"),
+    ]
+    with pytest.raises(ValidationFailed) as err, store.transaction() as tx:
+        tx.insert_many("person", rows)
+    assert [i.field for i in err.value.issues] == ["mobile"]
+    assert len(journal(store)) == before
+
+
 def test_references_and_divisions_are_checked(store: Store) -> None:
     with pytest.raises(ValidationFailed) as err, store.transaction() as tx:
         tx.insert(
