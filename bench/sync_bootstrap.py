@@ -43,7 +43,7 @@ from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.bootstrap import bootstrap
 from jsxclient.sync.engine import SyncEngine
-from jsxclient.sync.journal import row_sql
+from jsxclient.sync.rows import row_sql
 from jsxcore.divisions import association_id, read_divisions
 from jsxcore.entities import ENTITIES
 from jsxcore.protocol import MAX_PULL_LIMIT

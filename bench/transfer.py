@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.common import Timing, load_average, peak_rss_mb, timer
 from jsxclient.store.db import Database
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.store.reference import init_township, villages_of
 from jsxclient.store.schema import migrate
 from jsxclient.store.store import Store

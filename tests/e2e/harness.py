@@ -33,11 +33,11 @@ import requests
 from sqlalchemy import select
 from sqlmodel import Session
 
+from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine
-from jsxclient.sync.finish import SyncReceipt
 from jsxclient.sync.transport import FaultHook, Transport
 from jsxcore.divisions import read_divisions
 from jsxcore.entities import ENTITIES

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from jsxclient.store import journal as jr
 from jsxclient.store.store import RecordNotFound, Store
 from jsxclient.sync import conflicts, rejected
-from jsxclient.sync import journal as jr
 from jsxclient.sync.scope import transfer_family
 from tests.conftest import VILLAGE
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from jsxclient import demo
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
 from jsxclient.transfer import audit, exporter, importer, writers

@@ -312,7 +312,7 @@ def test_subsidy_days_and_amount_follow_the_dates(qtbot: QtBot, ctx: AppContext)
 
 
 def test_picking_a_person_fills_name_and_mobile(qtbot: QtBot, ctx: AppContext) -> None:
-    from jsxclient.store.queries import Choice
+    from jsxclient.store.queries.pickers import Choice
 
     from .conftest import settle
 

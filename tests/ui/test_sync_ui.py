@@ -9,8 +9,8 @@ import json
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from jsxclient.store import journal as jr
 from jsxclient.store.store import Store
-from jsxclient.sync import journal as jr
 from jsxclient.ui.conflict_dialog import ConflictDialog
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.main_window import MainWindow

@@ -191,7 +191,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jsxclient.store.queries import Query
+    from jsxclient.store.queries.paging import Query
     from jsxclient.transfer import exporter
     from jsxclient.transfer.plan import Villages
     from jsxclient.transfer.registers import Filters

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,11 @@ def default_data_dir() -> Path:
 
 def default_store_path() -> Path:
     return default_data_dir() / "jsxclient.db"
+
+
+def now_text() -> str:
+    """The local time as the store's timestamp columns hold it."""
+    return datetime.now().isoformat(sep=" ", timespec="microseconds")
 
 
 class StoreError(Exception):

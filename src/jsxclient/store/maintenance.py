@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from jsxclient.store import journal
 from jsxclient.store.db import Database, StoreError
 from jsxclient.store.store import Store
 from jsxcore.entities import ENTITIES
@@ -39,35 +40,20 @@ def check(store: Store) -> CheckReport:
         rep.problems += [f"integrity: {r}" for r in result[:20]]
     for r in conn.execute("PRAGMA foreign_key_check"):
         rep.problems.append(f"foreign key: {r}")
-    dup = conn.execute(
-        "SELECT count(*) FROM (SELECT change_id FROM journal GROUP BY change_id HAVING count(*)>1)"
-    ).fetchone()[0]
+    dup = journal.duplicate_change_ids(conn)
     if dup:
         rep.problems.append(f"journal: {dup} duplicated change ids")
     for name in ENTITIES:
         rep.counts[name] = conn.execute(f"SELECT count(*) FROM {name} WHERE deleted=0").fetchone()[
             0
         ]
-        orphans = conn.execute(
-            f"SELECT count(*) FROM journal j WHERE j.entity=? AND j.state='pending' "
-            f"AND NOT EXISTS (SELECT 1 FROM {name} r WHERE r.id=j.row_id)",
-            (name,),
-        ).fetchone()[0]
+        orphans = journal.pending_without_row(conn, name)
         if orphans:
             rep.problems.append(f"{name}: {orphans} pending changes without a row")
-        untracked = conn.execute(
-            f"SELECT count(*) FROM {name} r WHERE r.server_seq IS NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id)",
-            (name,),
-        ).fetchone()[0]
+        untracked = journal.untracked_rows(conn, name)
         if untracked:
             rep.problems.append(f"{name}: {untracked} rows neither journaled nor from the server")
-        stuck = conn.execute(
-            f"SELECT count(*) FROM {name} r WHERE r.sync_state='pending' AND NOT EXISTS "
-            f"(SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id "
-            f"AND j.state='pending')",
-            (name,),
-        ).fetchone()[0]
+        stuck = journal.pending_rows_without_change(conn, name)
         if stuck:
             rep.problems.append(f"{name}: {stuck} rows marked pending with nothing to send")
     rep.counts["journal_pending"] = store.pending_count()

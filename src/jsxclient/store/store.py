@@ -14,12 +14,14 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jsxclient.store.db import Database
+from jsxclient.store import journal
+from jsxclient.store.db import Database, now_text
+from jsxclient.store.queries.family import subsidy_rate
 from jsxclient.store.schema import migrate
 from jsxclient.store.search import derive_fields
 from jsxcore import rules
@@ -43,10 +45,6 @@ class ValidationFailed(ValueError):
 
 class RecordNotFound(KeyError):
     pass
-
-
-def now_text() -> str:
-    return datetime.now().isoformat(sep=" ", timespec="microseconds")
 
 
 class Store:
@@ -121,12 +119,7 @@ class Store:
         return _get(self.db.connection(), spec(entity), row_id)
 
     def pending_count(self) -> int:
-        r = (
-            self.db.connection()
-            .execute("SELECT count(*) FROM journal WHERE state='pending'")
-            .fetchone()
-        )
-        return int(r[0])
+        return journal.pending_count(self.db.connection())
 
 
 def _get(conn: sqlite3.Connection, es: EntitySpec, row_id: str) -> Row | None:
@@ -156,13 +149,7 @@ class Tx:
         return self.get(entity, row_id)
 
     def subsidy_rate(self, kind: str, year: int) -> int | None:
-        """The configured daily rate (fen) for a kind of subsidy in a year."""
-        r = self.conn.execute(
-            "SELECT rate_fen FROM subsidyrate WHERE kind = ? AND year <= ? AND deleted = 0 "
-            "ORDER BY year DESC, updated_at DESC LIMIT 1",
-            (kind, year),
-        ).fetchone()
-        return None if r is None else int(r[0])
+        return subsidy_rate(self.conn, kind, year)
 
     def _complete(self, es: EntitySpec, values: Row) -> Row:
         """Fill in what the entity rules derive and the caller left empty."""
@@ -227,21 +214,22 @@ class Tx:
     def _journal(
         self, es: EntitySpec, row_id: str, op: str, fields: Row, old: Row, stamp: str
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO journal(change_id, entity, row_id, op, fields, old, hlc, device, "
-            "user, created_at, state) VALUES(?,?,?,?,?,?,?,?,?,?, 'pending')",
-            (
-                uuid.uuid4().hex,
-                es.name,
-                row_id,
-                op,
-                json.dumps(fields, ensure_ascii=False),
-                json.dumps(old, ensure_ascii=False),
-                stamp,
-                self.store.device_id,
-                self.store.user,
-                now_text(),
-            ),
+        journal.append(
+            self.conn,
+            [
+                (
+                    uuid.uuid4().hex,
+                    es.name,
+                    row_id,
+                    op,
+                    json.dumps(fields, ensure_ascii=False),
+                    json.dumps(old, ensure_ascii=False),
+                    stamp,
+                    self.store.device_id,
+                    self.store.user,
+                    now_text(),
+                )
+            ],
         )
         self.journaled += 1
 
@@ -286,7 +274,7 @@ class Tx:
             [[f[c] for c in cols] for f in fulls],
         )
         created = now_text()
-        entries = []
+        entries: list[journal.NewEntry] = []
         for f in fulls:
             entries.append(
                 (
@@ -302,11 +290,7 @@ class Tx:
                     created,
                 )
             )
-        self.conn.executemany(
-            "INSERT INTO journal(change_id, entity, row_id, op, fields, old, hlc, device, "
-            "user, created_at, state) VALUES(?,?,?,?,?,?,?,?,?,?, 'pending')",
-            entries,
-        )
+        journal.append(self.conn, entries)
         self.journaled += len(entries)
         return [str(f["id"]) for f in fulls]
 

@@ -20,11 +20,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from jsxclient.store import journal
+from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import SyncCancelled, SyncError
-from jsxclient.sync.finish import SyncReceipt
 from jsxclient.sync.pull import pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
@@ -159,11 +160,7 @@ class SyncEngine:
         try:
             self._stages(receipt, report, cancel)
             report("finish", 0, 0)
-            outstanding = (
-                self.store.db.connection()
-                .execute("SELECT count(*) FROM journal WHERE state='rejected'")
-                .fetchone()[0]
-            )
+            outstanding = journal.rejected_count(self.store.db.connection())
             return fin.finish(self.store, receipt, t0, "rejected" if outstanding else "ok")
         except SyncCancelled:
             report("finish", 0, 0)
@@ -220,5 +217,5 @@ class SyncEngine:
                 receipt.merged += pl.merged
                 receipt.conflicts += pl.conflicts
             # Saved while we synced? Send it now rather than at the next sync.
-            if not conn.execute("SELECT 1 FROM journal WHERE state='pending' LIMIT 1").fetchone():
+            if not journal.has_pending(conn):
                 break

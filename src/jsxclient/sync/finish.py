@@ -6,12 +6,13 @@ when it ends, so a run killed half-way still leaves a trace of itself.
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from dataclasses import dataclass, fields
 from typing import Literal
 
-from jsxclient.store.store import Store, now_text
+from jsxclient.store import journal
+from jsxclient.store.db import now_text
+from jsxclient.store.journal import SyncReceipt
+from jsxclient.store.store import Store
 from jsxclient.sync.errors import ErrorKind
 
 # Running, ok, or the kind of failure that ended the run ("rejected": some
@@ -19,37 +20,10 @@ from jsxclient.sync.errors import ErrorKind
 Outcome = Literal["running", "ok"] | ErrorKind
 
 
-@dataclass
-class SyncReceipt:
-    id: int
-    started_at: str
-    finished_at: str | None = None
-    outcome: str = "running"
-    sent: int = 0
-    received: int = 0
-    merged: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    bytes_sent: int = 0
-    bytes_received: int = 0
-    duration_ms: int = 0
-    message: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-
-_COLS = [f.name for f in fields(SyncReceipt)]
-
-
 def start(store: Store) -> tuple[SyncReceipt, float]:
     started = now_text()
     with store.transaction() as tx:
-        cur = tx.conn.execute(
-            "INSERT INTO sync_receipt(started_at, outcome) VALUES(?, 'running')", (started,)
-        )
-        rid = int(cur.lastrowid or 0)
+        rid = journal.start_receipt(tx.conn, started)
     return SyncReceipt(id=rid, started_at=started), time.monotonic()
 
 
@@ -61,25 +35,7 @@ def finish(
     receipt.duration_ms = int((time.monotonic() - t0) * 1000)
     receipt.message = message
     with store.transaction() as tx:
-        tx.conn.execute(
-            "UPDATE sync_receipt SET finished_at=?, outcome=?, sent=?, received=?, merged=?, "
-            "conflicts=?, rejected=?, bytes_sent=?, bytes_received=?, duration_ms=?, message=? "
-            "WHERE id=?",
-            (
-                receipt.finished_at,
-                outcome,
-                receipt.sent,
-                receipt.received,
-                receipt.merged,
-                receipt.conflicts,
-                receipt.rejected,
-                receipt.bytes_sent,
-                receipt.bytes_received,
-                receipt.duration_ms,
-                message,
-                receipt.id,
-            ),
-        )
+        journal.save_receipt(tx.conn, receipt)
         store.set_meta("last_sync_outcome", outcome, tx.conn)
         store.set_meta("last_sync_attempt", receipt.finished_at, tx.conn)
         if outcome in ("ok", "rejected"):
@@ -88,17 +44,5 @@ def finish(
     return receipt
 
 
-def last_receipt(conn: sqlite3.Connection) -> SyncReceipt | None:
-    r = conn.execute(
-        f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    return None if r is None else SyncReceipt(*r)
-
-
 def receipts(store: Store, limit: int = 50) -> list[SyncReceipt]:
-    return [
-        SyncReceipt(*r)
-        for r in store.db.connection().execute(
-            f"SELECT {','.join(_COLS)} FROM sync_receipt ORDER BY id DESC LIMIT ?", (limit,)
-        )
-    ]
+    return journal.receipts(store.db.connection(), limit)

@@ -33,9 +33,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from jsxclient.store import journal as jr
+from jsxclient.store.db import now_text
 from jsxclient.store.search import derive_fields
-from jsxclient.store.store import Store, now_text
-from jsxclient.sync import journal as jr
+from jsxclient.store.store import Store
+from jsxclient.sync import rows
 from jsxclient.sync.errors import SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
@@ -76,9 +78,7 @@ def pull(
     WAL once at the end rather than every few pages (each checkpoint copies
     the same index pages again)."""
     conn = store.db.connection()
-    if conn.execute(
-        "SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1"
-    ).fetchone():
+    if jr.has_in_flight(conn):
         # The in-flight batch's entries must stay exactly as sent until its
         # reply is applied; merging into them now could change a replay.
         raise RuntimeError("pull while a push batch is in flight; push first")
@@ -261,7 +261,7 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
         conn = tx.conn
         okeys = jr.open_keys(conn)
         ckeys = jr.open_conflict_keys(conn)
-        evict = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_evict")}
+        evict = jr.evict_keys(conn)
         simple: dict[str, list[list[Any]]] = {}
         merged: set[jr.Key] = set()
         top = ""
@@ -275,15 +275,12 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
                 top = max(top, *row.field_hlc.values())
             if not row.in_scope:
                 if key in okeys:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO sync_evict(entity, row_id, seq) VALUES(?,?,?)",
-                        (row.entity, row.id, row.seq),
-                    )
+                    jr.queue_evict(conn, key, row.seq)
                 else:
                     jr.hard_delete(conn, row.entity, row.id)
                 continue
             if key in evict:
-                conn.execute("DELETE FROM sync_evict WHERE entity=? AND row_id=?", key)
+                jr.unqueue_evict(conn, key)
             stats.received += 1
             if key in okeys and _merge_row(conn, es, row, stats):
                 merged.add(key)
@@ -292,7 +289,7 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
                 _row_values(row, "conflict" if key in ckeys else "synced", now)
             )
         for entity, params in simple.items():
-            jr.write_rows(conn, entity, params)
+            rows.write_rows(conn, entity, params)
         jr.refresh_sync_state(conn, merged)
         jr.evict_ready(conn)
         if top:
@@ -309,8 +306,8 @@ def _layout(
     """(data column, default) pairs in `row_sql` order, whether the entity
     has derived columns (person.search_key), and a getter of all the data
     columns at once (KeyError when one is missing)."""
-    cols = jr.row_sql(entity)[2]
-    dflt = jr.defaults(entity)
+    cols = rows.row_sql(entity)[2]
+    dflt = rows.defaults(entity)
     data_cols = cols[1 : len(ENTITIES[entity].data_fields) + 1]
     getter = operator.itemgetter(*data_cols)
     get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
@@ -348,7 +345,7 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
     """Three-way merge of a pulled row into a row with unpushed entries.
     Returns False when there is nothing local to merge with (plain upsert)."""
     key = (es.name, row.id)
-    local = jr.get_row(conn, es, row.id)
+    local = rows.get_row(conn, es, row.id)
     entries = jr.open_entries(conn, key)
     if local is None or not entries:
         return False
@@ -452,9 +449,9 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
         if e.dirty:
             jr.save_entry(conn, e)
     if "deleted" in new:
-        conn.execute(f"UPDATE {es.name} SET deleted=? WHERE id=?", (new.pop("deleted"), row.id))
-    jr.set_fields(conn, es, row.id, new, local)
-    conn.execute(f"UPDATE {es.name} SET server_seq=? WHERE id=?", (row.seq, row.id))
+        rows.set_deleted(conn, es.name, row.id, new.pop("deleted"))
+    rows.set_fields(conn, es, row.id, new, local)
+    rows.set_server_seq(conn, es.name, row.id, row.seq)
     stats.merged += 1
     stats.conflicts += conflicts
     return True

@@ -15,7 +15,6 @@ server's merged values adopted, conflicts recorded, rows' sync_state set.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import uuid
@@ -24,8 +23,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from jsxclient.store.store import Store, now_text
-from jsxclient.sync import journal as jr
+from jsxclient.store import journal as jr
+from jsxclient.store.db import now_text
+from jsxclient.store.store import Store
+from jsxclient.sync import rows
 from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES
@@ -55,15 +56,6 @@ class PushStats:
 Progress = Callable[[int, int], None]
 
 
-def in_flight(store: Store) -> bool:
-    r = (
-        store.db.connection()
-        .execute("SELECT 1 FROM journal WHERE state='pending' AND batch_id IS NOT NULL LIMIT 1")
-        .fetchone()
-    )
-    return r is not None
-
-
 def push(
     store: Store,
     transport: Transport,
@@ -81,18 +73,10 @@ def push(
     rank = {name: es.rank for name, es in ENTITIES.items()}
     # Batches already in flight first, exactly as they were sent.
     queue: list[list[int]] = []
-    for (batch_id,) in conn.execute(
-        "SELECT batch_id FROM journal WHERE state='pending' AND batch_id IS NOT NULL "
-        "GROUP BY batch_id ORDER BY min(seq)"
-    ).fetchall():
-        rows = conn.execute(
-            "SELECT seq, entity FROM journal WHERE batch_id=? AND state='pending'", (batch_id,)
-        ).fetchall()
-        rows.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
-        queue.append([s for s, _ in rows])
-    fresh = conn.execute(
-        "SELECT seq, entity FROM journal WHERE state='pending' AND batch_id IS NULL"
-    ).fetchall()
+    for batch in jr.in_flight_batches(conn):
+        batch.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
+        queue.append([s for s, _ in batch])
+    fresh = jr.unsent(conn)
     fresh.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
     order = [s for s, _ in fresh]
     queue.extend(order[i : i + batch_size] for i in range(0, len(order), batch_size))
@@ -134,8 +118,7 @@ def push(
 def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
     """Persist the batch id before sending; reuse the one already given."""
     with store.transaction() as tx:
-        qs = ",".join("?" * len(seqs))
-        entries = jr.entries_where(tx.conn, f"seq IN ({qs}) AND state='pending'", seqs)
+        entries = jr.pending_entries(tx.conn, seqs)
         if not entries:
             return "", []
         by_seq = {e.seq: e for e in entries}
@@ -143,9 +126,7 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
         batch_id = next((e.batch_id for e in entries if e.batch_id), None)
         if batch_id is None:
             batch_id = uuid.uuid4().hex
-            tx.conn.executemany(
-                "UPDATE journal SET batch_id=? WHERE seq=?", [(batch_id, e.seq) for e in entries]
-            )
+            jr.assign_batch(tx.conn, batch_id, [e.seq for e in entries])
         # A change that can't even be expressed in the protocol (a damaged
         # journal entry) is refused here, with a reason, not sent.
         good = []
@@ -154,9 +135,9 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
                 _change(e)
                 good.append(e)
             except ValidationError as exc:
-                _mark_rejected(
+                jr.mark_rejected(
                     tx.conn,
-                    e,
+                    e.seq,
                     "client.invalid",
                     "本机记录的更改格式无效",
                     f"The change is malformed: {str(exc)[:200]}",
@@ -169,9 +150,7 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
 def _unassign(store: Store, batch_id: str) -> None:
     # Only after a batch-level 4xx: the server applied nothing of it.
     with store.transaction() as tx:
-        tx.conn.execute(
-            "UPDATE journal SET batch_id=NULL WHERE batch_id=? AND state='pending'", (batch_id,)
-        )
+        jr.unassign_batch(tx.conn, batch_id)
 
 
 def _change(e: jr.Entry) -> Change:
@@ -215,14 +194,7 @@ def apply_response(
         conn = tx.conn
         # Only entries still waiting for this very reply: applying a reply
         # twice must not record its conflicts twice.
-        qs = ",".join("?" * len(entries))
-        waiting = {
-            s
-            for (s,) in conn.execute(
-                f"SELECT seq FROM journal WHERE state='pending' AND batch_id=? AND seq IN ({qs})",
-                [resp.batch_id, *(e.seq for e in entries)],
-            )
-        }
+        waiting = jr.waiting_for_reply(conn, resp.batch_id, [e.seq for e in entries])
         entries = [e for e in entries if e.seq in waiting]
         if not entries:
             return
@@ -232,9 +204,8 @@ def apply_response(
             r = results[e.change_id]
             touched.add(e.key)
             if r.status == "rejected":
-                _mark_rejected(
-                    conn, e, r.reason_code or "rejected", r.reason_zh, r.reason_en, r.reason_field
-                )
+                code = r.reason_code or "rejected"
+                jr.mark_rejected(conn, e.seq, code, r.reason_zh, r.reason_en, r.reason_field)
                 stats.rejected += 1
                 continue
             acked.append((r.status, r.seq, now, e.seq))
@@ -242,11 +213,7 @@ def apply_response(
                 stats.applied += 1
             else:
                 stats.merged += 1
-        conn.executemany(
-            "UPDATE journal SET state='acked', result=?, server_seq=?, reason=NULL, "
-            "acked_at=? WHERE seq=?",
-            acked,
-        )
+        jr.ack(conn, acked)
         stats.sent += len(entries)
         _bump_row_seqs(conn, entries, results)
         for i, e in enumerate(entries):
@@ -284,9 +251,7 @@ def _bump_row_seqs(
         if seq is not None:
             by_entity.setdefault(e.entity, []).append((seq, e.row_id))
     for entity, params in by_entity.items():
-        conn.executemany(
-            f"UPDATE {entity} SET server_seq=max(coalesce(server_seq, 0), ?) WHERE id=?", params
-        )
+        rows.raise_server_seqs(conn, entity, params)
 
 
 def _adopt(
@@ -301,7 +266,7 @@ def _adopt(
     if not r.server:
         return
     es = ENTITIES[e.entity]
-    current = jr.get_row(conn, es, e.row_id)
+    current = rows.get_row(conn, es, e.row_id)
     if current is None:
         return
     mine: set[str] = set()
@@ -314,33 +279,10 @@ def _adopt(
         for k, v in r.server.items()
         if k in known and k not in mine and not same(current.get(k), v)
     }
-    jr.set_fields(conn, es, e.row_id, values, current)
-
-
-def _mark_rejected(
-    conn: sqlite3.Connection,
-    e: jr.Entry,
-    code: str,
-    zh: str | None,
-    en: str | None,
-    fld: str | None,
-) -> None:
-    reason = json.dumps(
-        {
-            "code": code,
-            "zh": zh or "服务器拒绝了此更改",
-            "en": en or "The server refused this change",
-            "field": fld,
-        },
-        ensure_ascii=False,
-    )
-    conn.execute(
-        "UPDATE journal SET state='rejected', result='rejected', reason=?, acked_at=? WHERE seq=?",
-        (reason, now_text(), e.seq),
-    )
+    rows.set_fields(conn, es, e.row_id, values, current)
 
 
 def _reject_locally(store: Store, e: jr.Entry, code: str, zh: str | None, en: str | None) -> None:
     with store.transaction() as tx:
-        _mark_rejected(tx.conn, e, code, zh, en, None)
+        jr.mark_rejected(tx.conn, e.seq, code, zh, en, None)
         jr.refresh_sync_state(tx.conn, [e.key])

@@ -9,77 +9,19 @@ clean edit of what it holds instead of the bad value followed by the fix.
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
+from jsxclient.store import journal as jr
+from jsxclient.store.journal import RejectedChange
 from jsxclient.store.store import Store
-from jsxclient.sync import journal as jr
+from jsxclient.sync import rows
 from jsxcore.entities import ENTITIES
-
-
-@dataclass(frozen=True)
-class RejectedChange:
-    seq: int
-    change_id: str
-    entity: str
-    row_id: str
-    op: str
-    fields: dict[str, Any]
-    old: dict[str, Any]
-    created_at: str
-    code: str
-    zh: str
-    en: str
-    field: str | None
-
-    def text(self, lang: str = "zh") -> str:
-        return self.en if lang.lower().startswith("en") else self.zh
-
-
-def _parse_reason(raw: str | None) -> dict[str, Any]:
-    try:
-        d = json.loads(raw or "")
-        return d if isinstance(d, dict) else {"zh": str(d), "en": str(d)}
-    except ValueError:
-        return {"zh": raw or "", "en": raw or ""}
 
 
 def list_rejected(
     store: Store, entity: str | None = None, row_id: str | None = None
 ) -> list[RejectedChange]:
-    where, params = ["state='rejected'"], []
-    if entity is not None:
-        where.append("entity=?")
-        params.append(entity)
-    if row_id is not None:
-        where.append("row_id=?")
-        params.append(row_id)
-    out = []
-    for r in store.db.connection().execute(
-        "SELECT seq, change_id, entity, row_id, op, fields, old, created_at, reason "
-        f"FROM journal WHERE {' AND '.join(where)} ORDER BY seq",
-        params,
-    ):
-        reason = _parse_reason(r[8])
-        out.append(
-            RejectedChange(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                json.loads(r[5]),
-                json.loads(r[6]),
-                r[7],
-                str(reason.get("code") or "rejected"),
-                str(reason.get("zh") or ""),
-                str(reason.get("en") or ""),
-                reason.get("field"),
-            )
-        )
-    return out
+    return jr.rejected_changes(store.db.connection(), entity, row_id)
 
 
 def resend(store: Store, seq: int) -> bool:
@@ -89,10 +31,9 @@ def resend(store: Store, seq: int) -> bool:
     It goes out under a new change id: the server answered the old one (it
     applied nothing of it), and would answer it the same way again."""
     with store.transaction() as tx:
-        found = jr.entries_where(tx.conn, "seq=? AND state='rejected'", (seq,))
-        if not found:
+        e = jr.rejected_entry(tx.conn, seq)
+        if e is None:
             return False
-        e = found[0]
         later = [
             x
             for x in jr.open_entries(tx.conn, e.key)
@@ -108,11 +49,7 @@ def resend(store: Store, seq: int) -> bool:
                 e.hlc = max(e.hlc, x.hlc)
             if fold:
                 jr.save_entry(tx.conn, x)
-        tx.conn.execute(
-            "UPDATE journal SET state='pending', result=NULL, reason=NULL, acked_at=NULL, "
-            "batch_id=NULL, change_id=?, fields=?, old=?, hlc=? WHERE seq=?",
-            (uuid.uuid4().hex, jr.dumps(e.fields), jr.dumps(e.old), e.hlc, e.seq),
-        )
+        jr.requeue(tx.conn, e, uuid.uuid4().hex)
         jr.refresh_sync_state(tx.conn, [e.key])
         return True
 
@@ -126,10 +63,9 @@ def discard(store: Store, seq: int) -> bool:
     holds (the change's base), and the change is closed as discarded. A
     refused insert takes the record and its other unsent changes with it."""
     with store.transaction() as tx:
-        found = jr.entries_where(tx.conn, "seq=? AND state='rejected'", (seq,))
-        if not found:
+        e = jr.rejected_entry(tx.conn, seq)
+        if e is None:
             return False
-        e = found[0]
         es = ENTITIES[e.entity]
         others = [x for x in jr.open_entries(tx.conn, e.key) if x.seq != e.seq]
         if e.op == "insert":
@@ -139,14 +75,14 @@ def discard(store: Store, seq: int) -> bool:
             if not jr.open_entries(tx.conn, e.key):
                 jr.hard_delete(tx.conn, e.entity, e.row_id)
             return True
-        current = jr.get_row(tx.conn, es, e.row_id)
+        current = rows.get_row(tx.conn, es, e.row_id)
         if current is not None:
             if e.op == "delete":
-                tx.conn.execute(f"UPDATE {e.entity} SET deleted=0 WHERE id=?", (e.row_id,))
+                rows.set_deleted(tx.conn, e.entity, e.row_id, False)
             else:
                 later = {f for x in others if x.seq > e.seq for f in x.fields}
                 restore = {f: v for f, v in e.old.items() if f in e.fields and f not in later}
-                jr.set_fields(tx.conn, es, e.row_id, restore, current)
+                rows.set_fields(tx.conn, es, e.row_id, restore, current)
                 # A later unsent edit of the field was based on the refused
                 # value; base it on what the server holds instead.
                 todo = {f for f in e.fields if f in e.old}

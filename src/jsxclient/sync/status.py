@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jsxclient.store import journal
+from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.store import Store
-from jsxclient.sync.finish import SyncReceipt, last_receipt
 from jsxcore.entities import ENTITIES
 
 
@@ -43,15 +44,9 @@ class SyncStatus:
 
 def status(store: Store) -> SyncStatus:
     with store.reading() as conn:
-        pending = dict(
-            conn.execute(
-                "SELECT entity, count(*) FROM journal WHERE state='pending' GROUP BY entity"
-            )
-        )
-        rejected = conn.execute("SELECT count(*) FROM journal WHERE state='rejected'").fetchone()[0]
-        in_flight = conn.execute(
-            "SELECT count(*) FROM journal WHERE state='pending' AND batch_id IS NOT NULL"
-        ).fetchone()[0]
+        pending = journal.pending_by_entity(conn)
+        rejected = journal.rejected_count(conn)
+        in_flight = journal.in_flight_count(conn)
         by_state: dict[str, dict[str, int]] = {}
         for name in ENTITIES:
             counts = dict(
@@ -68,12 +63,12 @@ def status(store: Store) -> SyncStatus:
                 "'last_sync', 'last_sync_outcome', 'server_url', 'sync_user', 'township_code')"
             )
         )
-        receipt = last_receipt(conn)
+        receipt = journal.last_receipt(conn)
     return SyncStatus(
         pending_changes=pending,
         rows_by_state=by_state,
-        rejected=int(rejected),
-        in_flight=int(in_flight),
+        rejected=rejected,
+        in_flight=in_flight,
         cursor=int(meta.get("sync_cursor") or 0),
         server_seq=int(meta.get("server_seq") or 0),
         last_sync=meta.get("last_sync"),

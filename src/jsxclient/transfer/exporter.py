@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.store.store import Store
 from jsxclient.transfer import registers, writers
 from jsxclient.transfer.errors import TransferError

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jsxclient.store import queries
-from jsxclient.store.queries import ListDef, Query
+from jsxclient.store.queries import paging
+from jsxclient.store.queries.lists import LISTS, ListDef
+from jsxclient.store.queries.paging import Query
 from jsxclient.transfer import audit
 from jsxclient.transfer.errors import TransferError
 from jsxcore import codes
@@ -214,7 +215,7 @@ def list_rows(
     """Every row of a list in its current order, a page at a time."""
     after: tuple[Any, ...] | None = None
     while True:
-        p = queries.page(conn, d, q, after, limit=page)
+        p = paging.page(conn, d, q, after, limit=page)
         yield from p.rows
         if p.after is None:
             return
@@ -234,7 +235,7 @@ def list_table(
 ) -> Table:
     """A list as it stands on screen: its filters, search and sort."""
     check_reveal(reveal)
-    d = queries.LISTS[list_name]
+    d = LISTS[list_name]
     names = titles or list_titles(lang)
     shown = [(i, c) for i, c in enumerate(d.columns) if c.key not in hidden]
     cols = [

@@ -5,7 +5,6 @@ syncs like any other edit."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import ConflictGroup
+from jsxclient.store.queries.sync_views import ConflictGroup
 from jsxclient.ui import errors, i18n
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext
@@ -48,13 +47,7 @@ def field_title(entity: str, name: str) -> str:
     return name
 
 
-def show_value(entity: str, name: str, raw: str | None) -> str:
-    if raw is None:
-        return "—"
-    try:
-        value: Any = json.loads(raw)
-    except ValueError:
-        value = raw
+def show_value(entity: str, name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     es = ENTITIES.get(entity)

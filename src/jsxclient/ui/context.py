@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtCore import QObject, Signal
 
-from jsxclient.store.queries import Place
+from jsxclient.store.queries.pickers import Place
 from jsxclient.store.store import Store
 from jsxclient.ui.settings import Settings
 from jsxclient.ui.tasks import TaskManager

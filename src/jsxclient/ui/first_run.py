@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import Place
+from jsxclient.store.queries.pickers import Place
 from jsxclient.store.search import pinyin_key
 from jsxclient.store.store import Store
 from jsxclient.ui import errors, i18n

@@ -45,7 +45,7 @@ def yes_no(value: Any) -> str:
 
 
 def display(kind: str, value: Any) -> str:
-    """A list cell's text for a column of `kind` (see queries.Col)."""
+    """A list cell's text for a column of `kind` (see queries.lists.Col)."""
     if value is None:
         return ""
     if kind.startswith("code:"):

@@ -25,7 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from jsxclient.store.queries import LISTS, Col, ListDef, Page, Query
+from jsxclient.store.queries.lists import LISTS, Col, ListDef
+from jsxclient.store.queries.paging import Page, Query
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
@@ -228,7 +229,7 @@ class ListModel(QAbstractTableModel):
         self.count_changed.emit(n)
 
     def _failed(self, exc: BaseException) -> None:
-        from jsxclient.store.queries import Interrupted
+        from jsxclient.store.queries.base import Interrupted
 
         if isinstance(exc, Interrupted):
             return

@@ -18,7 +18,7 @@ from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.sync import SyncView
 
 if TYPE_CHECKING:
-    from jsxclient.sync.finish import SyncReceipt
+    from jsxclient.store.journal import SyncReceipt
 
 log = logging.getLogger(__name__)
 

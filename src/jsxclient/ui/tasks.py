@@ -1,6 +1,6 @@
 """The one helper for background work.
 
-    tasks.db(lambda job: queries.page(conn(), ...)).on_success(show).start()
+    tasks.db(lambda job: paging.page(conn(), ...)).on_success(show).start()
     tasks.net(run_sync).with_progress(tr("同步"), window).on_success(done).start()
 
 Two workers: `db`, one serial thread that does all of the GUI's database

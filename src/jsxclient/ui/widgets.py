@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.editors import DateEditor

@@ -6,8 +6,10 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from jsxclient.store import queries
-from jsxclient.store.queries import Page, Query
+from jsxclient.store.queries import dashboard as dash
+from jsxclient.store.queries import paging, pickers
+from jsxclient.store.queries import statistics as stats
+from jsxclient.store.queries.paging import Page, Query
 from jsxclient.store.store import Store
 from jsxclient.ui.tasks import Job
 
@@ -20,42 +22,42 @@ def conn(store: Store) -> sqlite3.Connection:
 def page(
     store: Store, name: str, q: Query, after: tuple[Any, ...] | None, limit: int, job: Job
 ) -> Page:
-    return queries.page(conn(store), name, q, after, limit, interrupt=lambda: job.cancelled)
+    return paging.page(conn(store), name, q, after, limit, interrupt=lambda: job.cancelled)
 
 
 def count(store: Store, name: str, q: Query, job: Job) -> int:
-    return queries.count(conn(store), name, q, interrupt=lambda: job.cancelled)
+    return paging.count(conn(store), name, q, interrupt=lambda: job.cancelled)
 
 
-def dashboard(store: Store, today: date) -> queries.Dashboard:
-    return queries.dashboard(conn(store), today)
+def dashboard(store: Store, today: date) -> dash.Dashboard:
+    return dash.dashboard(conn(store), today)
 
 
-def statistics(store: Store, township: str, start: date, end: date) -> queries.Statistics:
-    return queries.statistics(conn(store), township, start, end)
+def statistics(store: Store, township: str, start: date, end: date) -> stats.Statistics:
+    return stats.statistics(conn(store), township, start, end)
 
 
 def find(
     store: Store, entity: str, text: str, scope: dict[str, str | None] | None = None
-) -> list[queries.Choice]:
+) -> list[pickers.Choice]:
     c = conn(store)
     scope = scope or {}
     if entity == "person":
-        return queries.find_people(c, text, family_id=scope.get("family_id"))
+        return pickers.find_people(c, text, family_id=scope.get("family_id"))
     if entity == "specialfamily":
-        return queries.find_families(c, text)
+        return pickers.find_families(c, text)
     if entity == "site":
-        return queries.find_sites(c, text)
+        return pickers.find_sites(c, text)
     if entity == "membergroup":
-        return queries.find_groups(c, text, scope.get("association_id"))
+        return pickers.find_groups(c, text, scope.get("association_id"))
     raise KeyError(entity)
 
 
-def choice_label(store: Store, entity: str, row_id: str) -> queries.Choice | None:
-    return queries.choice_label(conn(store), entity, row_id)
+def choice_label(store: Store, entity: str, row_id: str) -> pickers.Choice | None:
+    return pickers.choice_label(conn(store), entity, row_id)
 
 
 def person_by_id_number(
     store: Store, number: str, exclude: str | None
-) -> queries.PersonMatch | None:
-    return queries.person_by_id_number(conn(store), number, exclude)
+) -> pickers.PersonMatch | None:
+    return pickers.person_by_id_number(conn(store), number, exclude)

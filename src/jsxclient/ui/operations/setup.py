@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jsxclient.store import queries
-from jsxclient.store.queries import Place
+from jsxclient.store.queries import pickers
+from jsxclient.store.queries.pickers import Place
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
 from jsxclient.ui.tasks import Job
@@ -42,13 +42,13 @@ def info(store: Store) -> StoreInfo | None:
     if not township:
         return None
     conn = store.db.connection()
-    places = queries.township_places(conn, township)
+    places = pickers.township_places(conn, township)
     name = next((p.name for p in places if p.code == township), township)
     return StoreInfo(township, name, places)
 
 
 def township_choices() -> list[Place]:
-    return queries.township_choices()
+    return pickers.township_choices()
 
 
 def demo_data(store: Store, township: str, scale: float, job: Job, seed: int = 0) -> int:

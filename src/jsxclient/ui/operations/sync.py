@@ -8,14 +8,14 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jsxclient.store import queries
+from jsxclient.store import journal
+from jsxclient.store.journal import RejectedChange, SyncReceipt
+from jsxclient.store.queries import sync_views
 from jsxclient.ui.tasks import Job
 
 if TYPE_CHECKING:  # the sync engine (requests, protocol models) loads on first use
     from jsxclient.store.store import Store
     from jsxclient.sync.engine import SyncProgress
-    from jsxclient.sync.finish import SyncReceipt
-    from jsxclient.sync.rejected import RejectedChange
     from jsxcore.protocol import UserInfo
 
 
@@ -39,7 +39,7 @@ def view(store: Store) -> SyncView:
     from jsxclient.sync import account
 
     conn = store.db.connection()
-    summary = queries.sync_summary(conn)
+    summary = sync_views.sync_summary(conn)
     meta = dict(
         conn.execute(
             "SELECT key, value FROM meta WHERE key IN "
@@ -96,12 +96,12 @@ def reachable(store: Store) -> bool:
         return bool(transport.health())
 
 
-def open_conflicts(store: Store) -> list[queries.ConflictGroup]:
-    return queries.open_conflicts(store.db.connection())
+def open_conflicts(store: Store) -> list[sync_views.ConflictGroup]:
+    return sync_views.open_conflicts(store.db.connection())
 
 
-def conflict_group(store: Store, entity: str, row_id: str) -> queries.ConflictGroup | None:
-    return queries.conflict_group(store.db.connection(), entity, row_id)
+def conflict_group(store: Store, entity: str, row_id: str) -> sync_views.ConflictGroup | None:
+    return sync_views.conflict_group(store.db.connection(), entity, row_id)
 
 
 def resolve(store: Store, choices: dict[int, str]) -> dict[str, Any]:
@@ -139,5 +139,5 @@ def discard(store: Store, seq: int) -> bool:
     return rejected.discard(store, seq)
 
 
-def receipts(store: Store) -> list[queries.Receipt]:
-    return queries.receipts(store.db.connection())
+def receipts(store: Store) -> list[SyncReceipt]:
+    return journal.receipts(store.db.connection(), 200)

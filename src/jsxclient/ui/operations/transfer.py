@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.store.store import Store
 from jsxclient.transfer import exporter, importer, report, writers
 from jsxclient.transfer.mapping import Mapping as ColumnMapping

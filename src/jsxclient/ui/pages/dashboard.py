@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import Dashboard
+from jsxclient.store.queries.dashboard import Dashboard
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import lists

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import Query
+from jsxclient.store.queries.paging import Query
 from jsxclient.ui import errors
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.export_actions import TransferButtons

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store import queries
-from jsxclient.store.queries import AssociationRow
+from jsxclient.store.queries.organisation import AssociationRow, associations
 from jsxclient.store.search import pinyin_key
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
@@ -108,7 +107,7 @@ class OrganisationPage(QWidget):
 
     def refresh(self) -> None:
         store = self.ctx.store
-        self.ctx.tasks.db(lambda job: queries.associations(store.db.connection())).latest(
+        self.ctx.tasks.db(lambda job: associations(store.db.connection())).latest(
             "associations"
         ).owned_by(self).on_success(self._show).start()
 

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store import queries
-from jsxclient.store.queries import FamilySummary
+from jsxclient.store.queries.family import FamilySummary, family_summary
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
@@ -226,9 +225,9 @@ class FamilyDetail(_Detail):
 
     def _load_summary(self, row_id: str) -> None:
         store, today = self.ctx.store, self.ctx.today()
-        self.ctx.tasks.db(
-            lambda job: queries.family_summary(store.db.connection(), row_id, today)
-        ).latest(f"family-{id(self)}").owned_by(self).on_success(self._summary).start()
+        self.ctx.tasks.db(lambda job: family_summary(store.db.connection(), row_id, today)).latest(
+            f"family-{id(self)}"
+        ).owned_by(self).on_success(self._summary).start()
 
     def _summary(self, s: FamilySummary | None) -> None:
         if s is None or s.id != self.current:

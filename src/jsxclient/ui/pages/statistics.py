@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import Statistics
+from jsxclient.store.queries.statistics import Statistics
 from jsxclient.ui import errors
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext

@@ -3,7 +3,7 @@ refused (open, fix, resend) and conflicts (resolved in a dialog)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.queries import ConflictGroup, Receipt
+from jsxclient.store.journal import RejectedChange, SyncReceipt
+from jsxclient.store.queries.sync_views import ConflictGroup
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.conflict_dialog import ConflictDialog, field_title
 from jsxclient.ui.context import AppContext
@@ -55,9 +56,6 @@ def entity_name(entity: str) -> str:
         return entity
     return es.en if i18n.lang() == "en" else es.zh
 
-
-if TYPE_CHECKING:
-    from jsxclient.sync.rejected import RejectedChange
 
 OUTCOMES = {
     "ok": QT_TRANSLATE_NOOP("SyncPage", "成功"),
@@ -212,12 +210,14 @@ class SyncPage(QWidget):
     def refresh(self) -> None:
         store = self.ctx.store
 
-        def work(job: Any) -> tuple[list[ConflictGroup], list[RejectedChange], list[Receipt]]:
+        def work(job: Any) -> tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt]]:
             return ops.open_conflicts(store), ops.list_rejected(store), ops.receipts(store)
 
         self.ctx.tasks.db(work).latest("sync-page").owned_by(self).on_success(self._show).start()
 
-    def _show(self, data: tuple[list[ConflictGroup], list[RejectedChange], list[Receipt]]) -> None:
+    def _show(
+        self, data: tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt]]
+    ) -> None:
         self.conflicts, self.rejected, receipts = data
         lang = i18n.lang()
         t = self.conflict_table

@@ -1,0 +1,31 @@
+"""Read models for the desktop's lists, pickers, pages, dashboard and
+statistics.
+
+No Qt here: every function takes a connection (the calling thread's own) and
+returns plain tuples and dataclasses, so the UI runs them on its database
+worker and the benchmarks and tests call them directly. Import the modules:
+
+- `lists`: what each list shows (`ListDef`, `Col`, `LISTS`);
+- `paging`: a list's pages and counts, and how a person search is planned;
+- `search`: text search over people (LIKE terms, the trigram index);
+- `base`: interruptible statements, shared SQL fragments;
+- `pickers`: finding records to link, their labels, divisions;
+- `family`: a special family's summary, eligibility inputs, subsidy rate;
+- `dashboard`, `statistics`, `organisation`, `sync_views`: one page each.
+
+The journal, conflicts and receipts are read through `jsxclient.store.journal`.
+"""
+
+# The names ui/forms uses as `queries.NAME`, kept here while the forms are
+# being reworked; new code imports the modules above.
+from jsxclient.store.queries.family import family_eligibility_inputs, subsidy_rate
+from jsxclient.store.queries.pickers import Choice, PersonMatch, Place, row_of
+
+__all__ = [
+    "Choice",
+    "PersonMatch",
+    "Place",
+    "family_eligibility_inputs",
+    "row_of",
+    "subsidy_rate",
+]
