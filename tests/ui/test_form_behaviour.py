@@ -248,7 +248,7 @@ def test_save_and_new_starts_a_quiet_form(qtbot: QtBot, ctx: AppContext) -> None
 
 
 def test_picking_another_person_replaces_what_was_copied(qtbot: QtBot, ctx: AppContext) -> None:
-    from jsxclient.store.queries import Choice
+    from jsxclient.store.queries.pickers import Choice
     from jsxcore.divisions import association_id
 
     rows = (

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from jsxclient.store import queries
+from jsxclient.store.queries.family import family_eligibility_inputs, subsidy_rate
 from jsxclient.store.store import RecordNotFound, Row, Store, Tx, ValidationFailed
 from jsxcore import rules
 from jsxcore.draft import Draft, Eligibility, Need, Part, SaveRequest
@@ -126,10 +126,10 @@ class StoreLookup:
         return None if row is None or row["deleted"] else row
 
     def subsidy_rate(self, kind: str, year: int) -> int | None:
-        return queries.subsidy_rate(self.conn, kind, year)
+        return subsidy_rate(self.conn, kind, year)
 
     def eligibility(self, family_id: str, head_person_id: str | None) -> Eligibility:
-        mother, children = queries.family_eligibility_inputs(self.conn, family_id, head_person_id)
+        mother, children = family_eligibility_inputs(self.conn, family_id, head_person_id)
         return Eligibility(mother, children)
 
 

@@ -18,14 +18,6 @@ The journal, conflicts and receipts are read through `jsxclient.store.journal`.
 
 # The names ui/forms uses as `queries.NAME`, kept here while the forms are
 # being reworked; new code imports the modules above.
-from jsxclient.store.queries.family import family_eligibility_inputs, subsidy_rate
 from jsxclient.store.queries.pickers import Choice, PersonMatch, Place, row_of
 
-__all__ = [
-    "Choice",
-    "PersonMatch",
-    "Place",
-    "family_eligibility_inputs",
-    "row_of",
-    "subsidy_rate",
-]
+__all__ = ["Choice", "PersonMatch", "Place", "row_of"]
