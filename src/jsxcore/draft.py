@@ -511,7 +511,7 @@ class Draft:
         key = self._eligibility_key()
         inputs = (self.eligibility.get(key) if key else None) or Eligibility()
         mother = inputs.mother_birth_date
-        if person and person.get("sex") == "2" and person.get("birth_date"):
+        if person and person.get("sex") == rules.FEMALE and person.get("birth_date"):
             mother = person["birth_date"]
         return special_family_eligibility(
             str(v["category"]),

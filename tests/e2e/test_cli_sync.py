@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 
 from jsxclient.cli.exitcodes import ExitCode
+from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.store import Store
 from jsxclient.sync.engine import SyncEngine, SyncProgress
-from jsxclient.sync.finish import SyncReceipt
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import PASSWORD, ServerProcess, free_port, person
 

@@ -17,11 +17,11 @@ from typing import Any, TextIO
 
 from jsxclient.cli.common import open_store
 from jsxclient.cli.exitcodes import ExitCode
+from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine, SyncProgress
 from jsxclient.sync.errors import ErrorKind, SyncError
-from jsxclient.sync.finish import SyncReceipt
 
 EXIT_BY_KIND: dict[ErrorKind, ExitCode] = {
     "offline": ExitCode.OFFLINE,

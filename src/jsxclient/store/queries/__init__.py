@@ -15,9 +15,3 @@ worker and the benchmarks and tests call them directly. Import the modules:
 
 The journal, conflicts and receipts are read through `jsxclient.store.journal`.
 """
-
-# The names ui/forms uses as `queries.NAME`, kept here while the forms are
-# being reworked; new code imports the modules above.
-from jsxclient.store.queries.pickers import Choice, PersonMatch, Place, row_of
-
-__all__ = ["Choice", "PersonMatch", "Place", "row_of"]

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from jsxclient.store.queries import Choice, Place
+from jsxclient.store.queries.pickers import Choice, Place
 from jsxclient.store.search import pinyin_key
 from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext

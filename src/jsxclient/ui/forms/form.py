@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store import queries
-from jsxclient.store.queries import PersonMatch
+from jsxclient.store.queries import pickers
+from jsxclient.store.queries.pickers import PersonMatch
 from jsxclient.store.store import RecordNotFound
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
@@ -631,7 +631,7 @@ class RecordForm(QDialog):
         if self.entity in match.roles and self.draft.link == "person_id":
             store, entity = self.ctx.store, self.entity
             self.ctx.tasks.db(
-                lambda job: queries.row_of(store.db.connection(), entity, "person_id", match.id)
+                lambda job: pickers.row_of(store.db.connection(), entity, "person_id", match.id)
             ).owned_by(self).on_success(self._open_existing).start()
             return
         self.draft.use_person(match.id, match.values)

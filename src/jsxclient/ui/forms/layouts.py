@@ -84,7 +84,6 @@ PERSON_FULL = (
     P_VILLAGE,
     P_ADDRESS,
 )
-PERSON_SHORT = (P_NAME, P_ID, P_SEX, P_BIRTH, P_MOBILE)
 
 
 def _person_section(title: str, fields: tuple[F, ...] = PERSON_FULL) -> Section:
