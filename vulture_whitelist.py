@@ -13,7 +13,7 @@ from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
 
 from jsxclient.ui import list_model, printing
-from jsxclient.ui.forms import editors, form, layouts
+from jsxclient.ui.forms import editors, form
 from jsxclient.ui.pages import records
 from jsxcore import protocol
 from jsxserver import main, models
