@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
+from jsxcore.version import APP_VERSION
 
-
-def _version() -> str:
-    try:
-        return metadata.version("jsxclient")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        return "0.0.0+src"
-
-
-__version__ = _version()
+__version__ = APP_VERSION

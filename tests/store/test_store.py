@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jsxclient.store.db import StoreError
-from jsxclient.store.schema import LATEST, migrate, schema_version
+from jsxclient.store.schema import LATEST, SchemaTooNewError, migrate, schema_version
 from jsxclient.store.store import RecordNotFound, Store, ValidationFailed
 from jsxcore.divisions import association_id
 from jsxcore.entities import ENTITIES
@@ -168,7 +168,7 @@ def test_migrated_schema_matches_the_models(store: Store) -> None:
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "future.db", isolation_level=None)
     conn.execute(f"PRAGMA user_version={LATEST + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(SchemaTooNewError, match="newer"):
         migrate(conn)
 
 

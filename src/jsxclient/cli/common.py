@@ -47,7 +47,9 @@ def open_store(args: argparse.Namespace, must_exist: bool = True) -> Store:
     try:
         return Store.open(path, key=store_key(), user=os.environ.get("JSXCLIENT_USER", ""))
     except (StoreError, sqlite3.DatabaseError) as exc:  # e.g. a folder, no permission
-        raise CliError("无法打开数据库（密钥错误、文件损坏或无法访问）", str(exc)) from exc
+        # An UpgradeError says itself what happened and what to do.
+        zh = getattr(exc, "zh", "无法打开数据库（密钥错误、文件损坏或无法访问）")
+        raise CliError(zh, getattr(exc, "en", str(exc))) from exc
 
 
 def township_code(text: str) -> str:

@@ -82,7 +82,7 @@ def verify_backup(
     db = Database(path, key)
     try:
         try:
-            conn = db.open_connection()
+            conn = db.connection()  # not open_connection(): db.close() must close it
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         except sqlite3.DatabaseError as exc:

@@ -1,9 +1,11 @@
 """Versioned schema migrations that keep every row.
 
 Each version is a frozen SQL file in `migrations/` plus an optional Python
-step for data (backfills). `migrate` runs the missing ones in order, each in
-its own transaction together with the version bump, so a crash leaves the
-store at a whole version.
+step for data (backfills). `migrate` runs every missing one, in order, in a
+single transaction together with the version bump: a failure or a crash
+half-way leaves the store exactly as it was, at the version it had. (Opening
+a store goes through `jsxclient.store.upgrade`, which also takes a verified
+backup first.)
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 
+from jsxclient.store.db import StoreError
 from jsxclient.store.search import pinyin_key
 
 
@@ -61,41 +64,90 @@ def _person_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None] | None]] = [
+Step = Callable[[sqlite3.Connection], None]
+
+# (version, SQL file or None, Python step or None)
+MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (1, "0001_initial.sql", None),
     (2, "0002_person_search_key.sql", _backfill_search_keys),
     (3, "0003_sync_state.sql", None),
     (4, "0004_person_search.sql", _person_search),
+    (5, "0005_upgrade_log.sql", None),
 ]
 LATEST = MIGRATIONS[-1][0]
+
+
+class SchemaTooNewError(StoreError):
+    """The store was written by a newer program (its schema is unknown here)."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"store schema {found} is newer than this program's ({supported}); update jsxclient"
+        )
+        self.found = found
+        self.supported = supported
+
+
+def latest() -> int:
+    """The newest schema version this program knows (read at call time, so a
+    test can append a migration)."""
+    return MIGRATIONS[-1][0]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
-    """Bring the store to `target`; returns the version it started at."""
-    start = schema_version(conn)
-    if start > LATEST:
-        raise RuntimeError(
-            f"store schema {start} is newer than this program ({LATEST}); update jsxclient"
-        )
-    for version, filename, step in MIGRATIONS:
-        if version <= start or version > target:
-            continue
-        sql = resources.files("jsxclient.store.migrations").joinpath(filename).read_text("utf-8")
+def migrate(
+    conn: sqlite3.Connection,
+    target: int | None = None,
+    *,
+    before_commit: Callable[[sqlite3.Connection, int, int], None] | None = None,
+) -> int:
+    """Bring the store to `target` (default: the newest) in one transaction;
+    returns the version it started at. `before_commit(conn, start, target)`
+    runs inside that transaction after the last step (the upgrade log).
+
+    Foreign-key enforcement is off while the steps run, as SQLite's procedure
+    for rebuilding a table asks (it cannot change inside a transaction), and
+    `foreign_key_check` must come back empty before anything is committed.
+    """
+    goal = latest() if target is None else target
+    fk = int(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            if step is not None:
-                step(conn)
-            conn.execute(f"PRAGMA user_version={version}")
+            # Read under the write lock: another process may have upgraded
+            # the store while this one waited for it.
+            start = schema_version(conn)
+            if start > latest():
+                raise SchemaTooNewError(start, latest())
+            for version, filename, step in MIGRATIONS:
+                if version <= start or version > goal:
+                    continue
+                if filename is not None:
+                    sql = (
+                        resources.files("jsxclient.store.migrations")
+                        .joinpath(filename)
+                        .read_text("utf-8")
+                    )
+                    for statement in _statements(sql):
+                        conn.execute(statement)
+                if step is not None:
+                    step(conn)
+                conn.execute(f"PRAGMA user_version={version}")
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StoreError(f"migration left {len(broken)} broken references: {broken[:3]}")
+            if before_commit is not None and goal > start:
+                before_commit(conn, start, schema_version(conn))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if fk else 'OFF'}")
     return start
 
 

@@ -22,8 +22,8 @@ from typing import Any
 from jsxclient.store import journal
 from jsxclient.store.db import Database, now_text
 from jsxclient.store.queries.family import subsidy_rate
-from jsxclient.store.schema import migrate
 from jsxclient.store.search import derive_fields
+from jsxclient.store.upgrade import upgrade
 from jsxcore import rules
 from jsxcore.entities import EntitySpec, spec
 from jsxcore.hlc import HybridClock
@@ -50,8 +50,13 @@ class RecordNotFound(KeyError):
 class Store:
     def __init__(self, db: Database, user: str = "") -> None:
         self.db = db
-        conn = db.connection()
-        migrate(conn)
+        # Backs up and migrates a store an older program wrote (or refuses,
+        # leaving it unchanged, with a message that says what to do).
+        try:
+            upgrade(db)
+        except BaseException:
+            db.close()
+            raise
         # The worker signed in on this device is who the journal names.
         self.user = user or self.meta("sync_user") or ""
         self.device_id = self.meta("device_id") or self._init_device()
