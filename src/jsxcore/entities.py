@@ -5,6 +5,8 @@ and the UI all read it instead of naming tables themselves."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -304,6 +306,18 @@ _SPECS = [
 ]
 
 ENTITIES: dict[str, EntitySpec] = {s.name: s for s in sorted(_SPECS, key=lambda s: s.rank)}
+
+# The record schema client and server exchange: which entities and data
+# fields travel. Adding or removing one is a new schema version (the server
+# must know whether a client can take its rows; see jsxcore.compat), and
+# tests/core/test_compat.py pins the fingerprint of each version.
+SCHEMA_VERSION = 1
+
+
+def schema_fingerprint() -> str:
+    """A digest of every entity's data fields, to notice an unversioned change."""
+    shape = {name: list(es.data_fields) for name, es in sorted(ENTITIES.items())}
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def spec(name: str) -> EntitySpec:

@@ -14,9 +14,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jsxcore.roles import Role
 
+# The protocol versions this code speaks: the newest (what a client sends
+# unless the server speaks only older ones) and the oldest it still
+# understands. A wire-format change adds a version and raises
+# PROTOCOL_VERSION; dropping support for an old format raises PROTOCOL_MIN.
+# Both sides run `jsxcore.compat`; docs/sync-protocol.md section 1.1.
 PROTOCOL_VERSION = 1
-PROTOCOL_HEADER = "X-JSX-Protocol"
+PROTOCOL_MIN = 1
 API_PREFIX = "/api/v1"
+
+# Request headers in which a client states what it is (every request).
+PROTOCOL_HEADER = "X-JSX-Protocol"  # the protocol version this request is written in
+SCHEMA_HEADER = "X-JSX-Schema"  # the record schema it knows (jsxcore.entities)
+CLIENT_HEADER = "X-JSX-Client"  # the program's version, e.g. 0.2.0
 
 MAX_BATCH_CHANGES = 500
 MAX_PULL_LIMIT = 5000
@@ -67,10 +77,27 @@ class LoginResponse(_Msg):
     user: UserInfo
 
 
-class VersionInfo(_Msg):
-    protocol: int
+class VersionInfo(BaseModel):
+    """`GET /version`: what the server speaks and which clients it takes.
+
+    Unknown fields are ignored (not refused, unlike every other message), so a
+    newer server can say more without breaking the check of an older client.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    protocol: int  # the newest protocol version the server speaks
     server_version: str
-    min_client_protocol: int = 1
+    min_client_protocol: int = 1  # the oldest it still speaks
+    schema_version: int = 1  # the record schema it holds
+    min_client_schema: int = 1  # the oldest record schema of a client it serves
+    # Release policy (server settings): clients older than min_client_version
+    # are refused with 426 client.too_old; latest_client_version and
+    # download_url tell the worker that, and where, a newer program is
+    # available.
+    min_client_version: str | None = None
+    latest_client_version: str | None = None
+    download_url: str | None = None
 
 
 # -- push --------------------------------------------------------------------

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     _install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=settings.gzip_level)
-    app.add_middleware(RequestGuard, max_bytes=MAX_REQUEST_BYTES)
+    app.add_middleware(RequestGuard, max_bytes=MAX_REQUEST_BYTES, settings=settings)
     return app
 
 

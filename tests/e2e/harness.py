@@ -134,6 +134,7 @@ def pg_available() -> str | None:
 class ServerProcess:
     database_url: str
     log_path: Path
+    env: dict[str, str] = field(default_factory=dict)  # JSXSERVER_* settings
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     db: Database | None = None
@@ -171,7 +172,7 @@ class ServerProcess:
                 ],
                 stdout=log,
                 stderr=log,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
                 start_new_session=True,  # its own process group, killed as one
             )
         deadline = time.monotonic() + timeout

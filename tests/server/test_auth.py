@@ -8,7 +8,8 @@ import requests
 from sqlalchemy import update
 from sqlmodel import Session
 
-from jsxcore.protocol import LoginResponse, VersionInfo
+from jsxcore.entities import SCHEMA_VERSION
+from jsxcore.protocol import PROTOCOL_MIN, PROTOCOL_VERSION, LoginResponse, VersionInfo
 from jsxserver.core.security import check_offline_verifier
 from jsxserver.models import Device as DeviceRow
 from jsxserver.models import utcnow
@@ -37,7 +38,9 @@ def test_health_and_version(server: LiveServer) -> None:
     r = requests.get(server.url("/health"), timeout=10)
     assert r.status_code == 200 and r.json()["status"] == "ok"
     v = VersionInfo.model_validate(requests.get(server.url("/version"), timeout=10).json())
-    assert v.protocol == 1
+    assert v.protocol == PROTOCOL_VERSION and v.min_client_protocol == PROTOCOL_MIN
+    assert v.schema_version == SCHEMA_VERSION and v.min_client_schema == SCHEMA_VERSION
+    assert v.min_client_version is None and v.download_url is None  # no release policy set
 
 
 def test_login_returns_token_and_scope(server: LiveServer) -> None:
@@ -155,14 +158,27 @@ def test_protocol_header(server: LiveServer) -> None:
     town = server.fresh_township()
     dev = server.device_for("township_worker", town.code)
     assert dev.get("/pull", headers={"X-JSX-Protocol": "1"}).status_code == 200
-    for bad in ("2", "0", "x"):
+    # Newer than the server speaks (or unreadable): the server is too old.
+    for bad in ("2", "x"):
         r = dev.get("/pull", headers={"X-JSX-Protocol": bad})
         assert r.status_code == 426, bad
         assert _error(r) == "protocol.incompatible"
+    # Older than the server still speaks: the client must update.
+    r = dev.get("/pull", headers={"X-JSX-Protocol": "0"})
+    assert r.status_code == 426 and _error(r) == "client.too_old"
+    assert "请更新" in r.json()["error"]["zh"]
     r = requests.post(
         server.url("/auth/login"), headers={"X-JSX-Protocol": "2"}, json={}, timeout=10
     )
     assert r.status_code == 426
+    # The record schema is checked the same way.
+    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "2"})
+    assert r.status_code == 426 and _error(r) == "protocol.incompatible"
+    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "0"})
+    assert r.status_code == 426 and _error(r) == "client.too_old"
+    # /version answers whatever the client says: it is how a client finds out.
+    r = requests.get(server.url("/version"), headers={"X-JSX-Protocol": "9"}, timeout=10)
+    assert r.status_code == 200 and r.json()["protocol"] == 1
 
 
 def test_offline_verifier_matches_password(server: LiveServer) -> None:

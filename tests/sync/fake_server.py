@@ -38,8 +38,26 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that gave up (timeout tests) is expected here
 
 
+def _version_reply() -> Reply:
+    from jsxcore.compat import Peer
+    from jsxcore.protocol import VersionInfo
+
+    me = Peer()
+    info = VersionInfo(
+        protocol=me.protocol_max,
+        min_client_protocol=me.protocol_min,
+        server_version="fake",
+        schema_version=me.schema,
+        min_client_schema=me.schema_min,
+    )
+    return Reply(200, info.model_dump_json().encode())
+
+
 @contextmanager
-def fake_server(script: Script) -> Iterator[tuple[str, list[Seen]]]:
+def fake_server(script: Script, handshake: bool = True) -> Iterator[tuple[str, list[Seen]]]:
+    """With `handshake`, GET /api/v1/version is answered like a real server of
+    this version (and not recorded in `seen`), so a sync gets as far as the
+    replies the script makes up."""
     seen: list[Seen] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -52,8 +70,11 @@ def fake_server(script: Script) -> Iterator[tuple[str, list[Seen]]]:
             n = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(n) if n else b""
             req = Seen(self.command, self.path, dict(self.headers), body)
-            seen.append(req)
-            reply = script(req)
+            if handshake and self.command == "GET" and self.path == "/api/v1/version":
+                reply = _version_reply()
+            else:
+                seen.append(req)
+                reply = script(req)
             data = gzip.compress(reply.body) if reply.gzip else reply.body
             self.send_response(reply.status)
             for k, v in reply.headers.items():

@@ -12,6 +12,7 @@ import json
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.errors import NotConnectedError, SyncError
+from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
 from jsxcore.protocol import LoginRequest, ReferenceResponse, UserInfo
@@ -70,6 +71,9 @@ def connect(
     store already belongs to another township."""
     t = transport or Transport(server_url, ca_bundle=ca_bundle)
     try:
+        # A server that no longer takes this program refuses here, before the
+        # login registers this device.
+        info = handshake(t)
         resp = t.login(
             LoginRequest(
                 username=username,
@@ -102,6 +106,7 @@ def connect(
             store.set_meta("township_code", township, tx.conn)
     TokenStore(store).set(resp.token, resp.expires_at)
     save_reference(store, ref)
+    remember_release(store, info)
     store.user = user.username
     return user
 

@@ -25,7 +25,8 @@ from jsxclient.store.journal import SyncReceipt
 from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
-from jsxclient.sync.errors import SyncCancelled, SyncError
+from jsxclient.sync.errors import ServerIncompatibleError, SyncCancelled, SyncError
+from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.pull import pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
@@ -147,6 +148,15 @@ class SyncEngine:
             return self._run(progress, cancel)
 
     def _run(self, progress: ProgressFn | None, cancel: threading.Event | None) -> SyncReceipt:
+        try:
+            info = handshake(self.transport)
+        except ServerIncompatibleError:
+            raise  # refused before anything was written, here or on the server
+        except SyncError as exc:  # offline, ...: recorded like any failed run
+            receipt, t0 = fin.start(self.store)
+            exc.receipt = fin.finish(self.store, receipt, t0, exc.kind, str(exc)[:500])
+            raise
+        remember_release(self.store, info)
         receipt, t0 = fin.start(self.store)
         sent0, recv0 = self.transport.bytes_sent, self.transport.bytes_received
         self.transport.cancel = cancel

@@ -53,6 +53,21 @@ class ServerIncompatibleError(SyncError):
     default_en = "The server does not accept this version of the program; please update it."
 
 
+class ClientTooOldError(ServerIncompatibleError):
+    """The server no longer takes this program: the worker must update it.
+    Raised before anything is sent that could change data on either side."""
+
+    default_zh = "本程序版本过旧，服务器不再接受，请更新程序后再同步。"
+    default_en = "This program is too old for the server; please update it, then sync."
+
+
+class ServerTooOldError(ServerIncompatibleError):
+    """The server is older than this program (an administrator must update it)."""
+
+    default_zh = "服务器的版本较旧，还不支持本程序，请联系管理员升级服务器。"
+    default_en = "The server is older than this program; ask an administrator to update it."
+
+
 class RejectedError(SyncError):
     """The server refused a request (4xx) and said why."""
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from jsxclient.sync.errors import (
     AuthExpiredError,
+    ClientTooOldError,
     OfflineError,
     RejectedError,
     ServerError,
@@ -33,10 +34,13 @@ from jsxclient.sync.errors import (
     SyncBugError,
     SyncCancelled,
 )
+from jsxcore.entities import SCHEMA_VERSION
 from jsxcore.protocol import (
     API_PREFIX,
+    CLIENT_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SCHEMA_HEADER,
     ErrorResponse,
     LoginRequest,
     LoginResponse,
@@ -46,6 +50,7 @@ from jsxcore.protocol import (
     ReferenceResponse,
     VersionInfo,
 )
+from jsxcore.version import APP_VERSION
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -120,14 +125,27 @@ class Transport:
         self.bytes_received = 0
         self._lock = threading.Lock()
         self._session = requests.Session()
+        # Every request says what this program is, so a server that no longer
+        # takes it refuses before any route runs (jsxcore.compat).
         self._session.headers.update(
             {
                 PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+                SCHEMA_HEADER: str(SCHEMA_VERSION),
+                CLIENT_HEADER: APP_VERSION,
                 "Accept": "application/json",
                 "Accept-Encoding": "gzip",
-                "User-Agent": "jsxclient-sync/1",
+                "User-Agent": f"jsxclient/{APP_VERSION}",
             }
         )
+
+    @property
+    def protocol(self) -> int:
+        """The protocol version requests are written in (set by the handshake)."""
+        return int(self._session.headers[PROTOCOL_HEADER])
+
+    @protocol.setter
+    def protocol(self, version: int) -> None:
+        self._session.headers[PROTOCOL_HEADER] = str(version)
 
     def close(self) -> None:
         self._session.close()
@@ -241,8 +259,10 @@ class Transport:
             zh, en, code = _error_text(resp_headers, raw)
             if status == 401:  # the server's words: wrong password, expired, revoked
                 raise AuthExpiredError(f"HTTP 401 {code}".strip(), zh, en)
+            if code == "client.too_old":
+                raise ClientTooOldError(f"HTTP {status} {code}", zh, en)
             if status == 426 or code.startswith("protocol."):
-                raise ServerIncompatibleError(f"HTTP {status} {code}".strip())
+                raise ServerIncompatibleError(f"HTTP {status} {code}".strip(), zh, en)
             raise RejectedError(
                 f"HTTP {status} {code}: {en or ''}".strip(), zh, en, code=code, status=status
             )

@@ -1,5 +1,6 @@
-"""A pure ASGI guard in front of the app: protocol version, body size and
-gzip'd request bodies, all decided before any route code runs."""
+"""A pure ASGI guard in front of the app: client versions, body size and
+gzip'd request bodies, all decided before any route code runs (so a refused
+request writes nothing)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jsxcore.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from jsxcore.compat import UNSTATED_CLIENT_VERSION, refusal
+from jsxcore.protocol import API_PREFIX, CLIENT_HEADER, PROTOCOL_HEADER, SCHEMA_HEADER
 from jsxserver.core import errors as E
+from jsxserver.core.config import Settings
 from jsxserver.core.errors import Reason
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Answered whatever the client's versions: /version is how a client finds out
+# which protocol to speak, /health is for load balancers.
+_UNCHECKED = frozenset({f"{API_PREFIX}/version", f"{API_PREFIX}/health"})
 
 
 class _Reject(Exception):
@@ -22,15 +28,11 @@ class _Reject(Exception):
         self.reason = reason
 
 
-def protocol_compatible(value: str) -> bool:
-    major = value.strip().split(".", 1)[0]
-    return major.isdigit() and int(major) == PROTOCOL_VERSION
-
-
 class RequestGuard:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, settings: Settings | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.settings = settings or Settings()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,9 +48,8 @@ class RequestGuard:
 
     async def _check(self, scope: Scope, receive: Receive) -> Receive:
         headers = Headers(scope=scope)
-        proto = headers.get(PROTOCOL_HEADER)
-        if proto is not None and not protocol_compatible(proto):
-            raise _Reject(426, E.PROTOCOL)
+        if scope["path"] not in _UNCHECKED:
+            self._check_versions(scope, headers)
         if scope["method"] not in _BODY_METHODS:
             return receive
         length = headers.get("content-length")
@@ -93,6 +94,25 @@ class RequestGuard:
             return await receive()
 
         return replay
+
+    def _check_versions(self, scope: Scope, headers: Headers) -> None:
+        s = self.settings
+        outcome = refusal(
+            headers.get(PROTOCOL_HEADER),
+            headers.get(SCHEMA_HEADER),
+            headers.get(CLIENT_HEADER),
+            s.min_client_version or None,
+        )
+        if outcome.verdict == "client_too_old":
+            have = (headers.get(CLIENT_HEADER) or "").strip() or UNSTATED_CLIENT_VERSION
+            need = s.min_client_version or s.latest_client_version or None
+            raise _Reject(426, E.client_too_old(have[:40], need, s.client_download_url or None))
+        if outcome.verdict == "server_too_old":
+            raise _Reject(426, E.PROTOCOL)
+        if outcome.protocol is not None:
+            # The version this request is written in, for routes that will
+            # answer older clients in their own format.
+            scope.setdefault("state", {})["protocol"] = outcome.protocol
 
     def _gunzip(self, data: bytes) -> bytes:
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

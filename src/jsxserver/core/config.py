@@ -16,6 +16,8 @@ from pathlib import Path
 
 import platformdirs
 
+from jsxcore.version import parse_version
+
 APP_NAME = "jsxserver"
 APP_AUTHOR = "hnjsx"
 ENV_PREFIX = "JSXSERVER_"
@@ -55,6 +57,32 @@ class Settings:
         default=2**14, metadata={"doc": "scrypt cost N of offline verifiers (a power of two)"}
     )
     gzip_level: int = field(default=5, metadata={"doc": "gzip level of large responses (1-9)"})
+    min_client_version: str = field(
+        default="",
+        metadata={
+            "doc": "refuse clients older than this program version (e.g. 0.2.0) with "
+            "426 client.too_old; empty: any version that speaks the protocol"
+        },
+    )
+    latest_client_version: str = field(
+        default="",
+        metadata={"doc": "the newest client release, shown to workers on older ones"},
+    )
+    client_download_url: str = field(
+        default="",
+        metadata={"doc": "where workers download the client installer (an https URL)"},
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("min_client_version", "latest_client_version"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    parse_version(value)
+                except ValueError:
+                    raise ValueError(
+                        f"{ENV_PREFIX}{name.upper()} must be a version like 0.2.0, got {value!r}"
+                    ) from None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

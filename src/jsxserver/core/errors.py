@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jsxcore.compat import server_too_old_text, too_old_text
 from jsxcore.protocol import ErrorBody, ErrorResponse
 
 
@@ -71,11 +72,7 @@ BAD_GZIP = Reason(
     "request.bad_encoding", "上传的数据无法解压", "The request body could not be decompressed"
 )
 BAD_ENCODING = Reason("request.bad_encoding", "不支持的内容编码", "Unsupported Content-Encoding")
-PROTOCOL = Reason(
-    "protocol.incompatible",
-    "客户端版本与服务器不兼容，请升级客户端",
-    "This client's protocol version is not supported by the server; please update",
-)
+PROTOCOL = Reason("protocol.incompatible", *server_too_old_text())
 NOT_FOUND = Reason("http.not_found", "请求的地址不存在", "No such endpoint")
 SERVER_ERROR = Reason(
     "server.error",
@@ -85,6 +82,10 @@ SERVER_ERROR = Reason(
 DB_UNAVAILABLE = Reason(
     "server.db_unavailable", "服务器数据库暂不可用", "The server database is not reachable"
 )
+
+
+def client_too_old(have: str, need: str | None, download_url: str | None) -> Reason:
+    return Reason("client.too_old", *too_old_text(have, need, download_url))
 
 
 def invalid_request(detail: str) -> Reason:

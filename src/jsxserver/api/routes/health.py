@@ -3,9 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.exc import SQLAlchemyError
 
-from jsxcore.protocol import PROTOCOL_VERSION, VersionInfo
+from jsxcore.compat import Peer
+from jsxcore.protocol import VersionInfo
 from jsxserver import __version__
-from jsxserver.api.deps import DbDep
+from jsxserver.api.deps import DbDep, SettingsDep
 from jsxserver.core import errors as E
 from jsxserver.core.db import check_db
 from jsxserver.core.errors import ApiError
@@ -24,5 +25,16 @@ def health(db: DbDep) -> dict[str, str]:
 
 
 @router.get("/version")
-def version() -> VersionInfo:
-    return VersionInfo(protocol=PROTOCOL_VERSION, server_version=__version__)
+def version(settings: SettingsDep) -> VersionInfo:
+    """What this server speaks and which clients it takes (see jsxcore.compat)."""
+    server = Peer()
+    return VersionInfo(
+        protocol=server.protocol_max,
+        min_client_protocol=server.protocol_min,
+        server_version=__version__,
+        schema_version=server.schema,
+        min_client_schema=server.schema_min,
+        min_client_version=settings.min_client_version or None,
+        latest_client_version=settings.latest_client_version or None,
+        download_url=settings.client_download_url or None,
+    )
