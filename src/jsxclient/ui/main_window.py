@@ -3,8 +3,10 @@ in the status bar."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -29,6 +31,9 @@ from jsxclient.ui.operations.setup import open_store
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.pages.dashboard import DashboardPage
 from jsxclient.ui.sync_controller import SyncController
+
+if TYPE_CHECKING:
+    from jsxclient.ui.operations.about import AboutInfo
 
 PAGES: list[tuple[str, str]] = [
     ("dashboard", "工作台"),
@@ -76,10 +81,13 @@ class SyncIndicator(QWidget):
         self.pending.setObjectName("pendingState")
         self.last = QLabel()
         self.last.setObjectName("lastSync")
+        self.update_notice = QLabel()
+        self.update_notice.setObjectName("updateNotice")
+        self.update_notice.hide()
         self.button = QPushButton(self.tr("同步 (F9)"))
         self.button.setObjectName("syncButton")
         self.button.clicked.connect(lambda: controller.sync_now())
-        for w in (self.dot, self.state, self.pending, self.last, self.button):
+        for w in (self.dot, self.state, self.pending, self.last, self.update_notice, self.button):
             lay.addWidget(w)
         controller.view_changed.connect(self._update)
         controller.online_changed.connect(lambda _o: self._update(controller.view))
@@ -119,6 +127,16 @@ class SyncIndicator(QWidget):
             self.last.setText(
                 self.tr("上次同步 {t}").format(t=(v.last_sync or "")[5:16] or self.tr("从未"))
             )
+        if v is not None and v.update_version:
+            self.update_notice.setText(self.tr("新版本 {v} 可用").format(v=v.update_version))
+            self.update_notice.setToolTip(
+                self.tr("下载地址：{url}").format(url=v.update_url)
+                if v.update_url
+                else self.tr("请向县级或省级管理员索取新版本安装程序")
+            )
+            self.update_notice.show()
+        else:
+            self.update_notice.hide()
         self.button.setEnabled(bool(v and v.connected) and not running)
 
 
@@ -154,6 +172,7 @@ class MainWindow(QMainWindow):
         controller.reminder.connect(self._remind)
         controller.finished.connect(self._sync_finished)
         self._build_nav()
+        self._build_menu()
         self._fit_screen()
         geo = ctx.settings.get("ui/geometry")
         if geo:
@@ -195,6 +214,81 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         if row >= 0:
             self.nav.setCurrentRow(row)
+
+    def _build_menu(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.setObjectName("helpMenu")
+        self.about_action = help_menu.addAction(self.tr("关于(&A)…"))
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.show_about)
+
+    def show_about(self) -> None:
+        """The About box: version, data file, versions the sync speaks, and a
+        newer release the server announced (read on the database worker)."""
+        from jsxclient.ui.operations.about import about
+
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: about(store)).owned_by(self).on_success(
+            self._about_box
+        ).start()
+
+    def _about_box(self, info: AboutInfo) -> None:
+        e = html.escape
+        # tr() outside f-strings: pyside6-lupdate does not look inside them.
+        title = self.tr("计生协数据采集")
+        version = self.tr("版本 {version}").format(version=info.version)
+        purpose = self.tr("乡镇计生协数据采集：离线录入，联网同步。")
+        owner = self.tr("© 湖南省计划生育协会")
+        lines = [
+            f"<h3>{e(title)}</h3>",
+            f"<p><b>{e(version)}</b></p>",
+            f"<p>{e(purpose)}</p>",
+        ]
+        if info.update_version:
+            text = (
+                self.tr("新版本 {version} 已发布，下载地址：").format(version=info.update_version)
+                if info.update_url
+                else self.tr("新版本 {version} 已发布，请向县级或省级管理员索取安装程序。").format(
+                    version=info.update_version
+                )
+            )
+            link = (
+                f'<a href="{e(info.update_url)}">{e(info.update_url)}</a>'
+                if info.update_url
+                else ""
+            )
+            lines.append(f"<p><b>{e(text)}</b>{link}</p>")
+        lines += [
+            "<p>"
+            + e(self.tr("数据文件：{path}").format(path=info.store_path))
+            + "<br>"
+            + e(
+                self.tr("服务器：{url}").format(url=info.server_url)
+                if info.server_url
+                else self.tr("尚未连接服务器")
+            )
+            + "<br>"
+            + e(
+                self.tr("数据结构 {store} · 同步协议 {protocol} · 记录结构 {records}").format(
+                    store=info.store_schema, protocol=info.protocol, records=info.record_schema
+                )
+            )
+            + "</p>",
+            f"<p>{e(owner)}</p>",
+        ]
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(self.tr("关于 计生协数据采集"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        box.setText("".join(lines))
+        icon = self.windowIcon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _factory(self, key: str) -> Callable[[], QWidget]:
         # Pages other than the dashboard are imported when first shown, so
@@ -295,6 +389,7 @@ class MainWindow(QMainWindow):
             w.deleteLater()
         self.pages.clear()
         self._build_nav()
+        self._build_menu()
         self.indicator.button.setText(self.indicator.tr("同步 (F9)"))
         self.indicator._update(self.controller.view)
         self.nav.setCurrentRow(-1)

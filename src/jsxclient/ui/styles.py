@@ -1,11 +1,11 @@
-"""The application's look: one stylesheet and a CJK-capable font."""
+"""The application's look: one stylesheet, a CJK-capable font and the icon."""
 
 from __future__ import annotations
 
 import sys
 from importlib import resources
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 FONT_CANDIDATES = (
@@ -26,6 +26,8 @@ def apply(app: QApplication) -> None:
             font.setPointSizeF(10.0 if sys.platform == "win32" else 10.5)
             app.setFont(font)
             break
+    icon = resources.files("jsxclient.resources.icons").joinpath("jsxclient.png")
+    app.setWindowIcon(QIcon(str(icon)))
     folder = resources.files("jsxclient.resources.styles")
     qss = folder.joinpath("app.qss").read_text("utf-8")
     app.setStyleSheet(qss.replace("@STYLES@", str(folder).replace("\\", "/")))

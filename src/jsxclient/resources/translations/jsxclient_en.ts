@@ -1731,6 +1731,54 @@ Choose a township and generate demo data</translation>
         <translation>FPA data entry</translation>
     </message>
     <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>关于(&amp;A)…</source>
+        <translation>&amp;About…</translation>
+    </message>
+    <message>
+        <source>版本 {version}</source>
+        <translation>Version {version}</translation>
+    </message>
+    <message>
+        <source>乡镇计生协数据采集：离线录入，联网同步。</source>
+        <translation>Township data entry for the Family Planning Association: works offline, syncs when online.</translation>
+    </message>
+    <message>
+        <source>© 湖南省计划生育协会</source>
+        <translation>© Hunan Family Planning Association</translation>
+    </message>
+    <message>
+        <source>新版本 {version} 已发布，下载地址：</source>
+        <translation>Version {version} is available. Download: </translation>
+    </message>
+    <message>
+        <source>新版本 {version} 已发布，请向县级或省级管理员索取安装程序。</source>
+        <translation>Version {version} is available; ask your county or province administrator for the installer.</translation>
+    </message>
+    <message>
+        <source>数据文件：{path}</source>
+        <translation>Data file: {path}</translation>
+    </message>
+    <message>
+        <source>服务器：{url}</source>
+        <translation>Server: {url}</translation>
+    </message>
+    <message>
+        <source>尚未连接服务器</source>
+        <translation>Not connected to a server yet</translation>
+    </message>
+    <message>
+        <source>数据结构 {store} · 同步协议 {protocol} · 记录结构 {records}</source>
+        <translation>data schema {store} · sync protocol {protocol} · record schema {records}</translation>
+    </message>
+    <message>
+        <source>关于 计生协数据采集</source>
+        <translation>About FPA data entry</translation>
+    </message>
+    <message>
         <source>同步完成：上传 {s} 条，下载 {r} 条</source>
         <translation>Sync done: {s} sent, {r} received</translation>
     </message>
@@ -2474,6 +2522,18 @@ Account: {user}</translation>
     <message>
         <source>从未</source>
         <translation>never</translation>
+    </message>
+    <message>
+        <source>新版本 {v} 可用</source>
+        <translation>Version {v} available</translation>
+    </message>
+    <message>
+        <source>下载地址：{url}</source>
+        <translation>Download: {url}</translation>
+    </message>
+    <message>
+        <source>请向县级或省级管理员索取新版本安装程序</source>
+        <translation>Ask your county or province administrator for the new installer</translation>
     </message>
 </context>
 <context>

@@ -31,15 +31,19 @@ class SyncView:
     conflicts: int
     last_sync: str | None
     last_outcome: str | None
+    update_version: str | None = None  # a newer release the server told us about
+    update_url: str | None = None
 
 
 def view(store: Store) -> SyncView:
     """The cheap part of the engine's status (its per-entity row counts take
     a second at 100,000 members, and the status bar asks after every save)."""
     from jsxclient.sync import account
+    from jsxclient.sync.handshake import known_update
 
     conn = store.db.connection()
     summary = sync_views.sync_summary(conn)
+    notice = known_update(store)
     meta = dict(
         conn.execute(
             "SELECT key, value FROM meta WHERE key IN "
@@ -55,6 +59,8 @@ def view(store: Store) -> SyncView:
         conflicts=summary.open_conflicts,
         last_sync=meta.get("last_sync") or summary.last_sync,
         last_outcome=meta.get("last_sync_outcome") or summary.last_outcome,
+        update_version=notice.version if notice else None,
+        update_url=notice.download_url if notice else None,
     )
 
 
