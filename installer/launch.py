@@ -11,7 +11,11 @@ main window has been shown (status 4 if none is shown within ``JSXCLIENT_SMOKE_T
 seconds, default 60; status 5, before any window, if Qt's own Chinese translation, which
 the app loads for the texts of standard dialogs, is missing from the bundle).
 ``installer/build.py`` uses it to start the frozen GUI headless
-(``QT_QPA_PLATFORM=offscreen``). Until ``jsxclient.ui.app`` handles the variable itself
+(``QT_QPA_PLATFORM=offscreen``) and to time the start.
+
+``--self-test`` as the first argument runs `jsxclient.selftest` (every part of
+the installation checked in a temporary folder; see its --help) instead of
+the command line. Until ``jsxclient.ui.app`` handles the variable itself
 (and says so with ``SMOKE_TEST_ENV = "JSXCLIENT_SMOKE_TEST"``), this script does it: it
 creates the QApplication, which ``run_app`` must then reuse
 (``QApplication.instance() or QApplication(...)``), and polls for a visible QMainWindow.
@@ -25,6 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+SELF_TEST_FLAG = "--self-test"
 SMOKE_ENV = "JSXCLIENT_SMOKE_TEST"
 SMOKE_TIMEOUT_ENV = "JSXCLIENT_SMOKE_TIMEOUT"
 SMOKE_MARKER = "smoke-test: main window shown"
@@ -120,7 +125,12 @@ def install_smoke_hook() -> None:
 
 def main(argv: Sequence[str] | None = None, executable: str | None = None) -> int:
     _ensure_streams()
-    args = effective_argv(sys.argv[1:] if argv is None else argv, program_name(executable))
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == [SELF_TEST_FLAG]:
+        from jsxclient.selftest import main as self_test
+
+        return self_test(given[1:])
+    args = effective_argv(given, program_name(executable))
     if os.environ.get(SMOKE_ENV) and "app" in args:
         if not qt_translation_loads():
             return EXIT_SMOKE_NO_QT_TRANSLATION
