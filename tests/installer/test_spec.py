@@ -1,7 +1,9 @@
-"""The packaging files, checked without building anything.
+"""The packaging files, checked without building the bundle.
 
-The real frozen build (installer/build.py: PyInstaller, then a smoke test of the result)
-takes minutes: it runs only with JSX_BUILD_TEST=1.
+The real frozen build (installer/build.py: PyInstaller, smoke test, installer) takes
+minutes: CI runs it after the suite (.ci/run); here it runs only with JSX_BUILD_TEST=1.
+The installer script is compiled here with a stub payload when makensis is installed
+(`./dev test` installs Debian's nsis when run as root).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import fnmatch
 import importlib.metadata
 import importlib.util
 import os
-import re
 import subprocess
 import sys
 import tomllib
@@ -22,13 +23,10 @@ from typing import Any
 
 import pytest
 
-from jsxclient.store.db import APP_AUTHOR, APP_NAME
-
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
 SPEC = INSTALLER / "jsxclient.spec"
-ISS = INSTALLER / "jsxclient.iss"
-ZH_FALLBACK = INSTALLER / "zh-fallback.isl"
+NSI = INSTALLER / "jsxclient.nsi"
 SRC_PKG = ROOT / "src" / "jsxclient"
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -72,29 +70,6 @@ def spec_settings() -> dict[str, Any]:
 
 def project_version() -> str:
     return str(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"])
-
-
-def iss_text() -> str:
-    return ISS.read_text("utf-8-sig")
-
-
-def iss_sections(text: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if re.fullmatch(r"\[[A-Za-z]+\]", line):
-            current = line[1:-1]
-            sections.setdefault(current, [])
-        elif line and not line.startswith(";"):
-            sections.setdefault(current, []).append(line)
-    return sections
-
-
-def iss_define(text: str, name: str) -> str:
-    m = re.search(rf'^\s*#define\s+{name}\s+"([^"]*)"', text, re.M)
-    assert m, f"no #define {name} in {ISS.name}"
-    return m.group(1)
 
 
 # -- the spec ----------------------------------------------------------------------------
@@ -251,70 +226,6 @@ def test_smoke_hook_quits_once_the_main_window_is_shown(store_path: Path) -> Non
     assert "smoke-test: qtbase_zh_CN loaded" in res.stderr  # Qt's own Chinese dialogs
 
 
-# -- the Inno Setup script -------------------------------------------------------------
-
-
-def test_iss_version_matches_pyproject() -> None:
-    assert iss_define(iss_text(), "AppVersion") == project_version()
-
-
-def test_iss_and_isl_are_utf8_with_bom() -> None:
-    # Without the BOM ISCC reads them in the ANSI code page and the Chinese is garbled.
-    for path in (ISS, ZH_FALLBACK):
-        assert path.read_bytes().startswith(UTF8_BOM), path.name
-        path.read_text("utf-8-sig")
-
-
-def test_iss_setup_section() -> None:
-    text = iss_text()
-    setup = dict(
-        line.split("=", 1) for line in iss_sections(text)["Setup"] if not line.startswith("#")
-    )
-    assert re.fullmatch(r"\{\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", setup["AppId"])
-    assert setup["AppId"] == "{{EABCDAC6-C5C6-449B-A0FE-C3C42171C0D4}"  # never change it
-    assert setup["PrivilegesRequired"] == "lowest"
-    assert "dialog" in setup["PrivilegesRequiredOverridesAllowed"]
-    assert setup["DefaultDirName"].startswith("{autopf}")
-    assert setup["AppVersion"] == "{#AppVersion}"
-    assert iss_define(text, "AppName") == "计生协数据采集"
-    gui = spec_settings()["GUI_NAME"]
-    assert iss_define(text, "AppExe") == f"{gui}.exe"
-
-
-def test_iss_shortcuts_and_languages() -> None:
-    sections = iss_sections(iss_text())
-    icons = sections["Icons"]
-    assert any(i.startswith('Name: "{autoprograms}\\{#AppName}"') for i in icons)
-    desktop = [i for i in icons if i.startswith('Name: "{autodesktop}')]
-    assert desktop and all("Tasks: desktopicon" in i for i in desktop)
-    assert any("unchecked" in t for t in sections["Tasks"] if "desktopicon" in t)
-    langs = " ".join(sections["Languages"])
-    assert 'Name: "zh"' in langs and 'Name: "en"' in langs
-    assert ZH_FALLBACK.name in iss_text()
-
-
-def test_uninstall_keeps_the_user_data() -> None:
-    text = iss_text()
-    # The data dir the uninstall message names is the one the app uses (platformdirs).
-    assert iss_define(text, "DataDir") == f"{{localappdata}}\\{APP_AUTHOR}\\{APP_NAME}"
-    sections = iss_sections(text)
-    for line in sections.get("UninstallDelete", []) + sections.get("InstallDelete", []):
-        assert "localappdata" not in line.lower() and APP_AUTHOR not in line, line
-        assert "userappdata" not in line.lower(), line
-    assert "usPostUninstall" in text and "DataKept" in text
-    custom = " ".join(sections["CustomMessages"])
-    assert "zh.DataKept=" in custom and "en.DataKept=" in custom
-
-
-def test_zh_fallback_messages() -> None:
-    sections = iss_sections(ZH_FALLBACK.read_text("utf-8-sig"))
-    options = dict(line.split("=", 1) for line in sections["LangOptions"])
-    assert options["LanguageID"] == "$0804"
-    names = [line.split("=", 1)[0] for line in sections["Messages"]]
-    assert len(names) == len(set(names)), "a message is defined twice"
-    assert {"ButtonNext", "ButtonInstall", "ButtonCancel", "ConfirmUninstall"} <= set(names)
-
-
 # -- build.py --------------------------------------------------------------------------
 
 
@@ -325,13 +236,40 @@ def test_build_script_helpers(
     assert "jsxcore/data/divisions-hunan.csv.gz" in data
     assert any(d.startswith("jsxclient/store/migrations/") for d in data)
     assert build.project_version() == project_version()
+    assert build.version_quad("0.2.0") == "0.2.0.0" and build.version_quad("1.2") == "1.2.0.0"
     monkeypatch.setattr(build.shutil, "which", lambda name: None)
-    iscc = tmp_path / "Inno Setup 6" / "ISCC.exe"
-    iscc.parent.mkdir()
-    iscc.write_bytes(b"")
-    assert build.find_iscc(None, {"ProgramFiles(x86)": str(tmp_path)}) == iscc
-    assert build.find_iscc(None, {}) is None
-    assert build.find_iscc("X:/ISCC.exe") == Path("X:/ISCC.exe")
+    makensis = tmp_path / "NSIS" / "makensis.exe"
+    makensis.parent.mkdir()
+    makensis.write_bytes(b"")
+    assert build.find_makensis(None, {"ProgramFiles(x86)": str(tmp_path)}) == makensis
+    assert build.find_makensis(None, {}) is None
+    assert build.find_makensis("X:/makensis.exe") == Path("X:/makensis.exe")
+
+
+def test_size_breakdown_names_the_parts(build: ModuleType) -> None:
+    part = build.part_of
+    assert part("jsxclient-cli") == part("jsxclient.exe")
+    assert part("_internal/PySide6/Qt/lib/libicudata.so.73").startswith("ICU")
+    assert part("_internal/PySide6/Qt/plugins/platforms/libqxcb.so") == "Qt plugins: platforms"
+    assert part("_internal/PySide6/plugins/styles/qmodernwindowsstyle.dll") == "Qt plugins: styles"
+    assert part("_internal/PySide6/Qt6Widgets.dll") == "Qt libraries"
+    assert part("_internal/PySide6/Qt/lib/libQt6Gui.so.6") == "Qt libraries"
+    assert part("_internal/PySide6/translations/qtbase_zh_CN.qm") == "Qt translations"
+    assert part("_internal/sqlcipher3/_sqlite3.pyd") == "SQLCipher"
+    assert part("_internal/libpython3.11.so.1.0") == part("_internal/python311.dll")
+
+
+def test_the_payload_is_staged_in_the_windows_layout(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "IS_WINDOWS", False)
+    bundle = tmp_path / "dist" / "jsxclient"
+    (bundle / "_internal" / "PySide6").mkdir(parents=True)
+    for name in ("jsxclient", "jsxclient-cli", "_internal/PySide6/libQt6Core.so.6"):
+        (bundle / name).write_bytes(b"x")
+    staged = build.stage_payload(bundle, tmp_path / "build")
+    names = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file())
+    assert names == ["_internal/PySide6/libQt6Core.so.6", "jsxclient-cli.exe", "jsxclient.exe"]
 
 
 @pytest.mark.slow
@@ -339,7 +277,7 @@ def test_build_script_helpers(
 @pytest.mark.skipif(os.environ.get("JSX_BUILD_TEST") != "1", reason="set JSX_BUILD_TEST=1")
 def test_frozen_build_passes_its_smoke_test() -> None:
     res = subprocess.run(
-        [sys.executable, str(INSTALLER / "build.py"), "--no-installer"],
+        [sys.executable, str(INSTALLER / "build.py")],
         cwd=ROOT,
         capture_output=True,
         text=True,
