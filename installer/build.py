@@ -710,7 +710,9 @@ def installer_path(build_dir: Path, version: str) -> Path:
     return build_dir / "output" / f"{APP}-setup-{version}{suffix}.exe"
 
 
-def makensis_command(makensis: Path, payload: Path, setup: Path, version: str) -> list[str]:
+def makensis_command(
+    makensis: Path, payload: Path, setup: Path, version: str, sign_cmd: str | None = None
+) -> list[str]:
     return [
         str(makensis),
         "-V2",
@@ -720,6 +722,7 @@ def makensis_command(makensis: Path, payload: Path, setup: Path, version: str) -
         f"-DDIST_DIR={payload}",
         f"-DOUT_FILE={setup}",
         f"-DICON={ICON}",
+        *([f"-DSIGN_CMD={sign_cmd}"] if sign_cmd else []),
         str(NSI),
     ]
 
@@ -728,11 +731,18 @@ class InstallerBuild:
     """makensis in the background: LZMA over ~145 MB takes a minute or more on one core,
     which the smoke test (mostly the other core) does not need to wait for."""
 
-    def __init__(self, makensis: Path, payload: Path, build_dir: Path, version: str) -> None:
+    def __init__(
+        self,
+        makensis: Path,
+        payload: Path,
+        build_dir: Path,
+        version: str,
+        sign_cmd: str | None = None,
+    ) -> None:
         self.setup = installer_path(build_dir, version)
         self.setup.parent.mkdir(parents=True, exist_ok=True)
         self.setup.unlink(missing_ok=True)
-        self.cmd = makensis_command(makensis, payload, self.setup, version)
+        self.cmd = makensis_command(makensis, payload, self.setup, version, sign_cmd)
         self.result: subprocess.CompletedProcess[str] | None = None
         self.error: BaseException | None = None
         self.seconds = 0.0
@@ -809,6 +819,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-installer", action="store_true", help="do not run makensis")
     p.add_argument("--makensis", help="path of makensis (default: PATH, then the usual places)")
     p.add_argument(
+        "--sign-cmd",
+        help='Windows: sign the uninstaller and the installer with this command, e.g. "signtool '
+        'sign /fd sha256 /tr URL /td sha256" (the file name is appended)',
+    )
+    p.add_argument(
         "--require-installer",
         action="store_true",
         help="fail when makensis is not found (CI), instead of skipping the installer",
@@ -869,7 +884,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 payload = stage_payload(bundle, build_dir)
                 if not IS_WINDOWS:
                     log(f"payload: the Linux bundle in the Windows layout, {payload}")
-                installer = InstallerBuild(makensis, payload, build_dir, version).start()
+                installer = InstallerBuild(
+                    makensis, payload, build_dir, version, args.sign_cmd
+                ).start()
 
         if not args.skip_smoke:
             step("smoke test of the frozen build")

@@ -63,6 +63,13 @@ SetCompressor /SOLID lzma
 !define DATA_PARENT "hnjsx"
 !define DATA_SUBDIR "hnjsx\jsxclient"
 
+; Code signing: -DSIGN_CMD="signtool sign /fd sha256 /tr URL /td sha256" signs the
+; uninstaller when it is written and the installer when it is finished.
+!ifdef SIGN_CMD
+  !uninstfinalize '${SIGN_CMD} "%1"' = 0
+  !finalize '${SIGN_CMD} "%1"' = 0
+!endif
+
 !if /FileExists "${DIST_DIR}\${APP_EXE}"
 !else
   !error "no ${APP_EXE} in ${DIST_DIR}: build the bundle first (installer/build.py)"
