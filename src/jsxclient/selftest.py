@@ -9,11 +9,12 @@ Qt plugin, translation or lazily imported module shows up only at run time;
 support staff can run it on a PC that misbehaves. It checks the reference
 data, a temporary store (demo data, integrity check, verified backup),
 validation, an upgrade of a store of the previous schema (backup first),
-an encrypted store (SQLCipher), and, unless --no-gui, Qt: translations,
-icons, fonts, and the main window with every page (offscreen when there is
-no display). With --test-server, it also connects to that server and syncs
-its demo records of 清水塘街道 (430105003000) there: a test server only, with
-a user of that township, never the province's production server.
+an encrypted store (SQLCipher), an Excel export read back, and, unless
+--no-gui, Qt: translations, icons, fonts, printing to PDF, and the main
+window with every page (offscreen when there is no display). With
+--test-server, it also connects to that server and syncs its demo records of
+清水塘街道 (430105003000) there: a test server only, with a user of that
+township, never the province's production server.
 Exit status 0 when every check passed, 1 otherwise.
 """
 
@@ -177,6 +178,23 @@ def check_encrypted_store(ctx: Context) -> str:
     return f"SQLCipher {cipher[0] if cipher else '?'}"
 
 
+def check_spreadsheets(ctx: Context) -> str:
+    """Export the member list to Excel (XlsxWriter) and read it back (calamine)."""
+    from jsxclient.store.store import Store
+    from jsxclient.transfer import exporter, readers
+
+    path = ctx.folder / "members.xlsx"
+    store = Store.open(ctx.store_path, user="selftest")
+    try:
+        rows = exporter.export_list(store, "member", path)
+    finally:
+        store.close()
+    sheet = readers.read(path)
+    expect(rows > 0, "no members exported")
+    expect(len(sheet.rows) > rows, f"{rows} rows written, {len(sheet.rows)} read back")
+    return f"{rows} members to xlsx and back"
+
+
 def check_sync(ctx: Context) -> str:
     from jsxclient.store.maintenance import check
     from jsxclient.store.store import Store
@@ -207,6 +225,7 @@ def checks(gui: bool, server: bool) -> list[Check]:
         ("validation", check_validation),
         ("schema upgrade", check_upgrade),
         ("encrypted store", check_encrypted_store),
+        ("spreadsheets", check_spreadsheets),
     ]
     if gui:
         from jsxclient.ui import selftest as ui

@@ -38,6 +38,7 @@ def test_the_self_test_passes_and_syncs(server: ServerProcess, tmp_path: Path) -
         check=False,
     )
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
-    for name in ("reference data", "encrypted store", "schema upgrade", "main window", "sync"):
+    for name in ("reference data", "encrypted store", "spreadsheets", "printing", "main window"):
         assert f"ok    {name}" in res.stdout, name
+    assert "ok    sync with the server" in res.stdout
     assert "self-test passed" in res.stdout

@@ -28,7 +28,6 @@ INSTALLER = ROOT / "installer"
 SPEC = INSTALLER / "jsxclient.spec"
 NSI = INSTALLER / "jsxclient.nsi"
 SRC_PKG = ROOT / "src" / "jsxclient"
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def load(name: str, path: Path) -> ModuleType:

@@ -128,6 +128,7 @@ def failing_migration(monkeypatch: pytest.MonkeyPatch) -> int:
 def test_a_failing_migration_leaves_the_store_unchanged_and_says_what_to_do(
     v4_store: Path, failing_migration: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert schema.latest() == failing_migration
     before = dump(v4_store)
     with pytest.raises(MigrationFailedError) as err:
         Store.open(v4_store)

@@ -121,7 +121,13 @@ def upgrade(db: Database) -> Upgrade | None:
         log.exception("upgrade of %s from schema %d failed", db.path, start)
         raise MigrationFailedError(backup, start, f"{type(exc).__name__}: {exc}") from exc
     done = Upgrade(start, schema.schema_version(conn), backup)
-    log.info("upgraded %s from schema %d to %d, backup %s", db.path, start, done.to_version, backup)
+    log.info(
+        "upgraded %s from schema %d to %d, backup %s",
+        db.path,
+        done.from_version,
+        done.to_version,
+        done.backup,
+    )
     return done
 
 

@@ -1,5 +1,6 @@
 """The Qt half of the self-test (jsxclient.selftest): translations, icons,
-fonts, and the main window with every page on a temporary store.
+fonts, printing to PDF, and the main window with every page on a temporary
+store.
 
 Windows are created with `WA_DontShowOnScreen`: real platform windows that
 never appear, so the check can run on a worker's PC; on Linux without a
@@ -101,6 +102,18 @@ def check_fonts(ctx: Context) -> str:
     return f"{QFontInfo(app.font()).family()}; {len(chinese)} Chinese families"
 
 
+def check_printing(ctx: Context) -> str:
+    """A register as the app prints it, saved as PDF (Qt's print support)."""
+    from jsxclient.ui import printing
+
+    application()
+    path = ctx.folder / "register.pdf"
+    printing.save_pdf("<h1>会员花名册</h1><table><tr><td>张秀英</td></tr></table>", path)
+    if not path.is_file() or not path.read_bytes().startswith(b"%PDF"):
+        _fail("no PDF written")
+    return f"PDF {path.stat().st_size:,} bytes, font {printing.cjk_font() or 'default'}"
+
+
 def check_main_window(ctx: Context) -> str:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
@@ -166,5 +179,6 @@ CHECKS: list[tuple[str, Callable[[Context], str]]] = [
     ("translations", check_translations),
     ("icons", check_icons),
     ("fonts", check_fonts),
+    ("printing", check_printing),
     ("main window", check_main_window),
 ]
