@@ -612,6 +612,7 @@ PARTS: list[tuple[str, str]] = [
     (r"^_internal/(jsxclient|jsxcore)/", "jsxclient data (divisions, translations, ...)"),
     (r"^_internal/(libcrypto|libssl)", "OpenSSL (Python's ssl)"),
     (r"^_internal/sqlalchemy/", "SQLAlchemy (compiled parts)"),
+    (r"^_internal/python_calamine/", "python-calamine (Excel reader)"),
     (r"^_internal/(certifi|charset_normalizer|urllib3|idna)/", "requests (TLS roots, ...)"),
     (r"\.dist-info/", "package metadata"),
     (r"^_internal/[^/]+\.(so[.\d]*|dll)$", "system libraries"),

@@ -143,7 +143,6 @@ def main(argv: Sequence[str] | None = None, executable: str | None = None) -> in
 
 
 if __name__ == "__main__":
-    import multiprocessing
-
-    multiprocessing.freeze_support()
+    # No multiprocessing.freeze_support(): the program starts no worker processes, and
+    # the spec leaves multiprocessing out of the bundle.
     sys.exit(main())
