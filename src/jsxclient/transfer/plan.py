@@ -699,20 +699,17 @@ class Builder:
     ) -> None:
         """The national criteria, as the family form checks them: a family
         that misses one is enrolled only with a reason."""
-        mother = None
-        children = 0
+        members = []
         for r, pid in pids:
             p = self.ctx.row("person", pid) or {}
             rel = "02" if pid == head_pid else r.values.get("relation") or ""
-            if mother is None and p.get("sex") == "2" and rel in ("01", "02", "10", "12"):
-                mother = p.get("birth_date")
-            if "20" <= rel <= "39" and rel not in ("28", "38"):
-                children += 1
+            members.append((rel, p.get("sex"), p.get("birth_date")))
+        mother, children = rules.eligibility_inputs(None, members)
         warnings = special_family_eligibility(
             fam.get("category", ""),
             mother,
             self.ctx.today,
-            children or None,
+            children,
             False,
             fam.get("disability_grade"),
         )
