@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -174,14 +175,15 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_encrypted_store(tmp_path: Path) -> None:
     path = tmp_path / "secret.db"
-    s = Store.open(path, key="correct horse battery staple")
+    key = os.urandom(32)
+    s = Store.open(path, key=key)
     s.set_meta("probe", "秘密")
     s.close()
     assert not path.read_bytes().startswith(b"SQLite format 3")
     assert b"\xe7\xa7\x98\xe5\xaf\x86" not in path.read_bytes()
     with pytest.raises(StoreError):
-        Store.open(path, key="wrong key")
-    s = Store.open(path, key="correct horse battery staple")
+        Store.open(path, key=os.urandom(32))
+    s = Store.open(path, key=key)
     assert s.meta("probe") == "秘密"
     s.close()
 

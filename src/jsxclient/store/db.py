@@ -1,5 +1,11 @@
 """Opening the local SQLite file, plain or SQLCipher-encrypted.
 
+The desktop and the CLI always open stores encrypted, with the random data
+key that `jsxclient.security.vault` unwraps at login (a raw 256-bit key:
+SQLCipher's own PBKDF2 is skipped, the KDF is in front of it). A plain
+store (`key=None`) is for the test suite, the benchmarks' `--plain` runs and
+the one-time migration of an old plain store only.
+
 Connections run in autocommit mode (`isolation_level=None`); the write path
 issues `BEGIN IMMEDIATE` itself so a write transaction takes the lock at its
 start instead of failing half-way. Each thread gets its own connection.
@@ -38,8 +44,41 @@ class StoreError(Exception):
     """The store file cannot be used (wrong key, corrupt, foreign, locked)."""
 
 
+class StoreDamaged(StoreError):
+    """The file is damaged: pages unreadable or failing their checks."""
+
+    zh = "数据文件已损坏，请从备份恢复（设置 → 数据备份 → 从备份恢复），或联系技术支持。"
+    en = (
+        "The data file is damaged: restore a backup (Settings → Backups → Restore) or call support."
+    )
+
+
+def _db_errors() -> tuple[type[Exception], ...]:
+    from sqlcipher3 import dbapi2
+
+    return (sqlite3.DatabaseError, dbapi2.DatabaseError)
+
+
+# Database errors of both drivers (sqlcipher3 has its own exception classes).
+DB_ERRORS: tuple[type[Exception], ...] = _db_errors()
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means damaged pages (SQLCipher reports a page
+    failing its HMAC as "file is not a database")."""
+    text = str(exc).lower()
+    return isinstance(exc, DB_ERRORS) and any(
+        w in text for w in ("malformed", "not a database", "corrupt", "hmac")
+    )
+
+
+KEY_BYTES = 32
+
+
 class Database:
-    def __init__(self, path: Path | str, key: str | None = None) -> None:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
+        if key is not None and len(key) != KEY_BYTES:
+            raise ValueError("the data key is 32 bytes")
         self.path = Path(path)
         self.key = key
         self._local = threading.local()
@@ -55,16 +94,24 @@ class Database:
     def open_connection(self) -> sqlite3.Connection:
         """A new connection with the key applied and the pragmas set."""
         driver = self._driver()
+        if not self.path.exists():
+            # SQLite gives -wal and -shm the main file's mode: create it
+            # private first and they are private too.
+            from jsxclient.security.files import create_private
+
+            create_private(self.path)
         conn = driver.connect(
             str(self.path), isolation_level=None, check_same_thread=False, timeout=30
         )
         if self.key is not None:
-            conn.execute("PRAGMA key = \"x'" + _hex_key(self.key) + "'\"")
+            conn.execute("PRAGMA key = \"x'" + self.key.hex() + "'\"")
         try:
             conn.execute("PRAGMA journal_mode=WAL")
         except driver.DatabaseError as exc:
             conn.close()
             raise StoreError(f"cannot open {self.path}: {exc} (wrong key or not a store)") from exc
+        # Sorts and temporary tables stay in memory, never in a plain temp file.
+        conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
@@ -99,11 +146,11 @@ class Database:
             self._engine = None
 
 
-def _hex_key(key: str) -> str:
-    """Raw 256-bit key as hex; a passphrase is stretched by the security module
-    before it gets here, so a hex key is passed through unchanged."""
-    if len(key) == 64 and all(c in "0123456789abcdefABCDEF" for c in key):
-        return key
+def legacy_key(passphrase: str) -> bytes:
+    """The key an old build derived from `JSXCLIENT_KEY` (one SHA-256, or
+    the hex itself): only to migrate such a store to a wrapped random key."""
     import hashlib
 
-    return hashlib.sha256(key.encode()).hexdigest()
+    if len(passphrase) == 64 and all(c in "0123456789abcdefABCDEF" for c in passphrase):
+        return bytes.fromhex(passphrase)
+    return hashlib.sha256(passphrase.encode()).digest()

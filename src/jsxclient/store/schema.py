@@ -64,6 +64,20 @@ def _person_search(conn: sqlite3.Connection) -> None:
     )
 
 
+def _audit_append_only(conn: sqlite3.Connection) -> None:
+    """The audit log takes inserts only; entries go after six months at the
+    earliest (`jsxclient.store.audit.prune`)."""
+    conn.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "WHEN OLD.at >= datetime('now', 'localtime', '-183 days') "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries are kept at least six months'); END"
+    )
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 # (version, SQL file or None, Python step or None)
@@ -73,6 +87,7 @@ MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (3, "0003_sync_state.sql", None),
     (4, "0004_person_search.sql", _person_search),
     (5, "0005_upgrade_log.sql", None),
+    (6, "0006_security.sql", _audit_append_only),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -19,12 +19,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jsxclient.store import journal
+from jsxclient.store import audit, journal
 from jsxclient.store.db import Database, now_text
 from jsxclient.store.queries.family import subsidy_rate
 from jsxclient.store.search import derive_fields
 from jsxclient.store.upgrade import upgrade
-from jsxcore import rules
+from jsxcore import roles, rules
 from jsxcore.entities import EntitySpec, spec
 from jsxcore.hlc import HybridClock
 from jsxcore.messages import Issue
@@ -47,8 +47,33 @@ class RecordNotFound(KeyError):
     pass
 
 
+class Forbidden(PermissionError):
+    """The signed-in user's role may not do this; nothing was written."""
+
+    kind = "forbidden"
+
+    def __init__(self, refusal: roles.Refusal) -> None:
+        self.code, self.zh, self.en = refusal.code, refusal.zh, refusal.en
+        super().__init__(f"{refusal.zh} / {refusal.en}")
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang.lower().startswith("en") else self.zh
+
+
 class Store:
-    def __init__(self, db: Database, user: str = "") -> None:
+    """One store file.
+
+    `user` and `role` are the signed-in worker: the journal and the audit
+    log name the user, and `Tx` refuses what the role may not do
+    (`jsxcore.roles.allowed`). The desktop and the CLI always open stores
+    through `jsxclient.security.vault`, which passes the role recorded for
+    the user who unlocked it. `role=None` is the library's unrestricted
+    context (tests, benchmarks, the demo generator run by tools): code that
+    holds the data key can write the file anyway, so the role guards the
+    signed-in person, not the program.
+    """
+
+    def __init__(self, db: Database, user: str = "", role: str | None = None) -> None:
         self.db = db
         # Backs up and migrates a store an older program wrote (or refuses,
         # leaving it unchanged, with a message that says what to do).
@@ -59,13 +84,58 @@ class Store:
             raise
         # The worker signed in on this device is who the journal names.
         self.user = user or self.meta("sync_user") or ""
+        self.role = role
         self.device_id = self.meta("device_id") or self._init_device()
         self.clock = HybridClock(self.device_id, self.meta("hlc"))
 
     @classmethod
-    def open(cls, path: Path | str, key: str | None = None, user: str = "") -> Store:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return cls(Database(path, key), user)
+    def open(
+        cls,
+        path: Path | str,
+        key: bytes | None = None,
+        user: str = "",
+        role: str | None = None,
+    ) -> Store:
+        from jsxclient.security.files import private_dir
+
+        private_dir(Path(path).parent)
+        return cls(Database(path, key), user, role)
+
+    # -- roles and audit --------------------------------------------------------
+
+    def allowed(
+        self, action: str, entity: str | None = None, fields: set[str] | None = None
+    ) -> bool:
+        return self.role is None or roles.allowed(
+            self.role, action, entity, frozenset(fields) if fields is not None else None
+        )
+
+    def require(
+        self, action: str, entity: str | None = None, fields: set[str] | None = None
+    ) -> None:
+        """Raise `Forbidden` unless the signed-in role may do `action`."""
+        if not self.allowed(action, entity, fields):
+            raise Forbidden(roles.refusal(self.role, action, entity))
+
+    def audit(
+        self,
+        action: audit.AuditAction,
+        obj: str = "",
+        result: audit.Result = "ok",
+        detail: str = "",
+        conn: sqlite3.Connection | None = None,
+    ) -> int:
+        """Append one audit entry (in `conn`'s transaction when given)."""
+        c = conn or self.db.connection()
+        return audit.record(
+            c,
+            user=self.user,
+            device=self.device_id,
+            action=action,
+            obj=obj,
+            result=result,
+            detail=detail,
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -246,6 +316,7 @@ class Tx:
         """Bulk form of `insert` (demo data, imports): same validation and
         journal entries, written with executemany."""
         es = spec(entity)
+        self.store.require("create", entity)
         defaults = es.defaults()
         known = set(es.model.model_fields)
         fulls: list[Row] = []
@@ -297,7 +368,15 @@ class Tx:
             )
         journal.append(self.conn, entries)
         self.journaled += len(entries)
-        return [str(f["id"]) for f in fulls]
+        ids = [str(f["id"]) for f in fulls]
+        # One entry per call: a form's save names its record, a bulk write
+        # (import, demo data) its size.
+        self.store.audit(
+            "create",
+            f"{entity}:{ids[0]}" if len(ids) == 1 else f"{entity} ×{len(ids)}",
+            conn=self.conn,
+        )
+        return ids
 
     def update(self, entity: str, row_id: str, changes: Mapping[str, Any]) -> Row:
         """Apply `changes`; returns the fields that really changed (new values)."""
@@ -312,6 +391,7 @@ class Tx:
         changed = {k: v for k, v in data.items() if current.get(k) != v}
         if not changed:
             return {}
+        self.store.require("update", entity, set(changed))
         merged = {**current, **changed}
         filled = {k: v for k, v in self._complete(es, merged).items() if current.get(k) != v}
         if filled:
@@ -333,12 +413,16 @@ class Tx:
             [*sets.values(), row_id],
         )
         self._journal(es, row_id, "update", changed, {k: current.get(k) for k in changed}, stamp)
+        self.store.audit(
+            "update", f"{entity}:{row_id}", detail=",".join(sorted(changed)), conn=self.conn
+        )
         return changed
 
     def delete(self, entity: str, row_id: str) -> None:
         """Tombstone the row; the journal keeps its last values so the server
         can tell a delete of a row someone else has since edited."""
         es = spec(entity)
+        self.store.require("delete", entity)
         current = self.get(entity, row_id)
         if current is None or current["deleted"]:
             raise RecordNotFound(f"{entity} {row_id}")
@@ -350,3 +434,4 @@ class Tx:
         )
         old = {f: current.get(f) for f in es.data_fields}
         self._journal(es, row_id, "delete", {"deleted": True}, old, stamp)
+        self.store.audit("delete", f"{entity}:{row_id}", conn=self.conn)

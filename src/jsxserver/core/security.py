@@ -15,12 +15,16 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+# The password rule is the core's, shared with the desktop's local passwords.
+from jsxcore.passwords import PolicyViolation, check_offline_verifier, password_problem
+
+# Re-exported: the services and the tests import them from here.
+__all__ = ["PolicyViolation", "check_offline_verifier", "password_problem"]
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong username costs
@@ -40,43 +44,10 @@ def configure_hasher(time_cost: int, memory_kib: int, scrypt_n: int = 2**14) -> 
         _DUMMY_HASH = _hasher.hash("not-a-real-password-Aa1!")
 
 
-MIN_PASSWORD_LENGTH = 8
-MIN_PASSWORD_CLASSES = 3
-
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
 SCRYPT_DKLEN = 32
-
-
-@dataclass(frozen=True)
-class PolicyViolation:
-    zh: str
-    en: str
-
-
-def password_problem(password: str) -> PolicyViolation | None:
-    """Why ``password`` is too weak, or None: 8+ characters of at least 3 of
-    lower case, upper case, digits and other characters."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return PolicyViolation(
-            f"密码至少需要{MIN_PASSWORD_LENGTH}个字符",
-            f"The password needs at least {MIN_PASSWORD_LENGTH} characters",
-        )
-    classes = sum(
-        (
-            any(c.islower() for c in password),
-            any(c.isupper() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
-        )
-    )
-    if classes < MIN_PASSWORD_CLASSES:
-        return PolicyViolation(
-            "密码须包含小写字母、大写字母、数字、符号中的至少三类",
-            "The password must mix at least three of: lower case, upper case, digits, symbols",
-        )
-    return None
 
 
 def hash_password(password: str) -> str:
@@ -111,23 +82,3 @@ def offline_verifier(password: str, salt: bytes | None = None) -> str:
         password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=SCRYPT_DKLEN
     )
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def check_offline_verifier(verifier: str, password: str) -> bool:
-    """What a device does offline; here for tests and as the reference."""
-    try:
-        scheme, n, r, p, salt, want = verifier.split("$")
-        if scheme != "scrypt":
-            return False
-        got = hashlib.scrypt(
-            password.encode(),
-            salt=bytes.fromhex(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(want) // 2,
-            maxmem=256 * 1024 * 1024,
-        )
-    except ValueError:
-        return False
-    return hmac.compare_digest(got.hex(), want)

@@ -74,8 +74,11 @@ def create_user(session: Session, new: AppUserCreate) -> AppUser:
         raise UserError(
             f"unknown division {new.division_code!r} (run `jsxserver admin import-divisions` first)"
         )
-    if new.role == "township_worker" and division.level not in ("township", "village"):
-        raise UserError("a township_worker's division must be a township or a village")
+    if new.role in ("township_worker", "township_admin") and division.level not in (
+        "township",
+        "village",
+    ):
+        raise UserError(f"a {new.role}'s division must be a township or a village")
     problem = password_problem(new.password)
     if problem is not None:
         raise UserError(problem.en)
