@@ -148,8 +148,13 @@ def _townships() -> Iterator[tuple[str, list[str]]]:
             yield d.code, sorted(villages[d.code])
 
 
+# The data key of the devices' stores with --encrypted (as the app keeps
+# them; the login's KDF is timed by bench/kdf.py); None: plain SQLite.
+STORE_KEY: bytes | None = None
+
+
 def device(server: BenchServer, path: Path, user: str) -> Store:
-    store = Store.open(path, user=user)
+    store = Store.open(path, STORE_KEY, user=user)
     connect(store, server.base, user, PASSWORD, path.stem)
     return store
 
@@ -346,7 +351,10 @@ def run(argv: list[str]) -> dict[str, Any]:
     p.add_argument("--members", type=int, default=100_000)
     p.add_argument("--quick", action="store_true", help="scale 0.2 and 10,000 members")
     p.add_argument("--postgres", action="store_true", help="server on PostgreSQL")
+    p.add_argument("--encrypted", action="store_true", help="devices' stores SQLCipher-encrypted")
     args = p.parse_args(argv)
+    global STORE_KEY
+    STORE_KEY = os.urandom(32) if args.encrypted else None
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
     if args.quick:
         cases = list(dict.fromkeys("0.2" if c != "members" else c for c in cases))
@@ -354,6 +362,7 @@ def run(argv: list[str]) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="jsx-bench-boot-"))
     out: dict[str, Any] = {
         "server": "postgresql" if args.postgres else "sqlite",
+        "encrypted": args.encrypted,
         "load_average": load_average(),
         "cpus": os.cpu_count() or 0,
     }

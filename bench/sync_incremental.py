@@ -55,7 +55,11 @@ def run(argv: list[str]) -> dict[str, Any]:
     p.add_argument("--changes", type=int, default=1000)
     p.add_argument("--rounds", type=int, default=3, help="repeat each way; medians reported")
     p.add_argument("--postgres", action="store_true", help="server on PostgreSQL")
+    p.add_argument("--encrypted", action="store_true", help="devices' stores SQLCipher-encrypted")
     args = p.parse_args(argv)
+    from bench import sync_bootstrap
+
+    sync_bootstrap.STORE_KEY = os.urandom(32) if args.encrypted else None
     rng = random.Random(7)
     workdir = Path(tempfile.mkdtemp(prefix="jsx-bench-inc-"))
     server = BenchServer(workdir, postgres=args.postgres)
@@ -102,6 +106,7 @@ def run(argv: list[str]) -> dict[str, Any]:
         shutil.rmtree(workdir, ignore_errors=True)
     out: dict[str, Any] = {
         "server": "postgresql" if args.postgres else "sqlite",
+        "encrypted": args.encrypted,
         "changes": args.changes,
         "rounds_each_way": args.rounds,
         "load_average": load_average(),

@@ -60,8 +60,50 @@ def ready(win):
 
     QTimer.singleShot(0, check)
 
-sys.exit(run_app(Path(sys.argv[1]), None, on_ready=ready, settings_path=Path(sys.argv[2])))
+import os
+from jsxclient.security.vault import Session
+from jsxclient.store.store import Store
+# The data key as the login would have unwrapped it (the KDF is timed on its
+# own, by bench/kdf.py); none for a plain store.
+hexkey = os.environ.get("JSXCLIENT_BENCH_KEY")
+key = bytes.fromhex(hexkey) if hexkey else None
+store = Store.open(Path(sys.argv[1]), key, user="bench", role="township_admin")
+session = Session(store, "bench", "township_admin", "bench", key or b"")
+settings = Path(sys.argv[2])
+sys.exit(run_app(Path(sys.argv[1]), on_ready=ready, settings_path=settings, session=session))
 """
+
+# A fixed key for the benchmarks' encrypted stores (never a real store's).
+BENCH_KEY = bytes.fromhex("6a7378636c69656e742d62656e63682d6b65792d6e6f742d612d7265616c2121")
+
+
+def bench_key() -> bytes | None:
+    k = os.environ.get("JSXCLIENT_BENCH_KEY")
+    return bytes.fromhex(k) if k else None
+
+
+def encrypted_copy(plain: Path) -> Path:
+    """The cached store encrypted under BENCH_KEY (made once, like the store)."""
+    from sqlcipher3 import dbapi2
+
+    path = plain.with_name(plain.stem + "-enc.db")
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    c = dbapi2.connect(str(plain), isolation_level=None)
+    try:
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        app_id = c.execute("PRAGMA application_id").fetchone()[0]
+        c.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{BENCH_KEY.hex()}'\"", (str(tmp),))
+        c.execute("SELECT sqlcipher_export('enc')")
+        c.execute(f"PRAGMA enc.user_version = {int(version)}")
+        c.execute(f"PRAGMA enc.application_id = {int(app_id)}")
+        c.execute("DETACH DATABASE enc")
+    finally:
+        c.close()
+    tmp.rename(path)
+    return path
 
 
 def ensure_store(cache: Path, name: str) -> Path:
@@ -182,7 +224,7 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp())
     copy = tmp / "store.db"
     shutil.copyfile(store, copy)
-    st = Store.open(copy, user="bench")
+    st = Store.open(copy, bench_key(), user="bench")
     info = setup.info(st)
     assert info is not None
     typed = search_words(st.db.connection(), words)
@@ -311,13 +353,28 @@ def run(argv: list[str]) -> dict[str, object]:
     p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "jsxclient-bench"))
     p.add_argument("--words", type=int, default=40, help="search words typed per store")
     p.add_argument("--start-runs", type=int, default=3)
+    p.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="the stores encrypted with SQLCipher, as the app keeps them (default: plain)",
+    )
     args = p.parse_args(argv)
+    if args.encrypted:
+        os.environ["JSXCLIENT_BENCH_KEY"] = BENCH_KEY.hex()  # the children inherit it
+    else:
+        os.environ.pop("JSXCLIENT_BENCH_KEY", None)
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
     figures: dict[str, object] = {}
     for name in args.stores.split(","):
         path = ensure_store(cache, name)
-        group: dict[str, Any] = {"store_mb": round(path.stat().st_size / 2**20, 1)}
+        if args.encrypted:
+            path = encrypted_copy(path)
+        group: dict[str, Any] = {
+            "encrypted": args.encrypted,
+            "load_average": round(os.getloadavg()[0], 2),
+            "store_mb": round(path.stat().st_size / 2**20, 1),
+        }
         group.update(start_up(path, args.start_runs))
         group.update(measure_in_child(path, args.words))
         figures[f"store {name}"] = group

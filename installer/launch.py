@@ -92,7 +92,7 @@ def install_smoke_hook() -> None:
     once a main window is visible. Only imported when JSXCLIENT_SMOKE_TEST is set, so a
     normal command-line run never loads Qt."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     try:
@@ -103,8 +103,22 @@ def install_smoke_hook() -> None:
     poll.setInterval(100)
     waited = [0]
 
+    def sign_in() -> None:
+        # The login asks for a password: the smoke test's account, from the
+        # environment (only in smoke-test mode; the app itself never reads it).
+        for w in QApplication.topLevelWidgets():
+            if w.objectName() == "loginDialog" and w.isVisible() and not w.property("smoke"):
+                w.setProperty("smoke", True)
+                user = w.findChild(QComboBox, "loginUser")
+                password = w.findChild(QLineEdit, "loginPassword")
+                if user is not None and password is not None:
+                    user.setCurrentText(os.environ.get("JSXCLIENT_USER", ""))
+                    password.setText(os.environ.get("JSXCLIENT_PASSWORD", ""))
+                    password.returnPressed.emit()
+
     def check() -> None:
         waited[0] += poll.interval()
+        sign_in()
         shown = [
             w
             for w in QApplication.topLevelWidgets()

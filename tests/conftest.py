@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -11,6 +12,10 @@ import pytest
 
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
+
+# Wrapped keys at a test cost (milliseconds, not a third of a second); child
+# processes (CLI and server runs) inherit it. An installed build ignores it.
+os.environ["JSXCLIENT_KDF_PROFILE"] = "test"
 
 TOWNSHIP = "430105003000"  # 清水塘街道, 长沙市开福区
 VILLAGE = "430105003001"

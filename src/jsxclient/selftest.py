@@ -158,13 +158,14 @@ def check_encrypted_store(ctx: Context) -> str:
     from jsxclient.store.db import StoreError
     from jsxclient.store.store import Store
 
-    path, key = ctx.folder / "secret.db", secrets.token_hex(16)
+    # A raw 32-byte data key, as the login unwraps it (jsxclient.security.vault).
+    path, key = ctx.folder / "secret.db", secrets.token_bytes(32)
     store = Store.open(path, key=key)
     store.set_meta("selftest", "秘密")
     store.close()
     expect(not path.read_bytes().startswith(b"SQLite format 3"), "the file is not encrypted")
     try:
-        Store.open(path, key=key + "x").close()
+        Store.open(path, key=bytes(32)).close()
     except StoreError:
         pass
     else:

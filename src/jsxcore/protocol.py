@@ -31,6 +31,10 @@ CLIENT_HEADER = "X-JSX-Client"  # the program's version, e.g. 0.2.0
 MAX_BATCH_CHANGES = 500
 MAX_PULL_LIMIT = 5000
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
+# The most a reply may be, compressed or once inflated: a client refuses more
+# (a 1 MiB gzip bomb would otherwise inflate to gigabytes). A full pull page
+# of MAX_PULL_LIMIT rows is a few megabytes.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 HexId = Field(min_length=8, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
 
@@ -98,6 +102,73 @@ class VersionInfo(BaseModel):
     min_client_version: str | None = None
     latest_client_version: str | None = None
     download_url: str | None = None
+    # Optional parts of the protocol this server implements (FEATURE_*): a
+    # client uses them only when listed, so it works with older servers.
+    features: list[str] = Field(default_factory=list)
+
+
+# -- security (issue 11; the server half implements these) --------------------
+
+FEATURE_AUDIT = "audit"  # POST /audit takes AuditPushRequest
+FEATURE_KEY_ESCROW = "key_escrow"  # PUT/GET /keys/escrow
+FEATURE_PASSWORD_CHANGE = "password_change"  # POST /auth/password
+
+MAX_AUDIT_ENTRIES = 500
+
+AuditResult = Literal["ok", "failure", "refused"]
+
+
+class AuditEntryWire(_Msg):
+    """One entry of a device's audit log (`jsxclient.store.audit`): the
+    server stores it as is, keyed by (device, id), so a resend is harmless."""
+
+    id: int = Field(ge=1)  # the device's own sequence
+    at: str = Field(max_length=26)  # device local time, "YYYY-MM-DD HH:MM:SS"
+    user: str = Field(max_length=64)
+    device: str = Field(max_length=64)
+    action: str = Field(max_length=20)
+    object: str = Field(default="", max_length=300)
+    result: AuditResult
+    detail: str = Field(default="", max_length=1000)
+    hash: str = Field(min_length=64, max_length=64)  # the device's hash chain
+
+
+class AuditPushRequest(_Msg):
+    device: str = Field(max_length=64)
+    entries: list[AuditEntryWire] = Field(max_length=MAX_AUDIT_ENTRIES)
+
+
+class AuditPushResponse(_Msg):
+    # The highest entry id the server now holds for this device; the client
+    # sends from there next time.
+    stored_through: int
+
+
+class KeyEscrowRequest(_Msg):
+    """PUT /keys/escrow: the device's store data key, so a forgotten
+    password and a lost recovery code still lose nothing. The server keeps
+    it encrypted under its own key, bound to (store_id, township)."""
+
+    store_id: str = HexId
+    township_code: str = Field(min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
+    device_id: str = Field(min_length=4, max_length=64)
+    data_key: str = Field(min_length=44, max_length=44)  # base64 of 32 bytes
+
+
+class KeyEscrowResponse(_Msg):
+    """GET /keys/escrow?store_id=...: released only to an account whose
+    scope covers the store's township, after an online login; audited."""
+
+    store_id: str
+    data_key: str
+
+
+class PasswordChangeRequest(_Msg):
+    """POST /auth/password: change the signed-in user's server password
+    (the server revokes the user's other tokens)."""
+
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
 
 
 # -- push --------------------------------------------------------------------

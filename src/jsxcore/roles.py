@@ -117,6 +117,14 @@ def allowed(
     return False
 
 
+def may_edit(role: str | None, entity: str) -> bool:
+    """Whether the role may change some field of `entity` (the desktop
+    enables a form's Save on this; `allowed` decides per change)."""
+    if allowed(role, "update", entity):
+        return True
+    return role == "county_reviewer" and entity in REVIEW_FIELDS
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a role may not do something, in Chinese and English."""

@@ -10,20 +10,37 @@ import pytest
 
 from jsxclient.cli import main
 from jsxclient.cli.exitcodes import ExitCode
+from jsxclient.store.store import Store
 from tests.transfer.conftest import ZHANG, snapshot, write_traps
+
+USER, PASSWORD = "clerk", "Passw0rd!x"
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI signs in like the app (its first sign-in encrypts the old
+    plain test store)."""
+    monkeypatch.setenv("JSXCLIENT_USER", USER)
+    monkeypatch.setenv("JSXCLIENT_PASSWORD", PASSWORD)
 
 
 def _run(store_path: Path, *args: str) -> int:
     return main(["--store", str(store_path), *args])
 
 
+def _open(store_path: Path) -> Store:
+    from jsxclient.security import vault
+
+    if vault.is_plain(store_path):
+        return Store.open(store_path)
+    return vault.unlock(store_path, USER, PASSWORD).store
+
+
 def test_import_refuses_all_or_imports_the_good_rows(
     store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from jsxclient.store.store import Store
-
     traps = write_traps(tmp_path / "t.xlsx")
-    s = Store.open(store_path)
+    s = _open(store_path)
     before = snapshot(s)
     s.close()
     report = tmp_path / "errors.xlsx"
@@ -33,7 +50,7 @@ def test_import_refuses_all_or_imports_the_good_rows(
     out = capsys.readouterr()
     assert "错误 5" in out.out and "火星村" in out.err and "nothing was written" in out.err
     assert openpyxl.load_workbook(report).active.max_row == 6
-    s = Store.open(store_path)
+    s = _open(store_path)
     assert snapshot(s) == before
     s.close()
     code = _run(store_path, "import", str(traps), "--kind", "members", "--dry-run")

@@ -262,6 +262,29 @@ class ServerProcess:
             ]
 
 
+def encrypt(device: Device) -> bytes:
+    """Make a harness device's (plain) store what the app and the CLI use: an
+    encrypted store whose key `device.username`'s PASSWORD wraps, connected
+    again (the migration drops the token that sat in the plain file).
+    Returns the data key; `device.store` is reopened with it."""
+    from jsxclient.security import vault
+
+    device.close()
+    session, _code = vault.migrate_plain(device.path, device.username, PASSWORD)
+    connect(
+        session.store,
+        device.server.url,
+        device.username,
+        PASSWORD,
+        device.name,
+        transport=Transport(device.server.url, retries=1, backoff=0.01),
+    )
+    session.close()
+    device.store = Store.open(device.path, session.key, user=device.username)
+    device.transport = make_transport(device.store, retries=2, backoff=0.01, backoff_max=0.05)
+    return session.key
+
+
 class Device:
     """One laptop: a store and a connected transport."""
 
@@ -281,6 +304,7 @@ class Device:
         conn.close()
         self.path = path
         self.name = name or path.stem
+        self.username = username
         self.store = Store.open(path, user=username)
         self.server = server
         connect(
@@ -323,6 +347,7 @@ class Device:
         conn.close()
         d = cls.__new__(cls)
         d.path, d.name, d.server = path, other.name, other.server
+        d.username = other.username
         d.store = Store.open(path, user=other.store.user)
         d.transport = make_transport(
             d.store, retries=2, backoff=0.01, backoff_max=0.05, fault=fault

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 from jsxclient.cli.exitcodes import ExitCode
+from jsxclient.security import vault
 from jsxclient.store.journal import SyncReceipt
-from jsxclient.store.store import Store
 from jsxclient.sync.engine import SyncEngine, SyncProgress
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import PASSWORD, ServerProcess, free_port, person
@@ -24,7 +24,9 @@ def _run(store: Path, *args: str, stdin: str = "") -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "JSXCLIENT_USER": ""},
+        # The one account on the store is the default; its password as a
+        # scheduled job would have it.
+        env={**os.environ, "JSXCLIENT_USER": "", "JSXCLIENT_PASSWORD": PASSWORD},
     )
 
 
@@ -34,6 +36,11 @@ def test_connect_sync_and_exit_codes(
     township, villages = server.fresh_township()
     user = server.make_user(township)
     path = tmp_path / "laptop.db"
+
+    # Plain http to another computer is refused before a password is read.
+    clear = _run(path, "connect", "http://192.0.2.10:8600", "--user", user, "--password-stdin")
+    assert clear.returncode == ExitCode.REFUSED and "https://" in clear.stderr
+    assert not path.exists()
 
     bad = _run(
         path, "connect", server.url, "--user", user, "--password-stdin", stdin="wrong-password\n"
@@ -50,7 +57,8 @@ def test_connect_sync_and_exit_codes(
     assert first.returncode == ExitCode.OK, first.stdout + first.stderr
     assert "下载" in first.stdout and "received" in first.stdout
 
-    store = Store.open(path)
+    assert not vault.is_plain(path) and vault.registered_users(path) == [user]
+    store = vault.unlock(path, user, PASSWORD).store
     with store.transaction() as tx:
         pid = tx.insert("person", person(villages[0], "命令行"))
     assert store.meta("sync_user") == user
@@ -60,7 +68,7 @@ def test_connect_sync_and_exit_codes(
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (ExitCode.OK, "", "")
 
     # A refused change: exit 5, and it says so.
-    store = Store.open(path)
+    store = vault.unlock(path, user, PASSWORD).store
     with store.transaction() as tx:
         tx.update("person", pid, {"address": "x"})
     store.db.connection().execute(
@@ -73,7 +81,7 @@ def test_connect_sync_and_exit_codes(
     assert "拒绝" in refused.stdout
 
     # Offline: exit 3, quietly explained.
-    store = Store.open(path)
+    store = vault.unlock(path, user, PASSWORD).store
     store.set_meta("server_url", f"http://127.0.0.1:{free_port()}")
     store.close()
     off = _run(path, "sync")
@@ -81,7 +89,7 @@ def test_connect_sync_and_exit_codes(
     assert "无法连接服务器" in off.stderr
 
     # A token the server no longer knows: exit 4.
-    store = Store.open(path)
+    store = vault.unlock(path, user, PASSWORD).store
     store.set_meta("server_url", url or "")
     store.set_meta("sync_token", "not-a-token")
     store.close()

@@ -18,7 +18,7 @@ import pytest
 
 from jsxclient.store.store import Store
 from tests.e2e.conftest import MakeDevice
-from tests.e2e.harness import ServerProcess, person
+from tests.e2e.harness import PASSWORD, ServerProcess, encrypt, person
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -32,6 +32,7 @@ def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> subproce
         stderr=subprocess.PIPE,
         env={
             **os.environ,
+            "JSXCLIENT_PASSWORD": PASSWORD,
             "JSXCLIENT_SYNC_BATCH": "40",
             "JSXCLIENT_SYNC_PAGE": "60",
             **(env or {}),
@@ -78,12 +79,13 @@ def test_sync_survives_being_killed_anywhere(
     _edit(b.store, villages, rng, 400)
     b.sync()
     path = a.path
+    key = encrypt(a)  # as the CLI finds it: encrypted, the password in the environment
     a.close()
     # How long a whole run takes here and now (start-up included): kills
     # are spread over that span, so they land in every stage on a fast or
     # a loaded machine alike. The span follows the load: each run that
     # finishes sets it, each kill before a run began stretches it.
-    store = Store.open(path, user=user)
+    store = Store.open(path, key, user=user)
     _edit(store, villages, rng, 100)
     store.close()
     t0 = time.monotonic()
@@ -93,7 +95,7 @@ def test_sync_survives_being_killed_anywhere(
     assert calib.returncode == 0
     killed_at: list[str] = []
     for trial in range(TRIALS):
-        store = Store.open(path, user=user)
+        store = Store.open(path, key, user=user)
         _edit(store, villages, rng, rng.randint(20, 200))
         store.close()
         if trial % 4 == 3:  # the other laptop keeps working too
@@ -125,7 +127,7 @@ def test_sync_survives_being_killed_anywhere(
     assert check.returncode == 0, (out + err).decode()
     b.sync()
 
-    store = Store.open(path, user=user)
+    store = Store.open(path, key, user=user)
     try:
         conn = store.db.connection()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -154,7 +156,7 @@ def test_sync_survives_being_killed_anywhere(
     from tests.e2e.harness import Device
 
     view = Device.__new__(Device)
-    view.store = Store.open(path, user=user)
+    view.store = Store.open(path, key, user=user)
     try:
         truth = server.records(township)
         assert view.rows() == truth == a2.rows() == b.rows()

@@ -210,6 +210,9 @@ def test_smoke_hook_quits_once_the_main_window_is_shown(store_path: Path) -> Non
         JSXCLIENT_SMOKE_TEST="1",
         JSXCLIENT_SMOKE_TIMEOUT="60",
         JSXCLIENT_STORE=str(store_path),
+        # The login: the store's first sign-in (it encrypts this old plain one).
+        JSXCLIENT_USER="tester",
+        JSXCLIENT_PASSWORD="Passw0rd!x",
     )
     res = subprocess.run(
         [sys.executable, str(INSTALLER / "launch.py")],

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from jsxclient.store.store import Store
 from jsxclient.ui.context import AppContext
-from jsxclient.ui.forms.editors import IdNumberEditor, MobileEditor, TextEditor
+from jsxclient.ui.forms.editors import IdNumberEditor, MobileEditor, SensitiveEditor, TextEditor
 from jsxclient.ui.forms.form import RecordForm
 
 from .conftest import settle
@@ -26,6 +26,10 @@ def fill(qtbot: QtBot, form: RecordForm, values: dict[str, Any]) -> None:
     for dotted, value in values.items():
         part, name = dotted.split(".")
         editor = form.editors[(part, name)]
+        if isinstance(editor, SensitiveEditor):
+            # A stored number shows masked; editing it starts from the full one
+            # (the audited reveal itself is tested in tests/ui/test_security.py).
+            editor.reveal()
         if isinstance(editor, TextEditor | IdNumberEditor | MobileEditor) and isinstance(
             value, str
         ):

@@ -10,9 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from jsxclient.security import vault
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.app import AppShell
 from jsxclient.ui.first_run import FirstRunDialog
+from jsxclient.ui.login import RecoveryCodeDialog
 from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.settings import Settings
 
@@ -23,7 +25,7 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
     i18n.install("zh_CN")
     errors.CRASHES.clear()
     ready: list[MainWindow] = []
-    shell = AppShell(tmp_path / "new.db", None, Settings(tmp_path / "ui.ini"), ready.append)
+    shell = AppShell(tmp_path / "new.db", Settings(tmp_path / "ui.ini"), ready.append)
     try:
         shell.start()
         qtbot.waitUntil(lambda: shell.wizard is not None and shell.wizard.isVisible())
@@ -41,6 +43,12 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
         assert picker.select(TOWNSHIP)
         wizard.scale.addItem("tiny", 0.02)
         wizard.scale.setCurrentIndex(wizard.scale.count() - 1)
+        wizard.admin_password.setText("short")
+        wizard.start_demo()
+        assert "8" in wizard.demo_message.text()  # the password rule, before anything is made
+        assert not (tmp_path / "new.db").exists()
+        wizard.admin_password.setText("Passw0rd!x")
+        wizard.admin_password2.setText("Passw0rd!x")
         wizard.start_demo()
         assert wizard.stack.currentIndex() == 3 and wizard.bar.isVisible()
         qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
@@ -49,6 +57,12 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
         assert shell.ctx is not None and shell.ctx.township == TOWNSHIP
         assert "清水塘街道" in window.windowTitle()
         assert len(shell.ctx.places) > 1
+        # Encrypted from the first byte; the recovery code is shown once.
+        assert vault.keyfile_path(tmp_path / "new.db").exists()
+        assert not vault.is_plain(tmp_path / "new.db")
+        assert shell.ctx.store.role == "township_admin"
+        codes = window.findChildren(RecoveryCodeDialog)
+        assert len(codes) == 1 and codes[0].isVisible()
         qtbot.waitUntil(lambda: shell.tasks.idle)
     finally:
         shell.shutdown()
@@ -57,19 +71,27 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
     assert not errors.CRASHES
 
 
-def test_a_set_up_store_opens_the_main_window(
+def test_a_set_up_store_asks_for_the_password_then_opens_the_main_window(
     qtbot: QtBot, tmp_path: Path, demo_template: Path
 ) -> None:
+    """Here an old plain store: the first sign-in encrypts it."""
     i18n.install("zh_CN")
     path = tmp_path / "store.db"
     shutil.copyfile(demo_template, path)
     ready: list[MainWindow] = []
-    shell = AppShell(path, None, Settings(tmp_path / "ui.ini"), ready.append)
+    shell = AppShell(path, Settings(tmp_path / "ui.ini"), ready.append)
     try:
         shell.start()
-        qtbot.waitUntil(lambda: bool(ready))
+        qtbot.waitUntil(lambda: shell.login is not None and shell.login.isVisible())
+        login = shell.login
+        assert login is not None and login.plain
+        login.user.setCurrentText("tester")
+        qtbot.keyClicks(login.password, "Passw0rd!x")
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
         qtbot.addWidget(ready[0])
         assert shell.wizard is None
+        assert not vault.is_plain(path) and vault.registered_users(path) == ["tester"]
         qtbot.waitUntil(lambda: shell.tasks.idle)
     finally:
         shell.shutdown()

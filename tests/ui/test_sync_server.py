@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.app import AppShell
 from jsxclient.ui.conflict_dialog import ConflictDialog
+from jsxclient.ui.login import RecoveryCodeDialog
 from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.pages.sync_page import SyncPage
 from jsxclient.ui.settings import Settings
@@ -62,7 +63,7 @@ def test_connect_sync_and_resolve_a_conflict_with_the_server(
     i18n.install("zh_CN")
     errors.CRASHES.clear()
     ready: list[MainWindow] = []
-    shell = AppShell(tmp_path / "a.db", None, Settings(tmp_path / "ui.ini"), ready.append)
+    shell = AppShell(tmp_path / "a.db", Settings(tmp_path / "ui.ini"), ready.append)
     try:
         shell.start()
         qtbot.waitUntil(lambda: shell.wizard is not None and shell.wizard.isVisible())
@@ -78,6 +79,12 @@ def test_connect_sync_and_resolve_a_conflict_with_the_server(
         qtbot.waitUntil(lambda: bool(ready), timeout=60_000)
         window = ready[0]
         qtbot.addWidget(window)
+        # The new store's recovery code, shown once over the window.
+        (code,) = window.findChildren(RecoveryCodeDialog)
+        assert code.isVisible() and not code.ok.isEnabled()
+        code.written.setChecked(True)
+        qtbot.mouseClick(code.ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not code.isVisible())
         ctx = shell.ctx
         assert ctx is not None and ctx.township == b.township
         settle(qtbot, ctx)

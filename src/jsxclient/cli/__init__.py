@@ -4,8 +4,9 @@ One module per command group (`store`, `sync`, `transfer`, `app`), each adding i
 subcommands with `add_parsers`; one table of exit codes (`exitcodes`).
 Messages are Chinese first with the English after a slash, since the same
 commands are run by township IT staff and by developers. Every command runs
-unattended: secrets come from standard input (`connect --password-stdin`)
-or the environment (`JSXCLIENT_KEY`), never only from a prompt.
+unattended: the account and password come from `--user`/`JSXCLIENT_USER`
+and `JSXCLIENT_PASSWORD` or standard input, never only from a prompt
+(`jsxclient.cli.common.sign_in`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--store", help="数据库文件 / store file (default: the user data dir; env JSXCLIENT_STORE)"
+    )
+    p.add_argument(
+        "--user",
+        help="本机账号 / account to sign in as (env JSXCLIENT_USER; password: env "
+        "JSXCLIENT_PASSWORD, standard input or a prompt)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for group in (app, store, sync, transfer):

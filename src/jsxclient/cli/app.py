@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from jsxclient.cli.common import store_key, store_path
+from jsxclient.cli.common import store_path
 from jsxclient.cli.exitcodes import ExitCode
 
 
@@ -33,4 +33,4 @@ def cmd_app(args: argparse.Namespace) -> int:
     # Imported here so that every other command runs without Qt.
     from jsxclient.ui.app import run_app
 
-    return run_app(store_path(args), store_key())
+    return run_app(store_path(args))

@@ -1,13 +1,25 @@
-"""Store commands: init, demo-data, check, backup, restore."""
+"""Store commands: init, demo-data, check, backup, restore, and the account's
+recover, password and audit."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
 
-from jsxclient.cli.common import CliError, open_store, store_key, store_path, township_code
+from jsxclient.cli.common import (
+    CliError,
+    guard,
+    open_store,
+    read_secret,
+    say_recovery,
+    sign_in,
+    store_path,
+    township_code,
+    username,
+)
 from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.store.db import StoreError
 
@@ -56,6 +68,21 @@ def add_parsers(sub: Any) -> None:
         help="允许恢复其他乡镇的备份 / allow a backup of another township",
     )
     s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser(
+        "recover",
+        help="忘记密码：用恢复码设置新密码 / forgotten password: set a new one with the "
+        "recovery code (JSXCLIENT_RECOVERY_CODE and JSXCLIENT_NEW_PASSWORD, or two lines "
+        "on standard input)",
+    )
+    s.set_defaults(func=cmd_recover)
+
+    s = sub.add_parser("password", help="修改本机密码 / change this account's password")
+    s.set_defaults(func=cmd_password)
+
+    s = sub.add_parser("audit", help="查看操作日志（管理员）/ show the audit log (administrator)")
+    s.add_argument("--limit", type=int, default=50)
+    s.set_defaults(func=cmd_audit)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -108,6 +135,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for p in rep.problems:
             print(f"问题 / problem: {p}")
+        if rep.damaged:
+            from jsxclient.store.db import StoreDamaged
+
+            print(f"{StoreDamaged.zh}\n{StoreDamaged.en}")
         print(
             "检查通过 / check passed"
             if rep.ok
@@ -117,13 +148,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from jsxclient.store.db import StoreDamaged
     from jsxclient.store.maintenance import backup
 
     store = open_store(args)
     try:
         dest = backup(store, Path(args.dest))
+        store.audit("backup", dest.name)
     except FileExistsError as exc:
         raise CliError(f"备份文件已存在：{args.dest}", str(exc)) from exc
+    except StoreDamaged as exc:
+        raise CliError(
+            f"无法备份：{StoreDamaged.zh}", f"cannot back up: {StoreDamaged.en} ({exc})"
+        ) from exc
     except StoreError as exc:
         raise CliError("备份校验失败", str(exc)) from exc
     finally:
@@ -133,16 +170,94 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from jsxclient.security import keyfile
     from jsxclient.store.maintenance import restore
+
+    path = store_path(args)
+    key: bytes | None = None
+    user = username(args)
+    password = read_secret("密码（或恢复码）Password (or recovery code): ")
+    source = Path(args.source).name
+
+    def note(result: str, detail: str) -> None:
+        # Recorded in the store in use afterwards (the restored one on success).
+        with contextlib.suppress(CliError):
+            s = sign_in(args, password=password)
+            s.store.audit("restore", source, result, detail)  # type: ignore[arg-type]
+            s.close()
+
+    if path.exists():
+        session = sign_in(args, password=password)
+        allowed, key = session.store.allowed("restore"), session.key
+        session.close()  # no connection open while the file is replaced
+        if not allowed:
+            note("refused", "role")
+            raise CliError(
+                "当前账号无权从备份恢复", "this account may not restore backups", ExitCode.REFUSED
+            )
+
+    def unlock(kf: keyfile.KeyFile) -> bytes | None:
+        # A backup of other data (a new computer): its own wrapped keys.
+        return kf.open_with_password(user, password) or kf.open_with_recovery(password)
 
     try:
         kept = restore(
-            store_path(args),
+            path,
             Path(args.source),
-            store_key(),
+            key,
             allow_other_township=args.other_township,
+            unlock=unlock,
         )
     except StoreError as exc:
-        raise CliError("拒绝恢复：备份文件损坏或不属于本机", str(exc)) from exc
+        if key is not None:
+            note("refused", str(exc)[:200])
+        raise CliError("拒绝恢复：备份文件损坏、被改动或不属于本机", str(exc)) from exc
+    note("ok", f"previous kept as {kept.name}")
     print(f"已恢复。原数据库保留在 {kept} / restored; the previous store is kept at {kept}")
+    return ExitCode.OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from jsxclient.security import vault
+
+    code = read_secret("恢复码 Recovery code: ", "JSXCLIENT_RECOVERY_CODE")
+    new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
+    session, new_code = guard(lambda: vault.recover(store_path(args), code, username(args), new))
+    pending = session.store.pending_count()
+    session.close()
+    print(
+        f"已设置新密码，{pending} 条未同步的修改都在 / new password set; "
+        f"{pending} unsynced changes kept"
+    )
+    say_recovery(new_code)
+    return ExitCode.OK
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    from jsxclient.security import vault
+
+    session = sign_in(args)
+    try:
+        old = read_secret("原密码 Current password: ")
+        new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
+        guard(lambda: vault.change_password(session, old, new))
+    finally:
+        session.close()
+    print("密码已修改 / password changed")
+    return ExitCode.OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from jsxclient.store import audit
+
+    session = sign_in(args)
+    try:
+        if not session.store.allowed("audit_view"):
+            raise CliError(
+                "只有乡镇管理员可以查看操作日志", "only an administrator may", ExitCode.REFUSED
+            )
+        for e in audit.entries(session.store.db.connection(), limit=args.limit, newest_first=True):
+            print(f"{e.at}  {e.user:12s} {e.action:8s} {e.result:8s} {e.object}  {e.detail}")
+    finally:
+        session.close()
     return ExitCode.OK

@@ -34,6 +34,7 @@ EXIT_BY_KIND: dict[ErrorKind, ExitCode] = {
     "busy": ExitCode.BUSY,
     "bug": ExitCode.BUG,
     "cancelled": ExitCode.CANCELLED,
+    "damaged": ExitCode.ERROR,  # a damaged store is not synced (check says more)
 }
 
 
@@ -77,22 +78,48 @@ def _error(exc: SyncError) -> int:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
+    from jsxclient.cli.common import guard, say_recovery, sign_in, store_path
+    from jsxclient.security import vault
+    from jsxclient.sync.transport import check_url
+
+    try:
+        check_url(args.server_url)  # before the password is even asked for
+    except SyncError as exc:
+        return _error(exc)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass("密码 Password: ")
+        password = os.environ.get("JSXCLIENT_PASSWORD") or getpass.getpass("密码 Password: ")
     if not password:
         _say(sys.stderr, "错误：密码不能为空", "Error: the password is empty")
         return ExitCode.AUTH
-    store = open_store(args, must_exist=False)
+    path = store_path(args)
+    created: str | None = None
+    if not path.exists() and not vault.keyfile_path(path).exists():
+        # A new computer: the server checks the password; the same password
+        # wraps the new store's key (the role comes from the server below).
+        session, created = guard(
+            lambda: vault.create(
+                path, args.user, password, role="read_only", source="server", check_policy=False
+            )
+        )
+    else:
+        session = sign_in(args, password=password)
+    store = session.store
     try:
         user = connect(
             store, args.server_url, args.user, password, args.device_name, ca_bundle=args.ca_bundle
         )
     except SyncError as exc:
+        store.close()
+        if created:
+            for p in (path, vault.keyfile_path(path)):
+                p.unlink(missing_ok=True)
         return _error(exc)
     finally:
         store.close()
+    if created:
+        say_recovery(created)
     _say(
         sys.stdout,
         f"已连接：{user.display_name or user.username}（{user.division_name}）",

@@ -20,9 +20,14 @@ from pathlib import Path
 POSIX = sys.platform != "win32"
 
 
-def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    if POSIX:
+def private_dir(path: Path, tighten: bool = False) -> Path:
+    """Create `path` user-only. An existing folder is tightened only when asked
+    (the program's own folders): a store put in someone's home folder with
+    `--store` must not change that folder's mode."""
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True)
+        tighten = True
+    if POSIX and tighten:
         with contextlib.suppress(OSError):  # not ours to change (e.g. /tmp itself)
             os.chmod(path, 0o700)
     return path
@@ -82,7 +87,7 @@ def shred(path: Path) -> None:
 def private_tempdir(base: Path) -> Iterator[Path]:
     """A private folder beside the store for work files (exports being
     written, restores being checked); shredded on the way out."""
-    root = private_dir(base / "tmp")
+    root = private_dir(base / "tmp", tighten=True)
     d = Path(tempfile.mkdtemp(dir=root))
     if POSIX:
         os.chmod(d, 0o700)

@@ -20,6 +20,7 @@ encrypted store, which a failed sign-in cannot open).
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import secrets
@@ -32,10 +33,12 @@ from jsxclient.security import files, kdf, keyfile
 from jsxclient.security.keyfile import Failures, KeyFile, KeyFileError, keyfile_path
 from jsxclient.store import accounts
 from jsxclient.store.accounts import Account
-from jsxclient.store.db import DB_ERRORS, StoreError, legacy_key
+from jsxclient.store.db import DAMAGE_ERRORS, DB_ERRORS, StoreError, is_damage, legacy_key
 from jsxclient.store.store import Store
 from jsxcore.passwords import check_offline_verifier, password_problem
 from jsxcore.roles import ROLES
+
+log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -263,27 +266,45 @@ def open_store(path: Path, key: bytes, username: str) -> tuple[Store, Account | 
     return store, acct
 
 
+def _tighten(path: Path) -> None:
+    """The program's own data folder, which older versions made 0755."""
+    from jsxclient.store.db import default_data_dir
+
+    if path.parent == default_data_dir():
+        files.private_dir(path.parent, tighten=True)
+
+
 def _start(path: Path, key: bytes, username: str, password: str | None, how: str) -> Session:
+    _tighten(path)
     pending = _succeeded(path, username, key, password)
     try:
         store, acct = open_store(path, key, username)
     except DB_ERRORS as exc:
         raise StoreError(f"cannot open {path}: {exc}") from exc
-    with store.transaction() as tx:
-        for e in pending:
-            store_user, store.user = store.user, str(e.get("user", ""))
-            try:
-                store.audit(
-                    e.get("action", "login"),
-                    str(e.get("user", "")),
-                    e.get("result", "failure"),
-                    str(e.get("detail", "")),
-                    conn=tx.conn,
-                )
-            finally:
-                store.user = store_user
-        store.audit("login", username, detail=how, conn=tx.conn)
-    _flushed(path, {str(e.get("id")) for e in pending})
+    try:
+        with store.transaction() as tx:
+            for e in pending:
+                store_user, store.user = store.user, str(e.get("user", ""))
+                try:
+                    store.audit(
+                        e.get("action", "login"),
+                        str(e.get("user", "")),
+                        e.get("result", "failure"),
+                        str(e.get("detail", "")),
+                        conn=tx.conn,
+                    )
+                finally:
+                    store.user = store_user
+            store.audit("login", username, detail=how, conn=tx.conn)
+    except DAMAGE_ERRORS as exc:
+        if not is_damage(exc):
+            raise
+        # A damaged store still opens, so that check and restore can run;
+        # the entries wait in the key file.
+        log.warning("audit log not writable (damaged store): %s", exc)
+    else:
+        if pending:
+            _flushed(path, {str(e.get("id")) for e in pending})
     role = store.role or "read_only"
     return Session(store, username, role, acct.display_name if acct else username, key)
 
@@ -380,8 +401,7 @@ def register_server_user(session: Session, username: str, password: str) -> Acco
     acct = accounts.get(session.store.db.connection(), username)
     if acct is None or not acct.offline_verifier:
         raise not_registered()
-    kf = _reserve(session.path, username)
-    del kf
+    _reserve(session.path, username)
     if not check_offline_verifier(acct.offline_verifier, password):
         raise _failed(session.path, username)
     add_slot(session, username, password)
@@ -581,7 +601,12 @@ def migrate_plain(
     session = Session(store, username, role, display, key)
     backups = maintenance.backup_dir(path)
     maintenance.backup(store, backups / maintenance.backup_name(path, "migrated"))
-    for old_copy in sorted(path.parent.glob(path.name + ".before-restore-*")):
+    # Plain copies an older version (or the schema upgrade just now) left beside it.
+    leftovers = [
+        *path.parent.glob(path.name + ".before-restore-*"),
+        *path.parent.glob(path.name + ".before-upgrade-*"),
+    ]
+    for old_copy in sorted(leftovers):
         if is_plain(old_copy):
             with contextlib.suppress(*DB_ERRORS, StoreError, OSError):
                 maintenance.encrypt_copy(old_copy, key, kf, backups)

@@ -13,6 +13,7 @@ start instead of failing half-way. Each thread gets its own connection.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from datetime import datetime
@@ -63,9 +64,16 @@ def _db_errors() -> tuple[type[Exception], ...]:
 DB_ERRORS: tuple[type[Exception], ...] = _db_errors()
 
 
+# What reading a damaged page can raise: SQLCipher reports a page failing
+# its HMAC as "file is not a database", and some reads of one as SQLITE_NOMEM
+# (Python's MemoryError).
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (*DB_ERRORS, MemoryError)
+
+
 def is_damage(exc: BaseException) -> bool:
-    """Whether an SQLite error means damaged pages (SQLCipher reports a page
-    failing its HMAC as "file is not a database")."""
+    """Whether an error from SQLite means damaged pages."""
+    if isinstance(exc, MemoryError):
+        return True
     text = str(exc).lower()
     return isinstance(exc, DB_ERRORS) and any(
         w in text for w in ("malformed", "not a database", "corrupt", "hmac")
@@ -94,12 +102,17 @@ class Database:
     def open_connection(self) -> sqlite3.Connection:
         """A new connection with the key applied and the pragmas set."""
         driver = self._driver()
+        from jsxclient.security.files import create_private, make_private
+
         if not self.path.exists():
             # SQLite gives -wal and -shm the main file's mode: create it
             # private first and they are private too.
-            from jsxclient.security.files import create_private
-
             create_private(self.path)
+        else:
+            # A store an older build left readable by everyone.
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                with contextlib.suppress(OSError):
+                    make_private(p)
         conn = driver.connect(
             str(self.path), isolation_level=None, check_same_thread=False, timeout=30
         )

@@ -37,7 +37,14 @@ from typing import Any
 from jsxclient.security import files
 from jsxclient.security.keyfile import KeyFile, KeyFileError, keyfile_path
 from jsxclient.store import audit, journal
-from jsxclient.store.db import DB_ERRORS, Database, StoreDamaged, StoreError, is_damage
+from jsxclient.store.db import (
+    DAMAGE_ERRORS,
+    DB_ERRORS,
+    Database,
+    StoreDamaged,
+    StoreError,
+    is_damage,
+)
 from jsxclient.store.store import Store
 from jsxcore.entities import ENTITIES
 
@@ -90,7 +97,7 @@ def check(store: Store) -> CheckReport:
     rep = CheckReport()
     try:
         _check(store, rep)
-    except DB_ERRORS as exc:
+    except DAMAGE_ERRORS as exc:
         if not is_damage(exc):
             raise
         rep.damaged = True
@@ -132,7 +139,7 @@ def quick_check(store: Store) -> None:
     checks each page's HMAC as it decrypts it)."""
     try:
         r = store.db.connection().execute("PRAGMA quick_check").fetchone()[0]
-    except DB_ERRORS as exc:
+    except DAMAGE_ERRORS as exc:
         if is_damage(exc):
             raise damaged_error(store, exc) from exc
         raise
@@ -292,7 +299,7 @@ def backup(store: Store, dest: Path) -> Path:
         snap = tmp / "snapshot.db"
         try:
             store.db.connection().execute("VACUUM INTO ?", (str(snap),))
-        except DB_ERRORS as exc:
+        except DAMAGE_ERRORS as exc:
             if is_damage(exc):
                 raise damaged_error(store, exc) from exc
             raise
@@ -313,11 +320,11 @@ def _keyfile_of(store_path: Path) -> KeyFile | None:
 
 
 def backup_dir(store_path: Path) -> Path:
-    return files.private_dir(Path(store_path).parent / "backups")
+    return files.private_dir(Path(store_path).parent / "backups", tighten=True)
 
 
-def backup_name(store_path: Path, tag: str) -> str:
-    return f"{Path(store_path).stem}-{datetime.now():%Y%m%d-%H%M%S}-{tag}{SUFFIX}"
+def backup_name(store_path: Path, tag: str, when: datetime | None = None) -> str:
+    return f"{Path(store_path).stem}-{when or datetime.now():%Y%m%d-%H%M%S}-{tag}{SUFFIX}"
 
 
 def auto_backups(store_path: Path) -> list[Path]:
@@ -335,15 +342,23 @@ def auto_backup(
     now = now or datetime.now()
     existing = auto_backups(store.db.path)
     if existing:
-        newest = datetime.fromtimestamp(existing[-1].stat().st_mtime)
+        newest = _stamp_of(existing[-1]) or datetime.fromtimestamp(existing[-1].stat().st_mtime)
         if now - newest < every:
             return None
-    dest = backup_dir(store.db.path) / backup_name(store.db.path, AUTO_TAG)
+    dest = backup_dir(store.db.path) / backup_name(store.db.path, AUTO_TAG, now)
     made = backup(store, dest)
     store.audit("backup", made.name, detail="automatic")
     for old in auto_backups(store.db.path)[:-keep]:
         old.unlink(missing_ok=True)
     return made
+
+
+def _stamp_of(path: Path) -> datetime | None:
+    """The time in an automatic backup's name (a copy resets the file's own)."""
+    try:
+        return datetime.strptime("-".join(path.stem.split("-")[-3:-1]), "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
 
 
 def encrypt_copy(plain: Path, key: bytes, kf: KeyFile, backups: Path) -> Path:

@@ -85,6 +85,8 @@ class Store:
         # The worker signed in on this device is who the journal names.
         self.user = user or self.meta("sync_user") or ""
         self.role = role
+        # Set once `PRAGMA quick_check` found every page whole (sync asks).
+        self.checked_whole = False
         self.device_id = self.meta("device_id") or self._init_device()
         self.clock = HybridClock(self.device_id, self.meta("hlc"))
 
@@ -109,6 +111,9 @@ class Store:
         return self.role is None or roles.allowed(
             self.role, action, entity, frozenset(fields) if fields is not None else None
         )
+
+    def may_edit(self, entity: str) -> bool:
+        return self.role is None or roles.may_edit(self.role, entity)
 
     def require(
         self, action: str, entity: str | None = None, fields: set[str] | None = None

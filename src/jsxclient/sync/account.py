@@ -1,21 +1,37 @@
 """Connecting a device to the provincial server: log in, remember the server,
 the token and the user's township, and download the reference data.
 
-The token lives in `meta` through `TokenStore`; the security work will give
-TokenStore an encrypted home without its callers changing.
+The token lives in the store's `meta` through `TokenStore`: inside the
+encrypted store (and its encrypted backups), never in a file of its own.
+The server's role for each township user lands in the `account` table,
+which is what the write path enforces; the offline verifiers of the
+township's users come with it, so a colleague can be added to a shared
+computer without the network (`jsxclient.security.vault`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 
+from jsxclient.security import keyfile
+from jsxclient.store import accounts
+from jsxclient.store.accounts import Account
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.errors import NotConnectedError, SyncError
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
-from jsxcore.protocol import LoginRequest, ReferenceResponse, UserInfo
+from jsxcore.protocol import (
+    FEATURE_KEY_ESCROW,
+    KeyEscrowRequest,
+    KeyEscrowResponse,
+    LoginRequest,
+    ReferenceResponse,
+    UserInfo,
+)
+from jsxcore.roles import ROLES
 
 TOWNSHIP_DIGITS = 9
 
@@ -104,11 +120,62 @@ def connect(
             store.set_meta("ca_bundle", ca_bundle, tx.conn)
         if township and not existing:
             store.set_meta("township_code", township, tx.conn)
+        accounts.upsert(
+            tx.conn,
+            Account(user.username, user.display_name, user.role, user.division_code, "server"),
+        )
+        store.audit("login", user.username, detail=f"online, {server_url}", conn=tx.conn)
     TokenStore(store).set(resp.token, resp.expires_at)
     save_reference(store, ref)
     remember_release(store, info)
-    store.user = user.username
+    if store.user in ("", user.username) or store.role is None:
+        store.user = user.username
+        if store.role is not None:
+            store.role = user.role  # the server's word replaces what this device had
+    _remember_public(store, server_url, ca_bundle, township or existing)
     return user
+
+
+def _remember_public(store: Store, url: str, ca_bundle: str | None, township: str | None) -> None:
+    """What the login screen needs before the store is unlocked: the server
+    to check a password against, and the township."""
+    path = keyfile.keyfile_path(store.db.path)
+    if not path.exists():
+        return
+
+    def go(kf: keyfile.KeyFile) -> None:
+        kf.server_url = url.rstrip("/")
+        kf.ca_bundle = ca_bundle or kf.ca_bundle
+        kf.township = township or kf.township
+
+    keyfile.update(path, go)
+
+
+def escrow_key(store: Store, transport: Transport, features: list[str]) -> bool:
+    """Give the server the store's data key when it offers escrow, so a
+    forgotten password and a lost recovery code lose nothing. True when done."""
+    if FEATURE_KEY_ESCROW not in features or store.db.key is None or not store.township_code:
+        return False
+    kf = keyfile.KeyFile.load(keyfile.keyfile_path(store.db.path))
+    transport.call(
+        "PUT",
+        "/keys/escrow",
+        KeyEscrowResponse,
+        body=KeyEscrowRequest(
+            store_id=kf.store_id,
+            township_code=store.township_code,
+            device_id=store.device_id,
+            data_key=base64.b64encode(store.db.key).decode("ascii"),
+        ),
+    )
+    store.audit("account", "key escrow", detail="data key escrowed to the server")
+    return True
+
+
+def fetch_escrowed_key(transport: Transport, store_id: str) -> bytes:
+    """After an online login: the data key the server holds for this store."""
+    resp = transport.call("GET", f"/keys/escrow?store_id={store_id}", KeyEscrowResponse)
+    return base64.b64decode(resp.data_key, validate=True)
 
 
 def save_reference(store: Store, ref: ReferenceResponse) -> None:
@@ -119,11 +186,19 @@ def save_reference(store: Store, ref: ReferenceResponse) -> None:
         )
     with store.transaction() as tx:
         store.set_meta("ref_code_tables", json.dumps(ref.code_tables, ensure_ascii=False), tx.conn)
-        store.set_meta(
-            "offline_logins",
-            json.dumps([o.model_dump() for o in ref.offline_logins], ensure_ascii=False),
-            tx.conn,
-        )
+        for o in ref.offline_logins:
+            if o.role in ROLES:
+                accounts.upsert(
+                    tx.conn,
+                    Account(
+                        o.username,
+                        o.display_name,
+                        o.role,
+                        o.division_code,
+                        "server",
+                        o.verifier or None,
+                    ),
+                )
 
 
 def make_transport(store: Store, **options: object) -> Transport:

@@ -11,6 +11,7 @@ file beside the store.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -21,11 +22,19 @@ from types import TracebackType
 from typing import Literal
 
 from jsxclient.store import journal
+from jsxclient.store.db import DAMAGE_ERRORS, StoreDamaged
 from jsxclient.store.journal import SyncReceipt
+from jsxclient.store.maintenance import quick_check
 from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
+from jsxclient.sync import security
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
-from jsxclient.sync.errors import ServerIncompatibleError, SyncCancelled, SyncError
+from jsxclient.sync.errors import (
+    DamagedStoreError,
+    ServerIncompatibleError,
+    SyncCancelled,
+    SyncError,
+)
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.pull import pull
 from jsxclient.sync.push import PushStats, push
@@ -145,7 +154,32 @@ class SyncEngine:
         otherwise (offline, login expired, incompatible server, bug)."""
         lock = _thread_lock(self.store.db.path)
         with lock, _FileLock(self.store.db.path):
-            return self._run(progress, cancel)
+            self._check_whole()
+            try:
+                receipt = self._run(progress, cancel)
+            except SyncError as exc:
+                self.store.audit("sync", self.transport.base_url, "failure", exc.kind)
+                raise
+            self.store.audit(
+                "sync",
+                self.transport.base_url,
+                "ok" if receipt.outcome in ("ok", "cancelled") else "failure",
+                f"{receipt.outcome}: sent {receipt.sent}, received {receipt.received}",
+            )
+            return receipt
+
+    def _check_whole(self) -> None:
+        """Every page readable, once per opened store (a daily `jsxclient
+        sync` checks every run): a damaged store is not synced."""
+        if self.store.checked_whole:
+            return
+        try:
+            quick_check(self.store)
+        except StoreDamaged as exc:
+            with contextlib.suppress(*DAMAGE_ERRORS):  # the log may be on a damaged page
+                self.store.audit("sync", self.transport.base_url, "refused", "damaged store")
+            raise DamagedStoreError(str(exc)[:2000]) from exc
+        self.store.checked_whole = True
 
     def _run(self, progress: ProgressFn | None, cancel: threading.Event | None) -> SyncReceipt:
         try:
@@ -229,3 +263,4 @@ class SyncEngine:
             # Saved while we synced? Send it now rather than at the next sync.
             if not journal.has_pending(conn):
                 break
+        security.after_sync(self.store, self.transport)

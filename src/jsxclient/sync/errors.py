@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 ErrorKind = Literal[
-    "offline", "auth", "incompatible", "rejected", "server", "busy", "bug", "cancelled"
+    "offline",
+    "auth",
+    "incompatible",
+    "rejected",
+    "server",
+    "busy",
+    "bug",
+    "cancelled",
+    "damaged",
 ]
 
 
@@ -112,3 +120,30 @@ class NotConnectedError(SyncError):
     kind = "auth"
     default_zh = "本机尚未连接服务器，请先连接。"
     default_en = "This computer is not connected to a server yet; connect first."
+
+
+class InsecureServerError(SyncError):
+    """An http:// address of another computer: the password would travel in clear."""
+
+    kind = "rejected"
+    default_zh = (
+        "服务器地址必须以 https:// 开头（本机测试服务器除外），否则密码会以明文在网络上传输。"
+    )
+    default_en = (
+        "The server address must start with https:// (except a test server on this "
+        "computer): otherwise the password would cross the network in clear."
+    )
+
+
+class DamagedStoreError(SyncError):
+    """The store's file is damaged: syncing it could spread the damage."""
+
+    kind = "damaged"
+    default_zh = (
+        "本机数据文件已损坏，已停止同步以免影响服务器上的数据。请从备份恢复"
+        "（设置 → 数据备份），或联系技术支持。"
+    )
+    default_en = (
+        "The data file on this computer is damaged; sync stopped so the damage does not "
+        "reach the server. Restore a backup (Settings → Backups) or call support."
+    )

@@ -51,6 +51,7 @@ def handshake(transport: Transport, app_version: str = APP_VERSION) -> VersionIn
         raise ServerTooOldError(outcome.why, *compat.server_too_old_text())
     assert outcome.protocol is not None
     transport.protocol = outcome.protocol
+    transport.server_features = list(info.features)  # the security stage reads them
     return info
 
 

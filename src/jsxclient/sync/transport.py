@@ -11,6 +11,7 @@ the caller has changed nothing yet.
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import json
 import random
 import threading
@@ -19,6 +20,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -27,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from jsxclient.sync.errors import (
     AuthExpiredError,
     ClientTooOldError,
+    InsecureServerError,
     OfflineError,
     RejectedError,
     ServerError,
@@ -38,6 +41,7 @@ from jsxcore.entities import SCHEMA_VERSION
 from jsxcore.protocol import (
     API_PREFIX,
     CLIENT_HEADER,
+    MAX_RESPONSE_BYTES,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SCHEMA_HEADER,
@@ -86,6 +90,30 @@ _NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 _RETRY_STATUSES = frozenset({408, 429})
 
 
+class ReplyTooLarge(ValueError):
+    """A reply (or what it inflates to) beyond MAX_RESPONSE_BYTES."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> None:
+    """HTTPS for every server but one on this computer: a password or token
+    never crosses a network in clear. Raises `InsecureServerError`."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return
+    raise InsecureServerError(url)
+
+
 class Transport:
     LOGIN = "/auth/login"
     PUSH = "/push"
@@ -109,10 +137,14 @@ class Transport:
         gzip_requests: bool = True,
         fault: FaultHook | None = None,
     ) -> None:
+        check_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.token = token
-        # A CA bundle path replaces the system store (a provincial private CA);
-        # verification itself is never turned off by default.
+        # A CA bundle path replaces the system store (a provincial private CA).
+        # Verification can be switched off only for a server on this computer
+        # (tests); anywhere else it stays on.
+        if not verify and not is_loopback(urlsplit(self.base_url).hostname or ""):
+            raise InsecureServerError(f"{base_url}: TLS verification cannot be turned off")
         self.verify: bool | str = ca_bundle if ca_bundle else verify
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
@@ -176,13 +208,19 @@ class Transport:
     def health(self) -> bool:
         """One quick probe, no retries: is the server there and answering?"""
         try:
-            resp = self._session.get(self._url(self.HEALTH), timeout=(3.0, 5.0), verify=self.verify)
+            resp = self._session.get(
+                self._url(self.HEALTH), timeout=(3.0, 5.0), verify=self.verify, stream=True
+            )
+            try:
+                body = resp.raw.read(64 * 1024, decode_content=False)
+            finally:
+                resp.close()
         except _NETWORK_ERRORS:
             return False
         except requests.RequestException:
             return False
         with self._lock:
-            self.bytes_received += len(resp.content)
+            self.bytes_received += len(body)
         return resp.status_code < 500
 
     # -- the machinery ------------------------------------------------------------
@@ -270,6 +308,8 @@ class Transport:
             raise SyncBugError(f"{method} {path}: unexpected HTTP {status}")
         try:
             return _decode(resp_headers, raw)
+        except ReplyTooLarge as exc:
+            raise SyncBugError(f"{method} {path}: {exc}") from exc
         except (ValueError, OSError, EOFError, zlib.error) as exc:
             raise SyncBugError(f"{method} {path}: undecodable reply: {str(exc)[:300]}") from exc
 
@@ -299,9 +339,13 @@ class Transport:
             stream=True,
         )
         try:
-            raw = resp.raw.read(decode_content=False)
+            # Never more than the protocol's limit in memory, however much
+            # the other end sends.
+            raw = resp.raw.read(MAX_RESPONSE_BYTES + 1, decode_content=False)
         finally:
             resp.close()
+        if len(raw) > MAX_RESPONSE_BYTES:
+            raise SyncBugError(f"{method} {path}: reply larger than {MAX_RESPONSE_BYTES} bytes")
         with self._lock:
             self.bytes_received += len(raw)
         if self.fault is not None:
@@ -318,10 +362,33 @@ class Transport:
             time.sleep(delay)
 
 
+def inflate(raw: bytes, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    """gunzip `raw`, refusing to produce more than `limit` bytes (a small
+    reply can inflate to gigabytes). Works a megabyte at a time, so a bomb
+    is stopped with at most `limit` bytes in memory."""
+    d = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    data = raw
+    while True:
+        chunk = d.decompress(data, 1 << 20)
+        out += chunk
+        if len(out) > limit:
+            raise ReplyTooLarge(f"reply inflates to more than {limit} bytes")
+        data = d.unconsumed_tail
+        if not data and (d.eof or not chunk):
+            break
+    out += d.flush()
+    if len(out) > limit:
+        raise ReplyTooLarge(f"reply inflates to more than {limit} bytes")
+    if not d.eof:
+        raise EOFError("truncated gzip reply")
+    return bytes(out)
+
+
 def _decode(headers: dict[str, str], raw: bytes) -> bytes:
     enc = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "").lower()
     if enc == "gzip":
-        return zlib.decompress(raw, wbits=31)
+        return inflate(raw)
     if enc in ("", "identity"):
         return raw
     raise ValueError(f"unsupported content encoding {enc!r}")

@@ -59,6 +59,7 @@ def export_list(
     check: Callable[[], None] | None = None,
 ) -> int:
     """A list with the filters, search and sort given (the screen's)."""
+    _allowed(store, reveal)
     with store.reading() as conn:
         table = list_table(
             conn,
@@ -70,7 +71,9 @@ def export_list(
             lang=lang,
             reveal=reveal,
         )
-    return write(table, path, fmt, check=check)
+    n = write(table, path, fmt, check=check)
+    _audited(store, "export", f"list:{list_name}", path, n, reveal)
+    return n
 
 
 def register_table(
@@ -102,5 +105,27 @@ def export_register(
     check: Callable[[], None] | None = None,
 ) -> int:
     """A register in its paper layout."""
+    _allowed(store, reveal)
     table = register_table(store, name, filters, lang=lang, reveal=reveal)
-    return write(table, path, fmt, paper=True, check=check)
+    n = write(table, path, fmt, paper=True, check=check)
+    _audited(store, "export", f"register:{name}", path, n, reveal)
+    return n
+
+
+def _allowed(store: Store, reveal: Reveal | None, action: str = "export") -> None:
+    """The signed-in role may export (or print), and for full numbers reveal."""
+    store.require(action)
+    if reveal is not None:
+        store.require("reveal")
+
+
+def _audited(
+    store: Store, action: str, what: str, path: Path | None, rows: int, reveal: Reveal | None
+) -> None:
+    """One audit entry per export or print; full numbers say so with the reason."""
+    detail = f"{rows} rows" + (f", full numbers, reason: {reveal.reason}" if reveal else "")
+    store.audit(
+        action,  # type: ignore[arg-type]
+        f"{what} → {path.name}" if path is not None else what,
+        detail=detail,
+    )

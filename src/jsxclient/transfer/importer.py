@@ -131,7 +131,10 @@ def commit(
     check: Check | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Write the plan's chosen records in one transaction; nothing on failure."""
+    """Write the plan's chosen records in one transaction; nothing on failure.
+    The role must allow imports (and each record write, which `Tx` checks);
+    the import itself is one audit entry, in the same transaction."""
+    store.require("import")
     ops = plan.chosen(policy, update)
     inserts: dict[str, list[Op]] = {}
     updates: list[Op] = []
@@ -167,6 +170,13 @@ def commit(
                     progress(done, total)
             if check is not None:
                 check()
+            store.audit(
+                "import",
+                f"{plan.kind.name}: {plan.sheet.name}",
+                detail=f"inserted {sum(result.inserted.values())}, "
+                f"updated {sum(result.updated.values())}",
+                conn=tx.conn,
+            )
     except (ValidationFailed, RecordNotFound) as exc:
         issues = getattr(exc, "issues", [])
         zh = "；".join(i.zh for i in issues) or str(exc)

@@ -1,8 +1,12 @@
 """First run: connect to the provincial server (the township comes from the
-account), or try the program with demo data of a chosen Hunan township."""
+account), or try the program with demo data of a chosen Hunan township.
+Either way the new store is encrypted from its first byte: under the server
+password just accepted, or under the local administrator's password chosen
+here; the recovery code is shown once the main window is up."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -10,6 +14,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,16 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jsxclient.security import vault
 from jsxclient.store.queries.pickers import Place
 from jsxclient.store.search import pinyin_key
-from jsxclient.store.store import Store
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.connect_dialog import ConnectForm
 from jsxclient.ui.operations import setup
 from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.setup import StoreInfo
 from jsxclient.ui.tasks import Task, TaskManager
-from jsxcore.protocol import UserInfo
+from jsxcore.passwords import password_problem
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -158,10 +163,12 @@ class FirstRunDialog(QDialog):
 
     language_changed = Signal(str)
 
-    def __init__(self, tasks: TaskManager, store: Store, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.tasks = tasks
-        self.store = store
+        self.path = path
+        self.session: vault.Session | None = None
+        self.recovery_code: str | None = None
         self.info: StoreInfo | None = None
         self.task: Task[Any] | None = None
         self.setObjectName("firstRun")
@@ -226,7 +233,7 @@ class FirstRunDialog(QDialog):
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.addWidget(self._heading(self.tr("连接省级服务器")))
-        self.connect_form = ConnectForm(self.tasks, self.store, w)
+        self.connect_form = ConnectForm(self.tasks, self._connect_action, w)
         self.connect_form.connected.connect(self._connected)
         lay.addWidget(self.connect_form)
         lay.addStretch(1)
@@ -261,6 +268,19 @@ class FirstRunDialog(QDialog):
         row.addWidget(self.scale)
         row.addStretch(1)
         lay.addLayout(row)
+        account = QFormLayout()
+        self.admin_user = QLineEdit("admin")
+        self.admin_user.setObjectName("adminUser")
+        self.admin_password = QLineEdit()
+        self.admin_password.setObjectName("adminPassword")
+        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_password2 = QLineEdit()
+        self.admin_password2.setObjectName("adminPassword2")
+        self.admin_password2.setEchoMode(QLineEdit.EchoMode.Password)
+        account.addRow(self.tr("本机管理员账号"), self.admin_user)
+        account.addRow(self.tr("密码"), self.admin_password)
+        account.addRow(self.tr("再次输入"), self.admin_password2)
+        lay.addLayout(account)
         note = QLabel(self.tr("演示数据中的姓名、身份证号和电话都是随机生成的，不是真实人员。"))
         note.setObjectName("hintLabel")
         note.setWordWrap(True)
@@ -321,26 +341,56 @@ class FirstRunDialog(QDialog):
         if not code:
             self.demo_message.setText(self.tr("请先选择一个乡镇（街道）"))
             return
+        user, pw = self.admin_user.text().strip(), self.admin_password.text()
+        if not user:
+            self.demo_message.setText(self.tr("请填写本机管理员账号"))
+            return
+        problem = password_problem(pw)
+        if problem is not None:
+            self.demo_message.setText(problem.en if i18n.lang() == "en" else problem.zh)
+            return
+        if pw != self.admin_password2.text():
+            self.demo_message.setText(self.tr("两次输入的密码不一致"))
+            return
         scale = float(self.scale.currentData())
-        store = self.store
+        path = self.path
         self._working(self.tr("正在生成演示数据…"), cancellable=False)
         self.work_note.setText(self.tr("在本机生成，不需要网络。典型乡镇约需半分钟。"))
+
+        def work(job: Any) -> tuple[vault.Session, str, StoreInfo | None]:
+            session, recovery = setup.create_local(path, user, pw, code)
+            setup.demo_data(session.store, code, scale, job)
+            return session, recovery, setup.info(session.store)
+
         self.task = (
-            self.tasks.db(
-                lambda job: (setup.demo_data(store, code, scale, job), setup.info(store))[1]
-            )
+            self.tasks.db(work)
             .owned_by(self)
-            .on_success(self._ready)
+            .on_success(self._demo_ready)
             .on_failure(self._work_failed)
             .start()
         )
 
+    def _demo_ready(self, result: tuple[vault.Session, str, StoreInfo | None]) -> None:
+        self.session, self.recovery_code, info = result
+        self._ready(info)
+
     # -- server -----------------------------------------------------------------
 
-    def _connected(self, user: UserInfo) -> None:
+    def _connect_action(
+        self, url: str, user: str, pw: str, ca: str | None
+    ) -> tuple[vault.Session, str, Any]:
+        """On the network worker: a new store, or (after a first sync that
+        did not finish) the one made a moment ago."""
+        done = self.session
+        if done is not None and self.recovery_code is not None:
+            return done, self.recovery_code, ops.connect(done.store, url, user, pw, ca)
+        return setup.create_connected(self.path, url, user, pw, ca)
+
+    def _connected(self, result: tuple[vault.Session, str, Any]) -> None:
+        self.session, self.recovery_code, user = result
         self._working(self.tr("正在下载本乡镇的数据（首次同步）…"), cancellable=True)
         self.work_note.setText(user.division_name or user.division_code)
-        store, lang = self.store, i18n.lang()
+        store, lang = self.session.store, i18n.lang()
 
         def first_sync(job: Any) -> StoreInfo | None:
             ops.run(store, job, lang)
@@ -355,7 +405,8 @@ class FirstRunDialog(QDialog):
         )
 
     def _after_sync(self) -> None:
-        store = self.store
+        assert self.session is not None
+        store = self.session.store
         self.task = (
             self.tasks.db(lambda job: setup.after_connect(store))
             .owned_by(self)

@@ -10,16 +10,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from jsxclient.ui import i18n
 from jsxcore import codes
+from jsxcore.masking import mask, mask_id, mask_mobile
 
-
-def mask_id(number: str | None) -> str:
-    """430***********123X: the issuing area and the last four only."""
-    if not number:
-        return ""
-    n = str(number)
-    if len(n) <= 7:
-        return n
-    return n[:3] + "*" * (len(n) - 7) + n[-4:]
+__all__ = ["mask_id", "mask_mobile"]
 
 
 def money(fen: int | None) -> str:
@@ -50,8 +43,8 @@ def display(kind: str, value: Any) -> str:
         return ""
     if kind.startswith("code:"):
         return code(kind[5:], value)
-    if kind == "idnum":
-        return mask_id(value)
+    if kind in ("idnum", "mobile", "bank"):
+        return mask(kind, value)
     if kind == "money":
         return money(int(value))
     if kind == "bool":

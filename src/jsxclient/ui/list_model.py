@@ -314,8 +314,10 @@ class ListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.kind == "sync":
                 return fmt.sync_text(str(value))
-            if col.kind == "idnum" and value:
-                return QCoreApplication.translate("ListModel", "身份证号已隐去中间位")
+            if col.kind in ("idnum", "mobile") and value:
+                return QCoreApplication.translate(
+                    "ListModel", "已隐去中间位；打开记录后可说明理由查看完整号码"
+                )
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col.kind == "sync" and value != "synced":
             return QBrush(QColor(fmt.SYNC_COLOURS.get(str(value), "#595959")))

@@ -31,6 +31,10 @@ from jsxclient.ui.operations.setup import open_store
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.pages.dashboard import DashboardPage
 from jsxclient.ui.sync_controller import SyncController
+from jsxcore.roles import role_label
+
+if TYPE_CHECKING:
+    from jsxclient.security.vault import Session
 
 if TYPE_CHECKING:
     from jsxclient.ui.operations.about import AboutInfo
@@ -142,12 +146,18 @@ class SyncIndicator(QWidget):
 
 class MainWindow(QMainWindow):
     language_switched = Signal(str)
+    sign_out_requested = Signal()
+    lock_requested = Signal()
+    closed = Signal()
 
-    def __init__(self, ctx: AppContext, controller: SyncController, key: str | None = None):
+    def __init__(
+        self, ctx: AppContext, controller: SyncController, session: Session | None = None
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.controller = controller
-        self.store_key = key
+        self.session = session
+        self.closing_for_sign_out = False
         controller.window = self
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}
@@ -163,7 +173,21 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.indicator = SyncIndicator(controller)
+        self.who = QLabel()
+        self.who.setObjectName("signedInUser")
+        self.lock_button = QPushButton(self.tr("锁定"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setToolTip(self.tr("锁定屏幕 (Ctrl+L)"))
+        self.lock_button.clicked.connect(self.lock_requested)
+        self.sign_out_button = QPushButton(self.tr("注销"))
+        self.sign_out_button.setObjectName("signOutButton")
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        for w in (self.who, self.lock_button, self.sign_out_button):
+            w.setVisible(session is not None)
+            self.statusBar().addPermanentWidget(w)
         self.statusBar().addPermanentWidget(self.indicator)
+        self._who()
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
         self.nav.currentRowChanged.connect(self._nav_changed)
         for i in range(len(PAGES)):
             sc = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
@@ -179,6 +203,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         start = int(ctx.settings.get("ui/page"))
         self.nav.setCurrentRow(start if 0 <= start < len(PAGES) else 0)
+
+    def _who(self) -> None:
+        if self.session is not None:
+            self.who.setText(
+                f"{self.session.display_name}（{role_label(self.ctx.store.role, i18n.lang())}）"
+            )
 
     def _fit_screen(self) -> None:
         """1280×780 where there is room; on the 1366×768 screens common on
@@ -344,7 +374,7 @@ class MainWindow(QMainWindow):
     def _settings_page(self) -> QWidget:
         from jsxclient.ui.pages.settings_page import SettingsPage
 
-        page = SettingsPage(self.ctx, self.controller)
+        page = SettingsPage(self.ctx, self.controller, self.session)
         page.language_changed.connect(self.switch_language)
         page.connect_requested.connect(self.connect_server)
         page.restore_requested.connect(self.restore)
@@ -442,15 +472,19 @@ class MainWindow(QMainWindow):
 
     def restore(self, backup: Path) -> None:
         """Close every connection, swap the file, reopen the store."""
-        ctx, key = self.ctx, self.store_key
+        ctx = self.ctx
         old = ctx.store
-        path = old.db.path
+        path, key, user, role = old.db.path, old.db.key, old.user, old.role
         self.controller.probe_timer.stop()
 
         def reopen(job: object) -> object:
+            old.require("restore")
+            old.audit("restore", backup.name)
             maintenance.close_connection(old)
             kept = maintenance.restore(path, backup, key)
-            ctx.store = open_store(path, key)
+            ctx.store = open_store(path, key, user, role)
+            if self.session is not None:
+                self.session.store = ctx.store
             return kept
 
         def closed_net(_r: object) -> None:
@@ -478,3 +512,4 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         self.ctx.settings.set("ui/geometry", bytes(self.saveGeometry().data()))
         super().closeEvent(e)
+        self.closed.emit()

@@ -46,6 +46,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("sync/reminder_time", str, "17:00", "提醒时间 HH:MM / reminder time"),
         Setting("backup/dir", str, "", "上次备份的目录 / folder of the last backup"),
+        Setting(
+            "security/idle_minutes",
+            int,
+            15,
+            "无操作多少分钟后锁定屏幕 / minutes without input before the screen locks",
+        ),
         Setting("backup/last", str, "", "上次备份的时间 / when the last backup was made"),
     )
 }

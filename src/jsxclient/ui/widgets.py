@@ -104,7 +104,9 @@ class RecordTable(QTableView):
             return
         menu = QMenu(self)
         menu.addAction(self.tr("打开/编辑"), lambda: self.open_row.emit(rid))
-        menu.addAction(self.tr("删除…"), lambda: self.delete_row.emit(rid))
+        store = self.list_model.ctx.store
+        if store.allowed("delete", self.list_model.listdef.entity):
+            menu.addAction(self.tr("删除…"), lambda: self.delete_row.emit(rid))
         menu.popup(self.viewport().mapToGlobal(pos))
 
 
@@ -112,6 +114,8 @@ def confirm_delete(
     ctx: AppContext, parent: QWidget, entity: str, row_id: str, what: str = ""
 ) -> None:
     """Ask, then delete through the journaled write path (a tombstone that syncs)."""
+    if not ctx.store.allowed("delete", entity):
+        return  # not offered to this role; the write path would refuse it
     box = QMessageBox(parent)
     box.setObjectName("confirmDelete")
     box.setIcon(QMessageBox.Icon.Question)
@@ -204,7 +208,9 @@ class ChildTable(QWidget):
 
     def set_parent_id(self, parent_id: str | None) -> None:
         self.model.active = parent_id is not None
-        self.add_button.setEnabled(parent_id is not None)
+        self.add_button.setEnabled(
+            parent_id is not None and self.ctx.store.allowed("create", self.entity)
+        )
         self.model.set_query(
             Query(filters={"parent": parent_id}, descending=self.model.listdef.descending)
         )
@@ -212,7 +218,7 @@ class ChildTable(QWidget):
     def show_all(self) -> None:
         """Lists without a parent (subsidy rates): show every row."""
         self.model.active = True
-        self.add_button.setEnabled(True)
+        self.add_button.setEnabled(self.ctx.store.allowed("create", self.entity))
         self.model.set_query(Query(descending=self.model.listdef.descending))
 
     def add(self) -> None:

@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>本机账号</source>
+        <translation>Accounts on this computer</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>同事账号</source>
+        <translation>Colleague&apos;s account</translation>
+    </message>
+    <message>
+        <source>同事本人输入密码</source>
+        <translation>Password (typed by the colleague)</translation>
+    </message>
+    <message>
+        <source>角色（未连接服务器的数据）</source>
+        <translation>Role (data not connected to a server)</translation>
+    </message>
+    <message>
+        <source>添加到本机</source>
+        <translation>Add to this computer</translation>
+    </message>
+    <message>
+        <source>解除锁定</source>
+        <translation>Clear lockout</translation>
+    </message>
+    <message>
+        <source>从本机移除</source>
+        <translation>Remove from this computer</translation>
+    </message>
+    <message>
+        <source>生成新恢复码…</source>
+        <translation>New recovery code…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>可在本机登录</source>
+        <translation>Can sign in here</translation>
+    </message>
+    <message>
+        <source>未在本机登记</source>
+        <translation>Not registered here</translation>
+    </message>
+    <message>
+        <source>请填写同事的账号，并请同事本人输入密码</source>
+        <translation>Enter the colleague&apos;s account and have them type their password</translation>
+    </message>
+</context>
+<context>
     <name>ActivityDetail</name>
     <message>
         <source>参与人名单（可选）</source>
@@ -13,6 +84,53 @@
     <message>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <source>操作日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>日志只能追加，保存至少六个月；身份证号和手机号已隐去中间位。</source>
+        <translation>The log is append-only and kept at least six months; ID numbers and mobiles are masked.</translation>
+    </message>
+    <message>
+        <source>{n} 条</source>
+        <translation>{n} entries</translation>
     </message>
 </context>
 <context>
@@ -358,6 +476,14 @@
 <context>
     <name>ConnectForm</name>
     <message>
+        <source>使用系统证书（省级服务器使用自签证书时才需选择）</source>
+        <translation>System certificates (choose a file only for the province&apos;s own CA)</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
         <source>服务器地址</source>
         <translation>Server address</translation>
     </message>
@@ -368,6 +494,10 @@
     <message>
         <source>密码</source>
         <translation>Password</translation>
+    </message>
+    <message>
+        <source>CA 证书</source>
+        <translation>CA certificate</translation>
     </message>
     <message>
         <source>账号由县（市、区）计生协分配，登录后自动确定所属乡镇。</source>
@@ -384,6 +514,14 @@
     <message>
         <source>正在连接…</source>
         <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>选择 CA 证书</source>
+        <translation>Choose a CA certificate</translation>
+    </message>
+    <message>
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
     <message>
         <source>连接服务器</source>
@@ -1198,6 +1336,18 @@ Choose a township and generate demo data</translation>
         <translation>Large street (about 25,000 members)</translation>
     </message>
     <message>
+        <source>本机管理员账号</source>
+        <translation>Administrator account on this computer</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
         <source>演示数据中的姓名、身份证号和电话都是随机生成的，不是真实人员。</source>
         <translation>Names, ID numbers and phone numbers in the demo data are random; they are not real people.</translation>
     </message>
@@ -1212,6 +1362,14 @@ Choose a township and generate demo data</translation>
     <message>
         <source>请先选择一个乡镇（街道）</source>
         <translation>Choose a township (street) first</translation>
+    </message>
+    <message>
+        <source>请填写本机管理员账号</source>
+        <translation>Enter an administrator account name</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
     </message>
     <message>
         <source>正在生成演示数据…</source>
@@ -1641,8 +1799,8 @@ Choose a township and generate demo data</translation>
 <context>
     <name>ListModel</name>
     <message>
-        <source>身份证号已隐去中间位</source>
-        <translation>The middle of the ID number is hidden</translation>
+        <source>已隐去中间位；打开记录后可说明理由查看完整号码</source>
+        <translation>Middle digits hidden; open the record and give a reason to see the full number</translation>
     </message>
     <message>
         <source>：绿色已同步，橙色待同步，红色被拒绝，紫色有冲突</source>
@@ -1682,6 +1840,108 @@ Choose a township and generate demo data</translation>
     <message>
         <source>共 {n} 条</source>
         <translation>{n} records</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>{name}（{user}）长时间未操作，程序已锁定。未保存的内容仍在。</source>
+        <translation>{name} ({user}) was away, so the program locked. Unsaved work is still there.</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>计生协数据采集 — 登录</source>
+        <translation>FPA data entry — sign in</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>本机数据尚未加密。用您的账号和密码登录后，程序会立即加密数据，并显示一次恢复码。</source>
+        <translation>The data on this computer is not encrypted yet. Sign in with your account and password: the program encrypts it at once and shows a recovery code once.</translation>
+    </message>
+    <message>
+        <source>忘记密码…</source>
+        <translation>Forgot password…</translation>
+    </message>
+    <message>
+        <source>忘记密码：用恢复码设置新密码</source>
+        <translation>Forgot password: set a new one with the recovery code</translation>
+    </message>
+    <message>
+        <source>恢复码在本机数据建立时显示过一次，通常由乡镇管理员保管。设置新密码不会改动任何数据，未同步的修改都会保留。</source>
+        <translation>The recovery code was shown once when the data on this computer was set up; the township administrator usually keeps it. Setting a new password changes no data; unsynced changes are kept.</translation>
+    </message>
+    <message>
+        <source>恢复码</source>
+        <translation>Recovery code</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>密码至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。</source>
+        <translation>At least 8 characters, mixing three of: upper case, lower case, digits, symbols.</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>设置新密码</source>
+        <translation>Set new password</translation>
+    </message>
+    <message>
+        <source>请填写账号和密码</source>
+        <translation>Enter the account and password</translation>
+    </message>
+    <message>
+        <source>正在登录…</source>
+        <translation>Signing in…</translation>
+    </message>
+    <message>
+        <source>请填写恢复码、账号和新密码</source>
+        <translation>Enter the recovery code, the account and a new password</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+    <message>
+        <source>正在验证恢复码…</source>
+        <translation>Checking the recovery code…</translation>
+    </message>
+    <message>
+        <source>登录失败</source>
+        <translation>Sign-in failed</translation>
     </message>
 </context>
 <context>
@@ -1725,6 +1985,18 @@ Choose a township and generate demo data</translation>
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>锁定屏幕 (Ctrl+L)</source>
+        <translation>Lock the screen (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Sign out</translation>
     </message>
     <message>
         <source>计生协数据采集</source>
@@ -1991,6 +2263,41 @@ Choose a township and generate demo data</translation>
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>原密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。这里修改的是本机登录密码；服务器密码请联系县计生协修改。</source>
+        <translation>At least 8 characters, mixing three of: upper case, lower case, digits, symbols. This changes the password on this computer; the county association changes the server&apos;s.</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+</context>
+<context>
     <name>ProjectDetail</name>
     <message>
         <source>项目覆盖的阵地</source>
@@ -1999,6 +2306,10 @@ Choose a township and generate demo data</translation>
 </context>
 <context>
     <name>RecordForm</name>
+    <message>
+        <source>当前账号只能查看</source>
+        <translation>This account can only view</translation>
+    </message>
     <message>
         <source>正在读取…</source>
         <translation>Loading…</translation>
@@ -2168,6 +2479,25 @@ Choose a township and generate demo data</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryCodeDialog</name>
+    <message>
+        <source>恢复码</source>
+        <translation>Recovery code</translation>
+    </message>
+    <message>
+        <source>这是本机数据的恢复码，只显示这一次。请抄写在纸上，交乡镇管理员密封保管。忘记密码时，用它可以设置新密码，数据不会丢失。不要拍照，不要存在电脑里。</source>
+        <translation>This is the recovery code of the data on this computer, shown this once. Write it on paper and have the township administrator keep it sealed. With it a forgotten password can be replaced without losing data. Do not photograph it or keep it on a computer.</translation>
+    </message>
+    <message>
+        <source>我已抄写并妥善保管</source>
+        <translation>I have written it down and will keep it safe</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
     <name>RefEditor</name>
     <message>
         <source>输入姓名、拼音首字母或身份证号查找</source>
@@ -2184,6 +2514,32 @@ Choose a township and generate demo data</translation>
     <message>
         <source>输入小组名称查找，或留空</source>
         <translation>Type a group name, or leave empty</translation>
+    </message>
+</context>
+<context>
+    <name>Reveal</name>
+    <message>
+        <source>当前账号无权查看完整号码</source>
+        <translation>This account may not see full numbers</translation>
+    </message>
+    <message>
+        <source>查看完整号码</source>
+        <translation>Show the full number</translation>
+    </message>
+    <message>
+        <source>请说明查看完整号码的理由（将记入操作日志）：</source>
+        <translation>Why do you need the full number? (recorded in the audit log)</translation>
+    </message>
+</context>
+<context>
+    <name>SensitiveEditor</name>
+    <message>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>查看完整号码（需说明理由，记入操作日志）</source>
+        <translation>Show the full number (needs a reason; recorded in the audit log)</translation>
     </message>
 </context>
 <context>
@@ -2209,6 +2565,10 @@ Choose a township and generate demo data</translation>
         <translation>Preferences</translation>
     </message>
     <message>
+        <source>断开服务器</source>
+        <translation>Disconnect</translation>
+    </message>
+    <message>
         <source>界面语言 Language</source>
         <translation>Language 界面语言</translation>
     </message>
@@ -2219,6 +2579,30 @@ Choose a township and generate demo data</translation>
     <message>
         <source>下班前提醒同步，时间</source>
         <translation>Remind me to sync at the end of the day, at</translation>
+    </message>
+    <message>
+        <source>安全</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>无操作自动锁定</source>
+        <translation>Lock when idle after</translation>
+    </message>
+    <message>
+        <source>修改密码…</source>
+        <translation>Change password…</translation>
+    </message>
+    <message>
+        <source>本机账号…</source>
+        <translation>Accounts on this computer…</translation>
+    </message>
+    <message>
+        <source>操作日志…</source>
+        <translation>Audit log…</translation>
     </message>
     <message>
         <source>数据备份</source>
@@ -2263,8 +2647,12 @@ Account: {user}</translation>
         <translation>This computer is not connected to the provincial server.</translation>
     </message>
     <message>
-        <source>建议每周备份一次到U盘或其他电脑。上次备份：{last}</source>
-        <translation>Back up weekly to a USB stick or another computer. Last backup: {last}</translation>
+        <source>程序每天自动备份一次（加密，保留最近 14 份）。建议每周另外备份一次到U盘或其他电脑。上次手动备份：{last}</source>
+        <translation>The program backs up daily by itself (encrypted, the last 14 kept). Also back up weekly to a USB stick or another computer. Last manual backup: {last}</translation>
+    </message>
+    <message>
+        <source>备份文件 (*.jsxbak)</source>
+        <translation>Backups (*.jsxbak)</translation>
     </message>
     <message>
         <source>无</source>
@@ -2273,10 +2661,6 @@ Account: {user}</translation>
     <message>
         <source>备份到</source>
         <translation>Back up to</translation>
-    </message>
-    <message>
-        <source>备份文件 (*.db)</source>
-        <translation>Backup files (*.db)</translation>
     </message>
     <message>
         <source>正在备份</source>
@@ -2317,6 +2701,10 @@ Account: {user}</translation>
     <message>
         <source>数据完好。</source>
         <translation>The data is intact.</translation>
+    </message>
+    <message>
+        <source>数据文件已损坏，请从备份恢复，或联系技术支持。</source>
+        <translation>The data file is damaged: restore a backup or call support.</translation>
     </message>
     <message>
         <source>发现 {n} 个问题，请联系技术支持：</source>

@@ -10,6 +10,7 @@ from typing import Any
 
 from jsxclient.store.queries.base import division_name_sql
 from jsxclient.store.queries.search import FTS_CONDS, fts_few, fts_match, like_terms
+from jsxcore.masking import mask_id
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ def find_people(
         params,
     ).fetchall()
     return [
-        Choice(r[0], r[1], " ".join(str(x) for x in (r[2] or "", r[4] or "") if x)) for r in rows
+        # Pickers show the ID number masked (DOMAIN.md); a full one is a reveal.
+        Choice(r[0], r[1], " ".join(str(x) for x in (mask_id(r[2]), r[4] or "") if x))
+        for r in rows
     ]
 
 
@@ -149,7 +152,11 @@ def choice_label(conn: sqlite3.Connection, entity: str, row_id: str) -> Choice |
             "WHERE id = ?",
             (row_id,),
         ).fetchone()
-        return None if r is None else Choice(r[0], r[1], " ".join(x for x in (r[2], r[3]) if x))
+        return (
+            None
+            if r is None
+            else Choice(r[0], r[1], " ".join(x for x in (mask_id(r[2]), r[3]) if x))
+        )
     if entity == "specialfamily":
         r = conn.execute(
             "SELECT f.id, coalesce(p.name, ''), "

@@ -12,8 +12,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
+    QAction,
     QIntValidator,
     QKeyEvent,
     QRegularExpressionValidator,
@@ -41,6 +50,7 @@ from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import lists
 from jsxcore import codes
+from jsxcore.masking import mask
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 10
 CODE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -81,7 +91,61 @@ class TextEditor(QLineEdit):
         return self
 
 
-class IdNumberEditor(TextEditor):
+class SensitiveEditor(TextEditor):
+    """An ID number or mobile: a stored value shows masked and read-only
+    until `reveal()` (which the form calls once a reason is given and
+    audited); a new value is typed in the clear. `value()` is always the
+    real value, so a masked field saves unchanged."""
+
+    reveal_requested = Signal()
+    mask_kind = "idnum"
+
+    def __init__(self, max_length: int, parent: QWidget | None = None) -> None:
+        super().__init__(max_length, parent)
+        self._real: str | None = None
+        self.masked = False
+        # translate() with this class's name: self.tr() would look under the subclass.
+        self.reveal_action = QAction(QCoreApplication.translate("SensitiveEditor", "显示"), self)
+        self.reveal_action.setObjectName("revealAction")
+        self.reveal_action.setToolTip(
+            QCoreApplication.translate(
+                "SensitiveEditor", "查看完整号码（需说明理由，记入操作日志）"
+            )
+        )
+        self.reveal_action.triggered.connect(self.reveal_requested)
+        self.addAction(self.reveal_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.reveal_action.setVisible(False)
+
+    def set_value(self, value: Any) -> None:
+        if value:
+            self._real = str(value)
+            self.masked = True
+            self.setReadOnly(True)
+            self.setText(mask(self.mask_kind, self._real))
+            self.reveal_action.setVisible(True)
+        else:
+            self._real, self.masked = None, False
+            self.setReadOnly(False)
+            self.reveal_action.setVisible(False)
+            super().set_value(value)
+
+    def reveal(self) -> None:
+        if self.masked:
+            self.masked = False
+            self.setReadOnly(False)
+            self.setText(self._real or "")
+            self.reveal_action.setVisible(False)
+
+    def _typed(self) -> str:
+        return self.text()
+
+    def value(self) -> Any:
+        if self.masked:
+            return self._real
+        return self._typed() or None
+
+
+class IdNumberEditor(SensitiveEditor):
     """Upper-cases the check character and ignores spaces as typed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,20 +154,20 @@ class IdNumberEditor(TextEditor):
         self.setValidator(QRegularExpressionValidator(r"[0-9xX ]{0,20}", self))
         self.setMaxLength(20)
 
-    def value(self) -> Any:
-        t = self.text().replace(" ", "").upper()
-        return t or None
+    def _typed(self) -> str:
+        return self.text().replace(" ", "").upper()
 
 
-class MobileEditor(TextEditor):
+class MobileEditor(SensitiveEditor):
+    mask_kind = "mobile"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(20, parent)
         self.setValidator(QRegularExpressionValidator(r"[0-9 ]{0,20}", self))
         self.setPlaceholderText(self.tr("11位手机号码"))
 
-    def value(self) -> Any:
-        t = self.text().replace(" ", "")
-        return t or None
+    def _typed(self) -> str:
+        return self.text().replace(" ", "")
 
 
 class MultiTextEditor(QPlainTextEdit):

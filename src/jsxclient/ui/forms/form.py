@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from jsxclient.store.queries import pickers
 from jsxclient.store.queries.pickers import PersonMatch
 from jsxclient.store.store import RecordNotFound
-from jsxclient.ui import errors, i18n
+from jsxclient.ui import errors, i18n, reveal
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.format import mask_id
 from jsxclient.ui.forms import editors as ed
@@ -128,6 +128,13 @@ class RecordForm(QDialog):
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(120)
         self._validate_timer.timeout.connect(self.validate)
+        # Shown, not saved, when the role may only read this record.
+        self.read_only = not (
+            ctx.store.allowed("create", entity) if row_id is None else ctx.store.may_edit(entity)
+        )
+        if self.read_only:
+            self._set_enabled(True)
+            self.save_button.setToolTip(self.tr("当前账号只能查看"))
         if row_id:
             self._set_enabled(False)
             self.status.setText(self.tr("正在读取…"))
@@ -324,9 +331,13 @@ class RecordForm(QDialog):
         if kind == "year":
             return ed.YearEditor()
         if kind == "idnum":
-            return ed.IdNumberEditor()
+            e = ed.IdNumberEditor()
+            reveal.connect(self, e, part, f.name)
+            return e
         if kind == "mobile":
-            return ed.MobileEditor()
+            m = ed.MobileEditor()
+            reveal.connect(self, m, part, f.name)
+            return m
         if kind == "multi":
             return ed.MultiTextEditor(_max_length(es, f.name))
         if kind == "village":
@@ -451,8 +462,8 @@ class RecordForm(QDialog):
     def _set_enabled(self, on: bool) -> None:
         for e in self.editors.values():
             e.setEnabled(on)
-        self.save_button.setEnabled(on)
-        self.next_button.setEnabled(on)
+        self.save_button.setEnabled(on and not getattr(self, "read_only", False))
+        self.next_button.setEnabled(on and not getattr(self, "read_only", False))
 
     def focus_first(self) -> None:
         for e in self.editors.values():

@@ -21,5 +21,5 @@ def close_connection(store: Store) -> None:
     store.db.close()
 
 
-def restore(store_path: Path, backup_path: Path, key: str | None) -> Path:
+def restore(store_path: Path, backup_path: Path, key: bytes | None) -> Path:
     return maintenance.restore(store_path, backup_path, key)

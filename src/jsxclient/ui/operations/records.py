@@ -43,3 +43,10 @@ def get(store: Store, entity: str, row_id: str) -> dict[str, Any] | None:
 def delete(store: Store, entity: str, row_id: str) -> None:
     with store.transaction() as tx:
         tx.delete(entity, row_id)
+
+
+def reveal(store: Store, obj: str, reason: str) -> None:
+    """Allow and record one reveal of a masked number (the editor shows it
+    once this returns)."""
+    store.require("reveal")
+    store.audit("reveal", obj, detail=reason)

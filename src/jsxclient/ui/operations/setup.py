@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from jsxclient.security import vault
 from jsxclient.store.queries import pickers
 from jsxclient.store.queries.pickers import Place
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
 from jsxclient.ui.tasks import Job
+
+if TYPE_CHECKING:
+    from jsxcore.protocol import UserInfo
 
 
 @dataclass(frozen=True)
@@ -24,11 +31,47 @@ class StoreInfo:
 READ_CACHE_KB = 16 * 1024
 
 
-def open_store(path: Path, key: str | None) -> Store:
+def open_store(path: Path, key: bytes | None, user: str = "", role: str | None = None) -> Store:
     """Open (and migrate) the store; call on the database worker."""
-    store = Store.open(path, key=key)
+    store = Store.open(path, key=key, user=user, role=role)
     tune_reader(store)
     return store
+
+
+def create_connected(
+    path: Path, url: str, username: str, password: str, ca_bundle: str | None = None
+) -> tuple[vault.Session, str, UserInfo]:
+    """First run with a server account: a new encrypted store under the
+    password the server has just accepted, made this user's device. Nothing
+    is left behind when the server says no."""
+    from jsxclient.sync import account
+    from jsxclient.sync.transport import check_url
+
+    check_url(url)
+    session, code = vault.create(
+        path, username, password, role="read_only", source="server", check_policy=False
+    )
+    try:
+        user = account.connect(
+            session.store, url, username, password, socket.gethostname(), ca_bundle=ca_bundle
+        )
+    except BaseException:
+        session.close()
+        for p in (path, vault.keyfile_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                p.unlink()
+        raise
+    session.role = user.role
+    session.display_name = user.display_name
+    return session, code, user
+
+
+def create_local(
+    path: Path, username: str, password: str, township: str
+) -> tuple[vault.Session, str]:
+    """First run without a server (trying the program): the worker becomes
+    the administrator of a local store."""
+    return vault.create(path, username, password, role="township_admin", township=township)
 
 
 def tune_reader(store: Store) -> None:

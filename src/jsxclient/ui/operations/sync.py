@@ -64,10 +64,14 @@ def view(store: Store) -> SyncView:
     )
 
 
-def connect(store: Store, server_url: str, username: str, password: str) -> UserInfo:
+def connect(
+    store: Store, server_url: str, username: str, password: str, ca_bundle: str | None = None
+) -> UserInfo:
     from jsxclient.sync import account
 
-    user = account.connect(store, server_url, username, password, socket.gethostname())
+    user = account.connect(
+        store, server_url, username, password, socket.gethostname(), ca_bundle=ca_bundle
+    )
     return user
 
 

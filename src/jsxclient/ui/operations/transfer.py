@@ -88,7 +88,9 @@ def register_html(
     store: Store, name: str, filters: Filters, lang: str, reveal: Reveal | None, font: str
 ) -> str:
     """The register as HTML for the printer (built on the worker; laid out
-    and printed on the GUI thread)."""
-    return writers.to_html(
-        exporter.register_table(store, name, filters, lang=lang, reveal=reveal), font
-    )
+    and printed on the GUI thread). Printing is allowed and audited like an
+    export."""
+    exporter._allowed(store, reveal, "print")
+    table = exporter.register_table(store, name, filters, lang=lang, reveal=reveal)
+    exporter._audited(store, "print", f"register:{name}", None, len(table.rows), reveal)
+    return writers.to_html(table, font)

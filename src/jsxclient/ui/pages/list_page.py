@@ -75,6 +75,8 @@ class ListPage(QWidget):
         self.new_button = QPushButton(self.tr("新增 (Ctrl+N)"))
         self.new_button.setObjectName("newButton")
         self.new_button.clicked.connect(self.new_record)
+        # The role decides (the write path refuses anyway; here it is not offered).
+        self.new_button.setEnabled(ctx.store.allowed("create", entity))
         head.addWidget(self.new_button)
         lay.addLayout(head)
 
@@ -186,6 +188,8 @@ class ListPage(QWidget):
         self.search.selectAll()
 
     def new_record(self) -> None:
+        if not self.ctx.store.allowed("create", self.entity):
+            return
         ctx = dict(self.form_context())
         village = self.model.query.filters.get("village")
         if village:

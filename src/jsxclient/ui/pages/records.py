@@ -249,7 +249,7 @@ class FamilyDetail(_Detail):
             f"<b style='font-size:15px'>{s.head_name}</b>　"
             f"{fmt.code('family_category', s.category)} {grade}　"
             f"{fmt.code('family_status', s.status)}　{s.village}　"
-            f"{fmt.mask_id(s.head_id_number)}　{s.head_mobile or ''}<br>"
+            f"{fmt.mask_id(s.head_id_number)}　{fmt.mask_mobile(s.head_mobile)}<br>"
             + self.tr("最近走访：{last}　今年走访 {n} 次　").format(
                 last=s.last_visit or self.tr("无"), n=s.visits_this_year
             )

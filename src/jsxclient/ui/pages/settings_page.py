@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -28,8 +30,12 @@ from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import maintenance
 from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.sync import SyncView
+from jsxclient.ui.security_dialogs import AccountsDialog, AuditDialog, PasswordDialog
 from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.widgets import ChildTable
+
+if TYPE_CHECKING:
+    from jsxclient.security.vault import Session
 
 
 class SettingsPage(QScrollArea):
@@ -37,9 +43,12 @@ class SettingsPage(QScrollArea):
     connect_requested = Signal()
     restore_requested = Signal(object)  # Path
 
-    def __init__(self, ctx: AppContext, controller: SyncController) -> None:
+    def __init__(
+        self, ctx: AppContext, controller: SyncController, session: Session | None = None
+    ) -> None:
         super().__init__()
         self.ctx = ctx
+        self.session = session
         self.setObjectName("page_settings")
         self.setWidgetResizable(True)
         body = QWidget()
@@ -59,7 +68,7 @@ class SettingsPage(QScrollArea):
         bl.addWidget(self.account, 1)
         self.connect_button = QPushButton(self.tr("连接服务器…"))
         self.connect_button.clicked.connect(self.connect_requested)
-        self.disconnect_button = QPushButton(self.tr("退出登录"))
+        self.disconnect_button = QPushButton(self.tr("断开服务器"))
         self.disconnect_button.clicked.connect(self._disconnect)
         bl.addWidget(self.connect_button)
         bl.addWidget(self.disconnect_button)
@@ -98,6 +107,35 @@ class SettingsPage(QScrollArea):
         form.addRow("", rem)
         lay.addWidget(box)
 
+        # Security
+        box = QGroupBox(self.tr("安全"))
+        sl = QFormLayout(box)
+        self.idle = QSpinBox()
+        self.idle.setObjectName("idleMinutes")
+        self.idle.setRange(1, 120)
+        self.idle.setSuffix(self.tr(" 分钟"))
+        self.idle.setValue(int(ctx.settings.get("security/idle_minutes")))
+        self.idle.valueChanged.connect(lambda v: ctx.settings.set("security/idle_minutes", int(v)))
+        sl.addRow(self.tr("无操作自动锁定"), self.idle)
+        srow = QHBoxLayout()
+        self.password_button = QPushButton(self.tr("修改密码…"))
+        self.password_button.setObjectName("changePassword")
+        self.password_button.clicked.connect(self._password)
+        self.accounts_button = QPushButton(self.tr("本机账号…"))
+        self.accounts_button.setObjectName("accountsButton")
+        self.accounts_button.clicked.connect(self._accounts)
+        self.audit_button = QPushButton(self.tr("操作日志…"))
+        self.audit_button.setObjectName("auditButton")
+        self.audit_button.clicked.connect(self._audit)
+        self.audit_button.setVisible(ctx.store.allowed("audit_view"))
+        for b in (self.password_button, self.accounts_button):
+            b.setEnabled(session is not None)
+        for b in (self.password_button, self.accounts_button, self.audit_button):
+            srow.addWidget(b)
+        srow.addStretch(1)
+        sl.addRow("", srow)
+        lay.addWidget(box)
+
         # Backups
         box = QGroupBox(self.tr("数据备份"))
         bl2 = QVBoxLayout(box)
@@ -109,7 +147,10 @@ class SettingsPage(QScrollArea):
         self.backup_button.setObjectName("backupButton")
         self.backup_button.clicked.connect(self._backup)
         self.restore_button = QPushButton(self.tr("从备份恢复…"))
+        self.restore_button.setObjectName("restoreButton")
         self.restore_button.clicked.connect(self._restore)
+        self.restore_button.setEnabled(ctx.store.allowed("restore"))
+        self.backup_button.setEnabled(ctx.store.allowed("backup"))
         self.check_button = QPushButton(self.tr("检查数据"))
         self.check_button.clicked.connect(self._check)
         row.addWidget(self.backup_button)
@@ -166,16 +207,17 @@ class SettingsPage(QScrollArea):
     def _backup_text(self) -> None:
         last = str(self.ctx.settings.get("backup/last") or "")
         self.backup_info.setText(
-            self.tr("建议每周备份一次到U盘或其他电脑。上次备份：{last}").format(
-                last=last or self.tr("无")
-            )
+            self.tr(
+                "程序每天自动备份一次（加密，保留最近 14 份）。建议每周另外备份一次到U盘"
+                "或其他电脑。上次手动备份：{last}"
+            ).format(last=last or self.tr("无"))
         )
 
     def _backup(self) -> None:
         start = str(self.ctx.settings.get("backup/dir") or Path.home())
-        name = f"jsxclient-{self.ctx.township}-{datetime.now():%Y%m%d-%H%M}.db"
+        name = f"jsxclient-{self.ctx.township}-{datetime.now():%Y%m%d-%H%M}.jsxbak"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("备份到"), str(Path(start) / name), self.tr("备份文件 (*.db)")
+            self, self.tr("备份到"), str(Path(start) / name), self.tr("备份文件 (*.jsxbak)")
         )
         if path:
             self.backup_to(Path(path))
@@ -183,7 +225,14 @@ class SettingsPage(QScrollArea):
     def backup_to(self, dest: Path) -> None:
         store = self.ctx.store
         self.backup_button.setEnabled(False)
-        self.ctx.tasks.db(lambda job: maintenance.backup(store, dest)).with_progress(
+
+        def work(job: object) -> Path:
+            store.require("backup")
+            made = maintenance.backup(store, dest)
+            store.audit("backup", made.name)
+            return made
+
+        self.ctx.tasks.db(work).with_progress(
             self.tr("正在备份"), self, cancellable=False
         ).on_success(self._backed_up).on_failure(self._backup_failed).start()
 
@@ -203,7 +252,7 @@ class SettingsPage(QScrollArea):
     def _restore(self) -> None:
         start = str(self.ctx.settings.get("backup/dir") or Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择备份文件"), start, self.tr("备份文件 (*.db)")
+            self, self.tr("选择备份文件"), start, self.tr("备份文件 (*.jsxbak)")
         )
         if not path:
             return
@@ -224,6 +273,25 @@ class SettingsPage(QScrollArea):
         )
         box.open()
 
+    def _password(self) -> None:
+        if self.session is None:
+            return
+        dlg = PasswordDialog(self.ctx, self.session, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def _accounts(self) -> None:
+        if self.session is None:
+            return
+        dlg = AccountsDialog(self.ctx, self.session, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def _audit(self) -> None:
+        dlg = AuditDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
     def _check(self) -> None:
         store = self.ctx.store
         self.ctx.tasks.db(lambda job: maintenance.check(store)).with_progress(
@@ -241,7 +309,12 @@ class SettingsPage(QScrollArea):
         else:
             box.setIcon(QMessageBox.Icon.Warning)
             box.setText(
-                self.tr("发现 {n} 个问题，请联系技术支持：").format(n=len(rep.problems))
+                (
+                    self.tr("数据文件已损坏，请从备份恢复，或联系技术支持。") + "\n"
+                    if rep.damaged
+                    else ""
+                )
+                + self.tr("发现 {n} 个问题，请联系技术支持：").format(n=len(rep.problems))
                 + "\n"
                 + "\n".join(rep.problems[:10])
             )

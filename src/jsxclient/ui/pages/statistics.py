@@ -225,9 +225,14 @@ class StatisticsPage(QWidget):
             return
         rows: list[list[object]] = [list(self.headers), *self._rows(self.data)]
 
+        store = self.ctx.store
+
         def write(job: object) -> None:
+            # Figures only, no person; still an export, so allowed and audited.
+            store.require("export")
             with Path(name).open("w", encoding="utf-8-sig", newline="") as f:
                 csv.writer(f).writerows(rows)
+            store.audit("export", Path(name).name, detail="statistics")
 
         self.ctx.tasks.db(write).on_failure(
             lambda exc: errors.show(exc, self, self.tr("导出统计"))
