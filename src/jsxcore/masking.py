@@ -13,17 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Field name -> kind, for every record field that holds one of these numbers.
-SENSITIVE_FIELDS: dict[str, str] = {
-    "id_number": "idnum",
-    "head_id_number": "idnum",
-    "mobile": "mobile",
-    "head_mobile": "mobile",
-    "phone": "mobile",
-    "bank_account": "bank",
-}
-SENSITIVE_KINDS = frozenset({"idnum", "mobile", "bank"})
-
 
 def mask_id(number: str | None) -> str:
     if not number:

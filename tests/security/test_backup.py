@@ -24,8 +24,8 @@ from jsxclient.sync.transport import Transport
 from .conftest import PASSWORD, USER, add_people
 
 
-@pytest.fixture
 def as_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's account, from the environment as a scheduled job has it."""
     monkeypatch.setenv("JSXCLIENT_USER", USER)
     monkeypatch.setenv("JSXCLIENT_PASSWORD", PASSWORD)
 
@@ -136,8 +136,9 @@ def test_cli_check_backup_and_sync_on_a_damaged_store(
     session: vault.Session,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    as_user: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    as_user(monkeypatch)
     s = _damaged(session)
     with s.store.transaction() as tx:  # as if connected: sync would run
         s.store.set_meta("server_url", "http://127.0.0.1:9", tx.conn)
@@ -158,8 +159,12 @@ def test_cli_check_backup_and_sync_on_a_damaged_store(
 
 
 def test_cli_restore_of_a_new_computer_from_a_backup(
-    session: vault.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str], as_user: None
+    session: vault.Session,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    as_user(monkeypatch)
     add_people(session)
     bak = maintenance.backup(session.store, tmp_path / "b.jsxbak")
     session.close()

@@ -457,16 +457,6 @@ def lockouts(path: Path) -> dict[str, Failures]:
     return dict(kf.failures) if kf else {}
 
 
-def set_public(path: Path, **values: str | None) -> None:
-    """Township, server address and CA bundle: read before unlocking."""
-
-    def go(kf: KeyFile) -> None:
-        for k, v in values.items():
-            setattr(kf, k, v)
-
-    keyfile.update(keyfile_path(path), go)
-
-
 # -- migrating an old store ------------------------------------------------------------------
 
 
