@@ -13,11 +13,18 @@ import pytest
 from jsxclient.cli import main
 from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.cli.sync import EXIT_BY_KIND
-from jsxclient.store.store import Store
 from jsxclient.sync.errors import ErrorKind
 from tests.sync.fake_server import Reply, fake_server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+USER, PASSWORD = "clerk", "Passw0rd!x"
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI signs in like the app: here through the environment."""
+    monkeypatch.setenv("JSXCLIENT_USER", USER)
+    monkeypatch.setenv("JSXCLIENT_PASSWORD", PASSWORD)
 
 
 def test_every_code_is_its_own() -> None:
@@ -58,9 +65,11 @@ def test_a_store_that_cannot_be_opened_is_not_a_bug(
 
 
 def _connected(store_path: Path, url: str) -> None:
-    s = Store.open(store_path)
-    s.set_meta("server_url", url)
-    s.set_meta("sync_token", "t" * 32)
+    from jsxclient.security import vault
+
+    s, _code = vault.migrate_plain(store_path, USER, PASSWORD)  # as the CLI finds it
+    s.store.set_meta("server_url", url)
+    s.store.set_meta("sync_token", "t" * 32)
     s.close()
 
 

@@ -14,7 +14,7 @@ from jsxclient.security import vault
 from jsxclient.store.journal import SyncReceipt
 from jsxclient.sync.engine import SyncEngine, SyncProgress
 from tests.e2e.conftest import MakeDevice
-from tests.e2e.harness import PASSWORD, ServerProcess, free_port, person
+from tests.e2e.harness import PASSWORD, ServerProcess, encrypt, free_port, person
 
 
 def _run(store: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -104,6 +104,7 @@ def test_a_second_sync_of_the_same_store_exits_busy(
     job exits BUSY at once, touching nothing, and runs fine afterwards."""
     township, villages = server.fresh_township()
     device = make_device(server.make_user(township))
+    encrypt(device)  # as the CLI finds a store: encrypted, the password in the environment
     with device.store.transaction() as tx:
         tx.insert("person", person(villages[0], "并发"))
     inside, release = threading.Event(), threading.Event()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -40,13 +39,14 @@ def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> subproce
     )
 
 
-def _receipts(path: Path) -> int:
+def _receipts(path: Path, key: bytes) -> int:
     """How many runs got as far as starting (each leaves a receipt)."""
-    conn = sqlite3.connect(path)
+    store = Store.open(path, key)
     try:
+        conn = store.db.connection()
         return int(conn.execute("SELECT count(*) FROM sync_receipt").fetchone()[0])
     finally:
-        conn.close()
+        store.close()
 
 
 def _edit(store: Store, villages: list[str], rng: random.Random, n: int) -> None:
@@ -101,7 +101,7 @@ def test_sync_survives_being_killed_anywhere(
         if trial % 4 == 3:  # the other laptop keeps working too
             _edit(b.store, villages, rng, 60)
             b.sync()
-        runs = _receipts(path)
+        runs = _receipts(path, key)
         t1 = time.monotonic()
         proc = _cli(path, "sync", "--quiet")
         try:
@@ -110,7 +110,7 @@ def test_sync_survives_being_killed_anywhere(
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
             killed_at.append(f"trial {trial}")
-            if _receipts(path) == runs:
+            if _receipts(path, key) == runs:
                 # Killed before its run began: the machine is slower now than
                 # when the span was measured (other tests share its 2 cores).
                 span *= 1.5

@@ -13,20 +13,21 @@ import argparse
 import getpass
 import os
 import re
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from jsxclient.cli.exitcodes import ExitCode
-from jsxclient.store.db import StoreError, default_store_path
+from jsxclient.store.db import DB_ERRORS, StoreError, default_store_path
 
 if TYPE_CHECKING:
     from jsxclient.security.vault import Session
     from jsxclient.store.store import Store
 
 T = TypeVar("T")
+# What opening a file that is not a usable store raises, with either driver.
+OPEN_ERRORS: tuple[type[Exception], ...] = (StoreError, *DB_ERRORS)
 
 
 class CliError(Exception):
@@ -86,7 +87,7 @@ def guard(fn: Callable[[], T]) -> T:
         return fn()
     except LoginError as exc:
         raise CliError(exc.zh, exc.en, ExitCode.AUTH) from exc
-    except (StoreError, sqlite3.DatabaseError) as exc:  # e.g. a folder, no permission
+    except OPEN_ERRORS as exc:  # e.g. a folder, no permission
         raise CliError(
             "无法打开数据库（文件损坏、无法访问或不是本程序的数据库）", str(exc)
         ) from exc

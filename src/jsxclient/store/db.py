@@ -60,8 +60,20 @@ def _db_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.DatabaseError, dbapi2.DatabaseError)
 
 
-# Database errors of both drivers (sqlcipher3 has its own exception classes).
+# Errors of both drivers: sqlcipher3 has its own exception classes, which an
+# `except sqlite3.OperationalError` would not catch on an encrypted store.
 DB_ERRORS: tuple[type[Exception], ...] = _db_errors()
+
+
+def _both(name: str) -> tuple[type[Exception], ...]:
+    from sqlcipher3 import dbapi2
+
+    return (getattr(sqlite3, name), getattr(dbapi2, name))
+
+
+SQL_ERRORS = _both("Error")
+OPERATIONAL_ERRORS = _both("OperationalError")
+INTEGRITY_ERRORS = _both("IntegrityError")
 
 
 # What reading a damaged page can raise: SQLCipher reports a page failing

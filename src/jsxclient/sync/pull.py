@@ -34,7 +34,7 @@ from functools import cache
 from typing import Any
 
 from jsxclient.store import journal as jr
-from jsxclient.store.db import now_text
+from jsxclient.store.db import INTEGRITY_ERRORS, SQL_ERRORS, now_text
 from jsxclient.store.search import derive_fields
 from jsxclient.store.store import Store
 from jsxclient.sync import rows
@@ -107,7 +107,7 @@ def pull(
             _check(page, cur)
             try:
                 apply_page(store, page, stats)
-            except sqlite3.IntegrityError as exc:
+            except INTEGRITY_ERRORS as exc:
                 # The page rolled back whole; a row the server accepted does
                 # not fit this client's table. A bug on one side or the other.
                 raise SyncBugError(f"pulled page does not fit the local tables: {exc}") from exc
@@ -122,7 +122,7 @@ def pull(
         if close is not None:
             close()
         if checkpoint > 0:
-            with contextlib.suppress(sqlite3.Error):  # never mask the pull's own error
+            with contextlib.suppress(*SQL_ERRORS):  # never mask the pull's own error
                 conn.execute(f"PRAGMA wal_autocheckpoint={checkpoint}")
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return stats

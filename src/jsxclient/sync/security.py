@@ -29,10 +29,14 @@ ESCROWED = "key_escrowed"
 
 
 def features(transport: Transport) -> list[str]:
-    try:
-        return list(transport.version().features)
-    except SyncError:
-        return []
+    """The server's optional features, asked once per transport (one request
+    per sync would cost every device at day's end)."""
+    if transport.server_features is None:
+        try:
+            transport.server_features = list(transport.version().features)
+        except SyncError:
+            return []
+    return transport.server_features
 
 
 def push_audit(store: Store, transport: Transport, feats: list[str]) -> int:

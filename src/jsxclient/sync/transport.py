@@ -153,6 +153,8 @@ class Transport:
         self.gzip_requests = gzip_requests
         self.fault = fault
         self.cancel: threading.Event | None = None
+        # What /version lists (jsxcore.protocol FEATURE_*), asked once.
+        self.server_features: list[str] | None = None
         self.bytes_sent = 0
         self.bytes_received = 0
         self._lock = threading.Lock()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 import traceback
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.store.db import StoreError
+from jsxclient.store.db import OPERATIONAL_ERRORS, StoreError
 from jsxclient.ui import i18n
 from jsxclient.ui.tasks import Cancelled
 
@@ -48,7 +47,7 @@ def kind(exc: BaseException) -> str:
         return "env"
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS):
         return "env"
-    if isinstance(exc, sqlite3.OperationalError) and (
+    if isinstance(exc, OPERATIONAL_ERRORS) and (
         "locked" in str(exc) or "disk" in str(exc) or "full" in str(exc)
     ):
         return "env"
@@ -87,7 +86,7 @@ def message(exc: BaseException) -> str:
         return QCoreApplication.translate("Errors", "文件已存在，请换一个文件名。") + f"\n{exc}"
     if isinstance(exc, FileNotFoundError):
         return QCoreApplication.translate("Errors", "找不到文件。") + f"\n{exc}"
-    if isinstance(exc, sqlite3.OperationalError):
+    if isinstance(exc, OPERATIONAL_ERRORS):
         return (
             QCoreApplication.translate("Errors", "数据库暂时被占用或磁盘出错，请稍后重试。")
             + f"\n{exc}"

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from jsxclient.store.db import OPERATIONAL_ERRORS
+
 Interrupt = Callable[[], bool]
 
 
@@ -38,7 +40,7 @@ def run(
     try:
         with _guard(conn, interrupt):
             return conn.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:
+    except OPERATIONAL_ERRORS as exc:
         if "interrupt" in str(exc) and interrupt is not None and interrupt():
             raise Interrupted() from exc
         raise
