@@ -20,7 +20,7 @@ import pytest
 from jsxclient import cli
 from jsxclient.store import schema
 from jsxclient.store.db import Database
-from jsxclient.store.maintenance import check, verify_backup
+from jsxclient.store.maintenance import check, verify_store_file
 from jsxclient.store.store import Store
 from jsxclient.store.upgrade import (
     MigrationFailedError,
@@ -84,7 +84,7 @@ def test_a_store_of_the_previous_schema_opens_intact_with_a_verified_backup(
         assert schema.schema_version(s.db.connection()) == schema.LATEST
         [backup] = upgrade_backups(v4_store)
         assert backup.name.startswith("jsxclient.db.before-upgrade-v4-")
-        meta = verify_backup(backup, None, expect_township=TOWNSHIP)
+        meta = verify_store_file(backup, None, expect_township=TOWNSHIP)
         assert meta["township_code"] == TOWNSHIP
         log = (
             s.db.connection()
@@ -126,7 +126,10 @@ def failing_migration(monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 def test_a_failing_migration_leaves_the_store_unchanged_and_says_what_to_do(
-    v4_store: Path, failing_migration: int, capsys: pytest.CaptureFixture[str]
+    v4_store: Path,
+    failing_migration: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert schema.latest() == failing_migration
     before = dump(v4_store)
@@ -138,14 +141,17 @@ def test_a_failing_migration_leaves_the_store_unchanged_and_says_what_to_do(
     [backup] = upgrade_backups(v4_store)
     assert err.value.backup == backup
     assert dump(backup)[1:] == before[1:]
-    assert verify_backup(backup, None, expect_township=TOWNSHIP)
+    assert verify_store_file(backup, None, expect_township=TOWNSHIP)
     zh, en = err.value.text("zh"), err.value.text("en")
     assert "升级已撤销" in zh and "数据没有改动" in zh and "重新安装之前的版本" in zh
     assert str(backup) in zh
     assert "nothing was changed" in en and "Reinstall the previous version" in en
     assert str(backup) in en
 
-    # The command line says the same, in both languages, with exit status 1.
+    # The command line says the same, in both languages, with exit status 1
+    # (signed in: its first sign-in would encrypt the old store).
+    monkeypatch.setenv("JSXCLIENT_USER", "clerk")
+    monkeypatch.setenv("JSXCLIENT_PASSWORD", "Passw0rd!x")
     assert cli.main(["--store", str(v4_store), "check"]) == 1
     printed = capsys.readouterr().err
     assert "升级已撤销" in printed and "the upgrade was undone" in printed
@@ -188,7 +194,7 @@ def test_a_new_store_needs_no_backup(tmp_path: Path) -> None:
 
 
 def test_an_encrypted_store_is_backed_up_encrypted(tmp_path: Path) -> None:
-    path, key = tmp_path / "secret.db", "correct horse battery staple"
+    path, key = tmp_path / "secret.db", bytes(range(32))
     db = Database(path, key)
     schema.migrate(db.connection(), target=4)
     db.connection().execute("INSERT INTO meta(key, value) VALUES('township_code', ?)", (TOWNSHIP,))
@@ -197,4 +203,4 @@ def test_an_encrypted_store_is_backed_up_encrypted(tmp_path: Path) -> None:
     s.close()
     [backup] = upgrade_backups(path)
     assert not backup.read_bytes().startswith(b"SQLite format 3")
-    assert verify_backup(backup, key, expect_township=TOWNSHIP)["township_code"] == TOWNSHIP
+    assert verify_store_file(backup, key, expect_township=TOWNSHIP)["township_code"] == TOWNSHIP

@@ -88,6 +88,10 @@ def guard(fn: Callable[[], T]) -> T:
     except LoginError as exc:
         raise CliError(exc.zh, exc.en, ExitCode.AUTH) from exc
     except OPEN_ERRORS as exc:  # e.g. a folder, no permission
+        # An UpgradeError says itself what happened and what to do.
+        text = getattr(exc, "text", None)
+        if callable(text):
+            raise CliError(str(text("zh")), str(text("en"))) from exc
         raise CliError(
             "无法打开数据库（文件损坏、无法访问或不是本程序的数据库）", str(exc)
         ) from exc

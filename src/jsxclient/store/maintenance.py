@@ -251,6 +251,15 @@ def _verify_extracted(
         raise BackupRefused(f"{b.path}: altered, or made for other data (its MAC does not match)")
     if bool(header.get("encrypted")) != (key is not None):
         raise BackupRefused(f"{b.path}: {'not ' if key else ''}encrypted")
+    return verify_store_file(db_file, key, expect_township, shown=b.path)
+
+
+def verify_store_file(
+    db_file: Path, key: bytes | None, expect_township: str | None, shown: Path | None = None
+) -> dict[str, str]:
+    """Check a store file itself (a copy taken before an upgrade, the body of
+    a backup): readable with `key`, ours, whole, of the township; its meta."""
+    shown = shown or db_file
     db = Database(db_file, key)
     try:
         try:
@@ -259,15 +268,15 @@ def _verify_extracted(
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         except _OPEN_ERRORS as exc:
-            raise BackupRefused(f"{b.path}: not a readable store ({exc})") from exc
+            raise BackupRefused(f"{shown}: not a readable store ({exc})") from exc
         if app_id != APPLICATION_ID:
-            raise BackupRefused(f"{b.path}: not a jsxclient store")
+            raise BackupRefused(f"{shown}: not a jsxclient store")
         if result != ["ok"]:
-            raise BackupRefused(f"{b.path}: damaged ({result[0]})")
+            raise BackupRefused(f"{shown}: damaged ({result[0]})")
         township = meta.get("township_code")
         if expect_township and township != expect_township:
             raise BackupRefused(
-                f"{b.path}: belongs to township {township}, this store to {expect_township}"
+                f"{shown}: belongs to township {township}, this store to {expect_township}"
             )
         return meta
     finally:

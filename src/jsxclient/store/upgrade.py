@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jsxclient.store import schema
-from jsxclient.store.db import Database, StoreError
+from jsxclient.store.db import SQL_ERRORS, Database, StoreError
 from jsxcore.version import APP_VERSION
 
 log = logging.getLogger("jsxclient.store")
@@ -131,16 +131,20 @@ def upgrade(db: Database) -> Upgrade | None:
     return done
 
 
+# Either driver's errors (an encrypted store raises sqlcipher3's own classes).
+_BACKUP_ERRORS: tuple[type[Exception], ...] = (*SQL_ERRORS, StoreError, OSError)
+
+
 def _backup(db: Database, conn: sqlite3.Connection, version: int) -> Path:
     # Late import: maintenance imports the Store, which imports this module.
-    from jsxclient.store.maintenance import verify_backup
+    from jsxclient.store.maintenance import verify_store_file
 
     dest = backup_path(db.path, version)
     try:
         township = conn.execute("SELECT value FROM meta WHERE key='township_code'").fetchone()
         conn.execute("VACUUM INTO ?", (str(dest),))
-        verify_backup(dest, db.key, expect_township=township[0] if township else None)
-    except (sqlite3.Error, StoreError, OSError) as exc:
+        verify_store_file(dest, db.key, expect_township=township[0] if township else None)
+    except _BACKUP_ERRORS as exc:
         with contextlib.suppress(OSError):
             dest.unlink(missing_ok=True)
         raise BackupFailedError(db.path, f"{type(exc).__name__}: {exc}") from exc
