@@ -22,6 +22,8 @@ import pytest
 import requests
 
 from jsxclient import cli
+from jsxclient.security import vault
+from jsxclient.store.db import Database
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect
 from jsxclient.sync.errors import ClientTooOldError
@@ -59,13 +61,27 @@ def policy_free(server_db: Path) -> Iterator[ServerProcess]:
     srv.stop()
 
 
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
+def dump(path: Path, key: bytes | None = None) -> list[str]:
+    """The file's whole content (decrypted with `key` for an encrypted store,
+    as the CLI keeps them; sqlcipher3 has no iterdump, so row by row)."""
+    if key is None:
+        conn = sqlite3.connect(path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            return [f"user_version={version}", *conn.iterdump()]
+        finally:
+            conn.close()
+    c = Database(path, key).open_connection()
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        return [f"user_version={version}", *conn.iterdump()]
+        out = [f"user_version={c.execute('PRAGMA user_version').fetchone()[0]}"]
+        names = c.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        for (name,) in names.fetchall():
+            if name in ("audit", "sqlite_sequence"):
+                continue  # the sign-in and the refused sync are audited, by design
+            out += sorted(f"{name}: {r!r}" for r in c.execute(f'SELECT * FROM "{name}"'))
+        return out
     finally:
-        conn.close()
+        c.close()
 
 
 def test_an_old_client_is_refused_by_a_newer_server_and_nothing_is_written(
@@ -74,6 +90,7 @@ def test_an_old_client_is_refused_by_a_newer_server_and_nothing_is_written(
     client_template: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Connected and synced under the old server; then work that is not synced yet.
     township, villages = policy_free.fresh_township()
@@ -89,6 +106,7 @@ def test_an_old_client_is_refused_by_a_newer_server_and_nothing_is_written(
 
     newer = serve(server_db, POLICY)  # the province updates its server
     try:
+        token_before = dev.transport.token or ""
         dev.transport = Transport(newer.url, dev.transport.token, retries=0)
         dev.store.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         client_before, server_before = dump(dev.path), dump(server_db)
@@ -100,11 +118,19 @@ def test_an_old_client_is_refused_by_a_newer_server_and_nothing_is_written(
         assert "Please update" in en and DOWNLOAD in en
         assert err.value.receipt is None  # not even a sync receipt was written
 
-        # The day's-end command says the same, with exit status 6.
-        dev.store.db.connection().execute(
-            "UPDATE meta SET value=? WHERE key='server_url'", (newer.url,)
-        )
-        client_before = dump(dev.path)
+        # The day's-end command says the same, with exit status 6. It finds the
+        # store as it keeps them: encrypted, signed in from the environment.
+        dev.store.close()
+        session, _code = vault.migrate_plain(dev.path, user, PASSWORD)
+        key = session.key
+        session.store.set_meta("server_url", newer.url)
+        session.store.set_meta("sync_token", token_before)
+        session.store.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        session.close()
+        dev.store = Store.open(dev.path, key, user=user)
+        monkeypatch.setenv("JSXCLIENT_USER", user)
+        monkeypatch.setenv("JSXCLIENT_PASSWORD", PASSWORD)
+        client_before = dump(dev.path, key)
         assert cli.main(["--store", str(dev.path), "sync"]) == 6
         printed = capsys.readouterr().err
         assert "请更新" in printed and "Please update" in printed and DOWNLOAD in printed
@@ -141,7 +167,7 @@ def test_an_old_client_is_refused_by_a_newer_server_and_nothing_is_written(
             assert error["code"] == "client.too_old" and "请更新" in error["zh"], path
 
         dev.store.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        assert dump(dev.path) == client_before
+        assert dump(dev.path, key) == client_before
         assert dump(server_db) == server_before
         assert dev.pending() == 1
     finally:
