@@ -418,6 +418,7 @@ def time_gui_start(bundle: Path, tmp: Path, runs: int = 3) -> tuple[list[float],
     test ran them): a PC's first start after booting reads them from disk."""
     env = {
         **isolated_env(tmp),
+        **SMOKE_ACCOUNT,  # the launcher signs in with it (smoke-test mode only)
         "QT_QPA_PLATFORM": "offscreen",
         "JSXCLIENT_SMOKE_TEST": "1",
         "JSXCLIENT_STORE": str(tmp / "store.db"),
