@@ -87,6 +87,13 @@ PERSON_LINK: dict[str, str] = {
     "familymember": "person_id",
 }
 
+#: Records a person holds at most one live row of (zh, en names). A second
+#: one is a duplicate registration, refused by the store's write path.
+ONE_PER_PERSON: dict[str, tuple[str, str]] = {
+    "member": ("会员", "member"),
+    "volunteer": ("志愿者", "volunteer"),
+}
+
 # Records that repeat the linked person's name and mobile, as the paper
 # registers do (the person may be outside the association's members).
 PERSON_COPIES: dict[str, tuple[str, ...]] = {

@@ -559,9 +559,11 @@ __all__ = [
     "age_on",
     "cross_check_person",
     "id_check_char",
+    "id_number_taken",
     "make_id_number",
     "parse_date",
     "parse_id_number",
+    "person_link_taken",
     "special_family_eligibility",
     "validate_code",
     "validate_mobile",
@@ -569,3 +571,27 @@ __all__ = [
     "validate_record",
     "validate_required",
 ]
+
+
+def id_number_taken(name: str, place: str) -> Issue:
+    """A second live person with an ID number already registered: one person,
+    one row, so their member, volunteer and family records all meet."""
+    where_zh = f"（{place}）" if place else ""
+    where_en = f" ({place})" if place else ""
+    return Issue(
+        "id_number",
+        "id_number.taken",
+        f"此身份证号已登记为 {name}{where_zh}，同一人不能登记两次，请使用已有人员",
+        f"This ID number is already registered to {name}{where_en}; a person cannot be "
+        "registered twice: use the existing person",
+    )
+
+
+def person_link_taken(entity_zh: str, entity_en: str) -> Issue:
+    """A second live record of one kind (member, volunteer) for one person."""
+    return Issue(
+        "person_id",
+        "person.record_exists",
+        f"此人已有{entity_zh}记录，请打开已有记录，不要重复登记",
+        f"This person already has a {entity_en} record: open it instead of registering again",
+    )

@@ -29,7 +29,7 @@ from jsxcore.entities import EntitySpec, spec
 from jsxcore.hlc import HybridClock
 from jsxcore.messages import Issue
 from jsxcore.models import new_id
-from jsxcore.validation import validate_record
+from jsxcore.validation import id_number_taken, person_link_taken, validate_record
 from jsxcore.wire import wire
 
 Row = dict[str, Any]
@@ -291,6 +291,51 @@ class Tx:
             if issues:
                 raise ValidationFailed(issues)
 
+    def _check_unique(self, es: EntitySpec, rows: Sequence[Mapping[str, Any]]) -> None:
+        """One live person per ID number, one member (volunteer) record per
+        person: a second registration is refused, naming the existing one.
+        (Two devices registering one person offline meet at sync instead.)"""
+        if es.name == "person":
+            col = "id_number"
+        elif es.name in rules.ONE_PER_PERSON:
+            col = rules.PERSON_LINK[es.name]
+        else:
+            return
+        seen: dict[Any, Any] = {}
+        for r in rows:
+            value = r.get(col)
+            if not value:
+                continue
+            if value in seen and seen[value] != r["id"]:
+                raise ValidationFailed([self._taken(es, col, value, None)])
+            seen[value] = r["id"]
+        keys = list(seen)
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            hit = self.conn.execute(
+                f"SELECT {col}, id FROM {es.name} WHERE {col} IN ({','.join('?' * len(chunk))}) "
+                "AND deleted=0",
+                chunk,
+            )
+            for value, row_id in hit:
+                if seen[value] != row_id:
+                    raise ValidationFailed([self._taken(es, col, value, str(row_id))])
+
+    def _taken(self, es: EntitySpec, col: str, value: Any, other: str | None) -> Issue:
+        if es.name != "person":
+            zh, en = rules.ONE_PER_PERSON[es.name]
+            return person_link_taken(zh, en)
+        name, place = "", ""
+        if other is not None:
+            r = self.conn.execute(
+                "SELECT p.name, coalesce(d.name, '') FROM person p "
+                "LEFT JOIN division d ON d.code = p.division_code WHERE p.id=?",
+                (other,),
+            ).fetchone()
+            if r is not None:
+                name, place = str(r[0] or ""), str(r[1] or "")
+        return id_number_taken(name or str(value), place)
+
     def _journal(
         self, es: EntitySpec, row_id: str, op: str, fields: Row, old: Row, stamp: str
     ) -> None:
@@ -349,6 +394,7 @@ class Tx:
             return []
         # One pass over the batch: links are looked up once, not per row.
         self._check_many(es, fulls)
+        self._check_unique(es, fulls)
         cols = list(fulls[0])
         self.conn.executemany(
             f"INSERT INTO {es.name}({','.join(cols)}) VALUES({','.join('?' * len(cols))})",
@@ -404,6 +450,8 @@ class Tx:
             merged.update(filled)
         derived = {k: v for k, v in derive_fields(es.name, merged).items() if current.get(k) != v}
         self._check(es, merged)
+        if changed.keys() & {"id_number", rules.PERSON_LINK.get(entity)}:
+            self._check_unique(es, [merged])
         stamp = self.store.clock.now()
         sets = {
             **changed,

@@ -17,7 +17,9 @@ GIVEN = "伟芳秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞"
 
 def add_members(store: Store, n: int, village: str = VILLAGE, **member: object) -> list[str]:
     persons, members = [], []
-    for i in range(n):
+    # Carry on after the people already stored: one ID number per person.
+    base = int(conn(store).execute("SELECT count(*) FROM person").fetchone()[0])
+    for i in range(base, base + n):
         birth = date(1950 + i % 50, 1 + i % 12, 1 + i % 28)
         persons.append(
             dict(

@@ -738,6 +738,10 @@ class RecordForm(QDialog):
         self._continue = False
         self._set_enabled(True)
         if isinstance(exc, SaveRefused):
+            if any(i.code == "id_number.taken" for i in exc.issues):
+                # Offer the person already registered (open or use it).
+                self._last_id_lookup = ""
+                self._id_number_changed(exc.part)
             for issue in exc.issues:
                 key = self._key_for(exc.part, issue.field)
                 if key is None and issue.field == "division_code":
@@ -784,8 +788,10 @@ class RecordForm(QDialog):
         box.setText(self.tr("表单中有尚未保存的内容。要保存吗？"))
         save = box.addButton(self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton(self.tr("不保存"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
+        keep = box.addButton(self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole)
+        # Esc then Enter must not write a half-checked record: staying is safe.
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
 
         def done() -> None:
             clicked = box.clickedButton()
