@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from jsxclient.store.db import StoreError
-from jsxclient.store.search import pinyin_key
+from jsxclient.store.search import COMPOUND_SURNAMES, SURNAMES, name_key, pinyin_key
 
 
 def _backfill_search_keys(conn: sqlite3.Connection) -> None:
@@ -78,6 +78,20 @@ def _audit_append_only(conn: sqlite3.Connection) -> None:
     )
 
 
+def _surname_readings(conn: sqlite3.Connection) -> None:
+    """Person search keys read the surname as a surname (曾 zeng, 单 shan):
+    recompute the keys of the names that start with one; the person_search
+    triggers carry the new keys into the search table and its index."""
+    firsts = sorted({s[:1] for s in COMPOUND_SURNAMES} | set(SURNAMES))
+    rows = conn.execute(
+        f"SELECT id, name, search_key FROM person WHERE substr(name, 1, 1) IN "
+        f"({','.join('?' * len(firsts))})",
+        firsts,
+    ).fetchall()
+    changed = [(name_key(n or ""), i) for i, n, k in rows if name_key(n or "") != k]
+    conn.executemany("UPDATE person SET search_key=? WHERE id=?", changed)
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 # (version, SQL file or None, Python step or None)
@@ -88,6 +102,7 @@ MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (4, "0004_person_search.sql", _person_search),
     (5, "0005_upgrade_log.sql", None),
     (6, "0006_security.sql", _audit_append_only),
+    (7, None, _surname_readings),
 ]
 LATEST = MIGRATIONS[-1][0]
 
