@@ -4,15 +4,21 @@ recycle bin, demo marking, status after a save)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from jsxclient.ui.context import AppContext
+from jsxclient.ui.forms.form import RecordForm
+from jsxclient.ui.main_window import MainWindow
+from jsxclient.ui.pages.list_page import ListPage
+from jsxclient.ui.shortcuts import SHORTCUTS, ShortcutsDialog, markdown
 
 from .conftest import settle
 from .helpers import fill, message_box, one, open_new
-from .test_forms import village
+from .test_forms import a_family, village
 
 
 def _existing(ctx: AppContext) -> tuple[str, str]:
@@ -73,3 +79,88 @@ def test_esc_then_enter_keeps_editing_and_saves_nothing(qtbot: QtBot, ctx: AppCo
     assert form.isVisible() and form.value(("person", "name")) == "冒名者"
     assert one(ctx.store, "SELECT count(*) FROM person") == persons
     assert isinstance(box, QMessageBox)
+
+
+def _forms(window: MainWindow) -> list[RecordForm]:
+    return [w for w in window.findChildren(RecordForm) if w.isVisible()]
+
+
+def test_shortcuts_work_after_a_sidebar_click(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    window.activateWindow()
+    members = window.show_page("members")
+    assert isinstance(members, ListPage)
+    settle(qtbot, ctx)
+    # A click on the sidebar leaves the focus there.
+    rect = window.nav.visualItemRect(window.nav.item(2))
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    window.nav.setFocus()
+    assert window.nav.hasFocus() or QApplication.focusWidget() is window.nav
+    qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is members.search
+    qtbot.keyClicks(members.search, "zs")
+    assert members.search.text() == "zs"
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(_forms(window)) == 1)
+    form = _forms(window)[0]
+    assert form.entity == "member"
+    form.discard_changes()
+    form.reject()
+
+
+def test_ctrl_digit_goes_to_the_page_and_its_search_box(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    families = window.pages["families"]
+    assert isinstance(families, ListPage)
+    assert window.stack.currentWidget() is families
+    assert QApplication.focusWidget() is families.search
+    # The sites page has two lists: the tab shown takes the keys.
+    qtbot.keyClick(window.nav, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    sites = window.pages["sites"]
+    assert QApplication.focusWidget() is sites.sites.search  # type: ignore[attr-defined]
+
+
+def test_help_shows_the_one_shortcut_table(qtbot: QtBot, window: MainWindow) -> None:
+    window.shortcuts_action.trigger()
+    dlg = window.findChild(ShortcutsDialog, "shortcutsDialog")
+    assert dlg is not None and dlg.isVisible()
+    assert dlg.table.rowCount() == len(SHORTCUTS)
+    keys = {dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())}
+    assert {"Ctrl+N", "Ctrl+F", "Ctrl+Z", "F9", "Esc"} <= keys
+    dlg.close()
+
+
+def test_the_user_guide_holds_the_same_table() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text("utf-8")
+    assert markdown("zh") in guide
+    assert markdown("en") in guide
+
+
+def test_enter_in_a_multi_line_box_starts_a_new_line(qtbot: QtBot, ctx: AppContext) -> None:
+    family = a_family(ctx.store)
+    visits = one(ctx.store, "SELECT count(*) FROM carevisit")
+    form = open_new(qtbot, ctx, "carevisit", family)
+    fill(qtbot, form, {"main.mode": "home"})
+    needs = form.editors[("main", "needs")]
+    needs.setFocus()
+    qtbot.keyClicks(needs, "medicine")
+    qtbot.keyClick(needs, Qt.Key.Key_Return)
+    qtbot.keyClicks(needs, "rent")
+    settle(qtbot, ctx)
+    assert form.isVisible()
+    assert form.value(("main", "needs")) == "medicine\nrent"
+    assert one(ctx.store, "SELECT count(*) FROM carevisit") == visits
+    # Ctrl+S saves from the same box.
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    with qtbot.waitSignal(form.saved, timeout=10_000):
+        qtbot.keyClick(needs, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT count(*) FROM carevisit") == visits + 1

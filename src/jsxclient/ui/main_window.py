@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.ui import errors, i18n
+from jsxclient.ui import errors, i18n, shortcuts
 from jsxclient.ui import format as fmt
 from jsxclient.ui.connect_dialog import ConnectDialog
 from jsxclient.ui.context import ALL, AppContext
@@ -187,12 +187,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addPermanentWidget(self.indicator)
         self._who()
-        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
         self.nav.currentRowChanged.connect(self._nav_changed)
-        for i in range(len(PAGES)):
-            sc = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
-            sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
-        QShortcut(QKeySequence("F9"), self).activated.connect(lambda: controller.sync_now())
+        self._bind_shortcuts()
         controller.reminder.connect(self._remind)
         controller.finished.connect(self._sync_finished)
         self._build_nav()
@@ -203,6 +199,53 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         start = int(ctx.settings.get("ui/page"))
         self.nav.setCurrentRow(start if 0 <= start < len(PAGES) else 0)
+
+    def _bind_shortcuts(self) -> None:
+        """Window-wide keys from the one table; page actions go to the page
+        on screen whatever has the focus (the sidebar after a click too)."""
+        slots: dict[str, Callable[[], None]] = {
+            "new": lambda: self.page_action("new_record"),
+            "find": lambda: self.page_action("focus_search"),
+            "refresh": lambda: self.page_action("refresh"),
+            "undo": self.undo,
+            "sync": lambda: self.controller.sync_now(),
+            "lock": self.lock_requested.emit,
+            "help": self.show_shortcuts,
+        }
+        for action, slot in slots.items():
+            sc = QShortcut(QKeySequence(shortcuts.keys(action)), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
+        for i in range(len(PAGES)):
+            sc = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
+            sc.activated.connect(lambda i=i: self._go(i))
+
+    def _go(self, row: int) -> None:
+        """A page chosen from the keyboard: typing goes on in its search box."""
+        self.nav.setCurrentRow(row)
+        self.page_action("focus_search")
+
+    def current_target(self) -> QWidget | None:
+        w = self.stack.currentWidget()
+        inner = getattr(w, "shortcut_target", None)
+        return inner() if callable(inner) else w
+
+    def page_action(self, name: str) -> bool:
+        """Run the page's `name` (new_record, focus_search, refresh) if it has one."""
+        target = self.current_target()
+        slot = getattr(target, name, None)
+        if not callable(slot):
+            return False
+        slot()
+        return True
+
+    def show_shortcuts(self) -> None:
+        dlg = shortcuts.ShortcutsDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def undo(self) -> None:
+        """Filled in with the recycle bin."""
 
     def _who(self) -> None:
         if self.session is not None:
@@ -250,6 +293,9 @@ class MainWindow(QMainWindow):
         bar.clear()
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.setObjectName("helpMenu")
+        self.shortcuts_action = help_menu.addAction(self.tr("快捷键(&K)") + "\tF1")
+        self.shortcuts_action.setObjectName("shortcutsAction")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(self.tr("关于(&A)…"))
         self.about_action.setObjectName("aboutAction")
         self.about_action.triggered.connect(self.show_about)

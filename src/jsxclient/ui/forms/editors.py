@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QIntValidator,
-    QKeyEvent,
     QRegularExpressionValidator,
     QStandardItem,
     QStandardItemModel,
@@ -180,15 +179,9 @@ class MultiTextEditor(QPlainTextEdit):
         self.max_length = max_length
         self.textChanged.connect(self.changed)
 
-    def keyPressEvent(self, e: QKeyEvent) -> None:
-        # Enter saves the form (the register's notes are one paragraph);
-        # Shift+Enter starts a new line.
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            e.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            e.ignore()
-            return
-        super().keyPressEvent(e)
+    # Enter starts a new line here, as in any multi-line box: a worker
+    # typing needs in several lines must not save half a visit. Ctrl+S
+    # saves from anywhere in the form; Tab moves on.
 
     def value(self) -> Any:
         t = self.toPlainText().strip()

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from jsxclient.store.queries import pickers
 from jsxclient.store.queries.pickers import PersonMatch
 from jsxclient.store.store import RecordNotFound
-from jsxclient.ui import errors, i18n, reveal
+from jsxclient.ui import errors, i18n, reveal, shortcuts
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.format import mask_id
 from jsxclient.ui.forms import editors as ed
@@ -250,8 +250,10 @@ class RecordForm(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
-        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
-        QShortcut(QKeySequence("Ctrl+Shift+Return"), self).activated.connect(self.save_and_new)
+        QShortcut(QKeySequence(shortcuts.keys("save")), self).activated.connect(self.save)
+        # The table writes Enter; Qt also knows the keypad's as another key.
+        for seq in (shortcuts.keys("save_next"), "Ctrl+Shift+Return"):
+            QShortcut(QKeySequence(seq), self).activated.connect(self.save_and_new)
         body.adjustSize()
         # Room for a line of message under a few fields, so that showing
         # them does not push the last rows out of sight.

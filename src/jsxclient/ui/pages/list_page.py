@@ -26,7 +26,6 @@ from jsxclient.ui.widgets import (
     FilterBar,
     FilterSpec,
     RecordTable,
-    add_action,
     confirm_delete,
     open_form,
 )
@@ -126,10 +125,6 @@ class ListPage(QWidget):
         sel.selectionChanged.connect(self._selection)
         self.model.modelReset.connect(self._reselect)
 
-        add_action(self, self.tr("新增"), "Ctrl+N", self.new_record)
-        add_action(self, self.tr("查找"), "Ctrl+F", self.focus_search)
-        add_action(self, self.tr("刷新"), "F5", self.model.refresh)
-
         default = self.model.listdef.default_sort
         keys = [c.key for c in self.model.columns]
         self.table.horizontalHeader().setSortIndicator(
@@ -182,6 +177,9 @@ class ListPage(QWidget):
         self.table.setFocus()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+
+    def refresh(self) -> None:
+        self.model.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -24,7 +24,7 @@ from jsxclient.store.queries.organisation import AssociationRow, associations
 from jsxclient.store.search import pinyin_key
 from jsxclient.ui import format as fmt
 from jsxclient.ui.context import AppContext, touches
-from jsxclient.ui.widgets import ChildTable, add_action, open_form
+from jsxclient.ui.widgets import ChildTable, open_form
 
 
 class OrganisationPage(QWidget):
@@ -97,13 +97,20 @@ class OrganisationPage(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         lay.addWidget(split, 1)
-        add_action(self, self.tr("查找"), "Ctrl+F", self.search.setFocus)
         ctx.bus.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, changed: frozenset[str]) -> None:
         if touches(changed, "association", "member", "officer"):
             self.refresh()
+
+    # The main window's shortcuts (jsxclient.ui.shortcuts) land here.
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        self._new_association()
 
     def refresh(self) -> None:
         store = self.ctx.store

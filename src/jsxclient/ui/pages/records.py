@@ -370,3 +370,7 @@ class SitesProjectsPage(QTabWidget):
         self.projects.selected.connect(detail.show_row)
         self.addTab(self.sites, QCoreApplication.translate("Pages", "阵地"))
         self.addTab(self.projects, QCoreApplication.translate("Pages", "项目"))
+
+    def shortcut_target(self) -> QWidget:
+        """The list on the tab shown takes the main window's shortcuts."""
+        return self.currentWidget()
