@@ -15,7 +15,7 @@ from tests.server import conftest as server_conftest
 from jsxclient.sync import account
 from jsxclient.ui import list_model, login, printing
 from jsxclient.ui.forms import editors, form
-from jsxclient.ui.pages import records
+from jsxclient.ui.pages import list_page, organisation, records
 from jsxcore import protocol
 from jsxserver import main, models
 
@@ -63,3 +63,7 @@ models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
 
 form.RecordForm.confirm_box  # keeps the open question box alive until it is answered
+
+# Page actions the main window's shortcuts call by name (MainWindow.page_action).
+list_page.ListPage.focus_search
+organisation.OrganisationPage.focus_search

@@ -19,8 +19,11 @@ wrote and settles deletes: an edit that still changes something beats a
 concurrent delete (the row stays and a conflict on the field `deleted` is
 recorded), so nobody's work disappears silently; a delete of a row the other
 side has changed since loses the same way; deleted on both sides is no
-conflict. The server calls it for each pushed change, the client for each
-pulled row that has unpushed edits, so both reach the same outcome.
+conflict. A restore from the recycle bin (an update that clears the
+tombstone, `{"deleted": false}`) brings a deleted row back without a
+conflict: it is the worker's deliberate answer to the delete. The server
+calls it for each pushed change, the client for each pulled row that has
+unpushed edits, so both reach the same outcome.
 """
 
 from __future__ import annotations
@@ -127,6 +130,7 @@ def merge_record(
     theirs_hlc: Mapping[str, str],
     theirs_deleted: bool,
     write_once: Collection[str] = WRITE_ONCE,
+    restores: bool = False,
 ) -> RecordMerge:
     """Merge one side's unsent writes of a record into the other side's copy.
 
@@ -136,6 +140,8 @@ def merge_record(
     met a row of the same id); ``mine_hlc``: the stamp of each written field;
     ``deletes``/``delete_hlc``: "mine" deletes the row, and when. ``theirs``,
     ``theirs_hlc``, ``theirs_deleted``: the other side's row as it is now.
+    ``restores``: "mine" restored the row from the recycle bin after its
+    delete (never together with ``deletes``).
     """
     merged: dict[str, FieldMerge] = {}
     skipped: set[str] = set()
@@ -185,6 +191,9 @@ def merge_record(
             )
             return RecordMerge(merged, False, conflict, True, frozenset(skipped))
         return RecordMerge(merged, True, None, False, frozenset(skipped))
+    if theirs_deleted and restores:
+        # A restore answers the delete: the row comes back, edits merged.
+        return RecordMerge(merged, False, None, theirs_changed, frozenset(skipped))
     if theirs_deleted:
         if result.survivors:
             # Our edit beats their delete: the row comes back.

@@ -393,3 +393,41 @@ def test_several_changes_to_one_row_in_a_batch(server: LiveServer) -> None:
     assert row is not None and row.data["address"] == "二" and row.seq == seqs[-1]
     rows, _ = dev.pull_all()
     assert len([r for r in rows if r["id"] == ins["row_id"]]) == 1
+
+
+def test_a_restore_brings_a_tombstone_back_and_nothing_else_sets_deleted(
+    server: LiveServer,
+) -> None:
+    dev, village = _worker(server)
+    fam = dev.insert("specialfamily", village, category="bereaved", enrolled_on="2020-01-01")
+    ins = dev.insert("person", village, **person())
+    dev.push(ins)
+    dev.push(dev.delete("person", ins["row_id"]))
+    # Only {"deleted": false} alone is a restore.
+    bad = dev._change("person", ins["row_id"], "update", {"deleted": True}, {"deleted": False})
+    assert dev.push_one(bad)["reason_code"] == "change.deleted_field"
+    mixed = dev._change(
+        "person", ins["row_id"], "update", {"deleted": False, "address": "x"}, {"deleted": True}
+    )
+    assert dev.push_one(mixed)["reason_code"] == "change.deleted_field"
+    restore = dev._change("person", ins["row_id"], "update", {"deleted": False}, {"deleted": True})
+    result = dev.push_one(restore)
+    assert (result["status"], result["conflicts"]) == ("applied", [])
+    row = _row(server, "person", ins["row_id"])
+    assert row is not None and not row.deleted
+    # Restoring a live row writes nothing.
+    before = server.counter()
+    assert dev.push_one(dict(restore, change_id="r" * 32))["status"] == "merged"
+    assert server.counter() == before
+    # A visit of a deleted family cannot come back alone.
+    dev.push(fam)
+    visit = dev.insert(
+        "carevisit", village, family_id=fam["row_id"], visit_date="2024-05-01", mode="home"
+    )
+    dev.push(visit)
+    dev.push(dev.delete("carevisit", visit["row_id"]))
+    dev.push(dev.delete("specialfamily", fam["row_id"]))
+    back = dev._change(
+        "carevisit", visit["row_id"], "update", {"deleted": False}, {"deleted": True}
+    )
+    assert dev.push_one(back)["reason_code"] == "reference.missing"

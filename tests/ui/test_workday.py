@@ -17,8 +17,8 @@ from jsxclient.ui.pages.list_page import ListPage
 from jsxclient.ui.shortcuts import SHORTCUTS, ShortcutsDialog, markdown
 
 from .conftest import settle
-from .helpers import fill, message_box, one, open_new
-from .test_forms import a_family, village
+from .helpers import click_box_button, fill, message_box, one, open_new, save
+from .test_forms import a_family, person_values, village
 
 
 def _existing(ctx: AppContext) -> tuple[str, str]:
@@ -164,3 +164,94 @@ def test_enter_in_a_multi_line_box_starts_a_new_line(qtbot: QtBot, ctx: AppConte
         qtbot.keyClick(needs, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, ctx)
     assert one(ctx.store, "SELECT count(*) FROM carevisit") == visits + 1
+
+
+def _member_page(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> ListPage:
+    page = window.show_page("members")
+    assert isinstance(page, ListPage)
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    return page
+
+
+def test_delete_names_the_record_defaults_to_cancel_and_undoes(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    page = _member_page(qtbot, ctx, window)
+    page.table.selectRow(0)
+    rid = page.table.current_id()
+    assert rid is not None
+    name = one(
+        ctx.store,
+        "SELECT p.name FROM member m JOIN person p ON p.id = m.person_id WHERE m.id=?",
+        rid,
+    )
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: message_box(page, "confirmDelete") is not None)
+    box = message_box(page, "confirmDelete")
+    assert box is not None and name in box.text() and "会员" in box.text()
+    default = box.defaultButton()
+    assert default is not None and default.text() == "取消"
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # a stray Enter deletes nothing
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", rid) == 0
+
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: message_box(page, "confirmDelete") is not None)
+    box = message_box(page, "confirmDelete")
+    assert box is not None
+    click_box_button(qtbot, box, "删除")
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", rid) == 1
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+    # Ctrl+Z from the sidebar brings it back, as a change that syncs.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT deleted, sync_state FROM member WHERE id=?", rid) == (
+        0,
+        "pending",
+    )
+    assert "已撤销" in window.statusBar().currentMessage()
+
+
+def test_undo_of_a_new_record(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    page = _member_page(qtbot, ctx, window)
+    form = open_new(qtbot, ctx, "member", parent=window)
+    fill(qtbot, form, person_values(31, "覃小华")(ctx.store))
+    saved = save(qtbot, ctx, form)
+    assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", saved.row_id) == 0
+    window.undo()
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", saved.row_id) == 1
+    assert one(ctx.store, "SELECT deleted FROM person WHERE id=?", saved.person_id) == 1
+    assert "覃小华" in window.statusBar().currentMessage()
+    assert page.isVisible()
+
+
+def test_the_recycle_bin_restores(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    from jsxclient.ui.recycle_bin import RecycleBin
+
+    rid, name = one(
+        ctx.store,
+        "SELECT m.id, p.name FROM member m JOIN person p ON p.id = m.person_id "
+        "WHERE m.deleted = 0 ORDER BY m.id LIMIT 1",
+    )
+    with ctx.store.transaction() as tx:
+        tx.delete("member", rid)
+    window.bin_action.trigger()
+    dlg = window.findChild(RecycleBin, "recycleBin")
+    assert dlg is not None
+    settle(qtbot, ctx)
+    assert dlg.table.rowCount() >= 1
+    names = [dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())]
+    dlg.table.selectRow(names.index(name))
+    qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", rid) == 0
+    assert "已恢复" in dlg.status.text() and name in dlg.status.text()
+    dlg.close()

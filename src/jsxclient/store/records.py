@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from jsxclient.store.queries.family import family_eligibility_inputs, subsidy_rate
 from jsxclient.store.store import RecordNotFound, Row, Store, Tx, ValidationFailed
@@ -21,11 +21,14 @@ __all__ = [
     "SaveRefused",
     "SaveRequest",
     "Saved",
+    "Step",
     "StoreLookup",
+    "delete",
     "load",
     "look_up",
     "save",
     "save_draft",
+    "undo",
 ]
 
 
@@ -41,11 +44,25 @@ class SaveRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One write to take back: delete what a save inserted, restore what was
+    deleted, or put back the values an update replaced (`old`), where they
+    still hold what the update wrote (`new`): a sync since wins."""
+
+    op: Literal["delete", "restore", "update"]
+    entity: str
+    row_id: str
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Saved:
     entity: str
     row_id: str
     person_id: str | None
     created: bool
+    undo: tuple[Step, ...] = ()
 
 
 def _changed(current: Row, values: dict[str, Any]) -> dict[str, Any]:
@@ -55,45 +72,76 @@ def _changed(current: Row, values: dict[str, Any]) -> dict[str, Any]:
 def save(store: Store, req: SaveRequest) -> Saved:
     """Write the person part (if any), the record, and a new record's
     companions, all or nothing."""
+    steps: list[Step] = []
     with store.transaction() as tx:
         person_id = req.person_id
         values = dict(req.values)
         if req.person_values is not None and req.link:
             try:
                 if person_id:
-                    current = tx.get("person", person_id)
-                    if current is None:
-                        raise RecordNotFound(f"person {person_id}")
-                    changes = _changed(current, req.person_values)
-                    if changes:
-                        tx.update("person", person_id, changes)
+                    steps += _update(tx, "person", person_id, req.person_values)
                 else:
                     person_id = tx.insert("person", req.person_values)
+                    steps.append(Step("delete", "person", person_id))
             except ValidationFailed as exc:
                 raise SaveRefused("person", exc.issues) from exc
             values[req.link] = person_id
         try:
             if req.row_id:
-                current = tx.get(req.entity, req.row_id)
-                if current is None or current["deleted"]:
-                    raise RecordNotFound(f"{req.entity} {req.row_id}")
-                changes = _changed(current, values)
-                if changes:
-                    tx.update(req.entity, req.row_id, changes)
+                steps += _update(tx, req.entity, req.row_id, values)
                 row_id, created = req.row_id, False
             else:
                 row_id, created = tx.insert(req.entity, values), True
-                _insert_companions(tx, req.entity, row_id)
+                steps.append(Step("delete", req.entity, row_id))
+                steps += _insert_companions(tx, req.entity, row_id)
         except ValidationFailed as exc:
             raise SaveRefused("main", exc.issues) from exc
-    return Saved(req.entity, row_id, person_id, created)
+    return Saved(req.entity, row_id, person_id, created, tuple(steps))
 
 
-def _insert_companions(tx: Tx, entity: str, row_id: str) -> None:
+def _update(tx: Tx, entity: str, row_id: str, values: dict[str, Any]) -> list[Step]:
+    current = tx.get(entity, row_id)
+    if current is None or current["deleted"]:
+        raise RecordNotFound(f"{entity} {row_id}")
+    changes = _changed(current, values)
+    if not changes:
+        return []
+    wrote = tx.update(entity, row_id, changes)
+    return [Step("update", entity, row_id, {k: current.get(k) for k in wrote}, dict(wrote))]
+
+
+def delete(store: Store, entity: str, row_id: str) -> tuple[Step, ...]:
+    """Delete one record (a tombstone that syncs); returns how to undo it."""
+    with store.transaction() as tx:
+        tx.delete(entity, row_id)
+    return (Step("restore", entity, row_id),)
+
+
+def undo(store: Store, steps: Iterable[Step]) -> None:
+    """Take back a save or a delete, last write first, in one transaction.
+    Each step is an ordinary journaled write, so the undo syncs too."""
+    with store.transaction() as tx:
+        for step in reversed(list(steps)):
+            current = tx.get(step.entity, step.row_id)
+            if current is None:
+                continue
+            if step.op == "delete" and not current["deleted"]:
+                tx.delete(step.entity, step.row_id)
+            elif step.op == "restore" and current["deleted"]:
+                tx.restore(step.entity, step.row_id)
+            elif step.op == "update" and not current["deleted"]:
+                back = {k: v for k, v in step.old.items() if current.get(k) == step.new.get(k)}
+                if back:
+                    tx.update(step.entity, step.row_id, back)
+
+
+def _insert_companions(tx: Tx, entity: str, row_id: str) -> list[Step]:
     row = tx.get(entity, row_id)
     assert row is not None
-    for companion, values in rules.companions(entity, row, row_id):
-        tx.insert(companion, values)
+    return [
+        Step("delete", companion, tx.insert(companion, values))
+        for companion, values in rules.companions(entity, row, row_id)
+    ]
 
 
 @dataclass(frozen=True)

@@ -471,6 +471,30 @@ class Tx:
         )
         return changed
 
+    def restore(self, entity: str, row_id: str) -> None:
+        """Bring a deleted record back (the recycle bin, an undo): an update
+        that clears the tombstone, journaled as {"deleted": false}, so the
+        server and other devices restore it too. Its links must be live and
+        it must not duplicate a person registered since."""
+        es = spec(entity)
+        self.store.require("delete", entity)
+        current = self.get(entity, row_id)
+        if current is None:
+            raise RecordNotFound(f"{entity} {row_id}")
+        if not current["deleted"]:
+            return
+        merged = {**current, "deleted": False}
+        self._check(es, merged)
+        self._check_unique(es, [merged])
+        stamp = self.store.clock.now()
+        self.conn.execute(
+            f"UPDATE {es.name} SET deleted=0, updated_at=?, updated_device=?, updated_user=?, "
+            "sync_state='pending' WHERE id=?",
+            (now_text(), self.store.device_id, self.store.user, row_id),
+        )
+        self._journal(es, row_id, "update", {"deleted": False}, {"deleted": True}, stamp)
+        self.store.audit("update", f"{entity}:{row_id}", detail="deleted", conn=self.conn)
+
     def delete(self, entity: str, row_id: str) -> None:
         """Tombstone the row; the journal keeps its last values so the server
         can tell a delete of a row someone else has since edited."""

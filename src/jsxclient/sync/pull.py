@@ -356,7 +356,9 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
             for f in e.fields:
                 writers.setdefault(f, []).append(e)
     names = [f for f in es.data_fields if f != "deleted"]
-    deletes = [e for e in entries if e.op == "delete"]
+    # A restore from the recycle bin answers the deletes before it.
+    last_restore = max((i for i, e in enumerate(entries) if _restores(e)), default=-1)
+    deletes = [e for i, e in enumerate(entries) if e.op == "delete" and i > last_restore]
     rm = merge_record(
         written={f: local.get(f) for f in writers if f in theirs_data and f != "deleted"},
         seen={f: _base(entries, f, local.get(f)) for f in names},
@@ -366,6 +368,7 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
         theirs={f: theirs_data[f] for f in names if f in theirs_data},
         theirs_hlc=row.field_hlc,
         theirs_deleted=row.deleted,
+        restores=last_restore >= 0 and not deletes,
     )
     theirs_device = row.updated_device
     new: dict[str, Any] = {}
@@ -455,6 +458,10 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
     stats.merged += 1
     stats.conflicts += conflicts
     return True
+
+
+def _restores(e: jr.Entry) -> bool:
+    return e.op == "update" and e.fields.get("deleted") is False
 
 
 def _base(entries: list[jr.Entry], f: str, local_value: Any) -> Any:

@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import QObject, Signal
 
 from jsxclient.store.queries.pickers import Place
+from jsxclient.store.records import Step
 from jsxclient.store.store import Store
 from jsxclient.ui.settings import Settings
 from jsxclient.ui.tasks import TaskManager
@@ -32,6 +33,14 @@ def touches(changed: frozenset[str], *entities: str) -> bool:
     return ALL in changed or bool(changed & set(entities))
 
 
+@dataclass(frozen=True)
+class Undo:
+    """The last save or delete, and how to take it back (Ctrl+Z)."""
+
+    text: str  # "保存会员 张三", shown when it is undone
+    steps: tuple[Step, ...]
+
+
 @dataclass
 class AppContext:
     store: Store
@@ -42,6 +51,11 @@ class AppContext:
     township_name: str = ""
     places: list[Place] = field(default_factory=list)  # township first, then villages
     today_override: date | None = None
+    last_write: Undo | None = None
+
+    def remember(self, text: str, steps: tuple[Step, ...]) -> None:
+        """Offer this save or delete to Ctrl+Z (one level: the last one)."""
+        self.last_write = Undo(text, steps) if steps else None
 
     def today(self) -> date:
         return self.today_override or date.today()

@@ -26,7 +26,7 @@ from jsxclient.ui import errors, i18n, shortcuts
 from jsxclient.ui import format as fmt
 from jsxclient.ui.connect_dialog import ConnectDialog
 from jsxclient.ui.context import ALL, AppContext
-from jsxclient.ui.operations import maintenance
+from jsxclient.ui.operations import maintenance, records
 from jsxclient.ui.operations.setup import open_store
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.pages.dashboard import DashboardPage
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
     def _bind_shortcuts(self) -> None:
         """Window-wide keys from the one table; page actions go to the page
         on screen whatever has the focus (the sidebar after a click too)."""
-        slots: dict[str, Callable[[], None]] = {
+        slots: dict[str, Callable[[], object]] = {
             "new": lambda: self.page_action("new_record"),
             "find": lambda: self.page_action("focus_search"),
             "refresh": lambda: self.page_action("refresh"),
@@ -245,7 +245,26 @@ class MainWindow(QMainWindow):
         dlg.open()
 
     def undo(self) -> None:
-        """Filled in with the recycle bin."""
+        """Take back the last save or delete (Ctrl+Z), as journaled writes
+        that sync like any other."""
+        last = self.ctx.last_write
+        if last is None:
+            self.statusBar().showMessage(self.tr("没有可以撤销的保存或删除"), 8000)
+            return
+        self.ctx.last_write = None
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: records.undo(store, last.steps)).owned_by(self).on_success(
+            lambda _r: self._undone(last.text, {s.entity for s in last.steps})
+        ).on_failure(lambda exc: errors.show(exc, self, self.tr("撤销"))).start()
+
+    def _undone(self, text: str, entities: set[str]) -> None:
+        self.ctx.bus.emit_changed(*entities)
+        self.statusBar().showMessage(self.tr("已撤销：{what}").format(what=text), 10000)
+
+    def show_recycle_bin(self) -> None:
+        from jsxclient.ui.recycle_bin import open_bin
+
+        open_bin(self.ctx, self)
 
     def _who(self) -> None:
         if self.session is not None:
@@ -291,6 +310,13 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         bar = self.menuBar()
         bar.clear()
+        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
+        self.undo_action = edit_menu.addAction(self.tr("撤销上一次保存或删除") + "\tCtrl+Z")
+        self.undo_action.setObjectName("undoAction")
+        self.undo_action.triggered.connect(self.undo)
+        self.bin_action = edit_menu.addAction(self.tr("回收站(&R)…"))
+        self.bin_action.setObjectName("recycleBinAction")
+        self.bin_action.triggered.connect(self.show_recycle_bin)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.setObjectName("helpMenu")
         self.shortcuts_action = help_menu.addAction(self.tr("快捷键(&K)") + "\tF1")

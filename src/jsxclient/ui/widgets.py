@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -110,33 +110,83 @@ class RecordTable(QTableView):
         menu.popup(self.viewport().mapToGlobal(pos))
 
 
-def confirm_delete(
-    ctx: AppContext, parent: QWidget, entity: str, row_id: str, what: str = ""
-) -> None:
-    """Ask, then delete through the journaled write path (a tombstone that syncs)."""
+def record_noun(entity: str) -> str:
+    """What a record of `entity` is called ("会员", "走访记录" …)."""
+    from jsxclient.ui.forms.layouts import LAYOUTS, title_text
+
+    layout = LAYOUTS.get(entity)
+    if layout is not None:
+        return title_text(layout.title)
+    return QCoreApplication.translate("Widgets", "人员") if entity == "person" else entity
+
+
+def describe(named: records.Named | None, entity: str) -> str:
+    """ "会员“张三”（2020-01-01）": the record a question or a message is about."""
+    noun = record_noun(entity)
+    if named is None or not (named.name or named.detail):
+        return noun
+    text = QCoreApplication.translate("Widgets", "{noun}“{name}”").format(
+        noun=noun, name=named.name
+    )
+    if named.detail:
+        text += QCoreApplication.translate("Widgets", "（{detail}）").format(detail=named.detail)
+    return text
+
+
+def confirm_delete(ctx: AppContext, parent: QWidget, entity: str, row_id: str) -> None:
+    """Name the record, ask (Cancel is the default), then delete through the
+    journaled write path: a tombstone that syncs, restorable for 30 days
+    from the recycle bin and at once with Ctrl+Z."""
     if not ctx.store.allowed("delete", entity):
         return  # not offered to this role; the write path would refuse it
+    store = ctx.store
+    ctx.tasks.db(lambda job: records.name_of(store, entity, row_id)).owned_by(parent).on_success(
+        lambda named: _ask_delete(ctx, parent, entity, row_id, describe(named, entity))
+    ).start()
+
+
+def _ask_delete(ctx: AppContext, parent: QWidget, entity: str, row_id: str, what: str) -> None:
     box = QMessageBox(parent)
     box.setObjectName("confirmDelete")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(QCoreApplication.translate("Widgets", "删除"))
-    box.setText(
-        QCoreApplication.translate("Widgets", "确定删除这条记录吗？")
-        + (f"\n{what}" if what else "")
-        + "\n"
-        + QCoreApplication.translate("Widgets", "删除会在下次同步时通知服务器。")
+    box.setText(QCoreApplication.translate("Widgets", "确定删除{what}吗？").format(what=what))
+    box.setInformativeText(
+        QCoreApplication.translate(
+            "Widgets",
+            "删除后 30 天内可在“设置 → 回收站”中恢复，也可以马上按 Ctrl+Z 撤销。"
+            "删除会在下次同步时通知服务器。",
+        )
     )
     yes = box.addButton(
         QCoreApplication.translate("Widgets", "删除"), QMessageBox.ButtonRole.DestructiveRole
     )
-    box.addButton(QCoreApplication.translate("Widgets", "取消"), QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton(
+        QCoreApplication.translate("Widgets", "取消"), QMessageBox.ButtonRole.RejectRole
+    )
+    # A stray Enter must not delete.
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+
+    def deleted(steps: tuple[records.Step, ...]) -> None:
+        ctx.remember(QCoreApplication.translate("Widgets", "删除{what}").format(what=what), steps)
+        ctx.bus.emit_changed(entity)
+        window = parent.window()
+        bar = getattr(window, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(
+                QCoreApplication.translate("Widgets", "已删除{what}。按 Ctrl+Z 可撤销。").format(
+                    what=what
+                ),
+                15000,
+            )
 
     def done() -> None:
         if box.clickedButton() is not yes:
             return
         store = ctx.store
         ctx.tasks.db(lambda job: records.delete(store, entity, row_id)).on_success(
-            lambda _: ctx.bus.emit_changed(entity)
+            deleted
         ).on_failure(
             lambda exc: errors.show(exc, parent, QCoreApplication.translate("Widgets", "删除"))
         ).start()
@@ -322,12 +372,3 @@ class Card(QFrame):
     def set(self, value: Any, note: str = "") -> None:
         self.value.setText(f"{value:,}" if isinstance(value, int) else str(value))
         self.note.setText(note)
-
-
-def add_action(widget: QWidget, text: str, shortcut: str, slot: Callable[[], None]) -> QAction:
-    act = QAction(text, widget)
-    act.setShortcut(QKeySequence(shortcut))
-    act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    act.triggered.connect(slot)
-    widget.addAction(act)
-    return act

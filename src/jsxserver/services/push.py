@@ -356,11 +356,14 @@ class _Batch:
             values[name] = value
 
         if ch.op == "update":
-            if "deleted" in values:
+            # The one update of "deleted": a restore from the recycle bin,
+            # {"deleted": false} alone.
+            restores = values == {"deleted": False}
+            if "deleted" in values and not restores:
                 return _Outcome("rejected", reason=DELETED_FIELD, reason_field="deleted")
             if visible is None:
                 return _Outcome("rejected", reason=NOT_FOUND)
-            return self._merge(es, ch, visible, values, base_known=True)
+            return self._merge(es, ch, visible, values, base_known=True, restores=restores)
 
         # insert
         if values.get("deleted"):
@@ -437,7 +440,13 @@ class _Batch:
         return _Outcome("applied", seq=row.seq, row=row, wrote=True)
 
     def _merge(
-        self, es: EntitySpec, ch: Change, row: _Row, values: dict[str, Any], base_known: bool
+        self,
+        es: EntitySpec,
+        ch: Change,
+        row: _Row,
+        values: dict[str, Any],
+        base_known: bool,
+        restores: bool = False,
     ) -> _Outcome:
         rm = merge_record(
             written=values,
@@ -448,6 +457,7 @@ class _Batch:
             theirs=row.data,
             theirs_hlc=row.field_hlc,
             theirs_deleted=row.deleted,
+            restores=restores,
         )
         changed: dict[str, Any] = {
             name: f.mine
@@ -494,7 +504,9 @@ class _Batch:
             for fld, reason in after:
                 if (fld, reason.code) not in before:
                     return _Outcome("rejected", reason=reason, reason_field=fld or None)
-        bad_ref = self._reference_problem(es, new_data, changed)
+        # A restored row's every link must be live again, not only those it changed.
+        links = es.references if changed.get("deleted") is False else changed
+        bad_ref = self._reference_problem(es, new_data, links)
         if bad_ref is not None:
             return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
         return None

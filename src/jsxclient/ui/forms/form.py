@@ -699,8 +699,21 @@ class RecordForm(QDialog):
         if self._warnings and not self.reason.text().strip():
             self.reason.setFocus()
 
+    def record_name(self) -> str:
+        """The person, title or name the record is about, as typed."""
+        for key in (("person", "name"), ("main", "name"), ("main", "title")):
+            v = self.value(key)
+            if v:
+                return str(v)
+        return ""
+
     def _saved(self, saved: Saved) -> None:
         self._saving = False
+        noun = title_text(self.layout_def.title)
+        self.ctx.remember(
+            self.tr("保存{noun} {name}").format(noun=noun, name=self.record_name()).strip(),
+            saved.undo,
+        )
         self.ctx.bus.emit_changed(*sorted(self.draft.writes()))
         self.saved.emit(saved)
         if self._continue:

@@ -7,20 +7,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from jsxclient.store import records
-from jsxclient.store.records import Loaded, Saved, SaveRefused, SaveRequest
+from jsxclient.store.queries import recycle
+from jsxclient.store.queries.recycle import Named
+from jsxclient.store.records import Loaded, Saved, SaveRefused, SaveRequest, Step
 from jsxclient.store.store import Store
 from jsxcore.draft import Need
 
 __all__ = [
     "Loaded",
+    "Named",
     "SaveRefused",
     "SaveRequest",
     "Saved",
+    "Step",
     "delete",
     "get",
     "load",
     "look_up",
+    "name_of",
+    "restore",
     "save",
+    "trash",
+    "undo",
 ]
 
 
@@ -40,9 +48,26 @@ def get(store: Store, entity: str, row_id: str) -> dict[str, Any] | None:
     return store.get(entity, row_id)
 
 
-def delete(store: Store, entity: str, row_id: str) -> None:
+def delete(store: Store, entity: str, row_id: str) -> tuple[Step, ...]:
+    return records.delete(store, entity, row_id)
+
+
+def undo(store: Store, steps: tuple[Step, ...]) -> None:
+    records.undo(store, steps)
+
+
+def name_of(store: Store, entity: str, row_id: str) -> Named | None:
+    return recycle.name_of(store.db.connection(), entity, row_id)
+
+
+def trash(store: Store) -> list[Named]:
+    """The recycle bin: records deleted in the last 30 days."""
+    return recycle.deleted(store.db.connection())
+
+
+def restore(store: Store, entity: str, row_id: str) -> None:
     with store.transaction() as tx:
-        tx.delete(entity, row_id)
+        tx.restore(entity, row_id)
 
 
 def reveal(store: Store, obj: str, reason: str) -> None:

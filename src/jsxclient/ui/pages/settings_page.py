@@ -156,6 +156,11 @@ class SettingsPage(QScrollArea):
         row.addWidget(self.backup_button)
         row.addWidget(self.restore_button)
         row.addWidget(self.check_button)
+        self.bin_button = QPushButton(self.tr("回收站…"))
+        self.bin_button.setObjectName("recycleBinButton")
+        self.bin_button.setToolTip(self.tr("恢复 30 天内删除的记录"))
+        self.bin_button.clicked.connect(self._recycle_bin)
+        row.addWidget(self.bin_button)
         row.addStretch(1)
         bl2.addLayout(row)
         lay.addWidget(box)
@@ -184,6 +189,11 @@ class SettingsPage(QScrollArea):
         if controller.view is not None:
             self._view(controller.view)
         self._backup_text()
+
+    def _recycle_bin(self) -> None:
+        from jsxclient.ui.recycle_bin import open_bin
+
+        open_bin(self.ctx, self)
 
     def _view(self, v: SyncView) -> None:
         if v.connected:
