@@ -170,7 +170,8 @@ def fill_demo(store: Store, township: str, scale: float) -> int:
     from jsxclient.demo import generate
 
     engine(store).run()  # the associations come from the server first
-    counts = generate(store, township, scale=scale, seed=1)
+    # Fake records for the bench's own server: not a worker's demo store.
+    counts = generate(store, township, scale=scale, seed=1, mark=False)
     return sum(counts.values())
 
 

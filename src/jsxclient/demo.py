@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
 from jsxclient.store.reference import division, init_township, villages_of
-from jsxclient.store.store import Store
+from jsxclient.store.store import DEMO_KEY, Store
 from jsxcore.divisions import association_id
 from jsxcore.entities import ENTITIES
 from jsxcore.validation import make_id_number
@@ -1567,12 +1567,27 @@ def build(
     return DemoData(township_code, today, b.rows, created)
 
 
-def write(store: Store, data: DemoData, progress: Progress | None = None) -> dict[str, int]:
+def write(
+    store: Store, data: DemoData, progress: Progress | None = None, *, mark: bool = True
+) -> dict[str, int]:
     """Write `data` through the journaled write path, `CHUNK` rows per
-    transaction, parents first; returns rows written per entity."""
+    transaction, parents first; returns rows written per entity.
+
+    The store is marked as demo data (`Store.is_demo`): shown as such and
+    never connected to a server. Only tools that fill a test server of
+    their own (benchmarks, the release self-test) pass `mark=False`."""
     persons = data.rows["person"]
     if persons and store.get("person", persons[0]["id"]) is not None:
         raise ValueError("this seed's demo data is already in the store; use another seed")
+    if mark:
+        if store.meta("server_url"):
+            # Fake people would be uploaded with the real ones at the next sync.
+            raise ValueError(
+                "this store is connected to a server: demo data goes in a store of its own"
+            )
+        with store.transaction() as tx:
+            # Marked before the first row: a half-written demo is demo data too.
+            store.set_meta(DEMO_KEY, "1", tx.conn)
     counts: dict[str, int] = {}
     if data.associations_created:
         counts["association"] = data.associations_created
@@ -1596,12 +1611,16 @@ def generate(
     years: int = 5,
     today: date | None = None,
     progress: Progress | None = None,
+    *,
+    mark: bool = True,
 ) -> dict[str, int]:
     """Fill `store` with one township's fake records over the `years` years up
     to `today`; returns the rows written per entity. Deterministic for a
     seed, township and `today`. `progress(entity, rows_done)` is called after
-    each written chunk."""
-    return write(store, build(store, township_code, scale, seed, years, today), progress)
+    each written chunk. The store is marked as demo data unless `mark` is
+    False (see `write`)."""
+    data = build(store, township_code, scale, seed, years, today)
+    return write(store, data, progress, mark=mark)
 
 
 __all__ = ["CHUNK", "WRITE_ORDER", "DemoData", "add_years", "build", "generate", "write"]

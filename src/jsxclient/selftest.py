@@ -90,7 +90,8 @@ def check_store(ctx: Context) -> str:
     store = Store.open(ctx.store_path, user="selftest")
     try:
         init_township(store, TOWNSHIP)
-        counts = demo.generate(store, TOWNSHIP, scale=0.02, seed=1)
+        # With --test-server these records are synced to that test server.
+        counts = demo.generate(store, TOWNSHIP, scale=0.02, seed=1, mark=False)
         report = check(store)
         expect(report.ok, f"integrity check: {report.problems[:3]}")
         copy = backup(store, ctx.folder / "backup.db")

@@ -30,7 +30,7 @@ def close(qtbot: QtBot, box: QMessageBox) -> None:
 
 
 def test_the_about_box_shows_the_version(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
-    menu = window.menuBar().actions()[0]
+    menu = window.menuBar().actions()[-1]  # 编辑 first, 帮助 last
     assert menu.text() == "帮助(&H)" and window.about_action.text() == "关于(&A)…"
     box = open_about(qtbot, ctx, window)
     text = box.text()

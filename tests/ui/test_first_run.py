@@ -7,7 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from jsxclient.security import vault
@@ -52,8 +54,7 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
         wizard.start_demo()
         assert wizard.stack.currentIndex() == 3 and wizard.bar.isVisible()
         qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
-        window = ready[0]
-        qtbot.addWidget(window)
+        window = ready[0]  # closed and deleted by "start for real" below
         assert shell.ctx is not None and shell.ctx.township == TOWNSHIP
         assert "清水塘街道" in window.windowTitle()
         assert len(shell.ctx.places) > 1
@@ -64,7 +65,30 @@ def test_first_run_generates_demo_data_for_a_chosen_township(qtbot: QtBot, tmp_p
         codes = window.findChildren(RecoveryCodeDialog)
         assert len(codes) == 1 and codes[0].isVisible()
         qtbot.waitUntil(lambda: shell.tasks.idle)
+        codes[0].close()
+        # Demo data is marked: the title bar and the dashboard say so.
+        assert "演示数据" in window.windowTitle()
+        dashboard = window.pages["dashboard"]
+        banner = dashboard.findChild(QLabel, "demoBanner")
+        assert banner is not None and banner.isVisible() and "不能连接服务器" in banner.text()
+        # Settings → 开始正式使用: the demo set aside, the first run again.
+        settings = window.show_page("settings")
+        qtbot.mouseClick(settings.fresh_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        box = settings.findChild(QMessageBox, "confirmStartFresh")
+        assert box is not None and box.defaultButton().text() == "取消"  # type: ignore[union-attr]
+        [go] = [b for b in box.buttons() if b.text() == "开始正式使用"]
+        qtbot.mouseClick(go, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: shell.wizard is not None and shell.wizard.isVisible(), timeout=20_000
+        )
+        assert not (tmp_path / "new.db").exists()
+        [aside] = tmp_path.glob("demo-*")
+        assert (aside / "new.db").exists() and (aside / "new.db.keys").exists()
+        shell.wizard.close()
     finally:
+        for w in ready:
+            if shiboken6.isValid(w):
+                w.close()
         shell.shutdown()
         if shell.store is not None:
             shell.store.close()

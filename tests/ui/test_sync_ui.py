@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from jsxclient.store import journal as jr
 from jsxclient.store.store import Store
 from jsxclient.ui.conflict_dialog import ConflictDialog
+from jsxclient.ui.connect_dialog import ConnectDialog
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.pages.sync_page import SyncPage
@@ -135,7 +137,18 @@ def test_status_bar_shows_pending_and_not_connected(
     pending = ctx.store.pending_count()
     qtbot.waitUntil(lambda: f"{pending}" in ind.pending.text())
     assert ind.state.text() == "未连接服务器"
-    assert not ind.button.isEnabled()
+    # Sync is offered anyway: it says why it cannot and offers to connect.
+    assert ind.button.isEnabled()
+    qtbot.mouseClick(ind.button, Qt.MouseButton.LeftButton)
+    box = window.findChild(QMessageBox, "offerConnect")
+    assert box is not None and box.isVisible() and "没有连接" in box.text()
+    default = box.defaultButton()
+    assert default is not None and default.text() == "连接服务器…"
+    qtbot.mouseClick(default, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(ConnectDialog) is not None)
+    dlg = window.findChild(ConnectDialog)
+    assert dlg is not None and dlg.isVisible()
+    dlg.reject()
 
 
 def test_progress_appears_late_and_cancels(qtbot: QtBot, ctx: AppContext) -> None:

@@ -255,3 +255,52 @@ def test_the_recycle_bin_restores(qtbot: QtBot, ctx: AppContext, window: MainWin
     assert one(ctx.store, "SELECT deleted FROM member WHERE id=?", rid) == 0
     assert "已恢复" in dlg.status.text() and name in dlg.status.text()
     dlg.close()
+
+
+def test_save_and_new_starts_clean(qtbot: QtBot, ctx: AppContext) -> None:
+    form = open_new(qtbot, ctx, "member")
+    fill(qtbot, form, person_values(32, "仇红梅")(ctx.store))
+    with qtbot.waitSignal(form.saved, timeout=10_000):
+        qtbot.mouseClick(form.next_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    qtbot.wait(300)  # the delayed validation has run
+    settle(qtbot, ctx)
+    assert form.current_messages() == {}
+    assert "已保存" in form.status.text()
+
+
+def test_the_problem_note_goes_once_fixed(qtbot: QtBot, ctx: AppContext) -> None:
+    form = open_new(qtbot, ctx, "member")
+    fill(qtbot, form, {"person.name": "区明"})
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    assert form.status.text() == "请按提示修改标红的内容"
+    fill(qtbot, form, person_values(33, "区明")(ctx.store))
+    qtbot.waitUntil(lambda: form.current_messages() == {})
+    qtbot.waitUntil(lambda: form.status.text() == "")
+
+
+def test_a_visit_form_names_its_family(qtbot: QtBot, ctx: AppContext) -> None:
+    family = a_family(ctx.store)
+    head = one(
+        ctx.store,
+        "SELECT p.name FROM specialfamily f JOIN person p ON p.id = f.head_person_id "
+        "WHERE f.id = ?",
+        family["family_id"],
+    )
+    form = open_new(qtbot, ctx, "carevisit", family)
+    qtbot.waitUntil(lambda: head in form.heading.text())
+
+
+def test_a_plain_save_says_so_and_selects_the_new_row(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    page = _member_page(qtbot, ctx, window)
+    page.new_record()
+    qtbot.waitUntil(lambda: len(_forms(window)) == 1)
+    form = _forms(window)[0]
+    fill(qtbot, form, person_values(34, "查良镛")(ctx.store))
+    saved = save(qtbot, ctx, form)
+    qtbot.waitUntil(lambda: "已保存" in window.statusBar().currentMessage())
+    assert "查良镛" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: page.table.current_id() == saved.row_id)

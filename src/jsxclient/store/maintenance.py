@@ -493,3 +493,23 @@ def report_json(rep: CheckReport) -> str:
         ensure_ascii=False,
         indent=2,
     )
+
+
+def set_aside_demo(store_path: Path, when: datetime | None = None) -> Path:
+    """Start for real after trying the program: move a closed demo store (its
+    file, WAL, shared memory and key file) into a folder of its own beside
+    it, so the next start is the first run. Nothing is deleted; the folder
+    can be removed by hand. The caller checked `Store.is_demo` before
+    closing every connection."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    dest = store_path.parent / f"demo-{stamp}"
+    dest.mkdir()
+    for p in (
+        store_path,
+        Path(f"{store_path}-wal"),
+        Path(f"{store_path}-shm"),
+        keyfile_path(store_path),
+    ):
+        if p.exists():
+            shutil.move(str(p), str(dest / p.name))
+    return dest

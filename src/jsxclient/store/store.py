@@ -34,6 +34,9 @@ from jsxcore.wire import wire
 
 Row = dict[str, Any]
 
+#: meta key set on a store that holds demo data.
+DEMO_KEY = "demo"
+
 
 class ValidationFailed(ValueError):
     """A write was refused; `issues` says why, per field, in zh and en."""
@@ -168,6 +171,12 @@ class Store:
     @property
     def township_code(self) -> str | None:
         return self.meta("township_code")
+
+    @property
+    def is_demo(self) -> bool:
+        """Demo data (`jsxclient.demo`): marked on screen, never connected to
+        a server (`jsxclient.sync.account` refuses)."""
+        return self.meta(DEMO_KEY) == "1"
 
     # -- transactions -------------------------------------------------------
 

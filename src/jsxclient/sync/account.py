@@ -19,7 +19,7 @@ from jsxclient.store import accounts
 from jsxclient.store.accounts import Account
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
-from jsxclient.sync.errors import NotConnectedError, SyncError
+from jsxclient.sync.errors import DemoStoreError, NotConnectedError, SyncError
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
@@ -83,8 +83,11 @@ def connect(
     transport: Transport | None = None,
 ) -> UserInfo:
     """Log in and make this store the user's device. Raises `AuthExpiredError`
-    for a wrong password, `OfflineError`, `AccountMismatchError` when the
+    for a wrong password, `OfflineError`, `DemoStoreError` for demo data,
+    `AccountMismatchError` when the
     store already belongs to another township."""
+    if store.is_demo:
+        raise DemoStoreError()  # before anything reaches the network
     t = transport or Transport(server_url, ca_bundle=ca_bundle)
     try:
         # A server that no longer takes this program refuses here, before the
@@ -203,6 +206,8 @@ def save_reference(store: Store, ref: ReferenceResponse) -> None:
 
 def make_transport(store: Store, **options: object) -> Transport:
     """A transport to the server this store is connected to, with its token."""
+    if store.is_demo:
+        raise DemoStoreError()
     url = store.meta("server_url")
     token = TokenStore(store).get()
     if not url or not token:

@@ -31,6 +31,7 @@ from jsxclient.sync import security
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import (
     DamagedStoreError,
+    DemoStoreError,
     ServerIncompatibleError,
     SyncCancelled,
     SyncError,
@@ -152,6 +153,8 @@ class SyncEngine:
         'ok', or 'rejected' when some changes were refused and wait for the
         worker) or was cancelled; raises a `SyncError` with `.receipt` set
         otherwise (offline, login expired, incompatible server, bug)."""
+        if self.store.is_demo:
+            raise DemoStoreError()  # whatever transport it was handed
         lock = _thread_lock(self.store.db.path)
         with lock, _FileLock(self.store.db.path):
             self._check_whole()

@@ -20,6 +20,7 @@ ErrorKind = Literal[
     "bug",
     "cancelled",
     "damaged",
+    "demo",
 ]
 
 
@@ -38,6 +39,20 @@ class SyncError(Exception):
 
     def text(self, lang: str = "zh") -> str:
         return self.en if lang.lower().startswith("en") else self.zh
+
+
+class DemoStoreError(SyncError):
+    """Demo data never reaches a server: fake people must not mix with real ones."""
+
+    kind = "demo"
+    default_zh = (
+        "这是演示数据，不能连接服务器或同步。要正式使用，请在“设置”中点“开始正式使用”，"
+        "用空白数据重新开始。"
+    )
+    default_en = (
+        "This is demo data: it cannot be connected to a server or synced. To start real "
+        "work, click *Start for real* in Settings to begin with empty data."
+    )
 
 
 class OfflineError(SyncError):

@@ -199,10 +199,12 @@ class AppShell(QObject):
             township=info.township,
             township_name=info.township_name,
             places=info.places,
+            demo=info.demo,
         )
         self.controller = SyncController(self.ctx)
         self.window = MainWindow(self.ctx, self.controller, session=self.session)
         self.window.sign_out_requested.connect(self.sign_out)
+        self.window.start_fresh_requested.connect(self.start_fresh)
         self.window.lock_requested.connect(self.lock)
         self.window.closed.connect(self._window_closed)
         self.window.show()
@@ -268,9 +270,24 @@ class AppShell(QObject):
         if self.idle is not None:
             self.idle.resume()
 
-    def sign_out(self) -> None:
+    def start_fresh(self) -> None:
+        """Demo data set aside (never deleted), then the first run again."""
+        if self.ctx is None or not self.ctx.demo:
+            return
+        self.sign_out(then=self._set_aside)
+
+    def _set_aside(self) -> None:
+        try:
+            maintenance.set_aside_demo(self.store_path)
+        except OSError as exc:
+            errors.show(exc, None, QApplication.translate("AppShell", "开始正式使用"))
+            self._login()
+            return
+        self._wizard()
+
+    def sign_out(self, then: Callable[[], None] | None = None) -> None:
         """Close the session: open forms are discarded, the store is closed,
-        the login shows again."""
+        the login shows again (or `then` runs)."""
         from jsxclient.ui.forms.form import RecordForm
 
         self.lock_dialog = None
@@ -301,10 +318,15 @@ class AppShell(QObject):
             def close(job: Any) -> None:
                 session.store.close()
 
-            self.tasks.net(close).start()
-            self.tasks.db(close).on_success(lambda _r: self._login()).start()
+            after = then or self._login
+
+            def close_db(_r: object) -> None:
+                self.tasks.db(close).on_success(lambda _r2: after()).start()
+
+            # Both workers' connections closed before `after` (files may move).
+            self.tasks.net(close).on_success(close_db).start()
         else:
-            self._login()
+            (then or self._login)()
 
     def _open_failed(self, exc: BaseException) -> None:
         box = QMessageBox()

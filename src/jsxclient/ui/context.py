@@ -51,6 +51,7 @@ class AppContext:
     township_name: str = ""
     places: list[Place] = field(default_factory=list)  # township first, then villages
     today_override: date | None = None
+    demo: bool = False  # the store holds demo data (Store.is_demo)
     last_write: Undo | None = None
 
     def remember(self, text: str, steps: tuple[Step, ...]) -> None:

@@ -141,12 +141,14 @@ class SyncIndicator(QWidget):
             self.update_notice.show()
         else:
             self.update_notice.hide()
-        self.button.setEnabled(bool(v and v.connected) and not running)
+        # Not connected, it says so and offers to connect (SyncController.offer_connect).
+        self.button.setEnabled(not running)
 
 
 class MainWindow(QMainWindow):
     language_switched = Signal(str)
     sign_out_requested = Signal()
+    start_fresh_requested = Signal()  # demo data set aside, first run again
     lock_requested = Signal()
     closed = Signal()
 
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_changed)
         self._bind_shortcuts()
         controller.reminder.connect(self._remind)
+        controller.connect_wanted.connect(self.connect_server)
         controller.finished.connect(self._sync_finished)
         self._build_nav()
         self._build_menu()
@@ -287,7 +290,10 @@ class MainWindow(QMainWindow):
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _title(self) -> str:
-        return self.tr("计生协数据采集") + f" — {self.ctx.township_name}"
+        title = self.tr("计生协数据采集") + f" — {self.ctx.township_name}"
+        if self.ctx.demo:
+            title += self.tr("【演示数据，不能同步】")
+        return title
 
     def _build_nav(self) -> None:
         self.setWindowTitle(self._title())
@@ -450,6 +456,7 @@ class MainWindow(QMainWindow):
         page.language_changed.connect(self.switch_language)
         page.connect_requested.connect(self.connect_server)
         page.restore_requested.connect(self.restore)
+        page.start_fresh_requested.connect(self.start_fresh_requested)
         return page
 
     def page(self, key: str) -> QWidget:

@@ -8,8 +8,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from jsxclient.sync.autosync import AutoSync
 from jsxclient.ui import errors, i18n
@@ -29,6 +29,7 @@ class SyncController(QObject):
     running_changed = Signal(bool)
     finished = Signal(object)  # SyncReceipt or the exception
     reminder = Signal(int)  # pending changes at the reminder time
+    connect_wanted = Signal()  # the worker asked to sync and agreed to connect first
     _reachable = Signal()
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
@@ -111,6 +112,10 @@ class SyncController(QObject):
     def sync_now(self, quiet: bool = False) -> None:
         if self.running:
             return
+        if self.view is not None and not self.view.connected:
+            if not quiet:
+                self.offer_connect()
+            return
         self.running = True
         self.running_changed.emit(True)
         store, lang = self.ctx.store, i18n.lang()
@@ -136,7 +141,32 @@ class SyncController(QObject):
             self.auto.notify_offline()
         self.refresh()
         self.finished.emit(exc)
+        from jsxclient.sync.errors import NotConnectedError
+
+        if isinstance(exc, NotConnectedError):
+            self.offer_connect()
+            return
         errors.show(exc, self.window, self.tr("同步"))
+
+    def offer_connect(self) -> None:
+        """Sync asked for with no server connected: say so, offer to connect."""
+        box = QMessageBox(self.window)
+        box.setObjectName("offerConnect")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("同步"))
+        box.setText(self.tr("本机还没有连接省级服务器，无法同步。修改已安全保存在本机。"))
+        box.setInformativeText(
+            self.tr("要现在连接服务器吗？需要县级管理员提供的服务器地址和账号。")
+        )
+        go = box.addButton(self.tr("连接服务器…"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("稍后"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        box.setEscapeButton(later)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(
+            lambda _r: self.connect_wanted.emit() if box.clickedButton() is go else None
+        )
+        box.open()
 
     # -- day's end ------------------------------------------------------------
 

@@ -205,6 +205,24 @@ def open_form(
 ) -> RecordForm:
     form = RecordForm(ctx, entity, row_id, context, parent.window(), initial)
     form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window = parent.window()
+
+    def saved(_s: object) -> None:
+        # Said where the worker looks next, after the form has closed.
+        bar = getattr(window, "statusBar", None)
+        if callable(bar):
+            name = form.record_name()
+            what = record_noun(entity) + (
+                QCoreApplication.translate("Widgets", "“{name}”").format(name=name) if name else ""
+            )
+            bar().showMessage(
+                QCoreApplication.translate("Widgets", "已保存{what}。按 Ctrl+Z 可撤销。").format(
+                    what=what
+                ),
+                15000,
+            )
+
+    form.saved.connect(saved)
     form.open()
     if row_id is None:
         form.focus_first()

@@ -19,9 +19,12 @@ class DueFamily:
     head_name: str
     village: str
     category: str
-    last_visit: str | None
+    last_visit: str | None  # the latest visit of any kind (a phone call too)
     due: str
     reason: str  # "visit" (quarterly visit) or "follow_up"
+    # The latest face-to-face visit (rules.FACE_TO_FACE_MODES): the one the
+    # quarterly due date counts from.
+    last_home: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def dashboard(
         nxt = rules.next_visit(rules.schedule_start(enrolled, created), home, follow)
         when, reason = nxt.due.isoformat(), nxt.reason
         if when <= soon:
-            due.append(DueFamily(fid, head, village or "", category, latest, when, reason))
+            due.append(DueFamily(fid, head, village or "", category, latest, when, reason, home))
     due.sort(key=lambda d: (d.due, d.head_name))
     today_s = today.isoformat()
     overdue = sum(1 for d in due if d.due < today_s)

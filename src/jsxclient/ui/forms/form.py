@@ -121,6 +121,7 @@ class RecordForm(QDialog):
         self._match: PersonMatch | None = None
         self._last_id_lookup = ""
         self.confirm_box: QMessageBox | None = None
+        self._parent = ""  # the family the record belongs to, once looked up
         self.setObjectName(f"form_{entity}")
         self.setModal(True)
         self._build()
@@ -141,6 +142,25 @@ class RecordForm(QDialog):
             self._load(row_id)
         else:
             self._start()
+        self._name_parent()
+
+    def _name_parent(self) -> None:
+        """A visit, subsidy, contact or family member names its family in
+        the heading, so a worker with several open knows whose it is."""
+        fid = self.context.get("family_id")
+        if not fid or self.entity == "specialfamily":
+            return
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: records.name_of(store, "specialfamily", str(fid))).owned_by(
+            self
+        ).on_success(self._parent_named).start()
+
+    def _parent_named(self, named: records.Named | None) -> None:
+        if named is None or not named.name:
+            return
+        self._parent = self.tr("（户主：{name}）").format(name=named.name)
+        self.setWindowTitle(self._title())
+        self.heading.setText(self._title())
 
     @property
     def row_id(self) -> str | None:
@@ -159,7 +179,7 @@ class RecordForm(QDialog):
 
     def _title(self) -> str:
         noun = title_text(self.layout_def.title)
-        return (self.tr("编辑") if self.row_id else self.tr("新增")) + noun
+        return (self.tr("编辑") if self.row_id else self.tr("新增")) + noun + self._parent
 
     def _build(self) -> None:
         self.setWindowTitle(self._title())
@@ -476,13 +496,15 @@ class RecordForm(QDialog):
     # -- live validation ------------------------------------------------------
 
     def _edited(self, key: Key) -> None:
-        self._touched.add(key)
         self._store_issues.pop(key, None)
         self._schedule()
         value = self.editors[key].value()
         if self._showing:
+            # A value the draft put there, not the worker's typing: no
+            # "required" shouted at a field nobody has been to yet.
             self.draft.enter(key, value, follow=False)
             return
+        self._touched.add(key)
         # What changes with it: birth date and sex from an ID number, a
         # subsidy's days and amount, a picked person's name and mobile.
         self._show(self.draft.enter(key, value))
@@ -560,7 +582,13 @@ class RecordForm(QDialog):
             self.reason_message.show()
         else:
             self.reason_message.hide()
-        return not issues and not need_reason
+        ok = not issues and not need_reason
+        if ok and self.status.text() in self._problem_notes():
+            self.status.setText("")  # fixed: the note about red fields goes too
+        return ok
+
+    def _problem_notes(self) -> tuple[str, ...]:
+        return (self.tr("请按提示修改标红的内容"), self.tr("未保存：请按提示修改"))
 
     @staticmethod
     def _repolish(w: QWidget) -> None:

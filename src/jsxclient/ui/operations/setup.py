@@ -24,6 +24,7 @@ class StoreInfo:
     township: str
     township_name: str
     places: list[Place]
+    demo: bool = False  # demo data: marked on screen, never synced
 
 
 #: The GUI's reads page through indexes, not bulk writes: a 16 MB page cache
@@ -87,7 +88,7 @@ def info(store: Store) -> StoreInfo | None:
     conn = store.db.connection()
     places = pickers.township_places(conn, township)
     name = next((p.name for p in places if p.code == township), township)
-    return StoreInfo(township, name, places)
+    return StoreInfo(township, name, places, store.is_demo)
 
 
 def township_choices() -> list[Place]:

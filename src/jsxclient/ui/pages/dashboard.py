@@ -58,6 +58,16 @@ class DashboardPage(QWidget):
         head.addWidget(self.place)
         head.addStretch(1)
         lay.addLayout(head)
+        if ctx.demo:
+            self.demo_banner = QLabel(
+                self.tr(
+                    "演示数据：这里的人员和记录都是虚构的，不能连接服务器或同步。"
+                    "要正式使用，请到“设置 → 开始正式使用”。"
+                )
+            )
+            self.demo_banner.setObjectName("demoBanner")
+            self.demo_banner.setWordWrap(True)
+            lay.addWidget(self.demo_banner)
 
         cards = QGridLayout()
         cards.setSpacing(10)
@@ -90,7 +100,8 @@ class DashboardPage(QWidget):
                 self.tr("户主"),
                 self.tr("村（社区）"),
                 self.tr("类别"),
-                self.tr("最近走访"),
+                self.tr("最近入户"),
+                self.tr("此后电话等"),
                 self.tr("应走访日期"),
                 self.tr("原因"),
             ]
@@ -166,7 +177,9 @@ class DashboardPage(QWidget):
                         x.head_name,
                         x.village,
                         fmt.code("family_category", x.category),
-                        x.last_visit or self.tr("无"),
+                        x.last_home or self.tr("无"),
+                        # A phone call since does not count as the quarter's visit.
+                        x.last_visit if x.last_visit and x.last_visit != x.last_home else "",
                         x.due,
                         reason[x.reason],
                     ],

@@ -22,6 +22,7 @@ from jsxclient.ui import errors
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.export_actions import TransferButtons
 from jsxclient.ui.list_model import ListModel
+from jsxclient.ui.operations.records import Saved
 from jsxclient.ui.widgets import (
     FilterBar,
     FilterSpec,
@@ -29,6 +30,9 @@ from jsxclient.ui.widgets import (
     confirm_delete,
     open_form,
 )
+
+#: How far down a list a record just saved is looked for (pages of 100).
+SEEK_ROWS = 3000
 
 
 class ListPage(QWidget):
@@ -124,6 +128,8 @@ class ListPage(QWidget):
         sel = self.table.selectionModel()
         sel.selectionChanged.connect(self._selection)
         self.model.modelReset.connect(self._reselect)
+        self.model.rowsInserted.connect(lambda *_: self._reselect())
+        self._seek: str | None = None  # a saved record to find and select
 
         default = self.model.listdef.default_sort
         keys = [c.key for c in self.model.columns]
@@ -158,12 +164,22 @@ class ListPage(QWidget):
             self.selected.emit(rid)
 
     def _reselect(self) -> None:
-        """After a reload keep the record that was shown, wherever it moved."""
+        """After a reload keep the record that was shown, wherever it moved;
+        a record just saved is looked for in the next pages too."""
         if self.selected_id is None:
             return
         row = self.model.row_of(self.selected_id)
         if row >= 0:
             self.table.selectRow(row)
+            if self._seek == self.selected_id:
+                self.table.scrollTo(self.model.index(row, 0))
+                self._seek = None
+        elif (
+            self._seek == self.selected_id
+            and self.model.canFetchMore()
+            and self.model.rowCount() < SEEK_ROWS
+        ):
+            self.model.fetchMore()
 
     def show_record(self, row_id: str) -> None:
         """Show `row_id` in the detail pane (and select it if it is listed)."""
@@ -192,7 +208,16 @@ class ListPage(QWidget):
         village = self.model.query.filters.get("village")
         if village:
             ctx.setdefault("village", village)
-        open_form(self.ctx, self, self.entity, None, ctx)
+        form = open_form(self.ctx, self, self.entity, None, ctx)
+        form.saved.connect(self._saved)
 
     def edit_record(self, row_id: str) -> None:
-        open_form(self.ctx, self, self.entity, row_id, self.form_context())
+        form = open_form(self.ctx, self, self.entity, row_id, self.form_context())
+        form.saved.connect(self._saved)
+
+    def _saved(self, saved: Saved) -> None:
+        """Select the record just saved once the list has reloaded; a new one
+        the current search or filters hide is still shown in the detail pane."""
+        if saved.entity == self.entity:
+            self._seek = saved.row_id
+            self.show_record(saved.row_id)

@@ -42,6 +42,7 @@ class SettingsPage(QScrollArea):
     language_changed = Signal(str)
     connect_requested = Signal()
     restore_requested = Signal(object)  # Path
+    start_fresh_requested = Signal()  # set the demo data aside, run the first run again
 
     def __init__(
         self, ctx: AppContext, controller: SyncController, session: Session | None = None
@@ -59,6 +60,23 @@ class SettingsPage(QScrollArea):
         title = QLabel(self.tr("设置"))
         title.setObjectName("pageHeading")
         lay.addWidget(title)
+
+        if ctx.demo:
+            box = QGroupBox(self.tr("演示数据"))
+            dl = QHBoxLayout(box)
+            note = QLabel(
+                self.tr(
+                    "本机现在是演示数据，不能连接服务器。开始正式使用时，演示数据移到"
+                    "数据文件夹中的 demo-日期 文件夹（不会删除），程序回到首次使用的设置。"
+                )
+            )
+            note.setWordWrap(True)
+            dl.addWidget(note, 1)
+            self.fresh_button = QPushButton(self.tr("开始正式使用…"))
+            self.fresh_button.setObjectName("startFresh")
+            self.fresh_button.clicked.connect(self._start_fresh)
+            dl.addWidget(self.fresh_button)
+            lay.addWidget(box)
 
         # Server and account
         box = QGroupBox(self.tr("服务器与账号"))
@@ -189,6 +207,24 @@ class SettingsPage(QScrollArea):
         if controller.view is not None:
             self._view(controller.view)
         self._backup_text()
+
+    def _start_fresh(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("confirmStartFresh")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("开始正式使用"))
+        box.setText(self.tr("把演示数据移开，用空白数据重新开始吗？"))
+        box.setInformativeText(
+            self.tr("程序会关闭当前数据并回到首次使用的设置：连接服务器，或选择乡镇。")
+        )
+        go = box.addButton(self.tr("开始正式使用"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(
+            lambda _r: self.start_fresh_requested.emit() if box.clickedButton() is go else None
+        )
+        box.open()
 
     def _recycle_bin(self) -> None:
         from jsxclient.ui.recycle_bin import open_bin

@@ -202,7 +202,8 @@ class SyncPage(QWidget):
             + "<br>"
             + self.tr("上次同步：{last} {outcome}").format(last=last, outcome=outcome)
         )
-        self.sync_button.setEnabled(v.connected and not self.controller.running)
+        # Offered when not connected too: it then says so and offers to connect.
+        self.sync_button.setEnabled(not self.controller.running)
         self.connect_button.setText(self.tr("重新登录…") if v.connected else self.tr("连接服务器…"))
         self.tabs.setTabText(0, self.tr("冲突（{n}）").format(n=v.conflicts))
         self.tabs.setTabText(1, self.tr("被拒绝的修改（{n}）").format(n=v.rejected))
