@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import RecordForm
-from jsxclient.ui.main_window import MainWindow
+from jsxclient.ui.main_window import PAGES, MainWindow
 from jsxclient.ui.pages.list_page import ListPage
 from jsxclient.ui.shortcuts import SHORTCUTS, ShortcutsDialog, markdown
 
@@ -304,3 +313,44 @@ def test_a_plain_save_says_so_and_selects_the_new_row(
     qtbot.waitUntil(lambda: "已保存" in window.statusBar().currentMessage())
     assert "查良镛" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: page.table.current_id() == saved.row_id)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_page_fits_1366_pixels(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    texts: list[str] = []
+    for key, _zh in PAGES:
+        page = window.show_page(key)
+        settle(qtbot, ctx)
+        if key == "families":
+            page.table.selectRow(0)  # type: ignore[attr-defined]
+            settle(qtbot, ctx)
+        assert window.minimumSizeHint().width() <= 1366, (language, key)
+        texts += _visible_texts(window)
+    assert texts
+    if language == "en":
+        # Half-width brackets in English (a village name may keep its own).
+        odd = [t for t in texts if ("（" in t or "）" in t) and t.isascii() is False]
+        odd = [t for t in odd if not any("\u4e00" <= ch <= "\u9fff" for ch in t)]
+        assert odd == [], odd[:5]
+
+
+def _visible_texts(window: MainWindow) -> list[str]:
+    out: list[str] = []
+    for w in window.findChildren(QWidget):
+        if not w.isVisibleTo(window):
+            continue
+        if isinstance(w, QLabel | QPushButton):
+            out.append(w.text())
+        elif isinstance(w, QTabBar):
+            out += [w.tabText(i) for i in range(w.count())]
+        elif isinstance(w, QHeaderView) and w.model() is not None:
+            m = w.model()
+            out += [str(m.headerData(i, w.orientation()) or "") for i in range(w.count())]
+    return [t for t in out if t]

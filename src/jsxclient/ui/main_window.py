@@ -272,7 +272,10 @@ class MainWindow(QMainWindow):
     def _who(self) -> None:
         if self.session is not None:
             self.who.setText(
-                f"{self.session.display_name}（{role_label(self.ctx.store.role, i18n.lang())}）"
+                self.tr("{name}（{role}）").format(
+                    name=self.session.display_name,
+                    role=role_label(self.ctx.store.role, i18n.lang()),
+                )
             )
 
     def _fit_screen(self) -> None:

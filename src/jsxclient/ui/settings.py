@@ -30,6 +30,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("ui/geometry", bytes, b"", "主窗口位置与大小 / main window geometry"),
         Setting("ui/page", int, 0, "上次打开的页面 / last page shown"),
         Setting(
+            "ui/list_columns",
+            str,
+            "{}",
+            "各列表隐藏的列（JSON：列表名 → 列） / columns hidden per list (JSON)",
+        ),
+        Setting(
             "sync/auto",
             bool,
             True,

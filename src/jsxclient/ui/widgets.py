@@ -3,6 +3,7 @@ filter bar, dashboard cards."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +33,17 @@ from jsxclient.ui.forms.editors import DateEditor
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.list_model import ListModel
 from jsxclient.ui.operations import records
+from jsxclient.ui.settings import Settings
 from jsxcore import codes
+
+
+def hidden_columns(settings: Settings) -> dict[str, list[str]]:
+    """The columns the worker hid, per list (setting ui/list_columns)."""
+    try:
+        raw = json.loads(str(settings.get("ui/list_columns")) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in raw.items()} if isinstance(raw, dict) else {}
 
 
 class RecordTable(QTableView):
@@ -61,6 +73,11 @@ class RecordTable(QTableView):
         self.customContextMenuRequested.connect(self._menu)
         model.modelReset.connect(self._fit_once)
         self._fitted = False
+        self.frozen: QTableView | None = None
+        self._frozen_upto = -1
+        h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        h.customContextMenuRequested.connect(self._column_menu)
+        self._apply_hidden()
 
     def _fit_once(self) -> None:
         if self._fitted or self.list_model.rowCount() == 0:
@@ -73,6 +90,140 @@ class RecordTable(QTableView):
                 h.resizeSection(c, 28)
             else:
                 h.resizeSection(c, min(max(h.sectionSize(c) + 12, 64), 260))
+        self._sync_frozen()
+
+    # -- columns the worker chose (remembered per list) ------------------------
+
+    def _hidden_keys(self) -> set[str]:
+        return set(
+            hidden_columns(self.list_model.ctx.settings).get(self.list_model.listdef.name, [])
+        )
+
+    def _apply_hidden(self) -> None:
+        hidden = self._hidden_keys()
+        for c, col in enumerate(self.list_model.columns):
+            self.setColumnHidden(c, col.key in hidden)
+
+    def set_column_shown(self, key: str, shown: bool) -> None:
+        """Show or hide a column of this list, remembered in the settings."""
+        settings = self.list_model.ctx.settings
+        all_hidden = hidden_columns(settings)
+        name = self.list_model.listdef.name
+        keys = set(all_hidden.get(name, []))
+        keys = keys - {key} if shown else keys | {key}
+        all_hidden[name] = sorted(keys)
+        settings.set("ui/list_columns", json.dumps(all_hidden, sort_keys=True))
+        self._apply_hidden()
+        self._sync_frozen()
+
+    def _column_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        hidden = self._hidden_keys()
+        for c, col in enumerate(self.list_model.columns):
+            if col.kind == "sync" or c <= self._frozen_upto:
+                continue  # the dot and the frozen name always show
+            title = str(self.list_model.headerData(c, Qt.Orientation.Horizontal) or col.key)
+            act = menu.addAction(title)
+            act.setCheckable(True)
+            act.setChecked(col.key not in hidden)
+            act.toggled.connect(lambda on, k=col.key: self.set_column_shown(k, on))
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
+    # -- a frozen name column ---------------------------------------------------
+
+    def freeze_through(self, key: str) -> None:
+        """Keep the columns up to `key` (the name) in view while the others
+        scroll sideways: a second view over the same model and selection,
+        laid over the left edge."""
+        keys = [c.key for c in self.list_model.columns]
+        if key not in keys:
+            return
+        self._frozen_upto = keys.index(key)
+        f = QTableView(self)
+        f.setObjectName("frozenColumns")
+        f.setModel(self.list_model)
+        f.setSelectionModel(self.selectionModel())
+        f.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        f.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        f.setAlternatingRowColors(True)
+        f.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        f.setWordWrap(False)
+        f.verticalHeader().setVisible(False)
+        f.verticalHeader().setDefaultSectionSize(self.verticalHeader().defaultSectionSize())
+        f.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        f.horizontalHeader().setHighlightSections(False)
+        f.horizontalHeader().setSectionsClickable(True)
+        f.horizontalHeader().sectionClicked.connect(self._frozen_sort)
+        f.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setVerticalScrollMode(self.verticalScrollMode())
+        f.setFrameShape(QFrame.Shape.NoFrame)
+        f.doubleClicked.connect(self._open_index)
+        f.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        f.customContextMenuRequested.connect(self._menu)
+        self.viewport().stackUnder(f)
+        self.frozen = f
+        self.horizontalHeader().sectionResized.connect(lambda *_: self._sync_frozen())
+        f.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(f.verticalScrollBar().setValue)
+        self.list_model.modelReset.connect(self._sync_frozen)
+        self._sync_frozen()
+        f.show()
+
+    def _frozen_sort(self, section: int) -> None:
+        h = self.horizontalHeader()
+        same = h.sortIndicatorSection() == section
+        order = (
+            Qt.SortOrder.DescendingOrder
+            if same and h.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            else Qt.SortOrder.AscendingOrder
+        )
+        h.setSortIndicator(section, order)
+
+    def _sync_frozen(self) -> None:
+        f = self.frozen
+        if f is None:
+            return
+        width = 0
+        for c in range(self.list_model.columnCount()):
+            hidden = c > self._frozen_upto or self.isColumnHidden(c)
+            f.setColumnHidden(c, hidden)
+            if not hidden:
+                f.setColumnWidth(c, self.columnWidth(c))
+                width += self.columnWidth(c)
+        f.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
+        fw = self.frameWidth()
+        f.setGeometry(fw, fw, width, self.viewport().height() + self.horizontalHeader().height())
+        f.verticalScrollBar().setValue(self.verticalScrollBar().value())
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._sync_frozen()
+
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        current = super().moveCursor(action, modifiers)
+        f = self.frozen
+        if f is not None and action == QAbstractItemView.CursorAction.MoveLeft:
+            # Keep the cell the cursor reaches out from under the frozen part.
+            left = self.visualRect(current).topLeft().x()
+            if current.column() > self._frozen_upto and left < f.width():
+                bar = self.horizontalScrollBar()
+                bar.setValue(bar.value() + left - f.width())
+        return current
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        if self.frozen is None or index.column() > self._frozen_upto:
+            super().scrollTo(index, hint)
+            return
+        # A frozen cell is always in view sideways: scroll up or down only.
+        super().scrollTo(self.list_model.index(index.row(), self._frozen_upto + 1), hint)
 
     def current_id(self) -> str | None:
         idx = self.currentIndex()
@@ -232,6 +383,8 @@ def open_form(
 class ChildTable(QWidget):
     """A parent's small list (a family's visits ...) with add and open."""
 
+    title_changed = Signal(str)  # "走访与联系记录（65）", for a tab showing it
+
     def __init__(
         self,
         ctx: AppContext,
@@ -272,7 +425,13 @@ class ChildTable(QWidget):
         self.add_button.setEnabled(False)
 
     def _count(self, n: int) -> None:
-        self.title.setText(f"{self._title_text}（{n}）" if n >= 0 else self._title_text)
+        text = (
+            self.tr("{title}（{n}）").format(title=self._title_text, n=n)
+            if n >= 0
+            else self._title_text
+        )
+        self.title.setText(text)
+        self.title_changed.emit(text)
 
     def set_parent_id(self, parent_id: str | None) -> None:
         self.model.active = parent_id is not None
@@ -297,6 +456,16 @@ class ChildTable(QWidget):
 
     def edit(self, row_id: str) -> None:
         open_form(self.ctx, self, self.entity, row_id, self.context() or {})
+
+
+class ChildTabs(QTabWidget):
+    """A parent's child lists as tabs: each list gets the pane's full height
+    (four small lists side by side showed three rows each at 1366×768)."""
+
+    def add(self, child: ChildTable) -> None:
+        child.title.hide()  # the tab carries the title and the count
+        i = self.addTab(child, child.title.text())
+        child.title_changed.connect(lambda text, i=i: self.setTabText(i, text))
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,10 @@
 <context>
     <name>AppShell</name>
     <message>
+        <source>开始正式使用</source>
+        <translation>Start for real</translation>
+    </message>
+    <message>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
     </message>
@@ -138,6 +142,10 @@
     <message>
         <source>＋ 新增</source>
         <translation>+ Add</translation>
+    </message>
+    <message>
+        <source>{title}（{n}）</source>
+        <translation>{title} ({n})</translation>
     </message>
 </context>
 <context>
@@ -554,6 +562,10 @@
         <translation>Dashboard</translation>
     </message>
     <message>
+        <source>演示数据：这里的人员和记录都是虚构的，不能连接服务器或同步。要正式使用，请到“设置 → 开始正式使用”。</source>
+        <translation>Demo data: these people and records are made up, and cannot be connected to a server or synced. To start real work, go to Settings → Start for real.</translation>
+    </message>
+    <message>
         <source>逾期未走访的家庭</source>
         <translation>Families overdue for a visit</translation>
     </message>
@@ -602,8 +614,12 @@
         <translation>Category</translation>
     </message>
     <message>
-        <source>最近走访</source>
-        <translation>Last visit</translation>
+        <source>最近入户</source>
+        <translation>Last home visit</translation>
+    </message>
+    <message>
+        <source>此后电话等</source>
+        <translation>Calls since</translation>
     </message>
     <message>
         <source>应走访日期</source>
@@ -1811,6 +1827,7 @@ Choose a township and generate demo data</translation>
     <name>ListPage</name>
     <message>
         <source>新增 (Ctrl+N)</source>
+        <extracomment>How far down a list a record just saved is looked for (pages of 100).</extracomment>
         <translation>New (Ctrl+N)</translation>
     </message>
     <message>
@@ -1820,18 +1837,6 @@ Choose a township and generate demo data</translation>
     <message>
         <source>没有符合条件的记录</source>
         <translation>No matching records</translation>
-    </message>
-    <message>
-        <source>新增</source>
-        <translation>New </translation>
-    </message>
-    <message>
-        <source>查找</source>
-        <translation>Find</translation>
-    </message>
-    <message>
-        <source>刷新</source>
-        <translation>Refresh</translation>
     </message>
     <message>
         <source>正在统计…</source>
@@ -1999,12 +2004,48 @@ Choose a township and generate demo data</translation>
         <translation>Sign out</translation>
     </message>
     <message>
+        <source>没有可以撤销的保存或删除</source>
+        <translation>Nothing to undo</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>已撤销：{what}</source>
+        <translation>Undone: {what}</translation>
+    </message>
+    <message>
+        <source>{name}（{role}）</source>
+        <translation>{name} ({role})</translation>
+    </message>
+    <message>
         <source>计生协数据采集</source>
         <translation>FPA data entry</translation>
     </message>
     <message>
+        <source>【演示数据，不能同步】</source>
+        <translation> [demo data, never synced]</translation>
+    </message>
+    <message>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>撤销上一次保存或删除</source>
+        <translation>Undo the last save or delete</translation>
+    </message>
+    <message>
+        <source>回收站(&amp;R)…</source>
+        <translation>&amp;Recycle bin…</translation>
+    </message>
+    <message>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>快捷键(&amp;K)</source>
+        <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
         <source>关于(&amp;A)…</source>
@@ -2149,10 +2190,6 @@ Choose a township and generate demo data</translation>
     <message>
         <source>会员小组</source>
         <translation>Member group</translation>
-    </message>
-    <message>
-        <source>查找</source>
-        <translation>Find</translation>
     </message>
     <message>
         <source>在籍会员 {m} 人，现任负责人 {o} 人</source>
@@ -2315,6 +2352,10 @@ Choose a township and generate demo data</translation>
         <translation>Loading…</translation>
     </message>
     <message>
+        <source>（户主：{name}）</source>
+        <translation> (head: {name})</translation>
+    </message>
+    <message>
         <source>编辑</source>
         <translation>Edit </translation>
     </message>
@@ -2443,6 +2484,10 @@ Choose a township and generate demo data</translation>
         <translation>Not saved: please correct as shown</translation>
     </message>
     <message>
+        <source>保存{noun} {name}</source>
+        <translation>save of {noun} {name}</translation>
+    </message>
+    <message>
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
@@ -2495,6 +2540,49 @@ Choose a township and generate demo data</translation>
     <message>
         <source>完成</source>
         <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>RecycleBin</name>
+    <message>
+        <source>回收站</source>
+        <translation>Recycle bin</translation>
+    </message>
+    <message>
+        <source>最近 {days} 天内删除的记录。选中后点“恢复”，恢复会在下次同步时通知服务器。</source>
+        <translation>Records deleted in the last {days} days. Select one and click Restore; the server learns of it at the next sync.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>删除时间</source>
+        <translation>Deleted at</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>回收站是空的</source>
+        <translation>The recycle bin is empty</translation>
+    </message>
+    <message>
+        <source>已恢复{what}</source>
+        <translation>Restored: {what}</translation>
+    </message>
+    <message>
+        <source>无法恢复：{why}</source>
+        <translation>Cannot restore: {why}</translation>
     </message>
 </context>
 <context>
@@ -2565,6 +2653,18 @@ Choose a township and generate demo data</translation>
         <translation>Preferences</translation>
     </message>
     <message>
+        <source>演示数据</source>
+        <translation>Demo data</translation>
+    </message>
+    <message>
+        <source>本机现在是演示数据，不能连接服务器。开始正式使用时，演示数据移到数据文件夹中的 demo-日期 文件夹（不会删除），程序回到首次使用的设置。</source>
+        <translation>This computer holds demo data and cannot be connected to a server. Starting for real moves the demo data into a demo-date folder in the data folder (nothing is deleted) and the program goes back to its first-run setup.</translation>
+    </message>
+    <message>
+        <source>开始正式使用…</source>
+        <translation>Start for real…</translation>
+    </message>
+    <message>
         <source>断开服务器</source>
         <translation>Disconnect</translation>
     </message>
@@ -2621,6 +2721,14 @@ Choose a township and generate demo data</translation>
         <translation>Check data</translation>
     </message>
     <message>
+        <source>回收站…</source>
+        <translation>Recycle bin…</translation>
+    </message>
+    <message>
+        <source>恢复 30 天内删除的记录</source>
+        <translation>Restore records deleted in the last 30 days</translation>
+    </message>
+    <message>
         <source>关怀补贴标准</source>
         <translation>Care subsidy rates</translation>
     </message>
@@ -2631,6 +2739,18 @@ Choose a township and generate demo data</translation>
     <message>
         <source>数据文件：{path}</source>
         <translation>Data file: {path}</translation>
+    </message>
+    <message>
+        <source>开始正式使用</source>
+        <translation>Start for real</translation>
+    </message>
+    <message>
+        <source>把演示数据移开，用空白数据重新开始吗？</source>
+        <translation>Move the demo data aside and start again with empty data?</translation>
+    </message>
+    <message>
+        <source>程序会关闭当前数据并回到首次使用的设置：连接服务器，或选择乡镇。</source>
+        <translation>The program closes the current data and goes back to the first-run setup: connect to the server, or choose a township.</translation>
     </message>
     <message>
         <source>已连接 {url}
@@ -2709,6 +2829,25 @@ Account: {user}</translation>
     <message>
         <source>发现 {n} 个问题，请联系技术支持：</source>
         <translation>{n} problems found; please contact support:</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <source>适用</source>
+        <translation>Where</translation>
     </message>
 </context>
 <context>
@@ -2847,6 +2986,22 @@ Account: {user}</translation>
     <message>
         <source>同步</source>
         <translation>Sync</translation>
+    </message>
+    <message>
+        <source>本机还没有连接省级服务器，无法同步。修改已安全保存在本机。</source>
+        <translation>This computer is not connected to the provincial server yet, so it cannot sync. Your changes are kept safely on this computer.</translation>
+    </message>
+    <message>
+        <source>要现在连接服务器吗？需要县级管理员提供的服务器地址和账号。</source>
+        <translation>Connect to the server now? You need the server address and the account from the county administrator.</translation>
+    </message>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to the server…</translation>
+    </message>
+    <message>
+        <source>稍后</source>
+        <translation>Later</translation>
     </message>
 </context>
 <context>
@@ -3174,16 +3329,44 @@ Account: {user}</translation>
 <context>
     <name>Widgets</name>
     <message>
+        <source>人员</source>
+        <translation>person</translation>
+    </message>
+    <message>
+        <source>{noun}“{name}”</source>
+        <translation>{noun} “{name}”</translation>
+    </message>
+    <message>
+        <source>（{detail}）</source>
+        <translation> ({detail})</translation>
+    </message>
+    <message>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <source>确定删除这条记录吗？</source>
-        <translation>Delete this record?</translation>
+        <source>确定删除{what}吗？</source>
+        <translation>Delete {what}?</translation>
     </message>
     <message>
-        <source>删除会在下次同步时通知服务器。</source>
-        <translation>The deletion is sent to the server at the next sync.</translation>
+        <source>删除后 30 天内可在“设置 → 回收站”中恢复，也可以马上按 Ctrl+Z 撤销。删除会在下次同步时通知服务器。</source>
+        <translation>It can be restored from Settings → Recycle bin for 30 days, or undone at once with Ctrl+Z. The server learns of the delete at the next sync.</translation>
+    </message>
+    <message>
+        <source>删除{what}</source>
+        <translation>delete of {what}</translation>
+    </message>
+    <message>
+        <source>已删除{what}。按 Ctrl+Z 可撤销。</source>
+        <translation>Deleted {what}. Ctrl+Z undoes it.</translation>
+    </message>
+    <message>
+        <source>“{name}”</source>
+        <translation> “{name}”</translation>
+    </message>
+    <message>
+        <source>已保存{what}。按 Ctrl+Z 可撤销。</source>
+        <translation>Saved {what}. Ctrl+Z undoes it.</translation>
     </message>
     <message>
         <source>取消</source>

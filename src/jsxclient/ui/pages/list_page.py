@@ -88,7 +88,8 @@ class ListPage(QWidget):
         self.search.setObjectName("searchBox")
         self.search.setPlaceholderText(search_hint)
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
+        # It grows with the window; at its minimum the filters still fit 1366 px in English.
+        self.search.setMinimumWidth(200)
         self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self._focus_table)
         bar.addWidget(self.search, 1)
@@ -100,6 +101,10 @@ class ListPage(QWidget):
         self.model = ListModel(ctx, list_name, self)
         self.table = RecordTable(self.model)
         self.table.setObjectName(f"table_{list_name}")
+        # The name (head, title) stays in view while the other columns scroll.
+        first = next((c.key for c in self.model.columns if c.kind != "sync"), None)
+        if first is not None:
+            self.table.freeze_through(first)
         self.table.open_row.connect(self.edit_record)
         self.table.delete_row.connect(lambda rid: confirm_delete(ctx, self, entity, rid))
         self.model.count_changed.connect(self._count)
@@ -118,8 +123,10 @@ class ListPage(QWidget):
             split = QSplitter(Qt.Orientation.Vertical)
             split.addWidget(top)
             split.addWidget(detail)
-            split.setStretchFactor(0, 1)
-            split.setStretchFactor(1, 1)
+            # The list first: at 1366×768 it shows a dozen rows, the detail
+            # pane a summary and one tab of its child records.
+            split.setStretchFactor(0, 3)
+            split.setStretchFactor(1, 2)
             split.setChildrenCollapsible(False)
             lay.addWidget(split, 1)
         else:

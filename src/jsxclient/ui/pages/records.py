@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,7 +22,7 @@ from jsxclient.ui.context import AppContext, touches
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
 from jsxclient.ui.operations import records
 from jsxclient.ui.pages.list_page import ListPage
-from jsxclient.ui.widgets import ChildTable, FilterSpec, open_form
+from jsxclient.ui.widgets import ChildTable, ChildTabs, FilterSpec, open_form
 
 
 def _village(label: str) -> FilterSpec:
@@ -168,8 +167,6 @@ class FamilyDetail(_Detail):
         hl.addWidget(self.visit_button)
         hl.addWidget(self.edit_button)
         lay.addWidget(head)
-        grid = QGridLayout()
-        grid.setSpacing(8)
 
         def ctx_fn() -> dict[str, Any] | None:
             if not self.current:
@@ -192,13 +189,11 @@ class FamilyDetail(_Detail):
             ctx, "caresubsidy", "caresubsidy", self.tr("关怀补贴"), ctx_fn, hidden=("paid_on",)
         )
         self.visit_button.clicked.connect(self.visits.add)
-        grid.addWidget(self.members, 0, 0)
-        grid.addWidget(self.contacts, 0, 1)
-        grid.addWidget(self.visits, 1, 0)
-        grid.addWidget(self.subsidies, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        lay.addLayout(grid, 1)
+        self.tabs = ChildTabs()
+        self.tabs.setObjectName("familyTabs")
+        for child in (self.visits, self.members, self.subsidies, self.contacts):
+            self.tabs.add(child)
+        lay.addWidget(self.tabs, 1)
         self._set_enabled(False)
         ctx.bus.changed.connect(self._changed)
 
