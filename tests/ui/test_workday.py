@@ -354,3 +354,31 @@ def _visible_texts(window: MainWindow) -> list[str]:
             m = w.model()
             out += [str(m.headerData(i, w.orientation()) or "") for i in range(w.count())]
     return [t for t in out if t]
+
+
+def test_the_name_column_is_frozen_and_column_choice_remembered(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    page = _member_page(qtbot, ctx, window)
+    table = page.table
+    frozen = table.frozen
+    assert frozen is not None and frozen.isVisible()
+    keys = [c.key for c in page.model.columns]
+    shown = [keys[c] for c in range(len(keys)) if not frozen.isColumnHidden(c)]
+    assert shown == ["sync", "name"]
+    # Scrolled to the far right, the name is still in view beside 状态.
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    settle(qtbot, ctx)
+    assert frozen.geometry().right() < table.width() // 2
+    assert frozen.model() is table.model() and frozen.selectionModel() is table.selectionModel()
+    # Hiding a column is remembered for the next window.
+    table.set_column_shown("card_no", False)
+    assert table.isColumnHidden(keys.index("card_no"))
+    assert '"member": ["card_no"]' in ctx.settings.get("ui/list_columns")
+    from jsxclient.ui.pages.records import members_page
+
+    again = members_page(ctx)
+    qtbot.addWidget(again)
+    assert again.table.isColumnHidden(keys.index("card_no"))
+    table.set_column_shown("card_no", True)
+    assert not table.isColumnHidden(keys.index("card_no"))
