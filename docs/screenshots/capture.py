@@ -24,7 +24,7 @@ from jsxclient.ui import i18n, styles
 from jsxclient.ui.conflict_dialog import ConflictDialog
 from jsxclient.ui.context import AppContext, DataBus
 from jsxclient.ui.forms.form import RecordForm
-from jsxclient.ui.main_window import MainWindow
+from jsxclient.ui.main_window import PAGES, MainWindow
 from jsxclient.ui.operations import setup
 from jsxclient.ui.settings import Settings
 from jsxclient.ui.sync_controller import SyncController
@@ -106,11 +106,23 @@ def main() -> int:
     )
     controller = SyncController(ctx)
     win = MainWindow(ctx, controller)
-    win.resize(1366, 768)
+    # 1366×768 less the Windows taskbar: the office PCs' screens.
+    win.resize(1366, 728)
     win.show()
     controller.refresh()
     pump(app, ctx, 600)
     save(win, f"dashboard{suffix}.png")
+
+    # Every page, to look at what fits (pages-<key>.png).
+    for key, _zh in PAGES:
+        page = win.show_page(key)
+        pump(app, ctx, 400)
+        if key == "families":
+            page.table.selectRow(0)  # type: ignore[attr-defined]
+            pump(app, ctx, 400)
+        save(win, f"pages-{key}{suffix}.png")
+    win.show_page("dashboard")
+    pump(app, ctx)
 
     page = win.show_page("members")
     pump(app, ctx)
@@ -151,6 +163,25 @@ def main() -> int:
     win.show_page("statistics")
     pump(app, ctx, 500)
     save(win, f"statistics{suffix}.png")
+
+    from jsxclient.ui.recycle_bin import RecycleBin
+    from jsxclient.ui.shortcuts import ShortcutsDialog
+
+    keys = ShortcutsDialog(win)
+    keys.show()
+    pump(app, ctx, 300)
+    save(keys, f"shortcuts{suffix}.png")
+    keys.close()
+    conn = store.db.connection()
+    with store.transaction() as tx:
+        for entity in ("member", "carevisit"):
+            (rid,) = conn.execute(f"SELECT id FROM {entity} WHERE deleted = 0 LIMIT 1").fetchone()
+            tx.delete(entity, rid)
+    trash = RecycleBin(ctx, win)
+    trash.show()
+    pump(app, ctx, 400)
+    save(trash, f"recycle-bin{suffix}.png")
+    trash.close()
 
     from jsxclient.ui.first_run import FirstRunDialog
 

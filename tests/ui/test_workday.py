@@ -382,3 +382,62 @@ def test_the_name_column_is_frozen_and_column_choice_remembered(
     assert again.table.isColumnHidden(keys.index("card_no"))
     table.set_column_shown("card_no", True)
     assert not table.isColumnHidden(keys.index("card_no"))
+
+
+def test_a_short_code_list_takes_typed_pinyin(qtbot: QtBot, ctx: AppContext) -> None:
+    form = open_new(qtbot, ctx, "member")
+    sex = form.editors[("person", "sex")]
+    assert not sex.isEditable()
+    sex.setFocus()
+    qtbot.keyClicks(sex, "nv")  # 女
+    assert sex.value() == "2"
+    qtbot.wait(int(1000 * 1.1))
+    qtbot.keyClicks(sex, "n")  # a new search: 男 comes first
+    assert sex.value() == "1"
+
+
+def test_sites_and_groups_are_headed_by_their_name(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from jsxclient.ui.list_model import column_title
+
+    assert column_title("site", "name") == "阵地名称"
+    assert column_title("membergroup", "name") == "小组名称"
+    assert column_title("member", "name") == "姓名"
+
+
+def test_a_picked_person_shows_the_name_and_the_popup_masks_the_id(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from .test_forms import association_id
+
+    name, number = one(
+        ctx.store,
+        "SELECT name, id_number FROM person WHERE deleted = 0 AND id_number IS NOT NULL "
+        "ORDER BY id LIMIT 1",
+    )
+    context = {
+        "association_id": association_id(village(ctx.store)),
+        "division_code": village(ctx.store),
+    }
+    form = open_new(qtbot, ctx, "officer", context)
+    picker = form.editors[("main", "person_id")]
+    picker.setFocus()
+    qtbot.keyClicks(picker, number[-6:])
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: bool(picker._choices))
+    comp = picker.completer()
+    if not comp.popup().isVisible():  # a later keystroke's search closed it
+        picker.setFocus()
+        comp.complete()
+    assert comp.popup().isVisible()
+    model = comp.popup().model()
+    shown = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+    assert shown and all(number not in s for s in shown)
+    assert any(name in s for s in shown)
+    comp.popup().setCurrentIndex(model.index(0, 0))
+    qtbot.keyClick(comp.popup(), Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert picker.value() is not None
+    # Only the name goes in the box: nothing pushes it out of view.
+    assert picker.text() == picker._label and " " not in picker.text()

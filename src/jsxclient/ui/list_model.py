@@ -43,7 +43,18 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 def column_title(list_name: str, key: str) -> str:
     """A list column's header (translated; context "Column")."""
-    return QCoreApplication.translate("Column", COLUMN_TITLES.get(key, key))
+    text = LIST_COLUMN_TITLES.get((list_name, key)) or COLUMN_TITLES.get(key, key)
+    return QCoreApplication.translate("Column", text)
+
+
+# Where a list's column means something else than the same key elsewhere:
+# a site's or a group's "name" is not a person's 姓名.
+LIST_COLUMN_TITLES: dict[tuple[str, str], str] = {
+    ("site", "name"): QT_TRANSLATE_NOOP("Column", "阵地名称"),
+    ("project", "name"): QT_TRANSLATE_NOOP("Column", "项目名称"),
+    ("membergroup", "name"): QT_TRANSLATE_NOOP("Column", "小组名称"),
+    ("projectsite", "name"): QT_TRANSLATE_NOOP("Column", "阵地名称"),
+}
 
 
 # Column headers in Chinese; English comes from the translation file.

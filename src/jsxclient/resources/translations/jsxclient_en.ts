@@ -151,6 +151,18 @@
 <context>
     <name>Column</name>
     <message>
+        <source>阵地名称</source>
+        <translation>Site name</translation>
+    </message>
+    <message>
+        <source>项目名称</source>
+        <translation>Project name</translation>
+    </message>
+    <message>
+        <source>小组名称</source>
+        <translation>Group name</translation>
+    </message>
+    <message>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
@@ -2589,6 +2601,7 @@ Choose a township and generate demo data</translation>
     <name>RefEditor</name>
     <message>
         <source>输入姓名、拼音首字母或身份证号查找</source>
+        <extracomment>A picker item&apos;s own label (what goes in the box when it is picked).</extracomment>
         <translation>Type a name, pinyin initials or ID number</translation>
     </message>
     <message>
@@ -3316,6 +3329,7 @@ Account: {user}</translation>
     <name>VillageEditor</name>
     <message>
         <source>输入村名或拼音首字母</source>
+        <extracomment>Keys typed within this many seconds make one type-ahead search.</extracomment>
         <translation>Type a village name or pinyin initials</translation>
     </message>
 </context>

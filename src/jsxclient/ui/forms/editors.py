@@ -8,6 +8,7 @@ ask through the task helper.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStringListModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -288,6 +290,10 @@ def _completer_model(labels: list[str], parent: QWidget) -> QStandardItemModel:
     return model
 
 
+#: Keys typed within this many seconds make one type-ahead search.
+TYPE_AHEAD_SECONDS = 1.0
+
+
 class CodeEditor(QComboBox):
     """A code table as a list; long tables are typed into with completion
     on labels and their pinyin initials ("tj" finds 土家族)."""
@@ -301,6 +307,8 @@ class CodeEditor(QComboBox):
         # Long labels (some GB/T 4762 and 4658 names) must not widen the form.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(8)
+        self._typed = ""
+        self._typed_at = 0.0
         self._fill()
         if not optional:
             self.setCurrentIndex(-1)
@@ -326,6 +334,40 @@ class CodeEditor(QComboBox):
             line = self.lineEdit()
             assert line is not None
             line.editingFinished.connect(self._commit_text)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        # A short list (not typed into) finds its item by typed pinyin
+        # initials or label text, as the long lists' completion does:
+        # "n" picks 女, "ns" 农业户口 ... (Qt's own type-ahead knows no pinyin).
+        text = e.text()
+        if not self.isEditable() and text and (text.isalnum() or ord(text[0]) > 127):
+            now = time.monotonic()
+            if now - self._typed_at > TYPE_AHEAD_SECONDS:
+                self._typed = ""
+            self._typed_at = now
+            self._typed += text.lower()
+            i = self._match(self._typed)
+            if i < 0 and len(self._typed) > 1:  # a fresh start with this key
+                self._typed = text.lower()
+                i = self._match(self._typed)
+            if i >= 0:
+                self.setCurrentIndex(i)
+            return
+        super().keyPressEvent(e)
+
+    def _match(self, typed: str) -> int:
+        for i in range(self.count()):
+            label = self.itemText(i)
+            if not label:
+                continue
+            full, initials = (pinyin_key(label).split() + ["", ""])[:2]
+            if (
+                label.lower().startswith(typed)
+                or initials.startswith(typed)
+                or (len(typed) > 1 and full.startswith(typed))
+            ):
+                return i
+        return -1
 
     def _pick_text(self, text: str) -> None:
         i = self.findText(text)
@@ -482,6 +524,40 @@ class VillageEditor(QComboBox):
         self.setCurrentIndex(-1 if not optional else 0)
         self.currentIndexChanged.connect(self.changed)
 
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        # A short list (not typed into) finds its item by typed pinyin
+        # initials or label text, as the long lists' completion does:
+        # "n" picks 女, "ns" 农业户口 ... (Qt's own type-ahead knows no pinyin).
+        text = e.text()
+        if not self.isEditable() and text and (text.isalnum() or ord(text[0]) > 127):
+            now = time.monotonic()
+            if now - self._typed_at > TYPE_AHEAD_SECONDS:
+                self._typed = ""
+            self._typed_at = now
+            self._typed += text.lower()
+            i = self._match(self._typed)
+            if i < 0 and len(self._typed) > 1:  # a fresh start with this key
+                self._typed = text.lower()
+                i = self._match(self._typed)
+            if i >= 0:
+                self.setCurrentIndex(i)
+            return
+        super().keyPressEvent(e)
+
+    def _match(self, typed: str) -> int:
+        for i in range(self.count()):
+            label = self.itemText(i)
+            if not label:
+                continue
+            full, initials = (pinyin_key(label).split() + ["", ""])[:2]
+            if (
+                label.lower().startswith(typed)
+                or initials.startswith(typed)
+                or (len(typed) > 1 and full.startswith(typed))
+            ):
+                return i
+        return -1
+
     def _pick_text(self, text: str) -> None:
         i = self.findText(text)
         if i >= 0:
@@ -571,7 +647,15 @@ class RefEditor(QLineEdit):
             c = self._choices[index.row()]
             self._id, self._label = c.id, c.label
             self.setText(c.label)
+            # The completer writes the whole popup line (name, masked ID,
+            # village) after this; put the name back once it has, so the
+            # box shows who was picked.
+            QTimer.singleShot(0, lambda: self._relabel(c.id, c.label))
             self.changed.emit()
+
+    def _relabel(self, row_id: str, label: str) -> None:
+        if self._id == row_id and self.text() != label:
+            self.setText(label)
 
     def choose(self, choice: Choice) -> None:
         self._id, self._label = choice.id, choice.label
