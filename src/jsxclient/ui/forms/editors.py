@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QIntValidator,
+    QKeyEvent,
     QRegularExpressionValidator,
     QStandardItem,
     QStandardItemModel,
@@ -360,7 +361,7 @@ class CodeEditor(QComboBox):
             label = self.itemText(i)
             if not label:
                 continue
-            full, initials = (pinyin_key(label).split() + ["", ""])[:2]
+            full, initials = [*pinyin_key(label).split(), "", ""][:2]
             if (
                 label.lower().startswith(typed)
                 or initials.startswith(typed)
@@ -523,40 +524,6 @@ class VillageEditor(QComboBox):
         line.editingFinished.connect(self._commit_text)
         self.setCurrentIndex(-1 if not optional else 0)
         self.currentIndexChanged.connect(self.changed)
-
-    def keyPressEvent(self, e: QKeyEvent) -> None:
-        # A short list (not typed into) finds its item by typed pinyin
-        # initials or label text, as the long lists' completion does:
-        # "n" picks 女, "ns" 农业户口 ... (Qt's own type-ahead knows no pinyin).
-        text = e.text()
-        if not self.isEditable() and text and (text.isalnum() or ord(text[0]) > 127):
-            now = time.monotonic()
-            if now - self._typed_at > TYPE_AHEAD_SECONDS:
-                self._typed = ""
-            self._typed_at = now
-            self._typed += text.lower()
-            i = self._match(self._typed)
-            if i < 0 and len(self._typed) > 1:  # a fresh start with this key
-                self._typed = text.lower()
-                i = self._match(self._typed)
-            if i >= 0:
-                self.setCurrentIndex(i)
-            return
-        super().keyPressEvent(e)
-
-    def _match(self, typed: str) -> int:
-        for i in range(self.count()):
-            label = self.itemText(i)
-            if not label:
-                continue
-            full, initials = (pinyin_key(label).split() + ["", ""])[:2]
-            if (
-                label.lower().startswith(typed)
-                or initials.startswith(typed)
-                or (len(typed) > 1 and full.startswith(typed))
-            ):
-                return i
-        return -1
 
     def _pick_text(self, text: str) -> None:
         i = self.findText(text)
