@@ -101,3 +101,25 @@ def test_a_reply_that_breaks_the_protocol_is_a_bug(
     err = capsys.readouterr().err
     assert code == ExitCode.BUG, err
     assert "无法识别" in err and "Traceback" not in err
+
+
+def test_a_demo_store_is_never_connected_nor_synced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from tests.conftest import TOWNSHIP
+
+    store = str(tmp_path / "demo.db")
+    assert main(["--store", store, "init", TOWNSHIP]) == ExitCode.OK
+    assert main(["--store", store, "demo-data", "--township", TOWNSHIP, "--scale", "0.02"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    with fake_server(lambda _: Reply(200, b"{}")) as (url, seen):
+        code = main(
+            ["--store", store, "connect", url, "--user", USER, "--password-stdin"],
+        )
+        assert code == ExitCode.ERROR
+        assert "演示数据" in capsys.readouterr().err
+        assert main(["--store", store, "sync"]) == ExitCode.ERROR
+        assert seen == []  # nothing reached the server

@@ -26,9 +26,11 @@ class ExitCode(IntEnum):
     OK = 0, "完成", "done"
     ERROR = (
         1,
-        "失败，原因见提示（输入有误、没有数据库或密钥错误、检查发现问题、文件不能导入等）",
+        "失败，原因见提示（输入有误、没有数据库或密钥错误、检查发现问题、文件不能导入、"
+        "演示数据不能连接服务器等）",
         "failed; the message says why (bad input, no store or a wrong key, check found "
-        "problems, backup or restore refused, a file that cannot be imported)",
+        "problems, backup or restore refused, a file that cannot be imported, demo data "
+        "that cannot be connected to a server)",
     )
     USAGE = 2, "命令行用法错误", "bad command line (unknown command or option, missing argument)"
     OFFLINE = (
