@@ -48,7 +48,7 @@ def rare_member(ctx: AppContext) -> tuple[str, str, str, str, str]:
         "JOIN person p ON p.id = m.person_id WHERE p.mobile IS NOT NULL "
         "AND p.id_number IS NOT NULL AND length(p.name) = 3 ORDER BY p.id"
     ):
-        full, initials = key.split()
+        full, initials = key.split()[:2]
         n = conn.execute(
             "SELECT count(*) FROM person_search WHERE text LIKE ?", (f"%{initials}%",)
         ).fetchone()[0]
