@@ -334,16 +334,18 @@ def measure_in_child(store: Path, words: int) -> dict[str, Any]:
         "import json, sys; from bench.ui import in_process; "
         "print(json.dumps(in_process(__import__('pathlib').Path(sys.argv[1]), int(sys.argv[2]))))"
     )
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", code, str(store), str(words)],
         env=env,
         cwd=root,
         capture_output=True,
         text=True,
-        check=True,
         timeout=1200,
-    ).stdout
-    figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    )
+    if done.returncode != 0:
+        # Say why: a bare CalledProcessError hid the child's traceback.
+        raise RuntimeError(f"ui bench child failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
