@@ -119,7 +119,7 @@ def test_a_demo_store_is_never_connected_nor_synced(
         code = main(
             ["--store", store, "connect", url, "--user", USER, "--password-stdin"],
         )
-        assert code == ExitCode.ERROR
+        assert code == ExitCode.DEMO
         assert "演示数据" in capsys.readouterr().err
-        assert main(["--store", store, "sync"]) == ExitCode.ERROR
+        assert main(["--store", store, "sync"]) == ExitCode.DEMO
         assert seen == []  # nothing reached the server

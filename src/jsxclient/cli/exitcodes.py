@@ -26,11 +26,9 @@ class ExitCode(IntEnum):
     OK = 0, "完成", "done"
     ERROR = (
         1,
-        "失败，原因见提示（输入有误、没有数据库或密钥错误、检查发现问题、文件不能导入、"
-        "演示数据不能连接服务器等）",
+        "失败，原因见提示（输入有误、没有数据库或密钥错误、检查发现问题、文件不能导入等）",
         "failed; the message says why (bad input, no store or a wrong key, check found "
-        "problems, backup or restore refused, a file that cannot be imported, demo data "
-        "that cannot be connected to a server)",
+        "problems, backup or restore refused, a file that cannot be imported)",
     )
     USAGE = 2, "命令行用法错误", "bad command line (unknown command or option, missing argument)"
     OFFLINE = (
@@ -84,6 +82,12 @@ class ExitCode(IntEnum):
         12,
         "导入（--skip-bad-rows）：正确的行已导入，有些行被拒绝",
         "import with --skip-bad-rows: the good rows were imported, some were refused",
+    )
+    DEMO = (
+        13,
+        "这是演示数据，不能连接服务器或同步（在程序“设置”中开始正式使用）",
+        "this is demo data: it is never connected to a server nor synced (start for real "
+        "in the app's Settings)",
     )
     BUG = (
         70,

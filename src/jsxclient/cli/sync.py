@@ -35,7 +35,7 @@ EXIT_BY_KIND: dict[ErrorKind, ExitCode] = {
     "bug": ExitCode.BUG,
     "cancelled": ExitCode.CANCELLED,
     "damaged": ExitCode.ERROR,  # a damaged store is not synced (check says more)
-    "demo": ExitCode.ERROR,  # demo data is never connected nor synced
+    "demo": ExitCode.DEMO,  # demo data is never connected nor synced
 }
 
 

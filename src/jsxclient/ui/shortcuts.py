@@ -141,4 +141,4 @@ class ShortcutsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.table = table
-        self.resize(620, 460)
+        self.resize(720, 540)  # every row in view, the longest line whole
