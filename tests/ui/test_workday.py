@@ -441,3 +441,20 @@ def test_a_picked_person_shows_the_name_and_the_popup_masks_the_id(
     assert picker.value() is not None
     # Only the name goes in the box: nothing pushes it out of view.
     assert picker.text() == picker._label and " " not in picker.text()
+
+
+def test_lists_use_the_height_of_a_1366x768_screen(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    window.showNormal()
+    window.resize(1366, 728)  # less the Windows taskbar
+    settle(qtbot, ctx)
+    room = {}
+    for key in ("members", "families", "activities", "volunteers"):
+        page = window.show_page(key)
+        settle(qtbot, ctx)
+        qtbot.wait(50)
+        table = page.table  # type: ignore[attr-defined]
+        room[key] = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+    assert room["members"] >= 18, room
+    assert min(room["families"], room["activities"], room["volunteers"]) >= 9, room

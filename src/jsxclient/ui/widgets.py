@@ -462,10 +462,37 @@ class ChildTabs(QTabWidget):
     """A parent's child lists as tabs: each list gets the pane's full height
     (four small lists side by side showed three rows each at 1366×768)."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # One "＋ 新增" in the tab bar's corner for the tab shown: a row more
+        # of records than a button row under each tab.
+        self.add_button = QPushButton(self.tr("＋ 新增"))
+        self.add_button.setObjectName("addChild")
+        self.add_button.clicked.connect(self._add)
+        self.setCornerWidget(self.add_button, Qt.Corner.TopRightCorner)
+        self.currentChanged.connect(lambda _i: self._sync_add())
+
     def add(self, child: ChildTable) -> None:
-        child.title.hide()  # the tab carries the title and the count
+        # The tab carries the title and the count; the corner button adds.
+        child.title.hide()
+        child.add_button.hide()
         i = self.addTab(child, child.title.text())
         child.title_changed.connect(lambda text, i=i: self.setTabText(i, text))
+        child.title_changed.connect(lambda _t: self._sync_add())
+        self._sync_add()
+
+    def _current(self) -> ChildTable | None:
+        w = self.currentWidget()
+        return w if isinstance(w, ChildTable) else None
+
+    def _sync_add(self) -> None:
+        child = self._current()
+        self.add_button.setEnabled(child is not None and child.add_button.isEnabled())
+
+    def _add(self) -> None:
+        child = self._current()
+        if child is not None:
+            child.add()
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,13 @@
     </message>
 </context>
 <context>
+    <name>ChildTabs</name>
+    <message>
+        <source>＋ 新增</source>
+        <translation>+ Add</translation>
+    </message>
+</context>
+<context>
     <name>Column</name>
     <message>
         <source>阵地名称</source>
@@ -2601,7 +2608,6 @@ Choose a township and generate demo data</translation>
     <name>RefEditor</name>
     <message>
         <source>输入姓名、拼音首字母或身份证号查找</source>
-        <extracomment>A picker item&apos;s own label (what goes in the box when it is picked).</extracomment>
         <translation>Type a name, pinyin initials or ID number</translation>
     </message>
     <message>

@@ -51,6 +51,7 @@ class ListPage(QWidget):
         parent: QWidget | None = None,
         registers: Sequence[str] = (),
         import_kind: str | None = None,
+        detail_share: float = 0.3,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -124,9 +125,10 @@ class ListPage(QWidget):
             split.addWidget(top)
             split.addWidget(detail)
             # The list first: at 1366×768 it shows a dozen rows, the detail
-            # pane a summary and one tab of its child records.
+            # pane (`detail_share` of the height) its child records.
             split.setStretchFactor(0, 3)
             split.setStretchFactor(1, 2)
+            split.setSizes([round(1000 * (1 - detail_share)), round(1000 * detail_share)])
             split.setChildrenCollapsible(False)
             lay.addWidget(split, 1)
         else:
