@@ -13,6 +13,7 @@ from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
 
 from jsxclient.sync import account
+from jsxclient.transfer import xlsxrows
 from jsxclient.ui import list_model, login, printing
 from jsxclient.ui.forms import editors, form
 from jsxclient.ui.pages import list_page, organisation, records
@@ -51,6 +52,7 @@ server_conftest.pg_schema
 sqlite3.Connection.isolation_level
 uvicorn.Server.should_exit
 openpyxl.cell.Cell.number_format
+xlsxrows.RowSheet.row_spans  # XlsxWriter's _write_rows reads the spans computed here
 
 # Held only to keep the document alive as long as its preview dialog.
 printing.QPrintPreviewDialog._doc

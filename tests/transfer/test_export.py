@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from datetime import date
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from jsxclient.store.store import Store
 from jsxclient.transfer import audit, exporter, importer, writers
 from jsxclient.transfer.errors import TransferError
 from jsxclient.transfer.registers import REGISTERS, Filters
-from jsxclient.transfer.tables import OutCol, Reveal, Table
+from jsxclient.transfer.tables import OutCol, Reveal, Table, list_table
 from jsxcore.validation import make_id_number
 from tests.conftest import TOWNSHIP
 
@@ -156,6 +157,74 @@ def test_subsidy_register_has_a_total(source: Store, tmp_path: Path) -> None:
     amount = sum(r[12] or 0 for r in rows[3 : 3 + n])
     assert total[12] == pytest.approx(amount)
     assert rows[-1][0].startswith("填表人")
+
+
+def _same_files(a: Path, b: Path) -> None:
+    """Two .xlsx files alike in every part but the creation time."""
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.namelist() == zb.namelist()
+        for name in za.namelist():
+            if name != "docProps/core.xml":
+                assert za.read(name) == zb.read(name), name
+
+
+@pytest.mark.parametrize("name", list(REGISTERS))
+def test_register_rows_are_written_as_xlsxwriter_would(
+    source: Store, tmp_path: Path, name: str
+) -> None:
+    """The rendered data rows (`xlsxrows`) give the very file XlsxWriter's
+    own cell writes give: cells, merges, shared strings, styles."""
+    for reveal in (None, Reveal("核对")):
+        t = exporter.register_table(source, name, reveal=reveal, today=date(2024, 5, 2))
+        assert t.rows
+        writers.write_xlsx(t, tmp_path / "fast.xlsx", paper=True)
+        writers.write_xlsx(t, tmp_path / "plain.xlsx", paper=True, plain=True)
+        _same_files(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx")
+
+
+def test_list_rows_are_written_as_xlsxwriter_would(source: Store, tmp_path: Path) -> None:
+    with source.reading() as conn:
+        for name in ("member", "specialfamily", "caresubsidy", "activity"):
+            t = list_table(conn, name, Query(sort="name" if name == "member" else None))
+            assert t.rows
+            writers.write_xlsx(t, tmp_path / "fast.xlsx")
+            writers.write_xlsx(t, tmp_path / "plain.xlsx", plain=True)
+            _same_files(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx")
+
+
+@pytest.mark.parametrize("paper", [False, True])
+def test_odd_cells_are_written_as_xlsxwriter_would(tmp_path: Path, paper: bool) -> None:
+    """Blanks, numbers, booleans, dates and times, a value of another type,
+    text past XlsxWriter's length limit (that row goes through XlsxWriter
+    itself, in a merged block too, after a new string and with a format no
+    row above used), a format first met late."""
+    cols = [
+        OutCol("seq", "序号", "seq", merge=True),
+        OutCol("a", "户", "text", 20, merge=True),
+        OutCol("b", "姓名", group="成员"),
+        OutCol("c", "备注", group="成员"),
+        OutCol("d", "日期", "date", group="成员"),
+        OutCol("m", "金额", "money"),
+        OutCol("n", "人数", "int"),
+    ]
+    long_text = "长" * 20_000
+    rows: list[list[Any]] = [
+        [1, "甲", None, None, None, None, None],
+        [1, "甲", "新", long_text, None, 12.5, None],
+        [1, "甲", "乙", "", date(2024, 1, 2), None, 3],
+        [2, long_text, "丙", "x", date(1900, 3, 1), -7, False],
+        [2, "丁", "乙", None, datetime(2024, 1, 2, 8, 30), 10**20, Path("x")],
+        [3, "&<>\"'", " 前后空格 ", "\n", date(2024, 2, 29), 0.1 + 0.2, True],
+        [None, None, None, None, None, None, None],
+    ]
+    t = Table("标题", cols, rows, subtitle="副标题", blocks=[(0, 2), (3, 4)])
+    writers.write_xlsx(t, tmp_path / "fast.xlsx", paper=paper)
+    writers.write_xlsx(t, tmp_path / "plain.xlsx", paper=paper, plain=True)
+    _same_files(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx").active
+    first = 5 if paper else 2
+    assert ws.cell(first + 1, 4).value == long_text
+    assert ws.cell(first + 5, 2).value == "&<>\"'"
 
 
 def _records(conn: sqlite3.Connection, kind: str) -> list[tuple[Any, ...]]:

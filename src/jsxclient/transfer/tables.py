@@ -96,7 +96,17 @@ class Cells:
         if kind == "int":
             return lambda v: None if v is None or v == "" else int(v)
         if kind == "date":
-            return lambda v: None if not v else _day(v)
+            days: dict[Any, Any] = {}  # a roster's 25,000 birth dates repeat
+
+            def day(v: Any) -> Any:
+                if not v:
+                    return None
+                d = days.get(v)
+                if d is None:
+                    d = days[v] = _day(v)
+                return d
+
+            return day
         if kind.startswith("code:"):
             table = codes.CODE_TABLES[kind[5:]]
             lang = self.lang
