@@ -12,6 +12,7 @@ import gzip
 import io
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 _NAMESPACE = uuid.UUID("6f1c7e52-8c1e-4b7a-9a53-0c1b2d9e4a10")
@@ -61,9 +62,11 @@ def township_of(code: str) -> str:
     return code[: LEVEL_DIGITS["township"]]
 
 
+@lru_cache(maxsize=4096)
 def association_id(division_code: str) -> str:
     """Deterministic: every device and the server derive the same id for the
-    association of a division, so deriving the tree twice never duplicates it."""
+    association of a division, so deriving the tree twice never duplicates it.
+    Cached: an import derives it for each of its rows, from a few dozen codes."""
     return uuid.uuid5(_NAMESPACE, f"association:{division_code}").hex
 
 

@@ -296,3 +296,26 @@ def test_one_village_for_a_file_without_the_column(store: Store, tmp_path: Path)
     assert refused.refused and refused.refused[0].errors[0].field == "village"
     plan = _preview(store, tmp_path / "a.xlsx", village="清水塘社区")
     assert not plan.refused
+
+
+def test_a_person_deleted_after_the_preview_stops_the_whole_commit(
+    store: Store, traps: Path
+) -> None:
+    """The commit does not validate each record a second time (the preview
+    did), but it checks links again: a person the file names, deleted
+    between the preview and the commit (by a sync, say), stops it whole."""
+    with store.transaction() as tx:
+        pid = tx.insert(
+            "person",
+            {"name": "张三", "id_number": ZHANG, "sex": "1", "division_code": "430105003001"},
+        )
+    plan = _preview(store, traps)
+    assert any(op.values.get("person_id") == pid for op in plan.chosen("skip"))
+    with store.transaction() as tx:
+        tx.delete("person", pid)
+    before = snapshot(store)
+    with pytest.raises(TransferError) as exc:
+        importer.commit(store, plan, "skip")
+    assert exc.value.code == "commit.refused"
+    assert "关联的记录不存在或已删除" in exc.value.zh
+    assert snapshot(store) == before

@@ -264,8 +264,11 @@ class Tx:
             found.update(r[0] for r in self.conn.execute(sql, chunk))
         return found
 
-    def _check_many(self, es: EntitySpec, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Validate each row and its links; the first bad row raises."""
+    def _check_many(
+        self, es: EntitySpec, rows: Sequence[Mapping[str, Any]], *, checked: bool = False
+    ) -> None:
+        """Validate each row (unless `checked`) and its links; the first bad
+        row raises."""
         divisions = self._existing(
             "division", "code", {r.get("division_code") for r in rows}, live=False
         )
@@ -274,9 +277,15 @@ class Tx:
             for fld, target in es.references.items()
         }
         for values in rows:
-            issues = [
-                i for i in validate_record(es.rules, values, self.today) if i.severity == "error"
-            ]
+            issues = (
+                []
+                if checked
+                else [
+                    i
+                    for i in validate_record(es.rules, values, self.today)
+                    if i.severity == "error"
+                ]
+            )
             if values.get("division_code") not in divisions:
                 issues.append(
                     Issue(
@@ -371,9 +380,15 @@ class Tx:
         """Insert one record; returns its id. Every data field is journaled."""
         return self.insert_many(entity, [values])[0]
 
-    def insert_many(self, entity: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    def insert_many(
+        self, entity: str, rows: Sequence[Mapping[str, Any]], *, checked: bool = False
+    ) -> list[str]:
         """Bulk form of `insert` (demo data, imports): same validation and
-        journal entries, written with executemany."""
+        journal entries, written with executemany. `checked`: the caller has
+        just run `validate_record` on these rows as completed by the entity
+        rules (an import's preview), so that is not done twice; their links,
+        villages and uniqueness are still checked here, as a sync may have
+        changed those in between."""
         es = spec(entity)
         self.store.require("create", entity)
         defaults = es.defaults()
@@ -402,7 +417,7 @@ class Tx:
         if not fulls:
             return []
         # One pass over the batch: links are looked up once, not per row.
-        self._check_many(es, fulls)
+        self._check_many(es, fulls, checked=checked)
         self._check_unique(es, fulls)
         cols = list(fulls[0])
         self.conn.executemany(

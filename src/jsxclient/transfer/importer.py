@@ -154,7 +154,10 @@ def commit(
                     if check is not None:
                         check()
                     chunk = batch[i : i + BATCH]
-                    tx.insert_many(entity, [{**op.values, "id": op.row_id} for op in chunk])
+                    # The preview validated each record (plan.Context.insert).
+                    tx.insert_many(
+                        entity, [{**op.values, "id": op.row_id} for op in chunk], checked=True
+                    )
                     done += len(chunk)
                     if progress is not None:
                         progress(done, total)

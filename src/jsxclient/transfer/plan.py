@@ -20,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from jsxclient.transfer.fields import KindDef, kind
@@ -152,6 +152,13 @@ def _parse(parse: str, value: Any, key: str) -> Any:
     raise ValueError(parse)
 
 
+_UNSEEN = object()
+_NOT_KEPT: dict[Any, Any] = {}  # a column whose values rarely repeat
+_UNIQUE = frozenset({"name", "idnum", "phone"})
+# Cell types kept by value (not numbers: 1, 1.0 and True are equal keys).
+_KEYED = frozenset({str, date, datetime})
+
+
 @dataclass
 class Row:
     index: int
@@ -164,30 +171,61 @@ def read_rows(
 ) -> tuple[list[Row], list[tuple[int, str]]]:
     fields = {i: plan_kind.field(k) for i, k in mapping.fields().items()}
     header_keys = {header_key(c.header) for c in mapping.columns if c.field}
+    # Whether a cell's text is one of the headers: village names, sexes and
+    # the like repeat down a sheet, so each distinct text is folded once.
+    is_header: dict[str, bool] = {}
+    # Each column's cells as parsed (parsing is a function of the cell):
+    # code words, villages, groups and dates repeat; names and numbers do not.
+    parsed: dict[int, dict[Any, Any]] = {
+        i: _NOT_KEPT if f.parse in _UNIQUE else {} for i, f in fields.items()
+    }
     out: list[Row] = []
     skipped: list[tuple[int, str]] = []
     for r in range(mapping.data_start, len(sheet.rows)):
         cells = sheet.rows[r]
-        present = [(i, cells[i]) for i in fields if i < len(cells) and not tv.is_blank(cells[i])]
+        n = len(cells)
+        present = [
+            (i, c)
+            for i in fields
+            if i < n
+            and (c := cells[i]) is not None
+            and (c.strip() != "" if type(c) is str else not tv.is_blank(c))
+        ]
         if not present:
             skipped.append((r, "blank"))
             continue
-        texts = [str(c).strip() for c in cells if isinstance(c, str) and c.strip()]
+        texts = [t for c in cells if isinstance(c, str) and (t := c.strip())]
         if any(_FOOTER.match(t) for t in texts[:3]):
             skipped.append((r, "footer"))
             continue
-        if sum(1 for t in texts if header_key(t) in header_keys) >= 2:
+        headers = 0
+        for t in texts:
+            h = is_header.get(t)
+            if h is None:
+                if len(is_header) > 100_000:  # a big file of distinct texts: bounded memory
+                    is_header.clear()
+                h = is_header[t] = header_key(t) in header_keys
+            headers += h
+        if headers >= 2:
             skipped.append((r, "header"))  # the header repeated on each printed page
             continue
         values: dict[str, Any] = {}
         errors: list[Issue] = []
         for i, raw in present:
             f = fields[i]
-            try:
-                v = _parse(f.parse, raw, f.key)
-            except DomainError as exc:
-                errors.append(exc.issue)
-                continue
+            seen = parsed[i]
+            keyed = type(raw) in _KEYED
+            v = seen.get(raw, _UNSEEN) if keyed else _UNSEEN
+            if v is _UNSEEN:
+                try:
+                    v = _parse(f.parse, raw, f.key)
+                except DomainError as exc:
+                    errors.append(exc.issue)
+                    continue
+                if keyed and seen is not _NOT_KEPT:
+                    if len(seen) > 20_000:
+                        seen.clear()
+                    seen[raw] = v
             if v is not None:
                 values[f.key] = v
         out.append(Row(r, values, errors))
@@ -219,6 +257,7 @@ class Villages:
             if len(found) == 1:
                 self.names.setdefault(base, found[0])
         self.township_name = self.codes.get(township, township)
+        self._found: dict[str, str] = {}
 
     def _base(self, name: str) -> str:
         key = header_key(name)
@@ -228,6 +267,9 @@ class Villages:
         return key
 
     def find(self, value: str, allow_township: bool = False) -> str:
+        code = self._found.get(value)  # a file names the same few villages on every row
+        if code is not None and (code != self.township or allow_township):
+            return code
         s = tv.fold_all(value).replace(" ", "")
         code = s if s in self.codes else self.names.get(header_key(s))
         if code is None:
@@ -247,6 +289,7 @@ class Villages:
                     f"“{tv.shown(value)}” is not a village of {self.township_name}",
                 )
             )
+        self._found[value] = code
         return code
 
 
@@ -1082,12 +1125,17 @@ def analyse(
     rows, skipped = read_rows(k, sheet, mapping)
     ctx = Context(conn, township, today)
     b = Builder(ctx, k, opts)
-    one = [[r] for r in rows]
-    dispatch: dict[str, tuple[list[list[Row]], Callable[[list[Row]], Unit]]] = {
+
+    def one(rows: list[Row]) -> list[list[Row]]:
+        return [[r] for r in rows]
+
+    dispatch: dict[
+        str, tuple[Callable[[list[Row]], list[list[Row]]], Callable[[list[Row]], Unit]]
+    ] = {
         "members": (one, lambda g: b.person_record(g[0], "member", _MEMBER)),
         "volunteers": (one, lambda g: b.person_record(g[0], "volunteer", _VOLUNTEER)),
-        "families": (_group_families(rows), b.family),
-        "activities": (_group_activities(rows), b.activity),
+        "families": (_group_families, b.family),
+        "activities": (_group_activities, b.activity),
         "contacts": (one, lambda g: b.contacts(g[0])),
         "visits": (
             one,
@@ -1100,7 +1148,8 @@ def analyse(
             ),
         ),
     }
-    groups, build = dispatch[k.name]
+    group, build = dispatch[k.name]
+    groups = group(rows)
     units: list[Unit] = []
     for i, g in enumerate(groups):
         if check is not None and i % 500 == 0:
