@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import resource
+import struct
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -60,6 +62,22 @@ def test_password_protected_workbook(traps: Path, tmp_path: Path, store: Store) 
     assert "密码" in _refused(enc, "file.encrypted", store).zh
 
 
+def test_password_protected_legacy_xls(
+    libreoffice_files: dict[str, Path], tmp_path: Path, store: Store
+) -> None:
+    """An .xls with an open password: its workbook stream carries a FILEPASS
+    record right after BOF (the record Excel and WPS write there; here it
+    takes the place of LibreOffice's INTERFACEHDR, same length, so the file
+    stays a well-formed compound file)."""
+    raw = bytearray(libreoffice_files["xls"].read_bytes())
+    at = raw.find(bytes([0xE1, 0x00, 0x02, 0x00, 0xB0, 0x04]))  # INTERFACEHDR, UTF-16
+    assert at > 0
+    raw[at : at + 6] = bytes([0x2F, 0x00, 0x02, 0x00, 0x01, 0x00])  # FILEPASS, RC4
+    enc = tmp_path / "加密.xls"
+    enc.write_bytes(raw)
+    assert "密码" in _refused(enc, "file.encrypted", store).zh
+
+
 def test_corrupt_workbook(traps: Path, tmp_path: Path, store: Store) -> None:
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(traps.read_bytes()[:3000])
@@ -85,6 +103,58 @@ def test_zip_bomb_disguised_as_xlsx(tmp_path: Path, store: Store) -> None:
             for _ in range(200):  # 200 MB of zeros in about 200 KB
                 f.write(chunk)
     assert bomb.stat().st_size < 2 * 2**20
+    assert "压缩炸弹" in _refused(bomb, "file.zip_bomb", store).zh
+
+
+def _zip_claiming(path: Path, member: str, claimed: int) -> None:
+    """Rewrite the size `member` declares (local header and central
+    directory) as `claimed`: a bomb that lies about what it unpacks to."""
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(member)
+    assert raw[info.header_offset : info.header_offset + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", raw, info.header_offset + 22, claimed)
+    name = member.encode()
+    pos = raw.find(b"PK\x01\x02")
+    while pos >= 0:
+        size = struct.unpack_from("<H", raw, pos + 28)[0]
+        if raw[pos + 46 : pos + 46 + size] == name:
+            struct.pack_into("<I", raw, pos + 24, claimed)
+        pos = raw.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(raw)
+
+
+def test_zip_bomb_that_lies_about_its_size(traps: Path, tmp_path: Path, store: Store) -> None:
+    """A sheet of 300 MB in 300 KB whose headers say 1 KB: the size checks
+    pass, and the reader stops at the declared size (the data disagrees
+    with it) instead of unpacking it all."""
+    bomb = tmp_path / "lie.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(traps) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == sheet:
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (300 * 2**20))
+            z.writestr(item, data)
+    _zip_claiming(bomb, sheet, 1000)
+    assert bomb.stat().st_size < 2 * 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
+    _refused(bomb, "file.corrupt", store)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024
+
+
+def test_zip_bomb_of_many_parts(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts each under the single-part limit that together unpack past the
+    workbook limit (lowered here so the test writes 50 MB, not 1 GB)."""
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 40 * 2**20)
+    bomb = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(5):
+            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", bytes(10 * 2**20))
     assert "压缩炸弹" in _refused(bomb, "file.zip_bomb", store).zh
 
 
