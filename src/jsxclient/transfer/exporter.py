@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jsxclient.store.queries.paging import Query
 from jsxclient.store.store import Store
-from jsxclient.transfer import registers, writers
+from jsxclient.transfer import gcpause, registers, writers
 from jsxclient.transfer.errors import TransferError
 from jsxclient.transfer.registers import Filters
 from jsxclient.transfer.tables import Reveal, Table, list_table
@@ -60,7 +60,7 @@ def export_list(
 ) -> int:
     """A list with the filters, search and sort given (the screen's)."""
     _allowed(store, reveal)
-    with store.reading() as conn:
+    with store.reading() as conn, gcpause.paused():
         table = list_table(
             conn,
             list_name,
@@ -85,7 +85,7 @@ def register_table(
     reveal: Reveal | None = None,
     today: date | None = None,
 ) -> Table:
-    with store.reading() as conn:
+    with store.reading() as conn, gcpause.paused():
         township = store.township_code or ""
         r = conn.execute("SELECT name FROM division WHERE code = ?", (township,)).fetchone()
         return registers.build(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jsxclient.store.store import RecordNotFound, Store, ValidationFailed
-from jsxclient.transfer import readers
+from jsxclient.transfer import gcpause, readers
 from jsxclient.transfer.errors import TransferError
 from jsxclient.transfer.fields import kind
 from jsxclient.transfer.mapping import Mapping, load_mapping_file, locate
@@ -107,7 +107,7 @@ def preview(
             "数据库还没有初始化乡镇",
             "The store has no township yet (run init)",
         )
-    with store.reading() as conn:
+    with store.reading() as conn, gcpause.paused():
         return analyse(conn, township, sheet, mapping, options, today, progress, check)
 
 
@@ -147,7 +147,7 @@ def commit(
     done = 0
     result = Result(units=sum(1 for u in plan.units if u.ok))
     try:
-        with store.transaction() as tx:
+        with gcpause.paused(), store.transaction() as tx:
             for entity in ENTITIES:  # parents before children
                 batch = inserts.get(entity, [])
                 for i in range(0, len(batch), BATCH):
