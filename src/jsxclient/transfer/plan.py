@@ -174,6 +174,7 @@ def read_rows(
     # Whether a cell's text is one of the headers: village names, sexes and
     # the like repeat down a sheet, so each distinct text is folded once.
     is_header: dict[str, bool] = {}
+    ascii_never = not any(k.isascii() for k in header_keys)
     # Each column's cells as parsed (parsing is a function of the cell):
     # code words, villages, groups and dates repeat; names and numbers do not.
     parsed: dict[int, dict[Any, Any]] = {
@@ -200,6 +201,8 @@ def read_rows(
             continue
         headers = 0
         for t in texts:
+            if ascii_never and t.isascii():
+                continue  # ID numbers, mobiles: folding keeps ASCII ASCII
             h = is_header.get(t)
             if h is None:
                 if len(is_header) > 100_000:  # a big file of distinct texts: bounded memory
