@@ -319,3 +319,23 @@ def test_a_person_deleted_after_the_preview_stops_the_whole_commit(
     assert exc.value.code == "commit.refused"
     assert "关联的记录不存在或已删除" in exc.value.zh
     assert snapshot(store) == before
+
+
+def test_the_header_repeated_on_each_printed_page_is_skipped(store: Store, tmp_path: Path) -> None:
+    """A register printed page by page repeats its header (with spaces or
+    other brackets as typed on that page); those rows are skipped, the
+    others read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "村（社区）", "入会时间"])
+    ws.append(["张三", ZHANG, "清水塘社区", "2019-05-01"])
+    ws.append(["姓  名", "身份证号：", "村(社区)", "入会时间"])  # page 2
+    ws.append(["李四", LI, "清水塘社区", "2019-05-01"])
+    ws.append(["王五", WANG, "清水塘社区", "2019-05-01"])
+    ws.append(["姓名", "身份证号", "村（社区）", "入会时间"])  # page 3
+    ws.append(["赵六", ZHAO, "清水塘社区", "2019-05-01"])
+    wb.save(tmp_path / "pages.xlsx")
+    plan = _preview(store, tmp_path / "pages.xlsx")
+    assert [r for r, why in plan.skipped if why == "header"] == [2, 5]
+    assert [u.rows for u in plan.units] == [[1], [3], [4], [6]]
+    assert not plan.refused
