@@ -105,6 +105,8 @@ def render(
     long_text = ws.xls_strmax // 2  # XlsxWriter measures longer text in UTF-16
     last_row = ws.xls_rowmax - 1
     unique, used = sst.unique_count, 0
+    merges: list[list[int]] = ws.merge
+    merged_cols = sorted(merged)
 
     def style(i: int) -> str:
         s = styles[i] = f'" s="{fmts[i]._get_xf_index()}"'
@@ -118,8 +120,11 @@ def render(
         skip: set[int] = _NONE
         if blk is not None:
             if r == blk[0]:
-                for i in sorted(merged):
-                    ws.merge_range(x, i, x + blk[1] - blk[0], i, "", fmts[i])
+                # What merge_range records; the cells it would write (the value
+                # and formatted blanks below it) are this loop's. The blocks
+                # are disjoint, so its overlap check is not needed.
+                below = x + blk[1] - blk[0]
+                merges.extend([x, i, below, i] for i in merged_cols)
             else:
                 skip = merged
         rn = str(x + 1)
@@ -166,6 +171,8 @@ def render(
             if strings.get(t, -1) >= row_unique:
                 del strings[t]
         sst.unique_count, sst.count = row_unique, sst.count + row_used
+        for i in skip:
+            ws.write_blank(x, i, None, fmts[i])  # inside a merge, as merge_range leaves it
         plain_row(x, values, skip)
         unique, used = sst.unique_count, 0
         for c in sorted(table.get(x, ())):  # its formats numbered where the XML meets them
