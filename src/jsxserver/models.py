@@ -169,6 +169,19 @@ class AppUser(AppUserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LoginThrottle(ServerModel, table=True):
+    """Failed logins of user names that do not exist, counted like a real
+    account's (`AppUser.failed_count`), so a lock does not tell which names
+    exist. Keyed by a hash: people type passwords into the name field."""
+
+    __tablename__ = "login_throttle"
+
+    name_hash: str = Field(primary_key=True, max_length=64)
+    failed_count: int = 0
+    locked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class AppUserCreate(AppUserBase):
     password: str
 
@@ -209,3 +222,4 @@ SERVER_CONFLICT_TABLE = metadata.tables["server_conflict"]
 DIVISION_TABLE = metadata.tables["division"]
 USER_TABLE = metadata.tables["app_user"]
 DEVICE_TABLE = metadata.tables["device"]
+LOGIN_THROTTLE_TABLE = metadata.tables["login_throttle"]

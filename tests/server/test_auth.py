@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import requests
@@ -18,8 +19,10 @@ from tests.server.support import PASSWORD, LiveServer
 
 
 def _login(
-    server: LiveServer, username: str, password: str, device_id: str = "dev-login-1"
+    server: LiveServer, username: str, password: str, device_id: str | None = None
 ) -> requests.Response:
+    # A device id of its own: an id is bound to the township that used it.
+    device_id = device_id or f"dev-{uuid.uuid4().hex[:12]}"
     return requests.post(
         server.url("/auth/login"),
         json={"username": username, "password": password, "device_id": device_id},

@@ -234,16 +234,37 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_password(args: argparse.Namespace) -> int:
+    from jsxclient.cli.sync import EXIT_BY_KIND
     from jsxclient.security import vault
+    from jsxclient.sync import account
+    from jsxclient.sync.errors import SyncError
 
     session = sign_in(args)
     try:
         old = read_secret("原密码 Current password: ")
         new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
-        guard(lambda: vault.change_password(session, old, new))
+        store = session.store
+        try:
+            sent = guard(
+                lambda: vault.change_password(
+                    session, old, new, lambda: account.change_server_password(store, old, new)
+                )
+            )
+        except SyncError as exc:  # the server refused: nothing changed anywhere
+            raise CliError(
+                f"服务器拒绝修改密码，本机密码也未修改：{exc.zh}",
+                f"the server refused the change; nothing was changed here either: {exc.en}",
+                EXIT_BY_KIND[exc.kind],
+            ) from exc
     finally:
         session.close()
-    print("密码已修改 / password changed")
+    if sent:
+        print("密码已修改（本机和服务器）/ password changed here and on the server")
+    else:
+        print(
+            "本机密码已修改；服务器密码未改（未连接服务器）/ password changed on this computer; "
+            "the server password is unchanged (not connected)"
+        )
     return ExitCode.OK
 
 

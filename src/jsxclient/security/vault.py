@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -335,21 +336,31 @@ def check_password(session: Session, password: str) -> bool:
 # -- passwords and recovery ------------------------------------------------------------
 
 
-def change_password(session: Session, old: str, new: str) -> None:
-    """Re-wrap the signed-in user's slot (the data is not re-encrypted)."""
+def change_password(
+    session: Session, old: str, new: str, server: Callable[[], bool] | None = None
+) -> bool:
+    """Re-wrap the signed-in user's slot (the data is not re-encrypted).
+
+    `server`, run once the old password is proved here and before anything
+    changes, changes the server password too (True when it did; raising
+    leaves both passwords as they were). Returns what it returned."""
     problem = password_problem(new)
     if problem is not None:
         raise weak_password(problem.zh, problem.en)
     kf = _reserve(session.path, session.username)
     if kf.open_with_password(session.username, old) != session.key:
         raise _failed(session.path, session.username, "password")
+    sent = server() if server is not None else False
 
     def go(kf: KeyFile) -> None:
         kf.failures.pop(session.username, None)
         kf.set_password(session.key, session.username, new)
 
     keyfile.update(keyfile_path(session.path), go)
-    session.store.audit("password", session.username, detail="changed")
+    session.store.audit(
+        "password", session.username, detail="changed here and on the server" if sent else "changed"
+    )
+    return sent
 
 
 def recover(path: Path, code: str, username: str, new_password: str) -> tuple[Session, str]:

@@ -19,15 +19,17 @@ from jsxclient.store import accounts
 from jsxclient.store.accounts import Account
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
-from jsxclient.sync.errors import DemoStoreError, NotConnectedError, SyncError
+from jsxclient.sync.errors import DemoStoreError, NotConnectedError, OfflineError, SyncError
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
 from jsxcore.protocol import (
     FEATURE_KEY_ESCROW,
+    FEATURE_PASSWORD_CHANGE,
     KeyEscrowRequest,
     KeyEscrowResponse,
     LoginRequest,
+    PasswordChangeRequest,
     ReferenceResponse,
     UserInfo,
 )
@@ -152,6 +154,35 @@ def _remember_public(store: Store, url: str, ca_bundle: str | None, township: st
         kf.township = township or kf.township
 
     keyfile.update(path, go)
+
+
+def change_server_password(store: Store, old: str, new: str) -> bool:
+    """The signed-in worker's password change, sent to the server when this
+    store is connected with their account and the server takes it (the
+    server ends their sessions on other devices). False when not sent: not
+    connected, another account's connection, an older server, or offline;
+    the server password then stays as it was. A refusal (the server's old
+    password differs, the new one is too weak) raises with the server's
+    words, and the caller changes nothing here either."""
+    if not store.user or store.meta("sync_user") != store.user:
+        return False
+    try:
+        t = make_transport(store)
+    except NotConnectedError:
+        return False
+    try:
+        if FEATURE_PASSWORD_CHANGE not in t.version().features:
+            return False
+        t.fetch(
+            "POST",
+            "/auth/password",
+            body=PasswordChangeRequest(old_password=old, new_password=new),
+        )
+    except OfflineError:
+        return False
+    finally:
+        t.close()
+    return True
 
 
 def escrow_key(store: Store, transport: Transport, features: list[str]) -> bool:

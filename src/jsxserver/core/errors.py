@@ -43,6 +43,17 @@ DEVICE_REVOKED = Reason(
     "此设备已被管理员停用，请联系县级或省级管理员",
     "This device has been revoked by an administrator; contact your county or province admin",
 )
+DEVICE_FOREIGN = Reason(
+    "auth.device_foreign",
+    "此设备编号已属于其他乡镇的账号，不能用本账号登录；请在本乡镇的电脑上登录",
+    "This device id belongs to an account of another township; log in on a computer "
+    "of your own township",
+)
+PASSWORD_REUSED = Reason(
+    "auth.password_same",
+    "新密码不能与旧密码相同",
+    "The new password must differ from the old one",
+)
 USER_DISABLED = Reason(
     "auth.user_disabled", "此账号已停用，请联系管理员", "This account is disabled; contact an admin"
 )
@@ -92,6 +103,10 @@ def invalid_request(detail: str) -> Reason:
     return Reason(
         "request.invalid", f"请求格式不正确：{detail}", f"The request is malformed: {detail}"
     )
+
+
+def weak_password(zh: str, en: str) -> Reason:
+    return Reason("auth.password_weak", zh, en)
 
 
 def locked(minutes: int) -> Reason:

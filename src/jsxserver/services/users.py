@@ -6,13 +6,16 @@ so several worker processes count failures together.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, and_, case, delete, literal, null, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from jsxcore.divisions import level_of_code
@@ -32,6 +35,8 @@ from jsxserver.core.security import (
     verify_password,
 )
 from jsxserver.models import (
+    LOGIN_THROTTLE_TABLE,
+    USER_TABLE,
     AppUser,
     AppUserCreate,
     Device,
@@ -111,7 +116,45 @@ def set_password(session: Session, username: str, password: str) -> None:
     user.failed_count = 0
     user.locked_until = None
     session.add(user)
+    # A reset is what an administrator does when a password may be known
+    # to someone else: every session of the account ends.
+    revoke_tokens(session, username)
     session.commit()
+
+
+def revoke_tokens(session: Session, username: str, keep_device: str | None = None) -> int:
+    """End the account's sessions on every device but `keep_device`
+    (uncommitted); how many ended."""
+    stmt = update(Device).where(
+        col(Device.username) == username, col(Device.token_hash).is_not(None)
+    )
+    if keep_device is not None:
+        stmt = stmt.where(col(Device.id) != keep_device)
+    result = session.execute(stmt.values(token_hash=None))
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def change_password(db: Database, settings: Settings, caller: Caller, old: str, new: str) -> None:
+    """The signed-in user's own change: the old password is checked (and
+    counted against the lock like a login), the new one must follow the
+    rule; the user's sessions on other devices end."""
+    now = utcnow()
+    with Session(db.engine) as session:
+        user = session.get(AppUser, caller.username)
+    check_password(db, settings, caller.username, user, old, now)
+    problem = password_problem(new)
+    if problem is not None:
+        raise ApiError(422, E.weak_password(problem.zh, problem.en))
+    if new == old:
+        raise ApiError(422, E.PASSWORD_REUSED)
+    with Session(db.write_engine) as session:
+        fresh = session.get(AppUser, caller.username)
+        assert fresh is not None
+        fresh.password_hash = hash_password(new)
+        fresh.offline_verifier = offline_verifier(new)
+        session.add(fresh)
+        revoke_tokens(session, caller.username, keep_device=caller.device_id)
+        session.commit()
 
 
 def unlock_user(session: Session, username: str) -> None:
@@ -148,17 +191,7 @@ def login(db: Database, settings: Settings, req: LoginRequest) -> LoginResponse:
         raise ApiError(422, E.invalid_request("device_id: 4-64 letters, digits or . _ : -"))
     with Session(db.engine) as session:
         user = session.get(AppUser, req.username)
-    # No transaction is held during the slow hash check.
-    if user is not None and user.locked_until is not None and as_utc(user.locked_until) > now:
-        minutes = math.ceil((as_utc(user.locked_until) - now).total_seconds() / 60)
-        raise ApiError(423, E.locked(minutes))
-    ok = verify_password(user.password_hash if user else None, req.password)
-    if user is None:
-        raise ApiError(401, E.AUTH_INVALID)
-    if not ok:
-        if _count_failure(db, settings, user.username, now):
-            raise ApiError(423, E.locked(settings.lock_minutes))
-        raise ApiError(401, E.AUTH_INVALID)
+    user = check_password(db, settings, req.username, user, req.password, now)
     if not user.active:
         raise ApiError(403, E.USER_DISABLED)
 
@@ -167,8 +200,6 @@ def login(db: Database, settings: Settings, req: LoginRequest) -> LoginResponse:
     with Session(db.write_engine) as session:
         fresh = session.get(AppUser, user.username)
         assert fresh is not None
-        fresh.failed_count = 0
-        fresh.locked_until = None
         if needs_rehash(fresh.password_hash):
             fresh.password_hash = hash_password(req.password)
         if not fresh.offline_verifier:
@@ -178,6 +209,9 @@ def login(db: Database, settings: Settings, req: LoginRequest) -> LoginResponse:
         if device is not None and device.revoked_at is not None:
             session.rollback()
             raise ApiError(403, E.DEVICE_REVOKED)
+        if device is not None and not _may_share(session, device.username, fresh):
+            session.rollback()
+            raise ApiError(403, E.DEVICE_FOREIGN)
         if device is None:
             device = Device(id=req.device_id, username=user.username, created_at=now)
         device.username = user.username
@@ -191,24 +225,145 @@ def login(db: Database, settings: Settings, req: LoginRequest) -> LoginResponse:
     return LoginResponse(token=token, expires_at=wire_time(expires), user=info)
 
 
-def _count_failure(db: Database, settings: Settings, username: str, now: datetime) -> bool:
-    """Count a failed login; True when it locked the account."""
+def _may_share(session: Session, holder: str, user: AppUser) -> bool:
+    """Whether `user` may take over a device id last used by `holder`: the
+    same account, or an account of the same township (a shared office PC
+    keeps one device id for all its workers). A device id seen in pulled
+    rows is not a way into another township's device, its batch ids or
+    their stored answers."""
+    if holder == user.username:
+        return True
+    other = session.get(AppUser, holder)
+    if other is None:
+        return False
+    mine, theirs = _township(session, user), _township(session, other)
+    return mine is not None and mine == theirs
+
+
+def _township(session: Session, user: AppUser) -> str | None:
+    division = session.get(Division, user.division_code)
+    level = division.level if division is not None else level_of_code(user.division_code)
+    return Scope(user.username, user.role, user.division_code, level).home_township
+
+
+# -- the lockout -----------------------------------------------------------------
+#
+# An attempt is counted as a failure *before* the slow hash, in one
+# statement that also refuses a locked name; a success then gives back what
+# it counted. So parallel guesses get `lock_after_failures` tries in all
+# (the statement serialises them on the row), and a right password cannot
+# clear a lock it was refused by. Unknown names are counted the same way in
+# `login_throttle` and checked against a dummy hash of the same cost: the
+# answers and the time taken do not tell which names exist.
+
+
+def check_password(
+    db: Database,
+    settings: Settings,
+    username: str,
+    user: AppUser | None,
+    password: str,
+    now: datetime,
+) -> AppUser:
+    """`user` when `password` is theirs; raises 401 or 423 (locked) otherwise.
+    Every call counts against the name's lock until it succeeds."""
+    count = _reserve(db, settings, username, user is not None, now)
+    if count is None:
+        raise ApiError(423, E.locked(_minutes_locked(db, settings, username, user, now)))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok:
+        if count >= settings.lock_after_failures:
+            raise ApiError(423, E.locked(settings.lock_minutes))
+        raise ApiError(401, E.AUTH_INVALID)
+    _give_back(db, settings, username, count)
+    return user
+
+
+def _name_hash(username: str) -> str:
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _reserve(
+    db: Database, settings: Settings, username: str, known: bool, now: datetime
+) -> int | None:
+    """Count one attempt; the count including it, or None when locked."""
+    table = USER_TABLE if known else LOGIN_THROTTLE_TABLE
+    c = table.c
+    expired = and_(c.locked_until.is_not(None), c.locked_until <= now)
+    count = case((expired, 1), else_=c.failed_count + 1)
+    until = literal(now + timedelta(minutes=settings.lock_minutes), c.locked_until.type)
+    lock = case((count >= settings.lock_after_failures, until), else_=null())
+    open_ = or_(c.locked_until.is_(None), c.locked_until <= now)
     with Session(db.write_engine) as session:
-        count = session.execute(
-            update(AppUser)
-            .where(col(AppUser.username) == username)
-            .values(failed_count=col(AppUser.failed_count) + 1)
-            .returning(col(AppUser.failed_count))
-        ).scalar_one()
-        locked = count >= settings.lock_after_failures
-        if locked:
-            session.execute(
-                update(AppUser)
-                .where(col(AppUser.username) == username)
-                .values(failed_count=0, locked_until=now + timedelta(minutes=settings.lock_minutes))
+        if known:
+            stmt: Any = (
+                update(table)
+                .where(c.username == username, open_)
+                .values(failed_count=count, locked_until=lock)
+                .returning(c.failed_count)
             )
+        else:
+            # Names nobody tried for a day are forgotten, so guessed names
+            # do not pile up.
+            session.execute(
+                delete(table).where(
+                    c.updated_at < now - timedelta(days=1),
+                    or_(c.locked_until.is_(None), c.locked_until < now),
+                )
+            )
+            first = settings.lock_after_failures <= 1
+            ins = _upsert(db)(table).values(
+                name_hash=_name_hash(username),
+                failed_count=1,
+                locked_until=now + timedelta(minutes=settings.lock_minutes) if first else None,
+                updated_at=now,
+            )
+            stmt = ins.on_conflict_do_update(
+                index_elements=[c.name_hash],
+                set_={"failed_count": count, "locked_until": lock, "updated_at": now},
+                where=open_,
+            ).returning(c.failed_count)
+        got = session.execute(stmt).scalar()
         session.commit()
-    return locked
+    return None if got is None else int(got)
+
+
+def _upsert(db: Database) -> Any:
+    return sqlite_insert if db.is_sqlite else pg_insert
+
+
+def _give_back(db: Database, settings: Settings, username: str, count: int) -> None:
+    """A success: forget this attempt and the failures before it. Attempts
+    counted after it stay counted; only the one that reached the limit (no
+    other could be counted after it) lifts the lock it set."""
+    c = USER_TABLE.c
+    with Session(db.write_engine) as session:
+        values: dict[str, Any] = {
+            "failed_count": case((c.failed_count > count, c.failed_count - count), else_=0)
+        }
+        if count >= settings.lock_after_failures:
+            values["locked_until"] = None
+        session.execute(update(USER_TABLE).where(c.username == username).values(**values))
+        session.commit()
+
+
+def _minutes_locked(
+    db: Database, settings: Settings, username: str, user: AppUser | None, now: datetime
+) -> int:
+    with Session(db.engine) as session:
+        if user is not None:
+            until = session.execute(
+                select(USER_TABLE.c.locked_until).where(USER_TABLE.c.username == username)
+            ).scalar()
+        else:
+            until = session.execute(
+                select(LOGIN_THROTTLE_TABLE.c.locked_until).where(
+                    LOGIN_THROTTLE_TABLE.c.name_hash == _name_hash(username)
+                )
+            ).scalar()
+    if until is None:
+        return settings.lock_minutes
+    return max(1, math.ceil((as_utc(until) - now).total_seconds() / 60))
 
 
 def authenticate(db: Database, token: str) -> Caller:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from jsxcore.protocol import ErrorResponse, LoginRequest, LoginResponse
+from jsxcore.protocol import ErrorResponse, LoginRequest, LoginResponse, PasswordChangeRequest
 from jsxserver.api.deps import CurrentCaller, DbDep, SettingsDep
 from jsxserver.core import errors as E
 from jsxserver.core.errors import ApiError
@@ -29,4 +29,17 @@ def login(req: LoginRequest, db: DbDep, settings: SettingsDep) -> LoginResponse:
 def logout(caller: CurrentCaller, db: DbDep) -> Response:
     """Revoke this device's token."""
     users.logout(db, caller.device_id)
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204, responses=_ERRORS)
+def change_password(
+    req: PasswordChangeRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep
+) -> Response:
+    """Change the signed-in user's password. The old one is checked (wrong
+    guesses count towards the lock); the user's tokens on other devices are
+    revoked, this device's stays valid."""
+    if bad_text(req.model_dump()):
+        raise ApiError(400, E.BAD_TEXT)
+    users.change_password(db, settings, caller, req.old_password, req.new_password)
     return Response(status_code=204)

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from sqlalchemy.exc import SQLAlchemyError
 
 from jsxcore.compat import Peer
-from jsxcore.protocol import VersionInfo
+from jsxcore.protocol import FEATURE_PASSWORD_CHANGE, VersionInfo
 from jsxserver import __version__
 from jsxserver.api.deps import DbDep, SettingsDep
 from jsxserver.core import errors as E
@@ -37,4 +37,9 @@ def version(settings: SettingsDep) -> VersionInfo:
         min_client_version=settings.min_client_version or None,
         latest_client_version=settings.latest_client_version or None,
         download_url=settings.client_download_url or None,
+        features=list(FEATURES),
     )
+
+
+# The optional protocol parts this server implements (jsxcore.protocol).
+FEATURES = (FEATURE_PASSWORD_CHANGE,)

