@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from jsxclient.security import vault
 from jsxclient.store import accounts, audit
+from jsxclient.sync import account
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.login import RecoveryCodeDialog
@@ -161,7 +162,7 @@ class PasswordDialog(QDialog):
         hint = QLabel(
             self.tr(
                 "至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。"
-                "这里修改的是本机登录密码；服务器密码请联系县计生协修改。"
+                "已连接服务器时，服务器密码同时修改，其他电脑上的登录随之失效。"
             )
         )
         hint.setWordWrap(True)
@@ -183,7 +184,13 @@ class PasswordDialog(QDialog):
             self.message.setText(self.tr("两次输入的新密码不一致"))
             return
         old, new, session = self.old.text(), self.new.text(), self.session
-        self.ctx.tasks.db(lambda job: vault.change_password(session, old, new)).owned_by(
+        store = session.store
+        # The server first (when connected): if it refuses, nothing changes here.
+        self.ctx.tasks.db(
+            lambda job: vault.change_password(
+                session, old, new, lambda: account.change_server_password(store, old, new)
+            )
+        ).owned_by(
             self
         ).on_success(lambda _r: self.accept()).on_failure(
             lambda exc: self.message.setText(errors.message(exc))

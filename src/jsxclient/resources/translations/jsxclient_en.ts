@@ -2337,8 +2337,8 @@ Choose a township and generate demo data</translation>
         <translation>Repeat</translation>
     </message>
     <message>
-        <source>至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。这里修改的是本机登录密码；服务器密码请联系县计生协修改。</source>
-        <translation>At least 8 characters, mixing three of: upper case, lower case, digits, symbols. This changes the password on this computer; the county association changes the server&apos;s.</translation>
+        <source>至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。已连接服务器时，服务器密码同时修改，其他电脑上的登录随之失效。</source>
+        <translation>At least 8 characters, mixing three of: upper case, lower case, digits, symbols. When connected, the server password changes too, and sign-ins on other computers end.</translation>
     </message>
     <message>
         <source>修改</source>
