@@ -251,6 +251,50 @@ class PullResponse(_Msg):
     server_seq: int
 
 
+# -- transfers between townships ----------------------------------------------
+
+FEATURE_TRANSFER = "transfer"  # POST/GET /transfers, POST /transfers/{id}/accept|refuse
+
+TransferStatus = Literal["pending", "accepted", "refused", "cancelled"]
+
+
+class TransferRow(_Msg):
+    entity: str = Field(max_length=32)
+    row_id: str = HexId
+
+
+class TransferRequest(_Msg):
+    """POST /transfers: records of the caller's township offered to another
+    one (a family moving away). Nothing moves until a worker of the
+    receiving township accepts; a push cannot move a record out of its
+    township (it is refused with ``scope.transfer_required``)."""
+
+    rows: list[TransferRow] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
+    to_division: str = Field(min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
+    note: str = Field(default="", max_length=200)
+
+
+class TransferInfo(_Msg):
+    id: int
+    status: TransferStatus
+    from_township: str
+    to_division: str
+    rows: list[TransferRow]
+    note: str = ""
+    requested_by: str
+    requested_at: str
+    decided_by: str | None = None
+    decided_at: str | None = None
+    # What the receiving side is asked to take: the records' data while
+    # pending, for both sides to see.
+    records: list[PulledRow] = Field(default_factory=list)
+
+
+class TransferList(_Msg):
+    incoming: list[TransferInfo]  # to a township of the caller's scope
+    outgoing: list[TransferInfo]  # from one
+
+
 # -- reference data ----------------------------------------------------------
 
 

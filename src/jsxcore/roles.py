@@ -90,6 +90,12 @@ def can_write(role: str | None) -> bool:
     return role in WRITER_ROLES
 
 
+def can_push(role: str | None) -> bool:
+    """Whether the role may send changes at all: the writers, and a county
+    reviewer for the review fields (each change is then checked by `allowed`)."""
+    return can_write(role) or role == "county_reviewer"
+
+
 def allowed(
     role: str | None,
     action: str,

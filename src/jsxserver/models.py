@@ -148,6 +148,31 @@ class ServerConflict(ServerModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Transfer(ServerModel, table=True):
+    """Records offered by one township to another: moved only when a worker
+    of the receiving township accepts (a push cannot move a record out of
+    its township)."""
+
+    __tablename__ = "transfer"
+    __table_args__ = (
+        Index("ix_transfer_to", "to_township", "status"),
+        Index("ix_transfer_from", "from_township", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_township: str = Field(max_length=9)
+    to_township: str = Field(max_length=9)
+    to_division: str = Field(max_length=12)
+    rows: list[list[str]] = _json()  # [[entity, row_id], ...]
+    note: str = Field(default="", max_length=200)
+    status: str = Field(default="pending", max_length=10)
+    requested_by: str = Field(max_length=64)
+    requested_device: str = Field(max_length=64)
+    requested_at: datetime = Field(default_factory=utcnow)
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = None
+
+
 # -- users and devices --------------------------------------------------------
 
 

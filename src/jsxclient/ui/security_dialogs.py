@@ -190,9 +190,7 @@ class PasswordDialog(QDialog):
             lambda job: vault.change_password(
                 session, old, new, lambda: account.change_server_password(store, old, new)
             )
-        ).owned_by(
-            self
-        ).on_success(lambda _r: self.accept()).on_failure(
+        ).owned_by(self).on_success(lambda _r: self.accept()).on_failure(
             lambda exc: self.message.setText(errors.message(exc))
         ).start()
 

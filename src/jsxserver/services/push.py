@@ -30,6 +30,8 @@ from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.hlc import is_hlc
 from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
+from jsxcore.roles import allowed
+from jsxcore.roles import refusal as role_refusal
 from jsxcore.validation import validate_record
 from jsxserver.core.db import execute_many, insert_rows
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
@@ -54,6 +56,7 @@ CHANGE_LOG = CHANGE_LOG_TABLE
 # Levels a township worker may file records under; a province admin may use
 # any division (county and city associations, for instance).
 RECORD_LEVELS = frozenset({"township", "village"})
+_ACTIONS = {"insert": "create", "update": "update", "delete": "delete"}
 # Ids per ``IN (...)`` list: well under SQLite's and psycopg's parameter limits.
 _IN_CHUNK = 500
 
@@ -95,6 +98,12 @@ REFERENCE_MISSING = Reason(
     "reference.missing",
     "关联的记录不存在或已删除",
     "The linked record does not exist or was deleted",
+)
+TRANSFER_REQUIRED = Reason(
+    "scope.transfer_required",
+    "记录不能直接改到其他乡镇：请使用“迁往其他乡镇”，由接收乡镇确认后迁移",
+    "A record cannot be moved to another township by an edit: offer it as a transfer, "
+    "which the receiving township accepts",
 )
 CHANGE_FOREIGN = Reason(
     "change.duplicate_id",
@@ -333,6 +342,13 @@ class _Batch:
         es = ENTITIES.get(ch.entity)
         if es is None:
             return _Outcome("rejected", reason=ENTITY_UNKNOWN)
+        # The same rule the client's write path applies (jsxcore.roles): a
+        # township worker cannot change subsidy rates, a county reviewer
+        # only the review fields.
+        action = _ACTIONS[ch.op]
+        if not allowed(self.scope.role, action, ch.entity, set(ch.fields)):
+            r = role_refusal(self.scope.role, action, ch.entity)
+            return _Outcome("rejected", reason=Reason(r.code, r.zh, r.en))
         if not is_hlc(ch.hlc):
             return _Outcome("rejected", reason=HLC_INVALID)
         row = self.rows.get((ch.entity, ch.row_id))
@@ -491,9 +507,15 @@ class _Batch:
         self, es: EntitySpec, row: _Row, new_data: dict[str, Any], changed: Mapping[str, Any]
     ) -> _Outcome | None:
         if "division_code" in changed:
-            # Moving a row this user owns to a division elsewhere is the one
-            # write outside the scope (a family moved to another township).
+            # Out of its township only by a transfer the receiving township
+            # accepts (services/transfers.py); the province moves directly.
             problem = self._division_problem(new_data["division_code"], moving=True)
+            if (
+                problem is None
+                and self.scope.role != "province_admin"
+                and township_of(new_data["division_code"]) != row.township
+            ):
+                problem = TRANSFER_REQUIRED
             if problem is not None:
                 return _Outcome("rejected", reason=problem, reason_field="division_code")
         # Only errors this change introduces count: a record made invalid by

@@ -33,7 +33,7 @@ _PUSH_ERRORS: dict[int | str, dict[str, object]] = {
 def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> PushResponse:
     """Apply a batch of changes atomically. Each change gets its own result;
     a replayed batch id returns the stored response."""
-    if not caller.scope.can_write:
+    if not caller.scope.can_push:
         raise ApiError(403, E.READ_ONLY)
     if any(
         bad_text(c.fields)
