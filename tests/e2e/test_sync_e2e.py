@@ -9,7 +9,7 @@ import pytest
 
 from jsxclient.sync import conflicts, rejected
 from jsxclient.sync.errors import RejectedError
-from jsxclient.sync.scope import transfer_family
+from jsxclient.sync.scope import accept, offer_family, transfer_family, transfers
 from jsxcore.divisions import association_id
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import ServerProcess, person
@@ -267,12 +267,31 @@ def test_family_moves_to_another_township(server: ServerProcess, make_device: Ma
     a2.sync()
     c.sync()
     assert a2.get("carevisit", visit) is not None
-    # A2 edits the visit offline while A moves the family away.
+    # Moving it by an edit is refused by the server: another township's
+    # records are not a push away. The worker gives the edit up.
+    with a.store.transaction() as tx:
+        transfer_family(tx, fam, v2[0])
+    assert a.sync().outcome == "rejected"
+    assert {r.code for r in rejected.list_rejected(a.store)} == {"scope.transfer_required"}
+    for bad in rejected.list_rejected(a.store):
+        rejected.discard(a.store, bad.seq)
+    assert a.get("specialfamily", fam)["division_code"] == v1[0]  # type: ignore[index]
+
+    # A2 edits the visit offline while A offers the family to C's township.
     with a2.store.transaction() as tx:
         tx.update("carevisit", visit, {"needs": "药品"})
-    with a.store.transaction() as tx:
-        moved = transfer_family(tx, fam, v2[0])
-    assert len(moved.moved) == 4 and moved.persons_kept == []
+    offer = offer_family(a.store, a.transport, fam, v2[0], note="户籍迁移")
+    assert len(offer.rows) == 4 and offer.status == "pending"
+    a.sync()
+    assert a.get("specialfamily", fam) is not None  # nothing moves before C accepts
+    (seen,) = [t for t in transfers(c.transport).incoming if t.id == offer.id]
+    assert {r.entity for r in seen.records} == {
+        "person",
+        "specialfamily",
+        "familymember",
+        "carevisit",
+    }
+    assert accept(c.store, c.transport, offer.id).status == "accepted"
     a.sync()
     assert a.get("specialfamily", fam) is None and a.get("carevisit", visit) is None
     assert a.get("person", head) is None

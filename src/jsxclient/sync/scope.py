@@ -1,17 +1,24 @@
-"""Moving records between townships: the one write that leaves the scope.
+"""Moving records between townships.
 
-A special family that moves (户籍迁移) is transferred with its child records
-and the persons who belong only to it, by rewriting their division_code
-through the journaled write path. After the push, the server reports those
-rows out of this device's scope and the pull drops them here; the receiving
-township's devices pull them in.
+A special family that moves (户籍迁移) goes with its child records and the
+persons who belong only to it. Within the township that is an ordinary
+journaled edit of their division_code (`transfer_family`). To another
+township the server takes it only as a transfer (issue 11): `offer_family`
+offers the rows, a worker of the receiving township sees them
+(`transfers`) and accepts (`accept`); the server then moves them, the
+sending township's pulls drop them and the receiving one's pull them in. A
+push that rewrites the division_code across townships is refused
+(``scope.transfer_required``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jsxclient.store.store import RecordNotFound, Tx
+from jsxclient.store.store import RecordNotFound, Store, Tx
+from jsxclient.sync.errors import SyncError
+from jsxclient.sync.transport import Transport
+from jsxcore.protocol import TransferInfo, TransferList, TransferRequest, TransferRow
 
 FAMILY_CHILDREN = ("familymember", "familycontact", "carevisit", "caresubsidy", "volunteerpairing")
 
@@ -32,13 +39,28 @@ _PERSON_REFERENCES: tuple[tuple[str, str], ...] = (
 
 @dataclass
 class Transfer:
-    moved: list[tuple[str, str]] = field(default_factory=list)  # (entity, id)
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) that go
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) edited
     persons_kept: list[str] = field(default_factory=list)  # still referenced here
 
 
 def transfer_family(tx: Tx, family_id: str, division_code: str) -> Transfer:
-    """Move a special family to `division_code` (a village or township of
-    another township, usually). Raises RecordNotFound / ValidationFailed."""
+    """Move a special family to `division_code` by editing its rows (another
+    village of the township; the server refuses another township's, see
+    `offer_family`). Raises RecordNotFound / ValidationFailed."""
+    out = family_rows(tx, family_id)
+    for ent, row_id in out.rows:
+        row = tx.get(ent, row_id)
+        if row is None or row["division_code"] == division_code:
+            continue
+        tx.update(ent, row_id, {"division_code": division_code})
+        out.moved.append((ent, row_id))
+    return out
+
+
+def family_rows(tx: Tx, family_id: str) -> Transfer:
+    """The rows that move with a family (in `rows`, parents first) and the
+    persons that stay because something else here refers to them."""
     fam = tx.get("specialfamily", family_id)
     if fam is None or fam["deleted"]:
         raise RecordNotFound(f"specialfamily {family_id}")
@@ -69,11 +91,62 @@ def transfer_family(tx: Tx, family_id: str, division_code: str) -> Transfer:
             if ent != entity:
                 continue
             row = tx.get(ent, row_id)
-            if row is None or row["deleted"] or row["division_code"] == division_code:
-                continue
-            tx.update(ent, row_id, {"division_code": division_code})
-            out.moved.append((ent, row_id))
+            if row is not None and not row["deleted"]:
+                out.rows.append((ent, row_id))
     return out
+
+
+class PendingEditsError(SyncError):
+    kind = "rejected"
+    default_zh = "这户还有未同步的修改：请先同步，再申请迁往其他乡镇。"
+    default_en = "This family has unsynced changes: sync first, then offer the transfer."
+
+
+def offer_family(
+    store: Store, transport: Transport, family_id: str, division_code: str, note: str = ""
+) -> TransferInfo:
+    """Offer a family to another township (`division_code`: a village or
+    township there). The rows stay here until the receiving side accepts;
+    they must be synced first, so the offer moves what the server holds."""
+    with store.transaction() as tx:
+        out = family_rows(tx, family_id)
+        pending = [
+            key
+            for key in out.rows
+            if tx.conn.execute(
+                "SELECT 1 FROM journal WHERE entity=? AND row_id=? AND state='pending' LIMIT 1",
+                key,
+            ).fetchone()
+        ]
+    if pending:
+        raise PendingEditsError(f"{len(pending)} rows with pending changes")
+    req = TransferRequest(
+        rows=[TransferRow(entity=e, row_id=i) for e, i in out.rows],
+        to_division=division_code,
+        note=note,
+    )
+    info = transport.call("POST", "/transfers", TransferInfo, body=req)
+    store.audit(
+        "update",
+        f"specialfamily {family_id}",
+        detail=f"transfer {info.id} offered to {division_code}: {len(out.rows)} rows",
+    )
+    return info
+
+
+def transfers(transport: Transport, pending: bool = True) -> TransferList:
+    """Offers to this device's township (incoming) and from it (outgoing)."""
+    return transport.call(
+        "GET", "/transfers", TransferList, params={"pending": "true" if pending else "false"}
+    )
+
+
+def accept(store: Store, transport: Transport, transfer_id: int) -> TransferInfo:
+    """Take an incoming offer: the server moves the rows; the next sync
+    brings them here."""
+    info = transport.call("POST", f"/transfers/{int(transfer_id)}/accept", TransferInfo)
+    store.audit("update", f"transfer {info.id}", detail=f"accepted {len(info.rows)} rows")
+    return info
 
 
 def _referenced_elsewhere(tx: Tx, person_id: str, moving: set[tuple[str, str]]) -> bool:
