@@ -111,7 +111,7 @@ def refusal(
     if protocol is None:
         return Outcome("ok", None)
     major = protocol.strip().split(".", 1)[0]
-    if not major.isdigit():
+    if not (major.isascii() and major.isdigit()):
         return Outcome("server_too_old", None, f"unreadable protocol {protocol!r}")
     version = int(major)
     if version < me.protocol_min:
@@ -119,7 +119,9 @@ def refusal(
     if version > me.protocol_max:
         return Outcome("server_too_old", None, f"protocol {version} > {me.protocol_max}")
     stated_schema = (schema or "").strip()
-    client_schema = int(stated_schema) if stated_schema.isdigit() else 1
+    # ASCII only: int() also reads full-width and Arabic-Indic digits.
+    readable = stated_schema.isascii() and stated_schema.isdigit()
+    client_schema = int(stated_schema) if readable else 1
     if client_schema < me.schema_min:
         return Outcome("client_too_old", None, f"record schema {client_schema} < {me.schema_min}")
     if client_schema > me.schema:

@@ -92,6 +92,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # FastAPI's word for a body json.loads gave up on (nested
+            # thousands deep: a RecursionError).
+            return _error(400, E.UNREADABLE_BODY, headers)
         return _error(exc.status_code, E.http_status(exc.status_code), headers)
 
     @app.exception_handler(OperationalError)

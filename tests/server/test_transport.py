@@ -209,3 +209,104 @@ def test_unknown_paths_and_methods(server: LiveServer) -> None:
     assert r.status_code == 404 and _code(r) == "http.404"
     r = requests.delete(server.url("/push"), timeout=10)
     assert r.status_code == 405 and _code(r) == "http.405"
+
+
+def _raw(server: LiveServer, request: bytes) -> tuple[int, bytes]:
+    """Send bytes as they are (requests would refuse non-Latin-1 headers) and
+    return the status and body of the reply."""
+    url = urlsplit(server.base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def _request(dev: Device, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
+    lines = [
+        f"POST /api/v1{path} HTTP/1.1"
+        if body or "Content-Length" in headers
+        else f"GET /api/v1{path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Authorization: Bearer {dev.token}",
+        "Connection: close",
+        "Content-Type: application/json",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    return "\r\n".join(lines).encode("utf-8") + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Content-Length", "１２"),  # full-width digits
+        ("Content-Length", "١٢"),  # Arabic-Indic digits
+        ("Content-Length", "²"),  # a digit to isdigit(), not to int()
+        ("X-JSX-Protocol", "１"),
+        ("X-JSX-Protocol", "²"),
+        ("X-JSX-Protocol", "١"),
+        ("X-JSX-Schema", "²"),
+        ("X-JSX-Schema", "٣"),
+        ("X-JSX-Client", "٠.٢.٠"),
+        ("X-JSX-Client", "0.².0"),
+    ],
+)
+def test_non_ascii_digits_in_headers_are_refused_plainly(
+    dev: Device, header: str, value: str
+) -> None:
+    body = json.dumps({"batch_id": uuid.uuid4().hex, "device": dev.device_id, "changes": []})
+    headers = {"Content-Length": str(len(body)), header: value}
+    status, reply = _raw(dev.server, _request(dev, "/push", headers, body.encode()))
+    assert status == 400, (status, reply[:300])
+    if header == "Content-Length":
+        # The HTTP layer (h11) refuses it before the application runs.
+        assert b"Invalid HTTP request" in reply
+    else:
+        error = json.loads(reply)["error"]
+        assert error["code"] == "request.bad_header" and header in error["zh"]
+
+
+@pytest.mark.parametrize("cursor", ["１２", "١٢", "²"])
+def test_non_ascii_digits_in_a_pull_cursor_are_refused(dev: Device, cursor: str) -> None:
+    # Percent-encoded, as a client sends it: the query parser refuses it.
+    r = dev.get("/pull", params={"cursor": cursor})
+    assert r.status_code == 422 and _code(r) == "request.invalid", r.text
+    # Raw bytes in the request line: the HTTP layer refuses them.
+    status, reply = _raw(
+        dev.server,
+        (
+            f"GET /api/v1/pull?cursor={cursor} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {dev.token}\r\nConnection: close\r\n\r\n"
+        ).encode(),
+    )
+    assert 400 <= status < 500, (status, reply[:300])
+
+
+@pytest.mark.parametrize("depth", [400, 5_000, 200_000])
+def test_deeply_nested_json_is_refused(dev: Device, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    for wrapped, body in enumerate(
+        (
+            nested,
+            json.dumps(
+                {
+                    "batch_id": uuid.uuid4().hex,
+                    "device": dev.device_id,
+                    "changes": [dev.insert("person", "x", **person())],
+                }
+            ).replace('"address": null', f'"address": {nested}'),
+        )
+    ):
+        before = dev.server.counter()
+        r = _post(dev, body.encode())
+        assert r.status_code in (400, 422), (depth, r.status_code, r.text[:300])
+        if not wrapped:  # a list where a batch belongs
+            assert _code(r) in ("request.invalid", "request.unreadable")
+        else:  # too deep to walk, or to parse at all
+            assert _code(r) == ("request.too_deep" if depth < 900 else "request.unreadable")
+        assert dev.server.counter() == before
+    # The login and the transfer offer read JSON the same way.
+    r = requests.post(dev.server.url("/auth/login"), data=nested, timeout=60)
+    assert 400 <= r.status_code < 500, r.text[:300]

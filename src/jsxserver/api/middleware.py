@@ -4,6 +4,7 @@ request writes nothing)."""
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -20,6 +21,16 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Answered whatever the client's versions: /version is how a client finds out
 # which protocol to speak, /health is for load balancers.
 _UNCHECKED = frozenset({f"{API_PREFIX}/version", f"{API_PREFIX}/health"})
+
+
+_PRINTABLE = re.compile(r"[\x20-\x7e]{0,64}", re.ASCII)
+_NUMERIC_HEADERS = (
+    ("Content-Length", re.compile(r"[0-9]{1,18}", re.ASCII)),
+    (SCHEMA_HEADER, re.compile(r"[0-9]{1,6}", re.ASCII)),
+    # Unreadable but ASCII: the version check answers (426) as before.
+    (PROTOCOL_HEADER, _PRINTABLE),
+    (CLIENT_HEADER, _PRINTABLE),
+)
 
 
 class _Reject(Exception):
@@ -48,16 +59,20 @@ class RequestGuard:
 
     async def _check(self, scope: Scope, receive: Receive) -> Receive:
         headers = Headers(scope=scope)
+        # The headers read as numbers: ASCII only. Python's isdigit() and
+        # int() take full-width, Arabic-Indic and superscript digits, which
+        # made 500s (or a silent default) of them.
+        for name, pattern in _NUMERIC_HEADERS:
+            value = headers.get(name)
+            if value is not None and not pattern.fullmatch(value.strip()):
+                raise _Reject(400, E.bad_header(name))
         if scope["path"] not in _UNCHECKED:
             self._check_versions(scope, headers)
         if scope["method"] not in _BODY_METHODS:
             return receive
         length = headers.get("content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                raise _Reject(400, E.invalid_request("Content-Length"))
-            if int(length) > self.max_bytes:
-                raise _Reject(413, E.TOO_LARGE)
+        if length is not None and int(length) > self.max_bytes:
+            raise _Reject(413, E.TOO_LARGE)
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip", ""):
             raise _Reject(415, E.BAD_ENCODING)

@@ -77,6 +77,16 @@ BAD_TEXT = Reason(
     "数据中含有无效字符（空字符或不成对的代理项）或非有限数字",
     "The data contains invalid characters (NUL or lone surrogates) or non-finite numbers",
 )
+TOO_DEEP = Reason(
+    "request.too_deep",
+    "上传的数据嵌套层数过多，不是本程序发出的格式",
+    "The request nests too deeply; it is not what the program sends",
+)
+UNREADABLE_BODY = Reason(
+    "request.unreadable",
+    "无法读取上传的数据（不是有效的 JSON，或嵌套层数过多）",
+    "The request body cannot be read (not valid JSON, or nested too deeply)",
+)
 TOO_LARGE = Reason("request.too_large", "上传的数据太大", "The request body is too large")
 TOO_MANY = Reason("push.too_many_changes", "一次上传的修改太多", "Too many changes in one batch")
 BAD_GZIP = Reason(
@@ -97,6 +107,14 @@ DB_UNAVAILABLE = Reason(
 
 def client_too_old(have: str, need: str | None, download_url: str | None) -> Reason:
     return Reason("client.too_old", *too_old_text(have, need, download_url))
+
+
+def bad_header(name: str) -> Reason:
+    return Reason(
+        "request.bad_header",
+        f"请求头 {name} 的值无效（只能是 ASCII 数字和版本号）",
+        f"The {name} header is invalid (ASCII digits and version numbers only)",
+    )
 
 
 def invalid_request(detail: str) -> Reason:

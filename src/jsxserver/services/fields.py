@@ -20,7 +20,7 @@ from annotated_types import MaxLen
 from pydantic_core import PydanticUndefined
 
 from jsxcore.entities import ENTITIES, EntitySpec
-from jsxserver.core.errors import Reason
+from jsxserver.core.errors import BAD_TEXT, TOO_DEEP, ApiError, Reason
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DIVISION_RE = re.compile(r"\d{12}", re.ASCII)
@@ -138,21 +138,42 @@ def check_value(field: str, shape: FieldShape, value: Any) -> tuple[Any, Reason 
     return value, None
 
 
-def bad_text(value: Any) -> bool:
-    """NUL characters, lone surrogates and non-finite numbers anywhere in a
-    decoded JSON value: PostgreSQL cannot store them and no client sends them."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return True
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, dict):
-        return any(bad_text(k) or bad_text(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(bad_text(v) for v in value)
-    return False
+# Records are flat: a push nests five levels (batch, changes, change,
+# fields, value). Deeper is not a client's, and walking it recursively
+# anywhere would be a crash waiting to happen.
+MAX_JSON_DEPTH = 32
+
+
+def json_problem(*values: Any) -> Reason | None:
+    """Why decoded JSON cannot be taken: nested deeper than MAX_JSON_DEPTH,
+    or NUL characters, lone surrogates, non-finite numbers (PostgreSQL
+    cannot store them and no client sends them). Walked without recursion."""
+    stack: list[tuple[Any, int]] = [(v, 1) for v in values]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return BAD_TEXT
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return BAD_TEXT
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return BAD_TEXT
+        elif isinstance(value, dict | list | tuple):
+            if depth > MAX_JSON_DEPTH:
+                return TOO_DEEP
+            if isinstance(value, dict):
+                stack.extend((k, depth) for k in value)
+                stack.extend((v, depth + 1) for v in value.values())
+            else:
+                stack.extend((v, depth + 1) for v in value)
+    return None
+
+
+def check_json(*values: Any) -> None:
+    """Raise the 400 that `json_problem` finds, if any."""
+    problem = json_problem(*values)
+    if problem is not None:
+        raise ApiError(400, problem)

@@ -4,10 +4,8 @@ from fastapi import APIRouter, Response
 
 from jsxcore.protocol import ErrorResponse, LoginRequest, LoginResponse, PasswordChangeRequest
 from jsxserver.api.deps import CurrentCaller, DbDep, SettingsDep
-from jsxserver.core import errors as E
-from jsxserver.core.errors import ApiError
 from jsxserver.services import users
-from jsxserver.services.fields import bad_text
+from jsxserver.services.fields import check_json
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -20,8 +18,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 def login(req: LoginRequest, db: DbDep, settings: SettingsDep) -> LoginResponse:
     """Check the password and register (or refresh) this device's token.
     Repeated failures lock the account for a while (423)."""
-    if bad_text(req.model_dump()):
-        raise ApiError(400, E.BAD_TEXT)
+    check_json(req.model_dump())
     return users.login(db, settings, req)
 
 
@@ -39,7 +36,6 @@ def change_password(
     """Change the signed-in user's password. The old one is checked (wrong
     guesses count towards the lock); the user's tokens on other devices are
     revoked, this device's stays valid."""
-    if bad_text(req.model_dump()):
-        raise ApiError(400, E.BAD_TEXT)
+    check_json(req.model_dump())
     users.change_password(db, settings, caller, req.old_password, req.new_password)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from jsxcore.protocol import (
     MAX_PULL_LIMIT,
+    Change,
     ErrorResponse,
     PullResponse,
     PushRequest,
@@ -20,7 +21,7 @@ from jsxserver.core import errors as E
 from jsxserver.core.errors import ApiError
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
-from jsxserver.services.fields import bad_text
+from jsxserver.services.fields import check_json
 
 router = APIRouter(tags=["sync"])
 
@@ -29,22 +30,17 @@ _PUSH_ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
+def _texts(c: Change) -> tuple[object, ...]:
+    return (c.fields, c.old, c.hlc, c.device, c.user, c.entity)
+
+
 @router.post("/push", responses=_PUSH_ERRORS)
 def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> PushResponse:
     """Apply a batch of changes atomically. Each change gets its own result;
     a replayed batch id returns the stored response."""
     if not caller.scope.can_push:
         raise ApiError(403, E.READ_ONLY)
-    if any(
-        bad_text(c.fields)
-        or bad_text(c.old)
-        or bad_text(c.hlc)
-        or bad_text(c.device)
-        or bad_text(c.user)
-        or bad_text(c.entity)
-        for c in req.changes
-    ) or bad_text(req.device):
-        raise ApiError(400, E.BAD_TEXT)
+    check_json(req.device, *(v for c in req.changes for v in _texts(c)))
     # A day of slack: a device whose clock runs a little ahead, or a record
     # saved just after midnight, is not rejected as dated in the future.
     today = datetime.now(ZoneInfo(settings.timezone)).date() + timedelta(days=1)

@@ -7,10 +7,8 @@ from sqlmodel import Session
 
 from jsxcore.protocol import ErrorResponse, TransferInfo, TransferList, TransferRequest
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep
-from jsxserver.core import errors as E
-from jsxserver.core.errors import ApiError
 from jsxserver.services import transfers
-from jsxserver.services.fields import bad_text
+from jsxserver.services.fields import check_json
 
 router = APIRouter(prefix="/transfers", tags=["transfers"])
 
@@ -24,8 +22,7 @@ TransferId = Annotated[int, Path(ge=1, le=2**62)]
 def offer(req: TransferRequest, caller: CurrentCaller, db: DbDep) -> TransferInfo:
     """Offer records of the caller's township to another township; they move
     when a worker there accepts."""
-    if bad_text(req.model_dump()):
-        raise ApiError(400, E.BAD_TEXT)
+    check_json(req.model_dump())
     with Session(db.write_engine) as session:
         return transfers.offer(session, caller.scope, caller.device_id, req)
 
