@@ -130,7 +130,10 @@ class AuditEntryWire(_Msg):
     object: str = Field(default="", max_length=300)
     result: AuditResult
     detail: str = Field(default="", max_length=1000)
-    hash: str = Field(min_length=64, max_length=64)  # the device's hash chain
+    # The device's hash chain (jsxcore.auditchain): the entry before's hash
+    # and this one's, which the server checks.
+    prev_hash: str = Field(min_length=64, max_length=64)
+    hash: str = Field(min_length=64, max_length=64)
 
 
 class AuditPushRequest(_Msg):

@@ -8,6 +8,8 @@ jsxserver admin set-password NAME [--password-stdin]
 jsxserver admin list-devices [--user NAME]
 jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
+jsxserver admin client-audit [--device ID] [--user NAME] [--township CODE]
+                             [--since YYYY-MM-DD] [--broken] [--limit N]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.core.security import configure_hasher
 from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import divisions, users
+from jsxserver.services import audit, divisions, users
 
 
 class CliError(Exception):
@@ -93,6 +95,18 @@ def _parser() -> argparse.ArgumentParser:
 
     uu = asub.add_parser("unlock-user", help="clear a login lock")
     uu.add_argument("name")
+
+    ca = asub.add_parser(
+        "client-audit", help="show the audit entries devices uploaded (newest first)"
+    )
+    ca.add_argument("--device", default=None)
+    ca.add_argument("--user", default=None)
+    ca.add_argument("--township", default=None, metavar="CODE")
+    ca.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="device time")
+    ca.add_argument(
+        "--broken", action="store_true", help="only entries whose hash chain does not hold"
+    )
+    ca.add_argument("--limit", type=int, default=200)
     return p
 
 
@@ -202,6 +216,26 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
     elif action == "unlock-user":
         users.unlock_user(session, args.name)
         print(f"{args.name} unlocked")
+    elif action == "client-audit":
+        found = audit.entries(
+            session,
+            audit.Query(
+                device=args.device,
+                user=args.user,
+                township=args.township,
+                since=args.since,
+                broken_only=args.broken,
+                limit=max(1, args.limit),
+            ),
+        )
+        if not found:
+            print("no entries")
+        for r in found:
+            chain = "ok" if r.chain_ok else "BROKEN"
+            print(
+                f"{r.at}\t{r.device}#{r.id}\t{r.username}\t{r.action}\t{r.result}\t"
+                f"{r.object}\t{r.detail}\tchain {chain}\treceived {wire_time(r.received_at)[:19]}"
+            )
     return 0
 
 

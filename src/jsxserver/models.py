@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlalchemy import DDL, JSON, BigInteger, Column, Index, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -173,6 +173,67 @@ class Transfer(ServerModel, table=True):
     decided_at: datetime | None = None
 
 
+class ClientAudit(ServerModel, table=True):
+    """Audit entries uploaded by devices (POST /audit), as each device wrote
+    them: keyed by (device, the device's own id), so a resend is harmless.
+    Append-only: triggers refuse every UPDATE, and a DELETE of entries
+    received less than `AUDIT_KEEP_DAYS` ago (see `_append_only`).
+    ``chain_ok`` is False where the device's hash chain does not hold (an
+    entry altered or removed on the device before the upload)."""
+
+    __tablename__ = "client_audit"
+    __table_args__ = (
+        Index("ix_client_audit_received", "received_at"),
+        Index("ix_client_audit_user", "username", "at"),
+    )
+
+    device: str = Field(primary_key=True, max_length=64)
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    at: str = Field(max_length=26)  # the device's local time, as written there
+    username: str = Field(max_length=64)
+    entry_device: str = Field(max_length=64)  # the entry's own device field
+    action: str = Field(max_length=20)
+    object: str = Field(default="", max_length=300)
+    result: str = Field(max_length=10)
+    detail: str = Field(default="", max_length=1000)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    chain_ok: bool = True
+    uploaded_by: str = Field(max_length=64)
+    township: str = Field(default="", max_length=9)  # the uploader's, for scoped viewing
+    received_at: datetime = Field(default_factory=utcnow)
+
+
+# Six months at least (MLPS 2.0), as the client keeps its own log.
+AUDIT_KEEP_DAYS = 183
+
+
+def _append_only(table: Any) -> None:
+    sqlite = (
+        "CREATE TRIGGER client_audit_no_update BEFORE UPDATE ON client_audit "
+        "BEGIN SELECT RAISE(ABORT, 'client_audit is append-only'); END",
+        "CREATE TRIGGER client_audit_keep BEFORE DELETE ON client_audit "
+        f"WHEN old.received_at > datetime('now', '-{AUDIT_KEEP_DAYS} days') "
+        "BEGIN SELECT RAISE(ABORT, 'client_audit entries are kept six months'); END",
+    )
+    postgres = (
+        "CREATE OR REPLACE FUNCTION client_audit_guard() RETURNS trigger AS $$ BEGIN "
+        "IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION 'client_audit is append-only'; END IF; "
+        f"IF OLD.received_at > now() - interval '{AUDIT_KEEP_DAYS} days' THEN "
+        "RAISE EXCEPTION 'client_audit entries are kept six months'; END IF; "
+        "RETURN OLD; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER client_audit_guard BEFORE UPDATE OR DELETE ON client_audit "
+        "FOR EACH ROW EXECUTE FUNCTION client_audit_guard()",
+    )
+    for stmt in sqlite:
+        event.listen(table, "after_create", DDL(stmt).execute_if(dialect="sqlite"))
+    for stmt in postgres:
+        event.listen(table, "after_create", DDL(stmt).execute_if(dialect="postgresql"))
+
+
+_append_only(metadata.tables["client_audit"])
+
+
 # -- users and devices --------------------------------------------------------
 
 
@@ -247,4 +308,5 @@ SERVER_CONFLICT_TABLE = metadata.tables["server_conflict"]
 DIVISION_TABLE = metadata.tables["division"]
 USER_TABLE = metadata.tables["app_user"]
 DEVICE_TABLE = metadata.tables["device"]
+CLIENT_AUDIT_TABLE = metadata.tables["client_audit"]
 LOGIN_THROTTLE_TABLE = metadata.tables["login_throttle"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import text
 from sqlmodel import Session
 
 from jsxclient.cli.exitcodes import ExitCode
@@ -20,7 +21,7 @@ from jsxclient.security import vault
 from jsxclient.sync.errors import AuthExpiredError
 from jsxserver.services.users import set_password
 from tests.e2e.conftest import MakeDevice
-from tests.e2e.harness import PASSWORD, ServerProcess, encrypt
+from tests.e2e.harness import PASSWORD, ServerProcess, encrypt, person
 
 NEW = "Changed-2025!x"
 
@@ -88,3 +89,38 @@ def test_a_change_the_server_refuses_changes_nothing_here(
     assert "未修改" in refused.stderr
     vault.unlock(laptop.path, user, PASSWORD).close()  # the old one still opens it
     assert _login(server, user, "Reset-by-admin-7") == 200
+
+
+def _server_audit(server: ServerProcess, device: str) -> list[tuple[int, str, bool]]:
+    assert server.db is not None
+    with Session(server.db.engine) as s:
+        return [
+            (r[0], r[1], bool(r[2]))
+            for r in s.execute(
+                text("SELECT id, action, chain_ok FROM client_audit WHERE device=:d ORDER BY id"),
+                {"d": device},
+            )
+        ]
+
+
+def test_a_sync_uploads_the_audit_log(server: ServerProcess, make_device: MakeDevice) -> None:
+    township, villages = server.fresh_township()
+    user = server.make_user(township)
+    laptop = make_device(user, "laptop")
+    encrypt(laptop)
+    with laptop.store.transaction() as tx:
+        tx.insert("person", person(villages[0], "审计"))
+    laptop.sync()
+    sent = int(laptop.store.meta("audit_sent_through") or 0)
+    local = laptop.store.db.connection().execute("SELECT id, action FROM audit ORDER BY id")
+    local_rows = [tuple(r) for r in local.fetchall()]
+    uploaded = _server_audit(server, laptop.store.device_id)
+    assert sent > 0 and [(i, a) for i, a, _ in uploaded] == [r for r in local_rows if r[0] <= sent]
+    assert "create" in {a for _, a, _ in uploaded} and all(ok for _, _, ok in uploaded)
+
+    laptop.store.audit("export", "member list", detail="xlsx")
+    laptop.sync()
+    later = _server_audit(server, laptop.store.device_id)
+    assert int(laptop.store.meta("audit_sent_through") or 0) > sent
+    assert later[: len(uploaded)] == uploaded  # nothing sent twice or changed
+    assert "export" in {a for _, a, _ in later[len(uploaded) :]}

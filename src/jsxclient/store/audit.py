@@ -14,13 +14,12 @@ tool. Entries are sent to the server when it supports it (`jsxclient.sync.audit`
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from jsxcore.auditchain import GENESIS, digest
 from jsxcore.masking import mask_text
 
 AuditAction = Literal[
@@ -47,7 +46,6 @@ Result = Literal["ok", "failure", "refused"]
 
 KEEP_DAYS = 183  # at least six months (MLPS 2.0); the triggers enforce it
 PRUNE_AFTER_DAYS = 400
-GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -60,13 +58,6 @@ class AuditEntry:
     object: str
     result: str
     detail: str
-
-
-def _digest(
-    prev: str, at: str, user: str, device: str, action: str, obj: str, result: str, detail: str
-) -> str:
-    payload = json.dumps([prev, at, user, device, action, obj, result, detail], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def now_text() -> str:
@@ -90,7 +81,7 @@ def record(
     obj = mask_text(obj)[:300]
     r = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     prev = r[0] if r else GENESIS
-    h = _digest(prev, at, user, device, action, obj, result, detail)
+    h = digest(prev, at, user, device, action, obj, result, detail)
     cur = conn.execute(
         "INSERT INTO audit(at, user, device, action, object, result, detail, prev_hash, hash) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
@@ -136,7 +127,7 @@ def verify(conn: sqlite3.Connection) -> list[str]:
         i, at, user, device, action, obj, result, detail, prev_hash, h = row
         if prev is not None and prev_hash != prev:
             problems.append(f"audit: entry {i} does not follow the one before (removed?)")
-        if _digest(prev_hash, at, user, device, action, obj, result, detail) != h:
+        if digest(prev_hash, at, user, device, action, obj, result, detail) != h:
             problems.append(f"audit: entry {i} was altered")
         prev = h
     return problems

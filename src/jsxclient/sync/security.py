@@ -48,7 +48,8 @@ def push_audit(store: Store, transport: Transport, feats: list[str]) -> int:
     while True:
         after = int(store.meta(SENT_THROUGH) or 0)
         batch = conn.execute(
-            "SELECT id, at, user, device, action, object, result, detail, hash FROM audit "
+            "SELECT id, at, user, device, action, object, result, detail, prev_hash, hash "
+            "FROM audit "
             "WHERE id > ? ORDER BY id LIMIT ?",
             (after, MAX_AUDIT_ENTRIES),
         ).fetchall()
@@ -66,7 +67,8 @@ def push_audit(store: Store, transport: Transport, feats: list[str]) -> int:
                     object=r[5],
                     result=r[6],
                     detail=r[7],
-                    hash=r[8],
+                    prev_hash=r[8],
+                    hash=r[9],
                 )
                 for r in batch
             ],

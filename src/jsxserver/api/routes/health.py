@@ -4,7 +4,12 @@ from fastapi import APIRouter
 from sqlalchemy.exc import SQLAlchemyError
 
 from jsxcore.compat import Peer
-from jsxcore.protocol import FEATURE_PASSWORD_CHANGE, FEATURE_TRANSFER, VersionInfo
+from jsxcore.protocol import (
+    FEATURE_AUDIT,
+    FEATURE_PASSWORD_CHANGE,
+    FEATURE_TRANSFER,
+    VersionInfo,
+)
 from jsxserver import __version__
 from jsxserver.api.deps import DbDep, SettingsDep
 from jsxserver.core import errors as E
@@ -42,4 +47,4 @@ def version(settings: SettingsDep) -> VersionInfo:
 
 
 # The optional protocol parts this server implements (jsxcore.protocol).
-FEATURES = (FEATURE_PASSWORD_CHANGE, FEATURE_TRANSFER)
+FEATURES = (FEATURE_AUDIT, FEATURE_PASSWORD_CHANGE, FEATURE_TRANSFER)

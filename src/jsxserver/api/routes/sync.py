@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from jsxcore.protocol import (
     MAX_PULL_LIMIT,
+    AuditPushRequest,
+    AuditPushResponse,
     Change,
     ErrorResponse,
     PullResponse,
@@ -19,6 +21,7 @@ from jsxcore.protocol import (
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
 from jsxserver.core import errors as E
 from jsxserver.core.errors import ApiError
+from jsxserver.services import audit as audit_service
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
 from jsxserver.services.fields import check_json
@@ -67,3 +70,19 @@ def pull(
     """Rows in the caller's scope changed after ``cursor``, in seq order."""
     body = pull_service.pull_page(session, caller.scope, cursor, limit)
     return Response(body, media_type="application/json")
+
+
+@router.post(
+    "/audit",
+    responses={s: {"model": ErrorResponse} for s in (400, 401, 403, 409, 413, 422, 426)},
+)
+def audit(req: AuditPushRequest, caller: CurrentCaller, db: DbDep) -> AuditPushResponse:
+    """Store this device's audit entries (resumable: the reply says through
+    which id the server holds them; idempotent; the hash chain is checked)."""
+    check_json(req.device, *(e.model_dump() for e in req.entries))
+    with Session(db.write_engine) as session:
+        try:
+            return audit_service.store(session, caller, req)
+        except IntegrityError:  # the same device uploading twice at once
+            session.rollback()
+            raise ApiError(409, E.BATCH_FAILED) from None
