@@ -110,7 +110,7 @@ class VersionInfo(BaseModel):
 # -- security (issue 11; the server half implements these) --------------------
 
 FEATURE_AUDIT = "audit"  # POST /audit takes AuditPushRequest
-FEATURE_KEY_ESCROW = "key_escrow"  # PUT/GET /keys/escrow
+FEATURE_KEY_ESCROW = "key_escrow"  # PUT/GET /keys/township and /keys/escrow
 FEATURE_PASSWORD_CHANGE = "password_change"  # POST /auth/password
 
 MAX_AUDIT_ENTRIES = 500
@@ -147,23 +147,54 @@ class AuditPushResponse(_Msg):
     stored_through: int
 
 
+_TOWNSHIP = Field(min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
+_B64_KEY = Field(min_length=44, max_length=44, pattern=r"^[A-Za-z0-9+/]{43}=$")
+
+
+class TownshipKeyRequest(_Msg):
+    """PUT /keys/township (a township or province administrator): the
+    township's escrow public key, and its private half wrapped on the
+    administrator's computer under an escrow passphrase the server never
+    sees (`jsxclient.security.escrow`). A new key replaces the current one
+    for new escrows; blobs sealed to older keys stay openable with theirs."""
+
+    township_code: str = _TOWNSHIP
+    public_key: str = _B64_KEY  # X25519, base64 of 32 bytes
+    wrapped_private: str = Field(min_length=1, max_length=2000)  # opaque to the server
+
+
+class TownshipKey(_Msg):
+    """GET /keys/township[?township_code=]: the current escrow public key of
+    the caller's township (any account of it), what devices seal to."""
+
+    township_code: str
+    key_id: int
+    public_key: str
+
+
 class KeyEscrowRequest(_Msg):
-    """PUT /keys/escrow: the device's store data key, so a forgotten
-    password and a lost recovery code still lose nothing. The server keeps
-    it encrypted under its own key, bound to (store_id, township)."""
+    """PUT /keys/escrow: the device's store data key sealed to its
+    township's public key `key_id` (X25519 + HKDF-SHA256 + AES-256-GCM): the
+    server stores a blob it cannot open."""
 
     store_id: str = HexId
-    township_code: str = Field(min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
+    township_code: str = _TOWNSHIP
     device_id: str = Field(min_length=4, max_length=64)
-    data_key: str = Field(min_length=44, max_length=44)  # base64 of 32 bytes
+    key_id: int = Field(ge=1)
+    sealed: str = Field(min_length=16, max_length=400)  # base64
 
 
 class KeyEscrowResponse(_Msg):
-    """GET /keys/escrow?store_id=...: released only to an account whose
-    scope covers the store's township, after an online login; audited."""
+    """The reply to PUT (no secrets), and to GET /keys/escrow?store_id=,
+    which releases `sealed` and the key's `wrapped_private` only to a
+    township or province administrator whose scope covers the township,
+    signed in online; every release is recorded."""
 
     store_id: str
-    data_key: str
+    township_code: str
+    key_id: int
+    sealed: str = ""
+    wrapped_private: str = ""
 
 
 class PasswordChangeRequest(_Msg):

@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from jsxcore.protocol import API_PREFIX, MAX_REQUEST_BYTES
 from jsxserver import __version__
 from jsxserver.api.middleware import RequestGuard
-from jsxserver.api.routes import auth, health, reference, sync, transfers
+from jsxserver.api.routes import auth, health, keys, reference, sync, transfers
 from jsxserver.core import errors as E
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sync.router,
         reference.router,
         transfers.router,
+        keys.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     _install_error_handlers(app)

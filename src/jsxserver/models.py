@@ -234,6 +234,49 @@ def _append_only(table: Any) -> None:
 _append_only(metadata.tables["client_audit"])
 
 
+class TownshipKey(ServerModel, table=True):
+    """A township's escrow public key; its private half only as the
+    administrator's computer wrapped it (the server cannot unwrap it).
+    The newest row of a township is its current key."""
+
+    __tablename__ = "township_key"
+
+    id: int | None = Field(default=None, primary_key=True)  # the key id
+    township: str = Field(max_length=9, index=True)
+    public_key: str = Field(max_length=44)
+    wrapped_private: str = Field(max_length=2000)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class KeyEscrow(ServerModel, table=True):
+    """A store's data key sealed to its township's key `key_id`."""
+
+    __tablename__ = "key_escrow"
+
+    store_id: str = Field(primary_key=True, max_length=64)
+    township: str = Field(max_length=9, index=True)
+    device_id: str = Field(max_length=64)
+    key_id: int
+    sealed: str = Field(max_length=400)
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EscrowRelease(ServerModel, table=True):
+    """Every release of an escrowed key: to whom, from which device, when."""
+
+    __tablename__ = "escrow_release"
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: str = Field(max_length=64, index=True)
+    township: str = Field(max_length=9)
+    key_id: int
+    released_to: str = Field(max_length=64)
+    device_id: str = Field(max_length=64)
+    released_at: datetime = Field(default_factory=utcnow)
+
+
 # -- users and devices --------------------------------------------------------
 
 

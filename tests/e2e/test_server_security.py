@@ -124,3 +124,68 @@ def test_a_sync_uploads_the_audit_log(server: ServerProcess, make_device: MakeDe
     assert int(laptop.store.meta("audit_sent_through") or 0) > sent
     assert later[: len(uploaded)] == uploaded  # nothing sent twice or changed
     assert "export" in {a for _, a, _ in later[len(uploaded) :]}
+
+
+def test_a_township_administrator_recovers_a_store_from_the_escrow(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages = server.fresh_township()
+    admin = server.make_user(township, role="township_admin")
+    worker = server.make_user(township)
+    office = make_device(admin, "office")
+    encrypt(office)
+    office.close()
+    phrase = "Sealed-Envelope-9"
+    made = _run(office.path, "escrow-key", JSXCLIENT_ESCROW_PASSPHRASE=phrase)
+    assert made.returncode == ExitCode.OK, made.stdout + made.stderr
+
+    laptop = make_device(worker, "laptop")
+    encrypt(laptop)
+    laptop.sync()  # escrows the data key, sealed to the township's key
+    assert laptop.store.meta("key_escrowed")
+    with laptop.store.transaction() as tx:
+        pid = tx.insert("person", person(villages[0], "未同步"))
+    laptop.close()
+
+    base = {"JSXCLIENT_USER": worker, "JSXCLIENT_NEW_PASSWORD": NEW}
+    wrong = _run(
+        laptop.path,
+        "recover",
+        "--escrow",
+        "--admin",
+        admin,
+        **base,
+        JSXCLIENT_ADMIN_PASSWORD=PASSWORD,
+        JSXCLIENT_ESCROW_PASSPHRASE="Not-The-Phrase-1",
+    )
+    assert wrong.returncode == ExitCode.AUTH, wrong.stdout + wrong.stderr
+    not_admin = _run(
+        laptop.path,
+        "recover",
+        "--escrow",
+        "--admin",
+        worker,  # a worker cannot have the key released
+        **base,
+        JSXCLIENT_ADMIN_PASSWORD=PASSWORD,
+        JSXCLIENT_ESCROW_PASSPHRASE=phrase,
+    )
+    assert not_admin.returncode != ExitCode.OK and "管理员" in not_admin.stderr
+
+    done = _run(
+        laptop.path,
+        "recover",
+        "--escrow",
+        "--admin",
+        admin,
+        **base,
+        JSXCLIENT_ADMIN_PASSWORD=PASSWORD,
+        JSXCLIENT_ESCROW_PASSPHRASE=phrase,
+    )
+    assert done.returncode == ExitCode.OK, done.stdout + done.stderr
+    assert "1 条未同步" in done.stdout
+    session = vault.unlock(laptop.path, worker, NEW)
+    try:
+        assert session.store.get("person", pid) is not None
+        assert session.store.pending_count() == 1
+    finally:
+        session.close()

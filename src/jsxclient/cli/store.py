@@ -75,7 +75,22 @@ def add_parsers(sub: Any) -> None:
         "recovery code (JSXCLIENT_RECOVERY_CODE and JSXCLIENT_NEW_PASSWORD, or two lines "
         "on standard input)",
     )
+    s.add_argument(
+        "--escrow",
+        action="store_true",
+        help="恢复码也丢了：乡镇管理员联网取回托管的密钥 / the recovery code is lost too: a "
+        "township administrator recovers the key escrowed on the server (--admin NAME; "
+        "JSXCLIENT_ADMIN_PASSWORD, JSXCLIENT_ESCROW_PASSPHRASE, JSXCLIENT_NEW_PASSWORD)",
+    )
+    s.add_argument("--admin", default=None, help="乡镇管理员账号 / the township administrator")
     s.set_defaults(func=cmd_recover)
+
+    s = sub.add_parser(
+        "escrow-key",
+        help="乡镇管理员：设置本乡镇的密钥托管 / township administrator: make the township's "
+        "escrow key (the passphrase from JSXCLIENT_ESCROW_PASSPHRASE or standard input)",
+    )
+    s.set_defaults(func=cmd_escrow_key)
 
     s = sub.add_parser("password", help="修改本机密码 / change this account's password")
     s.set_defaults(func=cmd_password)
@@ -220,9 +235,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_recover(args: argparse.Namespace) -> int:
     from jsxclient.security import vault
 
-    code = read_secret("恢复码 Recovery code: ", "JSXCLIENT_RECOVERY_CODE")
-    new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
-    session, new_code = guard(lambda: vault.recover(store_path(args), code, username(args), new))
+    if args.escrow:
+        session, new_code = _recover_from_escrow(args)
+    else:
+        code = read_secret("恢复码 Recovery code: ", "JSXCLIENT_RECOVERY_CODE")
+        new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
+        session, new_code = guard(
+            lambda: vault.recover(store_path(args), code, username(args), new)
+        )
     pending = session.store.pending_count()
     session.close()
     print(
@@ -230,6 +250,59 @@ def cmd_recover(args: argparse.Namespace) -> int:
         f"{pending} unsynced changes kept"
     )
     say_recovery(new_code)
+    return ExitCode.OK
+
+
+def _recover_from_escrow(args: argparse.Namespace) -> tuple[Any, str]:
+    from jsxclient.cli.sync import EXIT_BY_KIND
+    from jsxclient.security import vault
+    from jsxclient.security.escrow import EscrowError
+    from jsxclient.sync import account
+    from jsxclient.sync.errors import SyncError
+
+    if not args.admin:
+        raise CliError("请用 --admin 指定乡镇管理员账号", "name the administrator with --admin")
+    path = store_path(args)
+    admin_pw = read_secret("管理员密码 Administrator password: ", "JSXCLIENT_ADMIN_PASSWORD")
+    passphrase = read_secret("托管口令 Escrow passphrase: ", "JSXCLIENT_ESCROW_PASSPHRASE")
+    new = read_secret("新密码 New password: ", "JSXCLIENT_NEW_PASSWORD")
+    try:
+        key = account.fetch_escrowed_key(path, args.admin, admin_pw, passphrase)
+    except SyncError as exc:
+        raise CliError(
+            f"无法取回托管的密钥：{exc.zh}",
+            f"the escrowed key could not be recovered: {exc.en}",
+            EXIT_BY_KIND[exc.kind],
+        ) from exc
+    except EscrowError as exc:
+        raise CliError("托管口令不对，或托管的密钥无法打开", str(exc), ExitCode.AUTH) from exc
+    return guard(
+        lambda: vault.recover_with_key(
+            path, key, username(args), new, f"key released to {args.admin} from the escrow"
+        )
+    )
+
+
+def cmd_escrow_key(args: argparse.Namespace) -> int:
+    from jsxclient.cli.sync import EXIT_BY_KIND
+    from jsxclient.sync import account
+    from jsxclient.sync.errors import SyncError
+
+    session = sign_in(args)
+    try:
+        passphrase = read_secret("托管口令 Escrow passphrase: ", "JSXCLIENT_ESCROW_PASSPHRASE")
+        try:
+            tk = account.make_township_key(session.store, passphrase)
+        except SyncError as exc:
+            raise CliError(exc.zh, exc.en, EXIT_BY_KIND[exc.kind]) from exc
+    finally:
+        session.close()
+    print(
+        f"已设置本乡镇的托管密钥（第 {tk.key_id} 号）。请把托管口令密封保存；"
+        "各电脑下次同步时托管各自的数据密钥。\n"
+        f"Township escrow key {tk.key_id} made. Keep the passphrase sealed; each computer "
+        "escrows its data key at its next sync."
+    )
     return ExitCode.OK
 
 

@@ -375,6 +375,26 @@ def recover(path: Path, code: str, username: str, new_password: str) -> tuple[Se
     key = kf.open_with_recovery(code)
     if key is None:
         raise _failed(path, RECOVERY_NAME, "recover")
+    return _new_password(path, key, username, new_password, "new password set", "recovery code")
+
+
+def recover_with_key(
+    path: Path, key: bytes, username: str, new_password: str, detail: str
+) -> tuple[Session, str]:
+    """Forgotten password and lost recovery code: the data key itself, as
+    the township administrator recovered it from the server's escrow
+    (`jsxclient.sync.account.fetch_escrowed_key`), sets a new password and
+    a new recovery code. Nothing in the store changes."""
+    path = Path(path)
+    problem = password_problem(new_password)
+    if problem is not None:
+        raise weak_password(problem.zh, problem.en)
+    return _new_password(path, key, username, new_password, detail, "key escrow")
+
+
+def _new_password(
+    path: Path, key: bytes, username: str, new_password: str, detail: str, how: str
+) -> tuple[Session, str]:
     store, acct = open_store(path, key, username)
     store.close()
     if acct is None:
@@ -388,11 +408,11 @@ def recover(path: Path, code: str, username: str, new_password: str) -> tuple[Se
         kf.failures.pop(RECOVERY_NAME, None)
         kf.failures.pop(username, None)
         kf.set_password(key, username, new_password)
-        kf.pending_audit.append(_pending(username, "recover", "ok", "new password set"))
+        kf.pending_audit.append(_pending(username, "recover", "ok", detail))
         return kf.set_recovery(key)
 
     new_code = keyfile.update(keyfile_path(path), go)
-    return _start(path, key, username, None, "recovery code"), new_code
+    return _start(path, key, username, None, how), new_code
 
 
 def new_recovery_code(session: Session) -> str:

@@ -11,18 +11,26 @@ computer without the network (`jsxclient.security.vault`).
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import json
+from pathlib import Path
 
-from jsxclient.security import keyfile
+from jsxclient.security import escrow, keyfile
 from jsxclient.store import accounts
 from jsxclient.store.accounts import Account
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
-from jsxclient.sync.errors import DemoStoreError, NotConnectedError, OfflineError, SyncError
+from jsxclient.sync.errors import (
+    DemoStoreError,
+    NotConnectedError,
+    OfflineError,
+    RejectedError,
+    SyncError,
+)
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
+from jsxcore.passwords import password_problem
 from jsxcore.protocol import (
     FEATURE_KEY_ESCROW,
     FEATURE_PASSWORD_CHANGE,
@@ -31,6 +39,8 @@ from jsxcore.protocol import (
     LoginRequest,
     PasswordChangeRequest,
     ReferenceResponse,
+    TownshipKey,
+    TownshipKeyRequest,
     UserInfo,
 )
 from jsxcore.roles import ROLES
@@ -185,31 +195,118 @@ def change_server_password(store: Store, old: str, new: str) -> bool:
     return True
 
 
+ESCROWED = "key_escrowed"  # meta: the township key id the data key is sealed to
+ESCROW_CHECKED = "key_escrow_checked"  # meta: the day the township key was last asked
+
+
 def escrow_key(store: Store, transport: Transport, features: list[str]) -> bool:
-    """Give the server the store's data key when it offers escrow, so a
-    forgotten password and a lost recovery code lose nothing. True when done."""
+    """Seal the store's data key to the township's escrow key and give the
+    server the blob (which it cannot open), when the server offers escrow
+    and the township administrator has made a key; again when they make a
+    new one. True when sent."""
     if FEATURE_KEY_ESCROW not in features or store.db.key is None or not store.township_code:
         return False
+    try:
+        tk = transport.call("GET", "/keys/township", TownshipKey)
+    except RejectedError as exc:
+        if exc.code == "escrow.no_key":
+            return False
+        raise
+    if store.meta(ESCROWED) == str(tk.key_id):
+        return False
     kf = keyfile.KeyFile.load(keyfile.keyfile_path(store.db.path))
+    township = store.township_code
     transport.call(
         "PUT",
         "/keys/escrow",
         KeyEscrowResponse,
         body=KeyEscrowRequest(
             store_id=kf.store_id,
-            township_code=store.township_code,
+            township_code=township,
             device_id=store.device_id,
-            data_key=base64.b64encode(store.db.key).decode("ascii"),
+            key_id=tk.key_id,
+            sealed=escrow.seal(tk.public_key, tk.key_id, kf.store_id, township, store.db.key),
         ),
     )
-    store.audit("account", "key escrow", detail="data key escrowed to the server")
+    with store.transaction() as tx:
+        store.set_meta(ESCROWED, str(tk.key_id), tx.conn)
+        store.audit(
+            "account",
+            "key escrow",
+            detail=f"data key sealed to township key {tk.key_id}",
+            conn=tx.conn,
+        )
     return True
 
 
-def fetch_escrowed_key(transport: Transport, store_id: str) -> bytes:
-    """After an online login: the data key the server holds for this store."""
-    resp = transport.call("GET", f"/keys/escrow?store_id={store_id}", KeyEscrowResponse)
-    return base64.b64decode(resp.data_key, validate=True)
+def make_township_key(store: Store, passphrase: str) -> TownshipKey:
+    """A township administrator's new escrow key for their township: made
+    here, the private half wrapped under `passphrase` before it leaves."""
+    problem = password_problem(passphrase)
+    if problem is not None:
+        raise WeakPassphraseError(problem.en, problem.zh, problem.en)
+    township = store.township_code
+    if not township:
+        raise NotConnectedError("no township")
+    public, wrapped = escrow.township_key(passphrase, township)
+    t = make_transport(store)
+    try:
+        tk = t.call(
+            "PUT",
+            "/keys/township",
+            TownshipKey,
+            body=TownshipKeyRequest(
+                township_code=township, public_key=public, wrapped_private=wrapped
+            ),
+        )
+    finally:
+        t.close()
+    store.audit("account", "escrow key", detail=f"township escrow key {tk.key_id} made")
+    return tk
+
+
+class WeakPassphraseError(SyncError):
+    kind = "rejected"
+    default_zh = "托管口令太弱"
+    default_en = "The escrow passphrase is too weak"
+
+
+def fetch_escrowed_key(
+    path: Path,
+    admin: str,
+    admin_password: str,
+    passphrase: str,
+    *,
+    transport: Transport | None = None,
+) -> bytes:
+    """A locked store's data key, recovered by a township administrator
+    online: they sign in, the server releases the sealed key and the
+    township key wrapped under their escrow passphrase, which opens both
+    here. Raises SyncError (sign-in, scope, nothing escrowed) or
+    `escrow.EscrowError` (a wrong passphrase)."""
+    kf = keyfile.KeyFile.load(keyfile.keyfile_path(path))
+    if not kf.server_url:
+        raise NotConnectedError("the key file names no server")
+    t = transport or Transport(kf.server_url, ca_bundle=kf.ca_bundle)
+    try:
+        handshake(t)
+        resp = t.login(
+            LoginRequest(
+                username=admin,
+                password=admin_password,
+                device_id=f"escrow-{kf.store_id[:32]}",
+                device_name="key recovery",
+            )
+        )
+        t.token = resp.token
+        rel = t.call("GET", "/keys/escrow", KeyEscrowResponse, params={"store_id": kf.store_id})
+        with contextlib.suppress(SyncError):
+            t.fetch("POST", "/auth/logout")
+    finally:
+        if transport is None:
+            t.close()
+    private = escrow.open_private(rel.wrapped_private, passphrase, rel.township_code)
+    return escrow.unseal(private, rel.sealed, rel.key_id, kf.store_id, rel.township_code)
 
 
 def save_reference(store: Store, ref: ReferenceResponse) -> None:

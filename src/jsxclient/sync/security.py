@@ -3,14 +3,15 @@ go to the server, and the store's data key is escrowed once, each only when
 the server lists the feature in `/version` (older servers do not; nothing is
 sent then and the entries wait on the device).
 
-The server half (issue 11) implements `POST /api/v1/audit` (AuditPushRequest
-→ AuditPushResponse) and `PUT/GET /api/v1/keys/escrow` (KeyEscrowRequest,
-KeyEscrowResponse); the messages are in `jsxcore.protocol`.
+`POST /api/v1/audit` (AuditPushRequest → AuditPushResponse); the escrow is
+`jsxclient.sync.account.escrow_key` (`PUT /api/v1/keys/escrow`, the data key
+sealed to the township's escrow key). The messages are in `jsxcore.protocol`.
 """
 
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from jsxclient.store.store import Store
 from jsxclient.sync import account
@@ -25,7 +26,6 @@ from jsxcore.protocol import (
 )
 
 SENT_THROUGH = "audit_sent_through"
-ESCROWED = "key_escrowed"
 
 
 def features(transport: Transport) -> list[str]:
@@ -88,8 +88,11 @@ def after_sync(store: Store, transport: Transport) -> None:
         return
     with contextlib.suppress(SyncError):
         push_audit(store, transport, feats)
-    if store.meta(ESCROWED) != "1":
+    # The township's escrow key is asked once a day: the administrator may
+    # have made one (or a new one) since.
+    today = date.today().isoformat()
+    if store.meta(account.ESCROW_CHECKED) != today:
         with contextlib.suppress(SyncError):
-            if account.escrow_key(store, transport, feats):
-                with store.transaction() as tx:
-                    store.set_meta(ESCROWED, "1", tx.conn)
+            account.escrow_key(store, transport, feats)
+            with store.transaction() as tx:
+                store.set_meta(account.ESCROW_CHECKED, today, tx.conn)

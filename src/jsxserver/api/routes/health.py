@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from jsxcore.compat import Peer
 from jsxcore.protocol import (
     FEATURE_AUDIT,
+    FEATURE_KEY_ESCROW,
     FEATURE_PASSWORD_CHANGE,
     FEATURE_TRANSFER,
     VersionInfo,
@@ -47,4 +48,4 @@ def version(settings: SettingsDep) -> VersionInfo:
 
 
 # The optional protocol parts this server implements (jsxcore.protocol).
-FEATURES = (FEATURE_AUDIT, FEATURE_PASSWORD_CHANGE, FEATURE_TRANSFER)
+FEATURES = (FEATURE_AUDIT, FEATURE_KEY_ESCROW, FEATURE_PASSWORD_CHANGE, FEATURE_TRANSFER)
