@@ -28,13 +28,6 @@ editors._PinyinCompleter.pathFromIndex
 editors._PinyinCompleter.splitPath
 login.IdleWatcher.eventFilter
 
-# The security protocol's parts the server half implements (issue 11,
-# docs/security.md "What the server half implements"): the client uses them
-# once the server lists the feature.
-account.fetch_escrowed_key
-protocol.FEATURE_PASSWORD_CHANGE
-protocol.PasswordChangeRequest.old_password
-
 # Looked up by name: pages by MainWindow (`records("members_page")`), the app
 # factory by uvicorn ("jsxserver.main:app_from_env"), the bench's in-process
 # run by a child interpreter, a fixture by `request.getfixturevalue`.
@@ -63,6 +56,14 @@ protocol.VersionInfo.min_client_protocol
 models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
+models.LoginThrottle  # table login_throttle, likewise
+# Kept for the administrator and investigations (who asked, from where).
+models.Transfer.requested_device
+models.ClientAudit.entry_device
+models.ClientAudit.uploaded_by
+models.TownshipKey.created_by
+models.KeyEscrow.updated_by
+models.EscrowRelease.released_at
 
 form.RecordForm.confirm_box  # keeps the open question box alive until it is answered
 
