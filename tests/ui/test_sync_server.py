@@ -11,10 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from jsxclient.security import vault
+from jsxclient.sync import account
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.app import AppShell
 from jsxclient.ui.conflict_dialog import ConflictDialog
-from jsxclient.ui.login import RecoveryCodeDialog
+from jsxclient.ui.login import LoginDialog, RecoveryCodeDialog
 from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.pages.sync_page import SyncPage
 from jsxclient.ui.settings import Settings
@@ -22,6 +24,7 @@ from tests.e2e.harness import (
     PASSWORD,
     Device,
     ServerProcess,
+    encrypt,
     make_client_template,
     make_server_template,
     person,
@@ -144,4 +147,68 @@ def test_connect_sync_and_resolve_a_conflict_with_the_server(
         shell.shutdown()
         if shell.store is not None:
             shell.store.close()
+    assert not errors.CRASHES, errors.CRASHES
+
+
+def test_the_login_screen_recovers_a_store_from_the_escrow(
+    qtbot: QtBot, tmp_path: Path, server: ServerProcess
+) -> None:
+    """Password and recovery code both lost: the township administrator
+    signs in on the worker's computer and the escrowed key opens the store,
+    unsynced changes and all."""
+    township, villages = server.fresh_township()
+    admin = server.make_user(township, role="township_admin")
+    worker = server.make_user(township)
+    template = tmp_path / "client-template.db"
+    make_client_template(template)
+    office = Device(tmp_path / "office.db", template, server, admin, "office")
+    encrypt(office)
+    account.make_township_key(office.store, "Sealed-Envelope-9")
+    office.close()
+    laptop = Device(tmp_path / "laptop.db", template, server, worker, "laptop")
+    encrypt(laptop)
+    laptop.sync()
+    with laptop.store.transaction() as tx:
+        pid = tx.insert("person", person(villages[0], "未同步"))
+    laptop.close()
+
+    i18n.install("zh_CN")
+    errors.CRASHES.clear()
+    ready: list[MainWindow] = []
+    shell = AppShell(laptop.path, Settings(tmp_path / "ui.ini"), ready.append)
+    try:
+        shell.start()
+        qtbot.waitUntil(lambda: shell.login is not None and shell.login.isVisible())
+        login = shell.login
+        assert isinstance(login, LoginDialog)
+        login.stack.setCurrentIndex(1)
+        assert login.code.isVisibleTo(login) and not login.passphrase.isVisibleTo(login)
+        login.use_escrow.setChecked(True)
+        assert not login.code.isVisibleTo(login) and login.passphrase.isVisibleTo(login)
+        qtbot.keyClicks(login.admin_user, admin)
+        qtbot.keyClicks(login.admin_password, PASSWORD)
+        qtbot.keyClicks(login.passphrase, "Wrong-Phrase-99")
+        login.rec_user.setCurrentText(worker)
+        qtbot.keyClicks(login.new_password, "New-Passw0rd!")
+        qtbot.keyClicks(login.new_password2, "New-Passw0rd!")
+        qtbot.mouseClick(login.recover_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "托管口令不对" in login.rec_message.text(), timeout=60_000)
+        login.passphrase.setText("Sealed-Envelope-9")
+        qtbot.mouseClick(login.recover_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(ready), timeout=60_000)
+        window = ready[0]
+        qtbot.addWidget(window)
+        (code,) = window.findChildren(RecoveryCodeDialog)  # a new code, shown once
+        code.written.setChecked(True)
+        qtbot.mouseClick(code.ok, Qt.MouseButton.LeftButton)
+        ctx = shell.ctx
+        assert ctx is not None
+        settle(qtbot, ctx)
+        assert ctx.store.get("person", pid) is not None
+        assert ctx.store.pending_count() == 1
+    finally:
+        shell.shutdown()
+        if shell.store is not None:
+            shell.store.close()
+    vault.unlock(laptop.path, worker, "New-Passw0rd!").close()
     assert not errors.CRASHES, errors.CRASHES

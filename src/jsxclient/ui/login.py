@@ -3,7 +3,9 @@
 the GUI thread).
 
 - `LoginDialog`: the accounts registered on this computer, a password, and
-  "forgot password" (the recovery code sets a new one). An old plain store is
+  "forgot password" (the recovery code sets a new one; when it is lost too,
+  a township administrator recovers the key escrowed on the server, online,
+  with their password and the escrow passphrase). An old plain store is
   encrypted by the first sign-in.
 - `RecoveryCodeDialog`: the recovery code, shown once.
 - `IdleWatcher` and `LockDialog`: after the configured idle minutes every
@@ -35,6 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from jsxclient.security import vault
+from jsxclient.security.escrow import EscrowError
+from jsxclient.sync import account
 from jsxclient.ui import errors
 from jsxclient.ui.tasks import TaskManager
 
@@ -149,11 +153,31 @@ class LoginDialog(QDialog):
         self.rec_user.setObjectName("recoverUser")
         self.new_password = _password_edit("newPassword")
         self.new_password2 = _password_edit("newPassword2")
+        # The recovery code lost too: the township administrator, online.
+        self.use_escrow = QCheckBox(self.tr("恢复码也丢了：由乡镇管理员联网取回托管的密钥"))
+        self.use_escrow.setObjectName("useEscrow")
+        self.admin_user = QLineEdit()
+        self.admin_user.setObjectName("escrowAdmin")
+        self.admin_password = _password_edit("escrowAdminPassword")
+        self.passphrase = _password_edit("escrowPassphrase")
         form.addRow(self.tr("恢复码"), self.code)
+        form.addRow(self.use_escrow)
+        form.addRow(self.tr("管理员账号"), self.admin_user)
+        form.addRow(self.tr("管理员密码"), self.admin_password)
+        form.addRow(self.tr("托管口令"), self.passphrase)
         form.addRow(self.tr("账号"), self.rec_user)
         form.addRow(self.tr("新密码"), self.new_password)
         form.addRow(self.tr("再次输入"), self.new_password2)
         lay.addLayout(form)
+        self._escrow_rows = (self.admin_user, self.admin_password, self.passphrase)
+
+        def switch(on: bool) -> None:
+            form.setRowVisible(self.code, not on)
+            for edit in self._escrow_rows:
+                form.setRowVisible(edit, on)
+
+        self.use_escrow.toggled.connect(switch)
+        switch(False)
         hint = QLabel(self.tr("密码至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。"))
         hint.setObjectName("hintLabel")
         hint.setWordWrap(True)
@@ -207,6 +231,9 @@ class LoginDialog(QDialog):
     def start_recover(self) -> None:
         if self.busy:
             return
+        if self.use_escrow.isChecked():
+            self.start_escrow()
+            return
         code, user = self.code.text().strip(), self.rec_user.currentText().strip()
         pw, pw2 = self.new_password.text(), self.new_password2.text()
         if not code or not user or not pw:
@@ -222,11 +249,46 @@ class LoginDialog(QDialog):
             self._done
         ).on_failure(lambda exc: self._failed(exc, self.rec_message)).start()
 
+    def start_escrow(self) -> None:
+        admin, admin_pw = self.admin_user.text().strip(), self.admin_password.text()
+        phrase, user = self.passphrase.text(), self.rec_user.currentText().strip()
+        pw, pw2 = self.new_password.text(), self.new_password2.text()
+        if not (admin and admin_pw and phrase and user and pw):
+            self.rec_message.setText(
+                self.tr("请填写管理员账号、管理员密码、托管口令、账号和新密码")
+            )
+            return
+        if pw != pw2:
+            self.rec_message.setText(self.tr("两次输入的新密码不一致"))
+            return
+        self.busy = True
+        self.rec_message.setText(self.tr("正在联网取回托管的密钥…"))
+        path = self.path
+
+        def work(job: Any) -> tuple[vault.Session, str | None]:
+            try:
+                key = account.fetch_escrowed_key(path, admin, admin_pw, phrase)
+            except EscrowError as exc:
+                raise vault.LoginError(
+                    "escrow.passphrase",
+                    "托管口令不对，无法打开托管的密钥。",
+                    "The escrow passphrase is wrong; the escrowed key does not open.",
+                ) from exc
+            return vault.recover_with_key(
+                path, key, user, pw, f"key released to {admin} from the escrow"
+            )
+
+        self.tasks.db(work).owned_by(self).on_success(self._done).on_failure(
+            lambda exc: self._failed(exc, self.rec_message)
+        ).start()
+
     def _done(self, result: tuple[vault.Session, str | None]) -> None:
         self.busy = False
         self.password.clear()
         self.new_password.clear()
         self.new_password2.clear()
+        self.admin_password.clear()
+        self.passphrase.clear()
         session, code = result
         self.signed_in.emit(session, code)
         self.accept()

@@ -65,9 +65,7 @@ def _covers(caller: Caller, code: str) -> bool:
     """The caller's own township (a village account's too), or one inside
     a wider scope."""
     township = township_of(code)
-    return township == caller.scope.home_township or caller.scope.contains(
-        township.ljust(12, "0")
-    )
+    return township == caller.scope.home_township or caller.scope.contains(township.ljust(12, "0"))
 
 
 def _township_in_scope(caller: Caller, code: str) -> str:

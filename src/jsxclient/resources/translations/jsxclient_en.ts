@@ -1888,6 +1888,30 @@ Choose a township and generate demo data</translation>
 <context>
     <name>LoginDialog</name>
     <message>
+        <source>恢复码也丢了：由乡镇管理员联网取回托管的密钥</source>
+        <translation>The recovery code is lost too: a township administrator recovers the escrowed key online</translation>
+    </message>
+    <message>
+        <source>管理员账号</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>管理员密码</source>
+        <translation>Administrator&apos;s password</translation>
+    </message>
+    <message>
+        <source>托管口令</source>
+        <translation>Escrow passphrase</translation>
+    </message>
+    <message>
+        <source>请填写管理员账号、管理员密码、托管口令、账号和新密码</source>
+        <translation>Fill in the administrator, their password, the escrow passphrase, the account and the new password</translation>
+    </message>
+    <message>
+        <source>正在联网取回托管的密钥…</source>
+        <translation>Recovering the escrowed key from the server…</translation>
+    </message>
+    <message>
         <source>计生协数据采集 — 登录</source>
         <translation>FPA data entry — sign in</translation>
     </message>
