@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
 
-    sp = asub.add_parser("set-password", help="set a new password (also unlocks)")
+    sp = asub.add_parser(
+        "set-password", help="set a new password (also unlocks, and ends every session)"
+    )
     sp.add_argument("name")
     sp.add_argument("--password-stdin", action="store_true")
 
@@ -201,7 +203,7 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
         print(f"created {user.role} {user.username} for {user.division_code}")
     elif action == "set-password":
         users.set_password(session, args.name, _read_password(args.password_stdin))
-        print(f"password of {args.name} changed")
+        print(f"password of {args.name} changed; their sessions on every device ended")
     elif action == "list-devices":
         rows = users.list_devices(session, args.user)
         if not rows:
