@@ -40,9 +40,9 @@ Action = Literal[
 ACTIONS: tuple[str, ...] = get_args(Action)
 RECORD_ACTIONS = frozenset({"create", "update", "delete"})
 
-# Roles whose accounts may create, change and delete records (the server's
-# push takes changes from these; a county reviewer's review fields are the
-# one narrower case, see `allowed`).
+# Roles whose accounts may create, change and delete records (a county
+# reviewer's review fields are the one narrower case, see `allowed`; the
+# server's push takes changes from both, each checked by `allowed`).
 WRITER_ROLES = frozenset({"province_admin", "township_admin", "township_worker"})
 
 # Configuration a township administrator keeps, not the data-entry worker.
@@ -86,7 +86,7 @@ _ACTION_LABELS: dict[str, tuple[str, str]] = {
 
 
 def can_write(role: str | None) -> bool:
-    """Whether the role may change records at all (the server's push gate)."""
+    """Whether the role may change records beyond a review."""
     return role in WRITER_ROLES
 
 
