@@ -189,3 +189,50 @@ def test_a_township_administrator_recovers_a_store_from_the_escrow(
         assert session.store.pending_count() == 1
     finally:
         session.close()
+
+
+def test_a_family_moves_by_a_transfer_from_the_command_line(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    a_town, a_villages = server.fresh_township()
+    b_town, b_villages = server.fresh_township()
+    a = make_device(server.make_user(a_town), "a")
+    b = make_device(server.make_user(b_town), "b")
+    encrypt(a)
+    encrypt(b)
+    with a.store.transaction() as tx:
+        head = tx.insert("person", person(a_villages[0], "冯母", sex="2"))
+        fam = tx.insert(
+            "specialfamily",
+            {"division_code": a_villages[0], "category": "bereaved", "head_person_id": head},
+        )
+    a.sync()
+    a.close()
+    b.close()
+
+    offer = _run(a.path, "transfer", "offer", fam, b_villages[0], "--note", "户籍迁移")
+    assert offer.returncode == ExitCode.OK, offer.stdout + offer.stderr
+    assert "等待接收乡镇确认" in offer.stdout
+    listed = _run(b.path, "transfer", "list")
+    assert listed.returncode == ExitCode.OK, listed.stdout + listed.stderr
+    incoming = listed.stdout.split("迁出")[0]
+    assert "冯母" in incoming and "pending" in incoming
+    tid = incoming.split("\n")[1].split()[0]
+    assert _run(a.path, "transfer", "accept", tid).returncode == ExitCode.REFUSED  # the sender
+    took = _run(b.path, "transfer", "accept", tid)
+    assert took.returncode == ExitCode.OK and "accepted" in took.stdout, took.stderr
+
+    assert _run(b.path, "sync").returncode == ExitCode.OK
+    assert _run(a.path, "sync").returncode == ExitCode.OK
+    there = vault.unlock(b.path, b.username, PASSWORD)
+    try:
+        moved = there.store.get("specialfamily", fam)
+        assert moved is not None and moved["division_code"] == b_villages[0]
+    finally:
+        there.close()
+    here = vault.unlock(a.path, a.username, PASSWORD)
+    try:
+        assert here.store.get("specialfamily", fam) is None
+        assert here.store.get("person", head) is None
+    finally:
+        here.close()

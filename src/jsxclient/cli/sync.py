@@ -66,6 +66,22 @@ def add_parsers(subparsers: Any) -> None:
     s.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     s.set_defaults(func=cmd_sync)
 
+    t = subparsers.add_parser(
+        "transfer",
+        help="迁往其他乡镇的家庭：申请、查看、接收 / families moving to another township: "
+        "offer, list, accept",
+    )
+    tsub = t.add_subparsers(dest="transfer_action", required=True, metavar="ACTION")
+    o = tsub.add_parser("offer", help="把一户特殊家庭迁往其他乡镇 / offer a special family")
+    o.add_argument("family_id")
+    o.add_argument("division", help="接收地的村或乡镇代码 / the village or township there")
+    o.add_argument("--note", default="")
+    tsub.add_parser("list", help="待处理的迁入和迁出 / pending offers in and out")
+    for name, text in (("accept", "接收 / accept"), ("refuse", "拒绝或撤回 / refuse or cancel")):
+        a = tsub.add_parser(name, help=text)
+        a.add_argument("id", type=int)
+    t.set_defaults(func=cmd_transfer)
+
 
 def _say(out: TextIO, zh: str, en: str) -> None:
     print(f"{zh}\n{en}", file=out)
@@ -234,3 +250,64 @@ def _summary(r: SyncReceipt) -> None:
             "Some changes were refused by the server: see the reasons on the Sync page, "
             "fix them and sync again.",
         )
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    """The transfers of the store's township (the server must offer them)."""
+    from jsxclient.sync import scope
+    from jsxcore.protocol import TransferInfo
+
+    store = open_store(args)
+    try:
+        try:
+            transport = make_transport(store)
+        except SyncError as exc:
+            return _error(exc)
+        with transport:
+            action = args.transfer_action
+            try:
+                if action == "offer":
+                    info = scope.offer_family(
+                        store, transport, args.family_id, args.division, args.note
+                    )
+                    _say(
+                        sys.stdout,
+                        f"已申请迁移（编号 {info.id}，{len(info.rows)} 条记录），等待接收乡镇确认",
+                        f"Transfer {info.id} offered ({len(info.rows)} records); "
+                        "the receiving township accepts it",
+                    )
+                elif action == "list":
+                    listing = scope.transfers(transport)
+                    for label, items in (
+                        ("迁入 incoming", listing.incoming),
+                        ("迁出 outgoing", listing.outgoing),
+                    ):
+                        print(label)
+                        for t in items:
+                            print(_transfer_line(t))
+                else:
+                    if action == "accept":
+                        info = scope.accept(store, transport, args.id)
+                    else:
+                        info = transport.call(
+                            "POST", f"/transfers/{int(args.id)}/refuse", TransferInfo
+                        )
+                    print(f"{info.id}\t{info.status}")
+            except SyncError as exc:
+                return _error(exc)
+    finally:
+        store.close()
+    return ExitCode.OK
+
+
+def _transfer_line(t: Any) -> str:
+    names = [
+        str((r.data or {}).get("name"))
+        for r in t.records
+        if r.entity == "person" and r.data and r.data.get("name")
+    ]
+    who = "、".join(names[:5]) or "-"
+    return (
+        f"  {t.id}\t{t.status}\t{t.from_township} -> {t.to_division}\t{len(t.rows)} rows\t"
+        f"{who}\t{t.requested_by} {t.requested_at[:16]}\t{t.note}"
+    )
