@@ -27,7 +27,7 @@ from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.core.security import configure_hasher
 from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import audit, divisions, users
+from jsxserver.services import client_audit, divisions, users
 
 
 class CliError(Exception):
@@ -219,9 +219,9 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
         users.unlock_user(session, args.name)
         print(f"{args.name} unlocked")
     elif action == "client-audit":
-        found = audit.entries(
+        found = client_audit.entries(
             session,
-            audit.Query(
+            client_audit.Query(
                 device=args.device,
                 user=args.user,
                 township=args.township,

@@ -21,7 +21,7 @@ from jsxcore.protocol import (
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
 from jsxserver.core import errors as E
 from jsxserver.core.errors import ApiError
-from jsxserver.services import audit as audit_service
+from jsxserver.services import client_audit as audit_service
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
 from jsxserver.services.fields import check_json

@@ -27,7 +27,7 @@ from jsxserver.core.errors import ApiError, Reason
 from jsxserver.models import CLIENT_AUDIT_TABLE, ClientAudit, utcnow
 from jsxserver.services.users import Caller
 
-log = logging.getLogger("jsxserver.audit")
+log = logging.getLogger("jsxserver.client_audit")
 
 DEVICE_FOREIGN = Reason(
     "audit.device_foreign",
