@@ -12,7 +12,6 @@ import uvicorn
 from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
 
-from jsxclient.sync import account
 from jsxclient.transfer import xlsxrows
 from jsxclient.ui import list_model, login, printing
 from jsxclient.ui.forms import editors, form
