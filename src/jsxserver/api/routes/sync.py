@@ -76,7 +76,7 @@ def pull(
     "/audit",
     responses={s: {"model": ErrorResponse} for s in (400, 401, 403, 409, 413, 422, 426)},
 )
-def audit(req: AuditPushRequest, caller: CurrentCaller, db: DbDep) -> AuditPushResponse:
+def upload_audit(req: AuditPushRequest, caller: CurrentCaller, db: DbDep) -> AuditPushResponse:
     """Store this device's audit entries (resumable: the reply says through
     which id the server holds them; idempotent; the hash chain is checked)."""
     check_json(req.device, *(e.model_dump() for e in req.entries))
