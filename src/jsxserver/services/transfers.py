@@ -177,7 +177,7 @@ def _move(
     session: Session, t: Transfer, scope: Scope, device: str, seq: int, now: datetime
 ) -> None:
     keys = [(e, i) for e, i in t.rows]
-    found = _rows(session, keys)
+    found = _rows(session, keys, lock=True)
     if len(found) != len(keys) or any(
         r.deleted or r.township != t.from_township for r in found.values()
     ):
@@ -253,14 +253,21 @@ class _Rec:
         self.updated_user: str = row.updated_user
 
 
-def _rows(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Rec]:
+def _rows(
+    session: Session, keys: list[tuple[str, str]], lock: bool = False
+) -> dict[tuple[str, str], _Rec]:
+    """The rows of `keys`; with `lock`, locked against a push writing them
+    meanwhile (PostgreSQL; a SQLite write transaction holds the database)."""
     by_entity: dict[str, list[str]] = {}
     for entity, row_id in keys:
         by_entity.setdefault(entity, []).append(row_id)
     out: dict[tuple[str, str], _Rec] = {}
     c = RECORD_TABLE.c
-    for entity, ids in by_entity.items():
-        for r in session.execute(select(RECORD_TABLE).where(c.entity == entity, c.id.in_(ids))):
+    for entity, ids in sorted(by_entity.items()):
+        stmt = select(RECORD_TABLE).where(c.entity == entity, c.id.in_(sorted(ids)))
+        if lock:
+            stmt = stmt.with_for_update()
+        for r in session.execute(stmt):
             out[(r.entity, r.id)] = _Rec(r)
     return out
 
