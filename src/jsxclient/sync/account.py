@@ -178,7 +178,7 @@ def change_server_password(store: Store, old: str, new: str) -> bool:
         return False
     try:
         t = make_transport(store)
-    except NotConnectedError:
+    except (NotConnectedError, DemoStoreError):
         return False
     try:
         if FEATURE_PASSWORD_CHANGE not in t.version().features:
