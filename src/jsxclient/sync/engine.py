@@ -153,11 +153,12 @@ class SyncEngine:
         'ok', or 'rejected' when some changes were refused and wait for the
         worker) or was cancelled; raises a `SyncError` with `.receipt` set
         otherwise (offline, login expired, incompatible server, bug)."""
-        if self.store.is_demo:
-            raise DemoStoreError()  # whatever transport it was handed
         lock = _thread_lock(self.store.db.path)
         with lock, _FileLock(self.store.db.path):
+            # A damaged store is said first: reading its demo mark may fail.
             self._check_whole()
+            if self.store.is_demo:
+                raise DemoStoreError()  # whatever transport it was handed
             try:
                 receipt = self._run(progress, cancel)
             except SyncError as exc:
