@@ -91,9 +91,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     """Divisions, associations, one user and device per township; returns the
     devices and the sequence number they are all synced up to."""
-    from sqlmodel import Session
 
     from jsxcore.divisions import read_divisions
+    from jsxserver.core import seqs
     from jsxserver.core.config import Settings
     from jsxserver.core.db import bulk_load, init_db, make_database
     from jsxserver.core.security import hash_password, offline_verifier, token_hash
@@ -103,7 +103,7 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     db = make_database(Settings(database_url=url))
     init_db(db)
     divisions = read_divisions()
-    with Session(db.write_engine) as session:
+    with seqs.write_session(db) as session:
         import_divisions(session, divisions)
     villages: dict[str, list[str]] = {}
     for d in divisions:

@@ -47,6 +47,7 @@ from jsxclient.sync.rows import row_sql
 from jsxcore.divisions import association_id, read_divisions
 from jsxcore.entities import ENTITIES
 from jsxcore.protocol import MAX_PULL_LIMIT
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
 from jsxserver.models import AppUserCreate
@@ -77,7 +78,7 @@ class BenchServer:
             self.url = f"sqlite:///{workdir / 'server.db'}"
         self.db = make_database(Settings(database_url=self.url))
         init_db(self.db)
-        with Session(self.db.write_engine) as session:
+        with seqs.write_session(self.db) as session:
             import_divisions(session)
         self.port = free_port()
         self.log = (workdir / "server.log").open("ab")

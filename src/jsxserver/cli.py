@@ -8,6 +8,7 @@ jsxserver admin set-password NAME [--password-stdin]
 jsxserver admin list-devices [--user NAME]
 jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
+jsxserver admin migrate [--check]
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from jsxcore.roles import ROLES
+from jsxserver.core import schema, seqs
 from jsxserver.core.config import Settings
-from jsxserver.core.db import Database, init_db, make_database
+from jsxserver.core.db import Database, make_database
 from jsxserver.core.security import configure_hasher
 from jsxserver.models import AppUserCreate, wire_time
 from jsxserver.services import divisions, users
@@ -93,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
 
     uu = asub.add_parser("unlock-user", help="clear a login lock")
     uu.add_argument("name")
+
+    mg = asub.add_parser(
+        "migrate", help="bring the database schema to this version (also a 0.2.0 database)"
+    )
+    mg.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing: exit 0 when the schema is current, 3 when it needs migrating",
+    )
     return p
 
 
@@ -108,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(settings, args)
         return _admin(settings, args)
-    except (CliError, users.UserError, ValueError) as exc:
+    except (CliError, users.UserError, ValueError, schema.SchemaError) as exc:
         print(f"jsxserver: error: {exc}", file=sys.stderr)
         return 2
 
@@ -121,7 +132,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1 and settings.is_sqlite:
         raise CliError("several workers need PostgreSQL (--database postgresql+psycopg://...)")
     db = make_database(settings)
-    init_db(db)  # once here, so workers never race to create the schema
+    # Once here, before the workers fork (they only check it again).
+    schema.prepare(db, bool(settings.auto_migrate))
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
     uvicorn.run(
@@ -157,11 +169,36 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     )
     db: Database = make_database(settings)
     try:
-        init_db(db)
-        with Session(db.write_engine) as session:
+        if args.action == "migrate":
+            return _migrate(db, args.check)
+        schema.prepare(db, bool(settings.auto_migrate))
+        with seqs.write_session(db) as session:
             return _admin_action(session, args)
     finally:
         db.dispose()
+
+
+# Exit status of `admin migrate --check` when a migration is pending.
+EXIT_MIGRATION_PENDING = 3
+
+
+def _migrate(db: Database, check_only: bool) -> int:
+    if check_only:
+        try:
+            schema.check(db)
+        except schema.SchemaError as exc:
+            print(f"jsxserver: {exc}", file=sys.stderr)
+            return EXIT_MIGRATION_PENDING
+        print(f"schema is current ({schema.head()})")
+        return 0
+    result = schema.migrate(db)
+    if not result.changed:
+        print(f"schema is current ({result.after})")
+    else:
+        was = "an empty database" if result.before is None else f"revision {result.before}"
+        note = " (a 0.2.0 database: stamped as the baseline first)" if result.legacy else ""
+        print(f"migrated from {was} to {result.after}{note}")
+    return 0
 
 
 def _admin_action(session: Session, args: argparse.Namespace) -> int:

@@ -18,8 +18,9 @@ from jsxserver import __version__
 from jsxserver.api.middleware import RequestGuard
 from jsxserver.api.routes import auth, health, reference, sync
 from jsxserver.core import errors as E
+from jsxserver.core import schema
 from jsxserver.core.config import Settings
-from jsxserver.core.db import init_db, make_database
+from jsxserver.core.db import make_database
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.core.security import configure_hasher
 
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        init_db(db)
+        schema.prepare(db, bool(settings.auto_migrate))
         yield
         db.dispose()
 

@@ -370,7 +370,8 @@ def test_batch_is_atomic(server: LiveServer) -> None:
     r = dev.push_raw([ins, other, dup])
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "push.batch_failed"
-    assert server.counter() == before
+    if server.backend == "sqlite":  # a PostgreSQL sequence is not transactional
+        assert server.counter() == before
     assert _row(server, "person", ins["row_id"]) is None
     assert _row(server, "person", other["row_id"]) is None
     with Session(server.db.engine) as s:

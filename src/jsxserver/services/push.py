@@ -1,19 +1,20 @@
 """Applying a pushed batch: scope checks, the per-field three-way merge, and
 the writes, in one transaction.
 
-Ordering. Every push transaction first locks the sequence counter
-(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the transaction is
-``BEGIN IMMEDIATE``, see core/db.py) and holds it to commit. So pushes commit
-one at a time, in the order of the seq numbers they assign, and the set of
-committed seqs is always a prefix 1..N. A puller that has seen seq N can
-therefore never later find a change with a smaller seq appearing: nothing
-is skipped. Had two transactions taken seqs 7 and 8 and 8 committed first,
-a pull in between would return 8, move its cursor past 7 and lose it.
+Ordering. A push takes its seqs from core/seqs.py only after it has locked
+every record row it reads (``SELECT ... FOR UPDATE`` in key order, so two
+pushes never deadlock on them): a row's seq only ever grows, and two pushes
+of the same row merge one after the other. Pushes of different rows run side
+by side on PostgreSQL; pulls stay safe through the watermark (core/seqs.py,
+docs/sync-protocol.md §5). On SQLite the whole transaction holds the write
+lock.
 
 Nothing that a client can send makes this module raise: unknown entities,
 fields, wrong types, scope violations and invalid records become per-change
 ``rejected`` results. The only batch-level failure is a database integrity
-error (a change id repeated inside the batch), which rolls everything back.
+error, which rolls everything back: a change id repeated inside the batch, or
+a race with a concurrent push of the same batch or the same new row id, which
+the route retries (the retry sees the other push's work).
 """
 
 from __future__ import annotations
@@ -31,16 +32,15 @@ from jsxcore.hlc import is_hlc
 from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
 from jsxcore.validation import validate_record
+from jsxserver.core import seqs
 from jsxserver.core.db import execute_many, insert_rows
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
     RECORD_TABLE,
     SCOPE_EXIT_TABLE,
-    SEQ_COUNTER,
     SERVER_CONFLICT_TABLE,
     ChangeLog,
-    Counter,
     Division,
     PushBatch,
     utcnow,
@@ -169,10 +169,8 @@ def _errors(es: EntitySpec, data: Mapping[str, Any], today: date) -> list[tuple[
 
 
 def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
-    """Apply ``req`` and commit; a replayed batch returns its stored answer."""
-    seq = session.execute(
-        select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER).with_for_update()
-    ).scalar_one()
+    """Apply ``req`` and commit; a replayed batch returns its stored answer.
+    ``session`` comes from ``seqs.write_session``."""
     stored = session.execute(
         select(col(PushBatch.device), col(PushBatch.response)).where(
             col(PushBatch.batch_id) == req.batch_id
@@ -184,17 +182,14 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
             raise ApiError(409, BATCH_FOREIGN)
         return PushResponse.model_validate(stored.response)
 
-    batch = _Batch(session, ctx, req, seq)
+    batch = _Batch(session, ctx, req)
     results = [batch.apply(ch) for ch in req.changes]
     batch.flush()
-    response = PushResponse(batch_id=req.batch_id, results=results, server_seq=batch.seq)
+    server_seq = batch.seq or seqs.latest(session.connection())
+    response = PushResponse(batch_id=req.batch_id, results=results, server_seq=server_seq)
     # What response.model_dump(mode="json") gives, from the results' dumps
     # the change log already holds.
-    stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": batch.seq}
-    if batch.seq != seq:
-        session.execute(
-            update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=batch.seq)
-        )
+    stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": server_seq}
     session.execute(
         insert(PushBatch).values(
             batch_id=req.batch_id,
@@ -208,12 +203,16 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
 
 
 class _Batch:
-    def __init__(self, session: Session, ctx: PushContext, req: PushRequest, seq: int) -> None:
+    def __init__(self, session: Session, ctx: PushContext, req: PushRequest) -> None:
         self.session = session
         self.ctx = ctx
         self.scope = ctx.scope
         self.batch_id = req.batch_id
-        self.seq = seq
+        self.seq = 0  # the last seq this batch wrote
+        # Taken at the first write, one per change at most: taken only after
+        # preload locked the rows (see the module doc); unused ones are gaps.
+        self.free_seqs: list[int] = []
+        self.size = len(req.changes)
         self.now = utcnow()
         self.logs: list[dict[str, Any]] = []
         self.dumps: list[dict[str, Any]] = []  # each result, as stored
@@ -270,10 +269,12 @@ class _Batch:
         for entity, row_ids in sorted(by_entity.items()):
             row_ids.sort()
             for i in range(0, len(row_ids), _IN_CHUNK):
+                # Locked in (entity, id) order, the same in every push.
                 self._load_rows(
-                    select(*wanted).where(
-                        cols.entity == entity, cols.id.in_(row_ids[i : i + _IN_CHUNK])
-                    )
+                    select(*wanted)
+                    .where(cols.entity == entity, cols.id.in_(row_ids[i : i + _IN_CHUNK]))
+                    .order_by(cols.id)
+                    .with_for_update()
                 )
         if codes:
             for code, level in self.session.execute(
@@ -539,9 +540,14 @@ class _Batch:
 
     # -- bookkeeping -----------------------------------------------------------
 
+    def _next_seq(self) -> int:
+        if not self.free_seqs:
+            self.free_seqs = seqs.allocate(self.session, self.size)[::-1]
+        self.seq = self.free_seqs.pop()
+        return self.seq
+
     def _write(self, row: _Row, ch: Change) -> None:
-        self.seq += 1
-        row.seq = row_seq = self.seq
+        row.seq = row_seq = self._next_seq()
         row.updated_device = self.ctx.device_id
         row.updated_user = self.scope.username
         row.dirty = True
@@ -602,8 +608,11 @@ class _Batch:
 
     def flush(self) -> None:
         """Write every touched row once (its last state), then the history."""
-        new = [r for r in self.rows.values() if r.dirty and not r.in_db]
-        old = [r for r in self.rows.values() if r.dirty and r.in_db]
+        # Key order, like the locks: two pushes racing to insert the same new
+        # ids wait for each other instead of deadlocking.
+        touched = sorted((r for r in self.rows.values() if r.dirty), key=lambda r: (r.entity, r.id))
+        new = [r for r in touched if not r.in_db]
+        old = [r for r in touched if r.in_db]
         conn = self.session.connection()
         insert_rows(conn, RECORD, [self._record_values(r) for r in new])
         if old:

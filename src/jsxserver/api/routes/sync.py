@@ -5,8 +5,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from jsxcore.protocol import (
     MAX_PULL_LIMIT,
@@ -17,6 +16,7 @@ from jsxcore.protocol import (
 )
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
 from jsxserver.core import errors as E
+from jsxserver.core import seqs
 from jsxserver.core.errors import ApiError
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
@@ -49,25 +49,50 @@ def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsD
     # saved just after midnight, is not rejected as dated in the future.
     today = datetime.now(ZoneInfo(settings.timezone)).date() + timedelta(days=1)
     ctx = push_service.PushContext(caller.scope, caller.device_id, today)
-    with Session(db.write_engine) as session:
-        try:
-            return push_service.push(session, ctx, req)
-        except IntegrityError:
-            session.rollback()
-            raise ApiError(409, E.BATCH_FAILED) from None
+    for attempt in range(_PUSH_ATTEMPTS):
+        last = attempt == _PUSH_ATTEMPTS - 1
+        with seqs.write_session(db) as session:
+            try:
+                return push_service.push(session, ctx, req)
+            except IntegrityError:
+                # A concurrent push of the same batch or the same new ids
+                # committed first: the next attempt sees it. A change id
+                # twice in this batch fails every time.
+                session.rollback()
+                if last:
+                    raise ApiError(409, E.BATCH_FAILED) from None
+            except OperationalError as exc:
+                session.rollback()
+                if last or _pgcode(exc) not in _RETRY_CODES:
+                    raise
+    raise AssertionError("unreachable")
+
+
+_PUSH_ATTEMPTS = 3
+# deadlock_detected, serialization_failure: the transaction can run again.
+_RETRY_CODES = frozenset({"40P01", "40001"})
+
+
+def _pgcode(exc: OperationalError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 @router.get(
     "/pull",
     response_model=PullResponse,
-    responses={s: {"model": ErrorResponse} for s in (401, 422, 426)},
+    responses={s: {"model": ErrorResponse} for s in (401, 410, 422, 426)},
 )
 def pull(
     caller: CurrentCaller,
+    db: DbDep,
     session: ReadSessionDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
 ) -> Response:
-    """Rows in the caller's scope changed after ``cursor``, in seq order."""
-    body = pull_service.pull_page(session, caller.scope, cursor, limit)
-    return Response(body, media_type="application/json")
+    """Rows in the caller's scope changed after ``cursor``, in seq order;
+    410 ``sync.cursor_expired`` when the cursor is older than the history kept."""
+    page = pull_service.pull_page(session, caller.scope, cursor, limit)
+    session.rollback()  # end the snapshot before the bookkeeping below
+    if page.stale_registration:
+        seqs.reap_stale(db)
+    return Response(page.body, media_type="application/json")
