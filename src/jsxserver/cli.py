@@ -9,6 +9,7 @@ jsxserver admin list-devices [--user NAME]
 jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
 jsxserver admin migrate [--check]
+jsxserver admin retention
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, make_database
 from jsxserver.core.security import configure_hasher
 from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import divisions, users
+from jsxserver.services import divisions, retention, users
 
 
 class CliError(Exception):
@@ -104,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="change nothing: exit 0 when the schema is current, 3 when it needs migrating",
     )
+    asub.add_parser(
+        "retention",
+        help="remove history older than JSXSERVER_RETENTION_DAYS (run daily; see "
+        "docs/operations.md)",
+    )
     return p
 
 
@@ -172,6 +178,9 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
         if args.action == "migrate":
             return _migrate(db, args.check)
         schema.prepare(db, bool(settings.auto_migrate))
+        if args.action == "retention":
+            print(retention.run(db, settings).summary())
+            return 0
         with seqs.write_session(db) as session:
             return _admin_action(session, args)
     finally:

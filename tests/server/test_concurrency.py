@@ -1,4 +1,5 @@
-"""Many devices pushing to the same rows at once: seqs stay unique, and a puller running alongside sees every change exactly once."""
+"""Many devices pushing to the same rows at once: seqs stay unique, and a
+puller running alongside sees every change exactly once."""
 
 from __future__ import annotations
 

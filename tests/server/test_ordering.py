@@ -14,7 +14,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ import requests
 from sqlalchemy import text
 from sqlmodel import Session
 
-from jsxcore.protocol import API_PREFIX, PROTOCOL_HEADER
+from jsxcore.protocol import API_PREFIX
 from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
