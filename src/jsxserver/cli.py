@@ -10,15 +10,23 @@ jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
 jsxserver admin migrate [--check]
 jsxserver admin retention
+jsxserver admin audit [--days 7] [--user NAME] [--kind KIND] [--limit 200] [--json]
+
+Every admin action except ``audit`` itself is written to the server's audit
+log with the operating-system user who ran it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -26,9 +34,10 @@ from jsxcore.roles import ROLES
 from jsxserver.core import schema, seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, make_database
+from jsxserver.core.metrics import MULTIPROC_ENV
 from jsxserver.core.security import configure_hasher
-from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import divisions, retention, users
+from jsxserver.models import AppUserCreate, utcnow, wire_time
+from jsxserver.services import audit, divisions, retention, users
 
 
 class CliError(Exception):
@@ -110,6 +119,14 @@ def _parser() -> argparse.ArgumentParser:
         help="remove history older than JSXSERVER_RETENTION_DAYS (run daily; see "
         "docs/operations.md)",
     )
+    au = asub.add_parser("audit", help="show the server audit log (newest last)")
+    au.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    au.add_argument("--user", default=None, help="only this user's events")
+    au.add_argument(
+        "--kind", default=None, help="only events whose kind starts with this (login, pull, admin)"
+    )
+    au.add_argument("--limit", type=int, default=200, help="at most this many (the newest)")
+    au.add_argument("--json", action="store_true", help="one JSON object per line")
     return p
 
 
@@ -142,6 +159,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     schema.prepare(db, bool(settings.auto_migrate))
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
+    if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Workers add up their metrics through files here (core/metrics.py).
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="jsxserver-metrics-")
     uvicorn.run(
         "jsxserver.main:app_from_env",
         factory=True,
@@ -176,15 +196,75 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     db: Database = make_database(settings)
     try:
         if args.action == "migrate":
-            return _migrate(db, args.check)
+            code = _migrate(db, args.check)
+            if not args.check:
+                _audit_admin(db, args, {"revision": schema.head()})
+            return code
         schema.prepare(db, bool(settings.auto_migrate))
+        if args.action == "audit":
+            return _show_audit(db, args)
         if args.action == "retention":
-            print(retention.run(db, settings).summary())
+            result = retention.run(db, settings)
+            print(result.summary())
+            _audit_admin(db, args, dataclasses.asdict(result))
             return 0
         with seqs.write_session(db) as session:
-            return _admin_action(session, args)
+            code = _admin_action(session, args)
+        _audit_admin(db, args, _detail(args))
+        return code
     finally:
         db.dispose()
+
+
+def _detail(args: argparse.Namespace) -> dict[str, object]:
+    """What an admin action was given (never a password: those come on stdin)."""
+    skip = {"command", "action", "database", "admin_database", "serve_database", "password_stdin"}
+    return {k: v for k, v in vars(args).items() if k not in skip and v not in (None, False)}
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _audit_admin(db: Database, args: argparse.Namespace, detail: dict[str, object]) -> None:
+    audit.record(db, audit.ADMIN + args.action, username=_operator(), detail=detail)
+
+
+def _show_audit(db: Database, args: argparse.Namespace) -> int:
+    if args.days < 1 or args.limit < 1:
+        raise CliError("--days and --limit must be positive")
+    since = utcnow() - timedelta(days=args.days)
+    found = audit.events(db, since=since, username=args.user, kind=args.kind, limit=args.limit)
+    for e in found:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "at": wire_time(e.at),
+                        "kind": e.kind,
+                        "user": e.username,
+                        "device": e.device,
+                        "address": e.address,
+                        "scope": e.scope,
+                        "rows": e.rows,
+                        "detail": e.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            rows = "" if e.rows is None else f"\t{e.rows} rows"
+            detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
+            print(
+                f"{wire_time(e.at)[:19]}\t{e.kind}\t{e.username or '-'}\t{e.device or '-'}"
+                f"\t{e.address or '-'}\t{e.scope or '-'}{rows}\t{detail}".rstrip()
+            )
+    if not found and not args.json:
+        print("no events")
+    return 0
 
 
 # Exit status of `admin migrate --check` when a migration is pending.

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from jsxcore.protocol import (
@@ -14,10 +15,11 @@ from jsxcore.protocol import (
     PushRequest,
     PushResponse,
 )
-from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
+from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep, client_address
 from jsxserver.core import errors as E
-from jsxserver.core import seqs
+from jsxserver.core import metrics, seqs
 from jsxserver.core.errors import ApiError
+from jsxserver.services import audit
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
 from jsxserver.services.fields import bad_text
@@ -53,7 +55,9 @@ def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsD
         last = attempt == _PUSH_ATTEMPTS - 1
         with seqs.write_session(db) as session:
             try:
-                return push_service.push(session, ctx, req)
+                resp = push_service.push(session, ctx, req)
+                _count(resp)
+                return resp
             except IntegrityError:
                 # A concurrent push of the same batch or the same new ids
                 # committed first: the next attempt sees it. A change id
@@ -66,6 +70,23 @@ def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsD
                 if last or _pgcode(exc) not in _RETRY_CODES:
                     raise
     raise AssertionError("unreachable")
+
+
+def _count(resp: PushResponse) -> None:
+    statuses: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    conflicts = 0
+    for r in resp.results:
+        statuses[r.status] += 1
+        conflicts += len(r.conflicts)
+        if r.status == "rejected":
+            reasons[r.reason_code or "unknown"] += 1
+    for status, n in statuses.items():
+        metrics.CHANGES.labels(status).inc(n)
+    for reason, n in reasons.items():
+        metrics.REJECTIONS.labels(reason).inc(n)
+    if conflicts:
+        metrics.CONFLICTS.inc(conflicts)
 
 
 _PUSH_ATTEMPTS = 3
@@ -83,6 +104,7 @@ def _pgcode(exc: OperationalError) -> str | None:
     responses={s: {"model": ErrorResponse} for s in (401, 410, 422, 426)},
 )
 def pull(
+    request: Request,
     caller: CurrentCaller,
     db: DbDep,
     session: ReadSessionDep,
@@ -95,4 +117,15 @@ def pull(
     session.rollback()  # end the snapshot before the bookkeeping below
     if page.stale_registration:
         seqs.reap_stale(db)
+    metrics.PULLED_ROWS.inc(page.rows)
+    audit.record(
+        db,
+        audit.PULL,
+        username=caller.username,
+        device=caller.device_id,
+        address=client_address(request),
+        scope=caller.scope.prefix,
+        rows=page.rows,
+        detail={"cursor": cursor},
+    )
     return Response(page.body, media_type="application/json")
