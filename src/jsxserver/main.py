@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=settings.gzip_level)
     app.add_middleware(RequestGuard, max_bytes=MAX_REQUEST_BYTES, settings=settings)
-    app.add_middleware(Observe, access=bool(settings.access_log))
+    app.add_middleware(Observe)
     if settings.access_log and not access_log.handlers:
         # One JSON object per line on standard output, for the log shipper.
         handler = _StdoutHandler()

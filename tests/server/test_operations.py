@@ -75,7 +75,9 @@ def test_access_log_is_json_with_the_caller(server: LiveServer) -> None:
 
     logger = logging.getLogger("jsxserver.access")
     grab = Grab()
+    level = logger.level
     logger.addHandler(grab)
+    logger.setLevel(logging.INFO)
     try:
         town = server.fresh_township()
         dev = server.device_for("township_worker", town.code)
@@ -86,6 +88,7 @@ def test_access_log_is_json_with_the_caller(server: LiveServer) -> None:
             time.sleep(0.01)
     finally:
         logger.removeHandler(grab)
+        logger.setLevel(level)
     entries = [json.loads(x) for x in lines]
     pulls = [e for e in entries if e["route"] == "/api/v1/pull"]
     assert pulls, entries

@@ -1,6 +1,8 @@
 """The outermost ASGI layer: request metrics and one JSON access-log line per
-request (logger ``jsxserver.access``), with the user and device when the
-request was authenticated (deps.get_caller leaves them in the scope state)."""
+request (logger ``jsxserver.access``, at INFO; main.py gives it a handler on
+standard output unless ``JSXSERVER_ACCESS_LOG=0``), with the user and device
+when the request was authenticated (deps.get_caller leaves them in the scope
+state)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,8 @@ access_log = logging.getLogger("jsxserver.access")
 
 
 class Observe:
-    def __init__(self, app: ASGIApp, access: bool = True) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,7 +47,7 @@ class Observe:
             method = scope["method"]
             metrics.REQUESTS.labels(method, route, str(status)).inc()
             metrics.LATENCY.labels(method, route).observe(elapsed)
-            if self.access and access_log.isEnabledFor(logging.INFO):
+            if access_log.isEnabledFor(logging.INFO):
                 access_log.info(_line(scope, route, status, elapsed, sent))
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, DateTime, Engine, Table, event, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import create_engine
 
 from jsxserver.core.config import Settings
@@ -206,11 +207,18 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     if conn.dialect.name != "postgresql":
         insert_rows(conn, table, rows)
         return
+    import psycopg
+
     columns = list(rows[0])
     json_cols = {c.name for c in table.columns if isinstance(c.type, JSON | JSONB)}
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
     names = ", ".join(f'"{c}"' for c in columns)
-    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    try:
+        with dbapi.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+    except psycopg.IntegrityError as exc:
+        # As SQLAlchemy would raise it, so callers catch one kind.
+        raise IntegrityError(statement, None, exc) from exc

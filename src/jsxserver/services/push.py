@@ -30,10 +30,10 @@ from sqlmodel import Session, col
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.hlc import is_hlc
 from jsxcore.merge import MISSING, FieldMerge, merge_record, same
-from jsxcore.protocol import Change, ChangeResult, FieldConflict, PushRequest, PushResponse
+from jsxcore.protocol import Change, FieldConflict, PushRequest
 from jsxcore.validation import validate_record
 from jsxserver.core import seqs
-from jsxserver.core.db import execute_many, insert_rows
+from jsxserver.core.db import bulk_load, execute_many, insert_rows
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
@@ -56,6 +56,8 @@ CHANGE_LOG = CHANGE_LOG_TABLE
 RECORD_LEVELS = frozenset({"township", "village"})
 # Ids per ``IN (...)`` list: well under SQLite's and psycopg's parameter limits.
 _IN_CHUNK = 500
+# Rows from which a batch's inserts go through ``bulk_load`` (COPY).
+_BULK_FROM = 100
 
 
 # -- why a change is rejected ---------------------------------------------------
@@ -168,9 +170,11 @@ def _errors(es: EntitySpec, data: Mapping[str, Any], today: date) -> list[tuple[
 # -- the batch ---------------------------------------------------------------------
 
 
-def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
+def push(session: Session, ctx: PushContext, req: PushRequest) -> dict[str, Any]:
     """Apply ``req`` and commit; a replayed batch returns its stored answer.
-    ``session`` comes from ``seqs.write_session``."""
+    ``session`` comes from ``seqs.write_session``. Returns the PushResponse
+    in JSON form (what ``model_dump(mode="json")`` gives), built straight as
+    dicts: a first push of an imported register is thousands of results."""
     stored = session.execute(
         select(col(PushBatch.device), col(PushBatch.response)).where(
             col(PushBatch.batch_id) == req.batch_id
@@ -180,15 +184,14 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
         session.rollback()
         if stored.device != ctx.device_id:
             raise ApiError(409, BATCH_FOREIGN)
-        return PushResponse.model_validate(stored.response)
+        stored_response: dict[str, Any] = stored.response
+        return stored_response
 
     batch = _Batch(session, ctx, req)
-    results = [batch.apply(ch) for ch in req.changes]
+    for ch in req.changes:
+        batch.apply(ch)
     batch.flush()
     server_seq = batch.seq or seqs.latest(session.connection())
-    response = PushResponse(batch_id=req.batch_id, results=results, server_seq=server_seq)
-    # What response.model_dump(mode="json") gives, from the results' dumps
-    # the change log already holds.
     stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": server_seq}
     session.execute(
         insert(PushBatch).values(
@@ -199,7 +202,7 @@ def push(session: Session, ctx: PushContext, req: PushRequest) -> PushResponse:
         )
     )
     session.commit()
-    return response
+    return stored_response
 
 
 class _Batch:
@@ -302,33 +305,31 @@ class _Batch:
 
     # -- one change --------------------------------------------------------------
 
-    def apply(self, ch: Change) -> ChangeResult:
+    def apply(self, ch: Change) -> None:
         previous = self.seen.get(ch.change_id)
         if previous is not None:
             device, stored = previous
             if device == self.ctx.device_id:
-                replay = ChangeResult.model_validate(stored)
+                self.dumps.append(stored)
             else:
                 # Not logged: the change id is taken, and telling the other
                 # device's result would leak it.
-                replay = _rejected(ch, CHANGE_FOREIGN)
-            self.dumps.append(replay.model_dump(mode="json"))
-            return replay
+                self.dumps.append(_result(ch.change_id, "rejected", reason=CHANGE_FOREIGN))
+            return
 
         out = self._apply(ch)
-        result = ChangeResult(
-            change_id=ch.change_id, status=out.status, seq=out.seq, conflicts=out.conflicts
+        row = out.row if out.status in ("merged", "conflict") else None
+        result = _result(
+            ch.change_id,
+            out.status,
+            seq=out.seq,
+            conflicts=out.conflicts,
+            server=None if row is None else dict(row.data),
+            field_hlc=None if row is None else dict(row.field_hlc),
+            reason=out.reason if out.status == "rejected" else None,
+            reason_field=out.reason_field,
         )
-        if out.status == "rejected" and out.reason is not None:
-            result.reason_code = out.reason.code
-            result.reason_zh = out.reason.zh
-            result.reason_en = out.reason.en
-            result.reason_field = out.reason_field
-        elif out.status in ("merged", "conflict") and out.row is not None:
-            result.server = dict(out.row.data)
-            result.field_hlc = dict(out.row.field_hlc)
         self._log(ch, result, out)
-        return result
 
     def _apply(self, ch: Change) -> _Outcome:
         es = ENTITIES.get(ch.entity)
@@ -584,8 +585,7 @@ class _Batch:
                 )
             )
 
-    def _log(self, ch: Change, result: ChangeResult, out: _Outcome) -> None:
-        dump = result.model_dump(mode="json")
+    def _log(self, ch: Change, dump: dict[str, Any], out: _Outcome) -> None:
         self.dumps.append(dump)
         self.logs.append(
             dict(
@@ -601,7 +601,7 @@ class _Batch:
                 device=self.ctx.device_id,
                 username=self.scope.username,
                 received_at=self.now,
-                status=result.status,
+                status=out.status,
                 result=dump,
             )
         )
@@ -614,7 +614,10 @@ class _Batch:
         new = [r for r in touched if not r.in_db]
         old = [r for r in touched if r.in_db]
         conn = self.session.connection()
-        insert_rows(conn, RECORD, [self._record_values(r) for r in new])
+        # A large batch of new rows (a first sync after an import) takes the
+        # bulk path: COPY on PostgreSQL.
+        load = bulk_load if len(new) >= _BULK_FROM else insert_rows
+        load(conn, RECORD, [self._record_values(r) for r in new])
         if old:
             stmt = (
                 update(RECORD)
@@ -639,7 +642,7 @@ class _Batch:
             execute_many(conn, stmt, params)
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
-        insert_rows(conn, CHANGE_LOG, self.logs)
+        (bulk_load if len(self.logs) >= _BULK_FROM else insert_rows)(conn, CHANGE_LOG, self.logs)
 
     def _record_values(self, r: _Row) -> dict[str, Any]:
         return dict(
@@ -658,11 +661,28 @@ class _Batch:
         )
 
 
-def _rejected(ch: Change, reason: Reason) -> ChangeResult:
-    return ChangeResult(
-        change_id=ch.change_id,
-        status="rejected",
-        reason_code=reason.code,
-        reason_zh=reason.zh,
-        reason_en=reason.en,
-    )
+def _result(
+    change_id: str,
+    status: str,
+    *,
+    seq: int | None = None,
+    conflicts: list[FieldConflict] | None = None,
+    server: dict[str, Any] | None = None,
+    field_hlc: dict[str, str] | None = None,
+    reason: Reason | None = None,
+    reason_field: str | None = None,
+) -> dict[str, Any]:
+    """A ChangeResult as ``model_dump(mode="json")`` gives it (same keys, same
+    order; tests/server/test_push.py checks), without building the model."""
+    return {
+        "change_id": change_id,
+        "status": status,
+        "seq": seq,
+        "conflicts": [c.model_dump(mode="json") for c in conflicts or ()],
+        "server": server,
+        "field_hlc": field_hlc,
+        "reason_code": None if reason is None else reason.code,
+        "reason_zh": None if reason is None else reason.zh,
+        "reason_en": None if reason is None else reason.en,
+        "reason_field": None if reason is None else reason_field,
+    }
