@@ -145,10 +145,9 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     with db.write_engine.begin() as conn:
         bulk_load(conn, USER_TABLE, users)
         bulk_load(conn, DEVICE_TABLE, device_rows)
-    from sqlalchemy import text
 
     with db.engine.connect() as conn:
-        seq = int(conn.execute(text("SELECT value FROM counter WHERE name='seq'")).scalar_one())
+        seq = seqs.latest(conn)
     db.dispose()
     return devices, seq
 
@@ -175,6 +174,7 @@ def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess
             "warning",
         ],
         env=env,
+        stdout=subprocess.DEVNULL,  # the JSON access log: written, not shown
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
