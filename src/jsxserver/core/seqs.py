@@ -64,15 +64,18 @@ def write_session(db: Database) -> Iterator[Session]:
             _deregister(conn, reg)
 
 
+# Losing a registration in a crash loses its push too (same WAL, written
+# first); losing a removal leaves a row for reap_stale: neither waits for its
+# commit to reach the disk (set_config(..., true): this transaction only).
+_NO_SYNC = "SELECT set_config('synchronous_commit', 'off', true) AS off"
+
+
 def _register(conn: Connection) -> int:
     with conn.begin():
-        # Losing a registration in a crash loses its push too (same WAL,
-        # written first); losing a removal leaves a row for reap_stale.
-        conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
         reg: int = conn.execute(
             text(
-                "INSERT INTO push_open (floor, pid, started_at) "
-                f"SELECT {_LAST}, pg_backend_pid(), now() FROM {SEQ_SEQUENCE} RETURNING id"
+                f"WITH ns AS ({_NO_SYNC}) INSERT INTO push_open (floor, pid, started_at) "
+                f"SELECT {_LAST}, pg_backend_pid(), now() FROM {SEQ_SEQUENCE}, ns RETURNING id"
             )
         ).scalar_one()
     return reg
@@ -81,8 +84,13 @@ def _register(conn: Connection) -> int:
 def _deregister(conn: Connection, reg: int) -> None:
     try:
         with conn.begin():
-            conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            conn.execute(text("DELETE FROM push_open WHERE id = :id"), {"id": reg})
+            conn.execute(
+                text(
+                    f"WITH ns AS ({_NO_SYNC}) DELETE FROM push_open WHERE id = :id AND EXISTS "
+                    "(SELECT 1 FROM ns)"
+                ),
+                {"id": reg},
+            )
     except Exception:  # the connection broke: reap_stale removes the row
         log.warning("could not remove push registration %s", reg, exc_info=True)
 
