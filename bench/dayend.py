@@ -152,6 +152,22 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     return devices, seq
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children so far (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess.Popen[bytes]:
     per_worker = clients // workers + 4
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSXSERVER_")}
@@ -424,6 +440,7 @@ def run(argv: list[str]) -> dict[str, object]:
         threads = max(1, args.clients // procs)
         shares = [devices[i::procs] for i in range(procs)]
         load_before = load_average()
+        cpu0 = _tree_cpu(proc.pid)
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=procs) as pool:
             futures = [
@@ -432,6 +449,7 @@ def run(argv: list[str]) -> dict[str, object]:
             ]
             reports = [f.result() for f in futures]
         wall = time.perf_counter() - start
+        server_cpu = _tree_cpu(proc.pid) - cpu0
     finally:
         if proc is not None:
             proc.terminate()
@@ -460,6 +478,10 @@ def run(argv: list[str]) -> dict[str, object]:
         "changes_per_s": round(total.changes / wall, 1),
         "requests": len(every),
         "requests_per_s": round(len(every) / wall, 1),
+        # CPU of the server's processes (the machine is shared: this compares
+        # across runs where the wall clock does not).
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_change": round(server_cpu * 1000 / max(total.changes, 1), 3),
         "p95_request_ms": round(_pct(every, 0.95), 1),
         "push": {
             "requests": len(total.push_ms),
