@@ -11,6 +11,7 @@ PostgreSQL so several processes starting at once wait for each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from alembic import command
 from alembic.config import Config
@@ -46,14 +47,20 @@ def _config(conn: Connection | None = None) -> Config:
     return cfg
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    """The revisions shipped with this program (read once: /ready asks often)."""
+    return ScriptDirectory.from_config(_config())
+
+
 def head() -> str:
-    rev = ScriptDirectory.from_config(_config()).get_current_head()
+    rev = _scripts().get_current_head()
     assert rev is not None
     return rev
 
 
 def _known(rev: str) -> bool:
-    return ScriptDirectory.from_config(_config()).get_revision(rev) is not None
+    return _scripts().get_revision(rev) is not None
 
 
 def current(conn: Connection) -> str | None:
