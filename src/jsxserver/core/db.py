@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, DateTime, Engine, Table, event, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import create_engine
 
 from jsxserver.core.config import Settings
@@ -219,6 +219,7 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
         with dbapi.cursor() as cur, cur.copy(statement) as copy:
             for row in rows:
                 copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
-    except psycopg.IntegrityError as exc:
-        # As SQLAlchemy would raise it, so callers catch one kind.
-        raise IntegrityError(statement, None, exc) from exc
+    except psycopg.Error as exc:
+        # As SQLAlchemy would raise it (IntegrityError, DataError, ...), so
+        # callers and the app's error handlers see one kind.
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
