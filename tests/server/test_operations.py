@@ -7,7 +7,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
+import socket
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,7 +26,13 @@ from jsxserver.core.config import Settings
 from jsxserver.main import create_app
 from jsxserver.models import utcnow
 from jsxserver.services import audit
-from tests.server.support import PASSWORD, LiveServer, person, serve_in_thread
+from tests.server.support import (
+    PASSWORD,
+    START_TIMEOUT,
+    LiveServer,
+    person,
+    serve_in_thread,
+)
 
 
 def _metric(server: LiveServer, name: str, **labels: str) -> float:
@@ -191,3 +200,67 @@ def test_pulls_from_the_replica(replica_server: LiveServer) -> None:
     # The pull used the replica's own pool.
     assert live.db.read_engine.pool.checkedin() >= max(before, 1)  # type: ignore[attr-defined]
     assert requests.get(live.url("/ready"), timeout=10).status_code == 200
+
+
+def test_metrics_add_up_over_workers(server: LiveServer) -> None:
+    """`serve --workers 2`: whichever worker answers /metrics counts the
+    requests of both."""
+    if server.backend != "postgres":
+        pytest.skip("several workers need PostgreSQL")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSXSERVER_")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env.update(JSXSERVER_ACCESS_LOG="0")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jsxserver.cli",
+            "--database",
+            server.database_url,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if requests.get(f"{base}/health", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        for _ in range(40):  # new connections: spread over both workers
+            assert requests.get(f"{base}/health", timeout=10).ok
+        counts = []
+        for _ in range(4):
+            body = requests.get(f"{base}/metrics", timeout=10).text
+            counts.append(
+                sum(
+                    float(line.rsplit(" ", 1)[1])
+                    for line in body.splitlines()
+                    if line.startswith("jsxserver_requests_total{")
+                    and 'route="/api/v1/health"' in line
+                )
+            )
+        assert min(counts) >= 41, counts
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
