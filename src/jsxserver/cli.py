@@ -23,6 +23,7 @@ import dataclasses
 import getpass
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -159,18 +160,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     schema.prepare(db, bool(settings.auto_migrate))
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
+    metrics_dir = None
     if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
         # Workers add up their metrics through files here (core/metrics.py).
-        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="jsxserver-metrics-")
-    uvicorn.run(
-        "jsxserver.main:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        proxy_headers=True,
-    )
+        metrics_dir = tempfile.mkdtemp(prefix="jsxserver-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        uvicorn.run(
+            "jsxserver.main:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            proxy_headers=True,
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
