@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -16,21 +17,17 @@ from jsxserver.core.config import Settings
 from jsxserver.main import create_app
 from jsxserver.models import utcnow
 from jsxserver.services import retention
-from tests.server.conftest import _database_url
+from tests.server.conftest import PG_ADMIN_URL, _database_url
 from tests.server.support import LiveServer, person, serve_in_thread
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
     url = _database_url(request, tmp_path)
+    schema = ""
     if request.param == "postgres":
-        # A schema of this test's own inside the session's one is not
-        # possible: empty it instead (the session's server is not touched).
+        # A schema of its own beside the session server's, dropped afterwards.
         url = url.replace("search_path%3D", "search_path%3Dret_")
-        import psycopg
-
-        from tests.server.conftest import PG_ADMIN_URL
-
         schema = "ret_" + request.getfixturevalue("pg_schema")
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -47,6 +44,9 @@ def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveS
             yield live
     finally:
         live.db.dispose()
+        if schema:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def test_retention_and_the_horizon(own_server: LiveServer) -> None:
