@@ -63,6 +63,7 @@ protocol.VersionInfo.min_client_protocol
 models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
+models.PushOpen  # table push_open, written by SQL in core/seqs.py
 
 form.RecordForm.confirm_box  # keeps the open question box alive until it is answered
 

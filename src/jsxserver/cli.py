@@ -8,24 +8,37 @@ jsxserver admin set-password NAME [--password-stdin]
 jsxserver admin list-devices [--user NAME]
 jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
+jsxserver admin migrate [--check]
+jsxserver admin retention
+jsxserver admin audit [--days 7] [--user NAME] [--kind KIND] [--limit 200] [--json]
+
+Every admin action except ``audit`` itself is written to the server's audit
+log with the operating-system user who ran it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
+import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlmodel import Session
 
 from jsxcore.roles import ROLES
+from jsxserver.core import schema, seqs
 from jsxserver.core.config import Settings
-from jsxserver.core.db import Database, init_db, make_database
+from jsxserver.core.db import Database, make_database
+from jsxserver.core.metrics import MULTIPROC_ENV
 from jsxserver.core.security import configure_hasher
-from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import divisions, users
+from jsxserver.models import AppUserCreate, utcnow, wire_time
+from jsxserver.services import audit, divisions, retention, users
 
 
 class CliError(Exception):
@@ -93,6 +106,28 @@ def _parser() -> argparse.ArgumentParser:
 
     uu = asub.add_parser("unlock-user", help="clear a login lock")
     uu.add_argument("name")
+
+    mg = asub.add_parser(
+        "migrate", help="bring the database schema to this version (also a 0.2.0 database)"
+    )
+    mg.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing: exit 0 when the schema is current, 3 when it needs migrating",
+    )
+    asub.add_parser(
+        "retention",
+        help="remove history older than JSXSERVER_RETENTION_DAYS (run daily; see "
+        "docs/operations.md)",
+    )
+    au = asub.add_parser("audit", help="show the server audit log (newest last)")
+    au.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    au.add_argument("--user", default=None, help="only this user's events")
+    au.add_argument(
+        "--kind", default=None, help="only events whose kind starts with this (login, pull, admin)"
+    )
+    au.add_argument("--limit", type=int, default=200, help="at most this many (the newest)")
+    au.add_argument("--json", action="store_true", help="one JSON object per line")
     return p
 
 
@@ -108,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(settings, args)
         return _admin(settings, args)
-    except (CliError, users.UserError, ValueError) as exc:
+    except (CliError, users.UserError, ValueError, schema.SchemaError) as exc:
         print(f"jsxserver: error: {exc}", file=sys.stderr)
         return 2
 
@@ -121,18 +156,28 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1 and settings.is_sqlite:
         raise CliError("several workers need PostgreSQL (--database postgresql+psycopg://...)")
     db = make_database(settings)
-    init_db(db)  # once here, so workers never race to create the schema
+    # Once here, before the workers fork (they only check it again).
+    schema.prepare(db, bool(settings.auto_migrate))
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
-    uvicorn.run(
-        "jsxserver.main:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        proxy_headers=True,
-    )
+    metrics_dir = None
+    if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Workers add up their metrics through files here (core/metrics.py).
+        metrics_dir = tempfile.mkdtemp(prefix="jsxserver-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        uvicorn.run(
+            "jsxserver.main:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            proxy_headers=True,
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -157,11 +202,99 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     )
     db: Database = make_database(settings)
     try:
-        init_db(db)
-        with Session(db.write_engine) as session:
-            return _admin_action(session, args)
+        if args.action == "migrate":
+            code = _migrate(db, args.check)
+            if not args.check:
+                _audit_admin(db, args, {"revision": schema.head()})
+            return code
+        schema.prepare(db, bool(settings.auto_migrate))
+        if args.action == "audit":
+            return _show_audit(db, args)
+        if args.action == "retention":
+            result = retention.run(db, settings)
+            print(result.summary())
+            _audit_admin(db, args, dataclasses.asdict(result))
+            return 0
+        with seqs.write_session(db) as session:
+            code = _admin_action(session, args)
+        _audit_admin(db, args, _detail(args))
+        return code
     finally:
         db.dispose()
+
+
+def _detail(args: argparse.Namespace) -> dict[str, object]:
+    """What an admin action was given (never a password: those come on stdin)."""
+    skip = {"command", "action", "database", "admin_database", "serve_database", "password_stdin"}
+    return {k: v for k, v in vars(args).items() if k not in skip and v not in (None, False)}
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _audit_admin(db: Database, args: argparse.Namespace, detail: dict[str, object]) -> None:
+    audit.record(db, audit.ADMIN + args.action, username=_operator(), detail=detail)
+
+
+def _show_audit(db: Database, args: argparse.Namespace) -> int:
+    if args.days < 1 or args.limit < 1:
+        raise CliError("--days and --limit must be positive")
+    since = utcnow() - timedelta(days=args.days)
+    found = audit.events(db, since=since, username=args.user, kind=args.kind, limit=args.limit)
+    for e in found:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "at": wire_time(e.at),
+                        "kind": e.kind,
+                        "user": e.username,
+                        "device": e.device,
+                        "address": e.address,
+                        "scope": e.scope,
+                        "rows": e.rows,
+                        "detail": e.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            rows = "" if e.rows is None else f"\t{e.rows} rows"
+            detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
+            print(
+                f"{wire_time(e.at)[:19]}\t{e.kind}\t{e.username or '-'}\t{e.device or '-'}"
+                f"\t{e.address or '-'}\t{e.scope or '-'}{rows}\t{detail}".rstrip()
+            )
+    if not found and not args.json:
+        print("no events")
+    return 0
+
+
+# Exit status of `admin migrate --check` when a migration is pending.
+EXIT_MIGRATION_PENDING = 3
+
+
+def _migrate(db: Database, check_only: bool) -> int:
+    if check_only:
+        try:
+            schema.check(db)
+        except schema.SchemaError as exc:
+            print(f"jsxserver: {exc}", file=sys.stderr)
+            return EXIT_MIGRATION_PENDING
+        print(f"schema is current ({schema.head()})")
+        return 0
+    result = schema.migrate(db)
+    if not result.changed:
+        print(f"schema is current ({result.after})")
+    else:
+        was = "an empty database" if result.before is None else f"revision {result.before}"
+        note = " (a 0.2.0 database: stamped as the baseline first)" if result.legacy else ""
+        print(f"migrated from {was} to {result.after}{note}")
+    return 0
 
 
 def _admin_action(session: Session, args: argparse.Namespace) -> int:

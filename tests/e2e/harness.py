@@ -41,6 +41,7 @@ from jsxclient.sync.engine import SyncEngine
 from jsxclient.sync.transport import FaultHook, Transport
 from jsxcore.divisions import read_divisions
 from jsxcore.entities import ENTITIES
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.models import AppUserCreate, Record
@@ -105,7 +106,7 @@ def make_server_template(path: Path) -> None:
     db = make_database(Settings(database_url=f"sqlite:///{path}"))
     try:
         init_db(db)
-        with Session(db.write_engine) as session:
+        with seqs.write_session(db) as session:
             import_divisions(session)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlmodel import Session
 
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
 from jsxserver.services.divisions import import_divisions
@@ -51,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     try:
         db = make_database(Settings(database_url=url))
         init_db(db)
-        with Session(db.write_engine) as session:
+        with seqs.write_session(db) as session:
             import_divisions(session)
         db.dispose()
         d: Path = tmp_path_factory.mktemp("pg-server")

@@ -32,18 +32,21 @@ from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import (
     DamagedStoreError,
     DemoStoreError,
+    RejectedError,
     ServerIncompatibleError,
     SyncCancelled,
     SyncError,
 )
 from jsxclient.sync.handshake import handshake, remember_release
-from jsxclient.sync.pull import pull
+from jsxclient.sync.pull import CURSOR_KEY, pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
 from jsxclient.sync.transport import Transport
 from jsxcore.protocol import MAX_BATCH_CHANGES, MAX_PULL_LIMIT
 
 Stage = Literal["status", "push", "pull", "bootstrap", "finish"]
+# The server's answer to a pull from a cursor older than the history it keeps.
+CURSOR_EXPIRED = "sync.cursor_expired"
 
 _STAGE_TEXT: dict[Stage, tuple[str, str]] = {
     "status": ("正在检查待同步的数据", "Checking what needs to sync"),
@@ -250,21 +253,41 @@ class SyncEngine:
                 receipt.conflicts += ps.conflicts
                 receipt.rejected += ps.rejected
             stage: Stage = "bootstrap" if needs_bootstrap(self.store) else "pull"
-            pl = BootstrapStats()
             try:
-                (bootstrap if stage == "bootstrap" else pull)(
-                    self.store,
-                    self.transport,
-                    page_size=self.page_size,
-                    cancel=cancel,
-                    progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
-                    stats=pl,
-                )
-            finally:
-                receipt.received += pl.received
-                receipt.merged += pl.merged
-                receipt.conflicts += pl.conflicts
+                self._pull(stage, receipt, report, cancel)
+            except RejectedError as exc:
+                if exc.code != CURSOR_EXPIRED or stage == "bootstrap":
+                    raise
+                # The server no longer keeps the history since our cursor (a
+                # device unused for longer than its retention): fetch the
+                # area again from 0. Rows merge into what is here like any
+                # pull, so edits not yet pushed stay queued.
+                with self.store.transaction() as tx:
+                    self.store.set_meta(CURSOR_KEY, "0", tx.conn)
+                self._pull("bootstrap", receipt, report, cancel)
             # Saved while we synced? Send it now rather than at the next sync.
             if not journal.has_pending(conn):
                 break
         security.after_sync(self.store, self.transport)
+
+    def _pull(
+        self,
+        stage: Stage,
+        receipt: SyncReceipt,
+        report: Callable[[Stage, int, int], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        pl = BootstrapStats()
+        try:
+            (bootstrap if stage == "bootstrap" else pull)(
+                self.store,
+                self.transport,
+                page_size=self.page_size,
+                cancel=cancel,
+                progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
+                stats=pl,
+            )
+        finally:
+            receipt.received += pl.received
+            receipt.merged += pl.merged
+            receipt.conflicts += pl.conflicts

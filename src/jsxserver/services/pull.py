@@ -1,33 +1,27 @@
-"""Pulling changed rows in sequence order, one page at a time.
+"""Pull pages: the rows of a scope changed after a cursor, in seq order.
 
-The page is read in one snapshot (REPEATABLE READ on PostgreSQL, a WAL read
-transaction on SQLite) and bounded by the counter value read first in that
-snapshot. Because pushes commit in seq order (services/push.py), every seq up
-to that value is committed and visible, so the returned cursor never passes
-a change that is still to come.
-
-The JSON is assembled from the stored JSON text of ``data`` and
-``field_hlc`` instead of parsing and re-serialising every row: a township's
-bootstrap is tens of thousands of rows, and this is most of the time a pull
-spends outside the database.
+A page is read in one snapshot (REPEATABLE READ on PostgreSQL, a WAL read
+transaction on SQLite) and bounded by the watermark read first in that
+snapshot (core/seqs.py): every seq up to it is final, so the returned cursor
+never passes a change that is still to come. A cursor below the retention
+horizon (tombstones and scope exits up to it were removed) is refused with
+410: the device must bootstrap from 0.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Text, and_, not_, select
 from sqlalchemy import cast as sql_cast
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from jsxserver.models import (
-    RECORD_TABLE,
-    SCOPE_EXIT_TABLE,
-    SEQ_COUNTER,
-    Counter,
-    wire_time,
-)
+from jsxserver.core import errors as E
+from jsxserver.core import seqs
+from jsxserver.core.errors import ApiError
+from jsxserver.models import RECORD_TABLE, SCOPE_EXIT_TABLE, wire_time
 from jsxserver.services.scope import Scope
 
 RECORD = RECORD_TABLE
@@ -46,11 +40,18 @@ def _in_scope(scope: Scope, township: Any, division_code: Any) -> ColumnElement[
     return cast(ColumnElement[bool], township.between(lo, hi))
 
 
-def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
-    """One page of the PullResponse as JSON bytes."""
-    high = session.execute(
-        select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER)
-    ).scalar_one()
+@dataclass(frozen=True)
+class Page:
+    body: bytes  # the PullResponse as JSON
+    rows: int
+    stale_registration: bool  # see seqs.watermark
+
+
+def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> Page:
+    """One page of the PullResponse."""
+    high, stale = seqs.watermark(session)  # first: it fixes the snapshot
+    if 0 < cursor < seqs.horizon(session):
+        raise ApiError(410, E.CURSOR_EXPIRED)
     r = RECORD.c
     rows = session.execute(
         select(
@@ -124,7 +125,8 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
     page = parts[:limit]
     next_cursor = page[-1][0] if page else cursor
     body = ",".join(p[1] for p in page)
-    return (
+    text = (
         f'{{"rows":[{body}],"cursor":{next_cursor},"more":{"true" if more else "false"},'
         f'"server_seq":{high}}}'
-    ).encode()
+    )
+    return Page(text.encode(), len(page), stale)
