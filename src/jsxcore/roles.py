@@ -86,8 +86,32 @@ _ACTION_LABELS: dict[str, tuple[str, str]] = {
 
 
 def can_write(role: str | None) -> bool:
-    """Whether the role may change records at all (the server's push gate)."""
+    """Whether the role may change records in general."""
     return role in WRITER_ROLES
+
+
+def may_push(role: str | None) -> bool:
+    """Whether the server takes pushes from the role at all (the push gate):
+    the writers, and a county reviewer for its review fields; each change is
+    then checked with `allowed`."""
+    return can_write(role) or role in _REVIEWERS
+
+
+_REVIEWERS = frozenset({"county_reviewer"})
+
+_OP_ACTIONS = {"insert": "create", "update": "update", "delete": "delete"}
+
+
+def op_action(op: str) -> str:
+    return _OP_ACTIONS.get(op, op)
+
+
+def change_allowed(role: str | None, op: str, entity: str, fields: set[str]) -> bool:
+    """`allowed` for one synced change (op insert, update or delete)."""
+    action = _OP_ACTIONS.get(op)
+    return action is not None and allowed(
+        role, action, entity, fields if action == "update" else None
+    )
 
 
 def allowed(

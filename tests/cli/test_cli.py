@@ -13,6 +13,7 @@ from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.security import vault
 from jsxclient.security.vault import Session
 from jsxclient.store import audit, maintenance
+from jsxclient.store.store import Store
 
 from ..conftest import TOWNSHIP, VILLAGE
 
@@ -64,12 +65,17 @@ def test_init_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_check_reports_a_tampered_journal(
     store_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    s = Store.open(store_path, user="tester")
+    with s.transaction() as tx:
+        tx.insert("person", {"name": "张三", "sex": "1", "division_code": VILLAGE})
+    s.close()
+    # (The association rows derived at init are not journaled, by design.)
     conn = sqlite3.connect(store_path)
-    conn.execute("DELETE FROM journal WHERE entity='association'")
+    conn.execute("DELETE FROM journal WHERE entity='person'")
     conn.commit()
     conn.close()
     code, out, _ = run(capsys, "--store", str(store_path), "check")
-    assert code == 1 and "association" in out
+    assert code == 1 and "person" in out
 
 
 def test_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

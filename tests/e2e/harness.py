@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from jsxclient.store.journal import SyncReceipt
-from jsxclient.store.reference import load_divisions
+from jsxclient.store.reference import init_township, load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine
@@ -297,7 +297,10 @@ class Device:
         username: str,
         name: str = "",
         fault: FaultHook | None = None,
+        init: str | None = None,
     ) -> None:
+        """`init`: a township code to set the store up for first, as
+        `jsxclient init` does (its association rows derived offline)."""
         shutil.copyfile(template, path)
         conn = sqlite3.connect(path)
         conn.execute("UPDATE meta SET value=? WHERE key='device_id'", (uuid.uuid4().hex[:16],))
@@ -307,6 +310,8 @@ class Device:
         self.name = name or path.stem
         self.username = username
         self.store = Store.open(path, user=username)
+        if init is not None:
+            init_township(self.store, init)
         self.server = server
         connect(
             self.store,

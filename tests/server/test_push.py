@@ -322,11 +322,16 @@ def test_insert_collision_of_derived_association(server: LiveServer) -> None:
         level="village",
         parent_id=town_assoc,
     )
+    with Session(server.db.engine) as s:
+        kept = s.get(Record, ("association", association_id(other)))
+        assert kept is not None
+    # An insert of a derived row is no one's edit (its values are its base):
+    # it changes nothing, whatever it carries and however new its stamp.
+    before = server.counter()
     result = dev.push_one(differs)
-    assert result["status"] == "conflict"
-    (c,) = result["conflicts"]
-    assert (c["field"], c["base"], c["mine"], c["winner"]) == ("name", None, "改名协会", "mine")
-    assert result["server"]["name"] == "改名协会"
+    assert (result["status"], result["conflicts"]) == ("merged", [])
+    assert result["server"]["name"] == kept.data["name"] != "改名协会"
+    assert server.counter() == before
 
 
 def test_replayed_batch_returns_stored_response(server: LiveServer) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from jsxclient.store.db import now_text
+from jsxcore.divisions import is_derived_row
 from jsxcore.merge import MISSING
 
 Key = tuple[str, str]  # (entity, row_id)
@@ -146,6 +147,28 @@ def close_entry(conn: sqlite3.Connection, e: Entry, result: str) -> None:
         (result, now_text(), dumps(e.fields), dumps(e.old), e.seq),
     )
     e.state = "acked"
+
+
+DERIVED = "derived"  # result of an insert of a derived row: never sent
+
+
+def unsent_inserts(conn: sqlite3.Connection, entity: str) -> list[Entry]:
+    """Inserts of `entity` not in a batch on the way: pending or refused."""
+    return _entries(
+        conn,
+        "entity=? AND op='insert' AND state IN ('pending','rejected') "
+        "AND (batch_id IS NULL OR state='rejected')",
+        (entity,),
+    )
+
+
+def rewrite_as_update(conn: sqlite3.Connection, e: Entry) -> None:
+    """An insert turned into an update of the row it met (its base in `old`)."""
+    conn.execute(
+        "UPDATE journal SET op='update', fields=?, old=? WHERE seq=?",
+        (dumps(e.fields), dumps(e.old), e.seq),
+    )
+    e.op = "update"
 
 
 # -- counts -------------------------------------------------------------------------
@@ -640,13 +663,15 @@ def pending_without_row(conn: sqlite3.Connection, entity: str) -> int:
 
 
 def untracked_rows(conn: sqlite3.Connection, entity: str) -> int:
-    """Rows neither journaled here nor received from the server."""
-    return int(
-        conn.execute(
-            f"SELECT count(*) FROM {entity} r WHERE r.server_seq IS NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id)",
+    """Rows neither journaled here nor received from the server, except the
+    rows derived from the division list (nobody's edit, never journaled)."""
+    return sum(
+        not is_derived_row(entity, row_id, code)
+        for row_id, code in conn.execute(
+            f"SELECT r.id, r.division_code FROM {entity} r WHERE r.server_seq IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id)",
             (entity,),
-        ).fetchone()[0]
+        )
     )
 
 

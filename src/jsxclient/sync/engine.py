@@ -236,6 +236,7 @@ class SyncEngine:
         report("status", 0, 0)
         status(self.store)
         conn = self.store.db.connection()
+        refused: RejectedError | None = None
         for _ in range(self.max_rounds):
             ps = PushStats()
             try:
@@ -247,6 +248,11 @@ class SyncEngine:
                     progress=lambda d, t: report("push", d, t),
                     stats=ps,
                 )
+            except RejectedError as exc:
+                # The server refused a push request it should not have been
+                # sent (nothing of it was applied, the batch is released):
+                # the device still pulls, and the run reports the refusal.
+                refused = exc
             finally:
                 receipt.sent += ps.sent
                 receipt.merged += ps.merged
@@ -266,9 +272,11 @@ class SyncEngine:
                     self.store.set_meta(CURSOR_KEY, "0", tx.conn)
                 self._pull("bootstrap", receipt, report, cancel)
             # Saved while we synced? Send it now rather than at the next sync.
-            if not journal.has_pending(conn):
+            if refused is not None or not journal.has_pending(conn):
                 break
         security.after_sync(self.store, self.transport)
+        if refused is not None:
+            raise refused
 
     def _pull(
         self,

@@ -27,6 +27,8 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
+from jsxcore import roles
+from jsxcore.divisions import is_derived_row
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.hlc import is_hlc
 from jsxcore.merge import MISSING, FieldMerge, merge_record, same
@@ -339,6 +341,9 @@ class _Batch:
             return _Outcome("rejected", reason=ENTITY_UNKNOWN)
         if not is_hlc(ch.hlc):
             return _Outcome("rejected", reason=HLC_INVALID)
+        refused = _role_problem(self.scope.role, ch)
+        if refused is not None:
+            return refused
         row = self.rows.get((ch.entity, ch.row_id))
         visible = row if row is not None and self.scope.contains(row.division_code) else None
 
@@ -454,7 +459,7 @@ class _Batch:
     ) -> _Outcome:
         rm = merge_record(
             written=values,
-            seen=ch.old if base_known else {},
+            seen=ch.old if base_known else _derived_base(ch, values),
             mine_hlc=dict.fromkeys(values, ch.hlc),
             deletes=False,
             delete_hlc=None,
@@ -686,3 +691,24 @@ def _result(
         "reason_en": None if reason is None else reason.en,
         "reason_field": None if reason is None else reason_field,
     }
+
+
+def _derived_base(ch: Change, values: dict[str, Any]) -> dict[str, Any]:
+    """The merge base of an insert that met a row of the same id. A row
+    every side derives from the division list (an association) starts from
+    the derived values the insert carries, so such an insert changes
+    nothing: older clients journaled their derived rows as inserts, and
+    those must not revert what workers have edited since. Any other insert
+    saw nothing (empty base)."""
+    if is_derived_row(ch.entity, ch.row_id, values.get("division_code")):
+        return values
+    return {}
+
+
+def _role_problem(role: str, ch: Change) -> _Outcome | None:
+    """The change is one the account's role may not make (`jsxcore.roles`,
+    the rule the client's write path applies before journaling)."""
+    if roles.change_allowed(role, ch.op, ch.entity, set(ch.fields)):
+        return None
+    r = roles.refusal(role, roles.op_action(ch.op), ch.entity)
+    return _Outcome("rejected", reason=Reason(r.code, r.zh, r.en))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jsxcore.divisions import LEVEL_DIGITS, level_of_code, scope_prefix, township_of
-from jsxcore.roles import can_write
+from jsxcore.roles import may_push
 
 __all__ = ["Scope", "level_of_code", "township_of"]
 
@@ -31,7 +31,8 @@ class Scope:
 
     @property
     def can_write(self) -> bool:
-        return can_write(self.role)
+        """Whether pushes are taken at all (each change is checked again)."""
+        return may_push(self.role)
 
     def contains(self, division_code: str) -> bool:
         return division_code.startswith(self.prefix)
