@@ -5,12 +5,18 @@ division list are nobody's edit."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
+import requests
 
+from jsxclient.store import maintenance
 from jsxclient.store.reference import township_associations
-from jsxclient.store.store import Forbidden
+from jsxclient.store.store import Forbidden, Store
 from jsxclient.sync import rejected
+from jsxclient.sync.account import make_transport
+from jsxclient.sync.errors import OfflineError
+from jsxclient.sync.transport import FaultPoint
 from jsxcore.divisions import association_id
 from jsxcore.entities import ENTITIES
 from jsxcore.protocol import Change, PushRequest
@@ -262,3 +268,82 @@ def test_older_client_pushing_a_derived_insert_changes_nothing(
     [res] = resp.results
     assert res.status == "merged" and res.conflicts == []
     assert server.records(township)[("association", town)]["phone"] == "0731-4444"
+
+
+# -- 3. restore keeps unsynced work ----------------------------------------------------
+
+
+class _LoseReply:
+    """Drops the connection after the server answered the n-th push."""
+
+    def __init__(self) -> None:
+        self.armed = False
+
+    def __call__(self, p: FaultPoint) -> None:
+        if self.armed and p.phase == "after_response" and p.path == "/push":
+            self.armed = False
+            raise requests.ConnectionError("reply lost")
+
+
+def test_restore_then_sync_loses_nothing(
+    server: ServerProcess, make_device: MakeDevice, tmp_path: Path
+) -> None:
+    township, villages, user = _township(server)
+    lose = _LoseReply()
+    a = make_device(user, fault=lose)
+    b = make_device(user)
+    with a.store.transaction() as tx:
+        p1 = tx.insert("person", person(villages[0], "吴一"))
+        p2 = tx.insert("person", person(villages[0], "吴二"))
+    a.sync()
+    with a.store.transaction() as tx:  # before the backup, synced after it
+        tx.update("person", p1, {"address": "一组"})
+    bak = maintenance.backup(a.store, tmp_path / "a.jsxbak")
+    a.sync()
+    # After the backup: new records, edits, a delete, some synced and some
+    # not, one batch whose reply is lost (applied on the server, unknown here).
+    with a.store.transaction() as tx:
+        p3 = tx.insert("person", person(villages[1], "吴三"))
+        tx.update("person", p2, {"mobile": "13900000001"})
+    lose.armed = True
+    a.transport.retries = 0
+    with pytest.raises(OfflineError):
+        a.sync()
+    assert a.journal("state='pending' AND batch_id IS NOT NULL")
+    with a.store.transaction() as tx:
+        fam = tx.insert(
+            "specialfamily",
+            {"division_code": villages[1], "category": "bereaved", "head_person_id": p3},
+        )
+        tx.update("person", p1, {"name": "吴一一"})
+        tx.delete("person", p2)
+    # Meanwhile another worker edits a field this device also changed.
+    b.sync()
+    with b.store.transaction() as tx:
+        tx.update("person", p1, {"name": "吴壹"})
+    b.sync()
+    open_before = {e["change_id"]: e for e in a.journal("state IN ('pending','rejected')")}
+    assert len(open_before) == 5
+    a.store.close()
+    done = maintenance.restore(a.path, bak, None)
+    assert done.replayed == 5 and done.dropped == {}
+    a.store = Store.open(a.path, user=user)
+    a.transport = make_transport(a.store, retries=2, backoff=0.01, backoff_max=0.05)
+    assert {e["change_id"] for e in a.journal("state='pending'")} == set(open_before)
+    assert a.get("specialfamily", fam) is not None and a.get("person", p2)["deleted"]  # type: ignore[index]
+    r = a.sync()
+    assert r.outcome == "ok" and a.pending() == 0
+    truth = server.records(township)
+    assert truth[("person", p3)]["name"] == "吴三"
+    assert truth[("specialfamily", fam)]["head_person_id"] == p3
+    assert truth[("person", p2)]["deleted"] and truth[("person", p2)]["mobile"] == "13900000001"
+    assert truth[("person", p1)]["address"] == "一组"
+    # The concurrent edit of the name is a conflict, not a silent loss.
+    assert truth[("person", p1)]["name"] in ("吴一一", "吴壹")
+    assert any(c["row_id"] == p1 and c["field"] == "name" for c in a.conflicts())
+    # Each change applied once on the server.
+    applied = server.change_log_ids()
+    assert len(applied) == len(set(applied))
+    assert set(open_before) <= set(applied)
+    b.sync()
+    assert a.rows() == b.rows() == truth

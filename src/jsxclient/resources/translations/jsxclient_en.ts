@@ -2157,6 +2157,14 @@ Choose a township and generate demo data</translation>
 {kept}</translation>
     </message>
     <message>
+        <source>备份之后未同步的 {n} 条修改已保留，下次同步时上传（其中 {c} 处需要核对）。</source>
+        <translation>The {n} changes made since the backup and not yet synced are kept and go out at the next sync ({c} of them to check).</translation>
+    </message>
+    <message>
+        <source>备份属于其他乡镇，原来未同步的 {n} 条修改只保存在上面的副本中。</source>
+        <translation>The backup belongs to another township: the {n} changes not yet synced are only in the copy above.</translation>
+    </message>
+    <message>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
@@ -2824,6 +2832,10 @@ Account: {user}</translation>
     <message>
         <source>用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。</source>
         <translation>Replace the data on this computer with the backup? The current data is kept in a separate copy and not lost. The program reopens the data afterwards.</translation>
+    </message>
+    <message>
+        <source>本机有 {n} 条修改尚未同步：恢复后会保留在恢复的数据中，下次同步时上传。</source>
+        <translation>{n} changes on this computer are not synced yet: they are kept in the restored data and go out at the next sync.</translation>
     </message>
     <message>
         <source>恢复</source>
