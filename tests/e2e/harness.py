@@ -47,6 +47,7 @@ from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.models import AppUserCreate, Record
 from jsxserver.services.divisions import import_divisions
 from jsxserver.services.users import create_user
+from tests.load import scaled
 
 PASSWORD = "Hunan-2024!"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -79,7 +80,7 @@ def free_port() -> int:
 
 # Seconds a server may take to answer /health: seconds normally, but the
 # suite runs on a loaded 2-core machine with other engineers' work.
-START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", "180"))
+START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", 0) or scaled(180))
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:

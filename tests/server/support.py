@@ -32,12 +32,13 @@ from jsxserver.core.db import Database
 from jsxserver.models import AppUserCreate
 from jsxserver.services.divisions import import_divisions
 from jsxserver.services.users import create_user
+from tests.load import scaled
 
 PASSWORD = "Hunan-2024!"
 _DIVISIONS = read_divisions()
 # Seconds the server may take to start: far more than it needs, for a loaded
 # 2-core machine.
-START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", "180"))
+START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", 0) or scaled(180))
 
 
 @contextmanager
