@@ -4,7 +4,9 @@ division list are nobody's edit."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,13 +15,14 @@ import requests
 from jsxclient.store import maintenance
 from jsxclient.store.reference import township_associations
 from jsxclient.store.store import Forbidden, Store
-from jsxclient.sync import rejected
+from jsxclient.sync import conflicts, duplicates, rejected
 from jsxclient.sync.account import make_transport
 from jsxclient.sync.errors import OfflineError
 from jsxclient.sync.transport import FaultPoint
 from jsxcore.divisions import association_id
 from jsxcore.entities import ENTITIES
 from jsxcore.protocol import Change, PushRequest
+from jsxcore.validation import make_id_number
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import Device, ServerProcess, person
 
@@ -347,3 +350,78 @@ def test_restore_then_sync_loses_nothing(
     assert set(open_before) <= set(applied)
     b.sync()
     assert a.rows() == b.rows() == truth
+
+
+# -- 5. one person, one record, across devices -----------------------------------------
+
+
+def test_same_person_entered_on_two_devices_ends_as_one_on_all_three(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages, user = _township(server)
+    a, b, c = make_device(user), make_device(user), make_device(user)
+    for d in (a, b, c):
+        d.sync()
+    number = make_id_number(township[:6], date(1968, 4, 12), 102)
+    base = {"id_number": number, "sex": "2", "birth_date": "1968-04-12"}
+    # Both register her offline, each with records of their own.
+    with a.store.transaction() as tx:
+        pa = tx.insert("person", person(villages[0], "张秀英", **base))
+        member = tx.insert(
+            "member", {"person_id": pa, "division_code": villages[0], "joined_on": "2024-01-05"}
+        )
+    with b.store.transaction() as tx:
+        pb = tx.insert("person", person(villages[0], "张秀瑛", mobile="13807310000", **base))
+        fam = tx.insert(
+            "specialfamily",
+            {"division_code": villages[0], "category": "bereaved", "head_person_id": pb},
+        )
+        fm = tx.insert(
+            "familymember",
+            {"division_code": villages[0], "family_id": fam, "person_id": pb, "relation": "10"},
+        )
+    assert a.sync().outcome == "ok"
+    r = b.sync()
+    assert r.outcome == "ok" and b.pending() == 0 and rejected.list_rejected(b.store) == []
+    # b's copy is gone, its records point at a's person.
+    assert b.get("person", pb) is None
+    assert b.get("specialfamily", fam)["head_person_id"] == pa  # type: ignore[index]
+    assert b.get("familymember", fm)["person_id"] == pa  # type: ignore[index]
+    # A value only b had fills the kept record; the names disagree: review.
+    truth = server.records(township)
+    kept = truth[("person", pa)]
+    assert (kept["name"], kept["mobile"]) == ("张秀英", "13807310000")
+    assert [(x["field"], json.loads(x["mine"])) for x in b.conflicts()] == [("name", "张秀瑛")]
+    live = [k for k, v in truth.items() if k[0] == "person" and v["id_number"] == number]
+    assert live == [("person", pa)] and ("person", pb) not in truth
+    assert truth[("familymember", fm)]["person_id"] == pa
+    assert truth[("member", member)]["person_id"] == pa
+    for d in (a, c):
+        d.sync()
+    assert a.rows() == b.rows() == c.rows() == truth
+    # The worker takes her spelling: an ordinary synced edit.
+    [review] = conflicts.open_conflicts(b.store)
+    conflicts.resolve(b.store, review.id, "mine")
+    b.sync()
+    for d in (a, c):
+        d.sync()
+        assert d.get("person", pa)["name"] == "张秀瑛"  # type: ignore[index]
+    assert a.rows() == b.rows() == c.rows() == server.records(township)
+
+
+def test_persons_without_id_number_are_only_suggested(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages, user = _township(server)
+    a, b = make_device(user), make_device(user)
+    same = person(villages[0], "李四", birth_date="1950-02-03")
+    with a.store.transaction() as tx:
+        pa = tx.insert("person", same)
+    with b.store.transaction() as tx:
+        pb = tx.insert("person", same)
+    a.sync()
+    b.sync()
+    a.sync()
+    assert a.get("person", pa) is not None and a.get("person", pb) is not None
+    assert duplicates.possible_duplicates(a.store.db.connection(), pa) == [pb]
+    assert a.rows() == b.rows() == server.records(township)

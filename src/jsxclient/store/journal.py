@@ -89,6 +89,11 @@ def _entries(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> lis
     ]
 
 
+def entries_where(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[Entry]:
+    """Entries matching an SQL condition over the journal's columns."""
+    return _entries(conn, where, params)
+
+
 #: A new entry: change_id, entity, row_id, op, fields and old (JSON text),
 #: hlc, device, user, created_at.
 NewEntry = tuple[str, str, str, str, str, str, str, str, str, str]

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from jsxclient.store import journal as jr
 from jsxclient.store.db import now_text
 from jsxclient.store.store import Store
-from jsxclient.sync import rows
+from jsxclient.sync import duplicates, rows
 from jsxclient.sync.derived import settle_derived_inserts
 from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
@@ -241,6 +241,17 @@ def apply_response(
                 stats.merged += 1
         jr.ack(conn, acked)
         stats.sent += len(entries)
+        for e in entries:
+            r = results[e.change_id]
+            # The same person registered on another device: merged into it.
+            if (
+                r.status == "rejected"
+                and r.reason_code == duplicates.REASON
+                and r.server
+                and duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
+            ):
+                stats.rejected -= 1
+                stats.merged += 1
         _bump_row_seqs(conn, entries, results)
         for i, e in enumerate(entries):
             r = results[e.change_id]

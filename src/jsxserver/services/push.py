@@ -102,6 +102,12 @@ REFERENCE_MISSING = Reason(
     "关联的记录不存在或已删除",
     "The linked record does not exist or was deleted",
 )
+PERSON_DUPLICATE = Reason(
+    "person.duplicate",
+    "本乡镇已登记了相同身份证号码的人员，已合并到已有的人员记录",
+    "A person with this ID number is already registered in the township; "
+    "merged into the existing record",
+)
 CHANGE_FOREIGN = Reason(
     "change.duplicate_id",
     "修改编号已被其他设备使用",
@@ -283,6 +289,7 @@ class _Batch:
                     .order_by(cols.id)
                     .with_for_update()
                 )
+        self._preload_persons(changes)
         if codes:
             for code, level in self.session.execute(
                 select(col(Division.code), col(Division.level)).where(
@@ -290,6 +297,76 @@ class _Batch:
                 )
             ):
                 self.divisions[code] = level
+
+    # -- one person per ID number in a township -------------------------------
+
+    def _preload_persons(self, changes: list[Change]) -> None:
+        """The live persons of the batch's townships that hold an ID number
+        one of its person inserts carries (one query)."""
+        self.persons: dict[tuple[str, str], _Row] = {}
+        wanted: set[str] = set()
+        towns: set[str] = set()
+        for c in changes:
+            number, code = c.fields.get("id_number"), c.fields.get("division_code")
+            if c.entity == "person" and c.op == "insert" and number and isinstance(code, str):
+                wanted.add(str(number))
+                towns.add(township_of(code))
+        if not wanted:
+            return
+        cols = RECORD.c
+        number_col = cols.data["id_number"].as_string()
+        stmt = select(
+            cols.entity,
+            cols.id,
+            cols.division_code,
+            cols.data,
+            cols.field_hlc,
+            cols.deleted,
+            cols.seq,
+            cols.updated_device,
+            cols.updated_user,
+        ).where(
+            cols.entity == "person",
+            cols.township.in_(sorted(towns)),
+            cols.deleted.is_(False),
+            number_col.in_(sorted(wanted)),
+        )
+        for r in self.session.execute(stmt):
+            row = self.rows.get(("person", r.id))
+            if row is None:
+                row = _Row(
+                    r.entity,
+                    r.id,
+                    r.division_code,
+                    dict(r.data),
+                    dict(r.field_hlc),
+                    bool(r.deleted),
+                    r.seq,
+                    r.updated_device,
+                    r.updated_user,
+                    in_db=True,
+                    division_before=r.division_code,
+                )
+                self.rows[("person", r.id)] = row
+            self._note_person(row)
+
+    def _note_person(self, row: _Row) -> None:
+        number = row.data.get("id_number")
+        if number:
+            self.persons[(row.township, str(number))] = row
+
+    def _registered_person(self, entity: str, values: Mapping[str, Any]) -> _Row | None:
+        """The live person of the insert's township with its ID number (the
+        same person registered on another device), if any."""
+        number, code = values.get("id_number"), values.get("division_code")
+        if entity != "person" or not number or not isinstance(code, str):
+            return None
+        row = self.persons.get((township_of(code), str(number)))
+        if row is None or row.deleted or row.data.get("id_number") != number:
+            return None
+        if not self.scope.contains(row.division_code):
+            return None
+        return row
 
     def _load_rows(self, stmt: Any) -> None:
         for r in self.session.execute(stmt):
@@ -323,12 +400,18 @@ class _Batch:
 
         out = self._apply(ch)
         row = out.row if out.status in ("merged", "conflict") else None
+        server = None if row is None else dict(row.data)
+        seq = out.seq
+        if out.status == "rejected" and out.row is not None:
+            # person.duplicate: the person already registered, its id and data.
+            row, seq = out.row, out.row.seq
+            server = {**out.row.data, "id": out.row.id}
         result = _result(
             ch.change_id,
             out.status,
-            seq=out.seq,
+            seq=seq,
             conflicts=out.conflicts,
-            server=None if row is None else dict(row.data),
+            server=server,
             field_hlc=None if row is None else dict(row.field_hlc),
             reason=out.reason if out.status == "rejected" else None,
             reason_field=out.reason_field,
@@ -387,7 +470,15 @@ class _Batch:
             # The same id derived on two sides (associations): an update
             # that saw nothing before.
             return self._merge(es, ch, visible, values, base_known=False)
-        return self._insert(es, ch, values)
+        same_person = self._registered_person(ch.entity, values)
+        if same_person is not None:
+            return _Outcome(
+                "rejected", reason=PERSON_DUPLICATE, reason_field="id_number", row=same_person
+            )
+        out = self._insert(es, ch, values)
+        if out.row is not None and ch.entity == "person":
+            self._note_person(out.row)
+        return out
 
     def _division_problem(self, code: Any, moving: bool) -> Reason | None:
         level = self.divisions.get(code) if isinstance(code, str) else None
