@@ -425,3 +425,30 @@ def test_persons_without_id_number_are_only_suggested(
     assert a.get("person", pa) is not None and a.get("person", pb) is not None
     assert duplicates.possible_duplicates(a.store.db.connection(), pa) == [pb]
     assert a.rows() == b.rows() == server.records(township)
+
+
+def test_refused_edit_given_up_leaves_the_servers_delete(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """A refused edit kept the row here when a pull brought its delete (an
+    edit beats a delete); given up, the delete stands, as on the server."""
+    township, villages, writer = _township(server)
+    a = make_device(writer)
+    reader = make_device(server.make_user(township, role="read_only"))
+    with a.store.transaction() as tx:
+        pid = tx.insert("person", person(villages[0], "郑一"))
+    a.sync()
+    reader.sync()
+    with reader.store.transaction() as tx:
+        tx.update("person", pid, {"mobile": "13900000009"})
+    assert reader.sync().outcome == "rejected"
+    with a.store.transaction() as tx:
+        tx.delete("person", pid)
+    a.sync()
+    reader.sync()
+    assert not reader.get("person", pid)["deleted"]  # type: ignore[index]
+    [bad] = rejected.list_rejected(reader.store)
+    rejected.discard(reader.store, bad.seq)
+    assert reader.get("person", pid)["deleted"]  # type: ignore[index]
+    assert reader.conflicts() == []
+    assert reader.sync().outcome == "ok" and reader.rows() == server.records(township)

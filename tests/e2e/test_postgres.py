@@ -22,6 +22,7 @@ from tests.e2e.test_integrity import (  # noqa: F401
     test_one_change_that_sinks_its_batch_is_refused_alone,
     test_persons_without_id_number_are_only_suggested,
     test_read_only_device_keeps_pulling_after_a_refused_edit,
+    test_refused_edit_given_up_leaves_the_servers_delete,
     test_restore_then_sync_loses_nothing,
     test_same_person_entered_on_two_devices_ends_as_one_on_all_three,
     test_store_made_by_init_syncs_with_a_reading_account,
