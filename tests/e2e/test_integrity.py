@@ -452,3 +452,66 @@ def test_refused_edit_given_up_leaves_the_servers_delete(
     assert reader.get("person", pid)["deleted"]  # type: ignore[index]
     assert reader.conflicts() == []
     assert reader.sync().outcome == "ok" and reader.rows() == server.records(township)
+
+
+# -- 6. no echo ------------------------------------------------------------------------
+
+
+def test_first_sync_of_a_filled_store_does_not_download_its_own_rows(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages, user = _township(server)
+    a = make_device(user, init=township)
+    with a.store.transaction() as tx:
+        mine = tx.insert_many("person", [person(villages[i % 2], f"周{i}") for i in range(120)])
+    r = a.sync(batch_size=50, page_size=40)
+    assert r.outcome == "ok" and r.sent == 120
+    truth = server.records(township)
+    # Only what the server had besides: the derived association rows.
+    assert r.received == sum(1 for k in truth if k[0] == "association")
+    assert a.rows() == truth and all(("person", p) in truth for p in mine)
+    # Another device's rows still come, and so do rows this device updated
+    # (its update may have been merged into edits it has not pulled yet).
+    b = make_device(user)
+    b.sync()
+    with b.store.transaction() as tx:
+        tx.update("person", mine[0], {"address": "二组"})
+    with a.store.transaction() as tx:
+        tx.update("person", mine[1], {"address": "三组"})
+    b.sync()
+    r = a.sync()
+    assert (r.sent, r.received) == (1, 2)
+    b.sync()
+    assert a.rows() == b.rows() == server.records(township)
+
+
+def test_reinstalled_or_restored_store_gets_its_own_rows_back(
+    server: ServerProcess, make_device: MakeDevice, client_template: Path, tmp_path: Path
+) -> None:
+    township, villages, user = _township(server)
+    a = make_device(user)
+    with a.store.transaction() as tx:
+        first = tx.insert("person", person(villages[0], "冯一"))
+    a.sync()
+    bak = maintenance.backup(a.store, tmp_path / "a.jsxbak")
+    with a.store.transaction() as tx:  # after the backup, synced: no open change
+        later = tx.insert("person", person(villages[0], "冯二"))
+        tx.update("person", first, {"address": "一组"})
+    a.sync()
+    # The same laptop reinstalled (same device id, empty store).
+    again = Device.reinstalled(a, tmp_path / "again.db", client_template)
+    try:
+        again.sync()
+        assert again.rows() == server.records(township)
+    finally:
+        again.close()
+    # The store restored from the backup, with nothing unsynced to carry.
+    a.store.close()
+    done = maintenance.restore(a.path, bak, None)
+    assert done.replayed == 0
+    a.store = Store.open(a.path, user=user)
+    a.transport = make_transport(a.store, retries=2, backoff=0.01, backoff_max=0.05)
+    a.sync()
+    assert a.get("person", later) is not None
+    assert a.get("person", first)["address"] == "一组"  # type: ignore[index]
+    assert a.rows() == server.records(township)

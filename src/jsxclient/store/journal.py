@@ -28,6 +28,13 @@ from jsxcore.merge import MISSING
 
 Key = tuple[str, str]  # (entity, row_id)
 
+# Meta key: the seq after which every row this device wrote last is held
+# here. Set at the first change this store wrote on the server (changes of
+# the same device id before it, a reinstall, are not here); raised by a
+# restore to what the replaced store had seen. Pulls leave those rows out:
+# they would only echo them back.
+OWN_AFTER_KEY = "sync_own_after"
+
 SUPERSEDED = "superseded"  # result of an entry a pull made moot
 DISCARDED = "discarded"  # result of a rejected entry the worker gave up
 

@@ -485,14 +485,17 @@ def restore(
         new_keys.path = kp
         new_keys.save()
     os.replace(incoming, store_path)
-    if work is None or not (work.entries or work.conflicts):
+    if work is None:
         return Restored(kept)
     restored_key = key if new_keys is None else other
     restored = Store.open(store_path, restored_key)
     try:
-        if not keep_unsynced or restored.township_code != work.township:
-            return Restored(kept, dropped=replay.missing(restored.db.connection(), work))
         with restored.transaction() as tx:
+            replay.raise_own_after(tx.conn, work)
+            if not (work.entries or work.conflicts):
+                return Restored(kept)
+            if not keep_unsynced or restored.township_code != work.township:
+                return Restored(kept, dropped=replay.missing(tx.conn, work))
             done = replay.replay(tx.conn, work)
         return Restored(kept, done.entries, done.conflicts)
     finally:

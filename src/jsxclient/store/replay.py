@@ -43,6 +43,7 @@ class Work:
 
     township: str | None
     hlc: str | None
+    server_seq: int  # the latest server seq the replaced store had seen
     entries: list[dict[str, Any]]  # journal rows, oldest first
     rows: dict[Key, dict[str, Any]]  # full rows: of the entries, and what they refer to
     conflicts: list[dict[str, Any]]  # open conflicts
@@ -94,7 +95,15 @@ def read_work(conn: sqlite3.Connection) -> Work:
             )
         )
     }
-    return Work(meta.get("township_code"), meta.get("hlc"), entries, rows, conflicts, states)
+    return Work(
+        meta.get("township_code"),
+        meta.get("hlc"),
+        int(meta.get("server_seq") or 0),
+        entries,
+        rows,
+        conflicts,
+        states,
+    )
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -208,6 +217,17 @@ def replay(conn: sqlite3.Connection, work: Work) -> Replayed:
             (work.hlc,),
         )
     return Replayed(appended, conflicts)
+
+
+def raise_own_after(conn: sqlite3.Connection, work: Work) -> None:
+    """Rows the replaced store pushed after the backup are not all in the
+    restored one: its pulls must bring them back rather than leave them out
+    as this device's own (`journal.OWN_AFTER_KEY`)."""
+    if work.server_seq:
+        conn.execute(
+            "UPDATE meta SET value=max(CAST(value AS INTEGER), ?) WHERE key=?",
+            (work.server_seq, journal.OWN_AFTER_KEY),
+        )
 
 
 def missing(conn: sqlite3.Connection, work: Work) -> dict[str, int]:

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from jsxclient.store import journal as jr
 from jsxclient.store.db import now_text
+from jsxclient.store.journal import OWN_AFTER_KEY
 from jsxclient.store.store import Store
 from jsxclient.sync import duplicates, rows
 from jsxclient.sync.derived import settle_derived_inserts
@@ -241,6 +242,7 @@ def apply_response(
                 stats.merged += 1
         jr.ack(conn, acked)
         stats.sent += len(entries)
+        _note_own_after(store, conn, [s for status, s, _, _ in acked if status == "applied"])
         for e in entries:
             r = results[e.change_id]
             # The same person registered on another device: merged into it.
@@ -277,6 +279,14 @@ def apply_response(
         jr.evict_ready(conn)
         store.set_meta("hlc", store.clock.last, conn)
         store.set_meta("server_seq", str(resp.server_seq), conn)
+
+
+def _note_own_after(store: Store, conn: sqlite3.Connection, applied: list[int | None]) -> None:
+    """The first change this store wrote on the server: rows this device
+    wrote last after it are all here (`pull.OWN_AFTER_KEY`)."""
+    seqs = [s for s in applied if s is not None]
+    if seqs and store.meta(OWN_AFTER_KEY, conn) is None:
+        store.set_meta(OWN_AFTER_KEY, str(min(seqs) - 1), conn)
 
 
 def _bump_row_seqs(

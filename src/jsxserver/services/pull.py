@@ -47,11 +47,35 @@ class Page:
     stale_registration: bool  # see seqs.watermark
 
 
-def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> Page:
-    """One page of the PullResponse."""
+def _not_echo(device: str, own_after: int) -> ColumnElement[bool]:
+    """Leaves out rows whose only version is the pulling device's own insert,
+    made after `own_after` (the device says it holds every change of its own
+    since: they were acknowledged to it). Sending those back is pure echo.
+
+    Only inserts never changed since (written in one push: created_at equal
+    to updated_at): an update the device pushed may have been merged into
+    other devices' changes it has not pulled yet, and those must come."""
+    r = RECORD.c
+    return not_(
+        and_(r.updated_device == device, r.seq > own_after, r.created_at == r.updated_at)
+    )
+
+
+def pull_page(
+    session: Session,
+    scope: Scope,
+    cursor: int,
+    limit: int,
+    device: str | None = None,
+    own_after: int | None = None,
+) -> Page:
+    """One page of the PullResponse. With `device` and `own_after`, the
+    device's own inserts after `own_after` are left out (`_not_echo`)."""
     high, stale = seqs.watermark(session)  # first: it fixes the snapshot
     if 0 < cursor < seqs.horizon(session):
         raise ApiError(410, E.CURSOR_EXPIRED)
+    echo = _not_echo(device, own_after) if device is not None and own_after is not None else None
+    skip_echo = echo is not None
     r = RECORD.c
     rows = session.execute(
         select(
@@ -65,7 +89,12 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> Page:
             r.updated_device,
             r.updated_user,
         )
-        .where(_in_scope(scope, r.township, r.division_code), r.seq > cursor, r.seq <= high)
+        .where(
+            _in_scope(scope, r.township, r.division_code),
+            r.seq > cursor,
+            r.seq <= high,
+            *([echo] if echo is not None else []),
+        )
         .order_by(r.seq)
         .limit(limit + 1)
     ).all()
@@ -124,6 +153,10 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> Page:
     more = len(parts) > limit
     page = parts[:limit]
     next_cursor = page[-1][0] if page else cursor
+    if skip_echo and not more:
+        # Everything up to `high` was considered, the echo left out: the
+        # device need not scan those rows again.
+        next_cursor = max(next_cursor, high)
     body = ",".join(p[1] for p in page)
     text = (
         f'{{"rows":[{body}],"cursor":{next_cursor},"more":{"true" if more else "false"},'

@@ -115,10 +115,14 @@ def pull(
     session: ReadSessionDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
+    own_after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
 ) -> Response:
     """Rows in the caller's scope changed after ``cursor``, in seq order;
-    410 ``sync.cursor_expired`` when the cursor is older than the history kept."""
-    page = pull_service.pull_page(session, caller.scope, cursor, limit)
+    410 ``sync.cursor_expired`` when the cursor is older than the history kept;
+    with ``own_after``, not this device's own inserts after that seq."""
+    page = pull_service.pull_page(
+        session, caller.scope, cursor, limit, caller.device_id, own_after
+    )
     session.rollback()  # end the snapshot before the bookkeeping below
     if page.stale_registration:
         seqs.reap_stale(db)
