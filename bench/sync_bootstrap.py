@@ -345,6 +345,10 @@ def case(
         "push_changes_per_s": pushed.sent / push_t.seconds if push_t.seconds else 0.0,
         "push_client_cpu_s": push_t.cpu,
         "push_server_cpu_s": server_cpu,
+        "first_sync_sent": pushed.sent,
+        "first_sync_received": pushed.received,  # rows pulled back (echo, before 0.3)
+        "first_sync_mb_sent": pushed.bytes_sent / 2**20,
+        "first_sync_mb_received": pushed.bytes_received / 2**20,
         "bootstrap_rows": stats.received,
         "bootstrap_s": boot.seconds,
         "bootstrap_cpu_s": boot.cpu,
