@@ -56,9 +56,7 @@ def _not_echo(device: str, own_after: int) -> ColumnElement[bool]:
     to updated_at): an update the device pushed may have been merged into
     other devices' changes it has not pulled yet, and those must come."""
     r = RECORD.c
-    return not_(
-        and_(r.updated_device == device, r.seq > own_after, r.created_at == r.updated_at)
-    )
+    return not_(and_(r.updated_device == device, r.seq > own_after, r.created_at == r.updated_at))
 
 
 def pull_page(
