@@ -1,0 +1,179 @@
+"""`jsxclient indicators` and `jsxclient report`: the township's figures for
+a period, for scripts and for the county.
+
+    jsxclient indicators --period 2026-10 [--json] [--village CODE]
+    jsxclient report --period 2026-10 --format xlsx|pdf -o FILE [--lang en]
+
+Periods: 2026-10 (month), 2026-Q3, 2026-H1, 2026, or 2026-01-01..2026-03-31.
+Exit status (`ExitCode`): 0 done; 1 refused (an unreadable period, no
+township in the store, a file that cannot be written), nothing written.
+The PDF is drawn with Qt offscreen: no display is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from jsxclient.cli.common import CliError, open_store
+from jsxclient.cli.exitcodes import ExitCode
+from jsxcore.indicators.figures import Report, format_value, unit_label
+from jsxcore.indicators.periods import Period, parse_period
+from jsxcore.messages import DomainError
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "indicators",
+        help="指标完成情况 / the indicators of a period against their targets",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--period", required=True, help="统计期间，如 2026-10 / period, e.g. 2026-10")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--village", help="只看一个村（代码） / one village (its code)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"))
+    p.set_defaults(func=run_indicators)
+
+    r = sub.add_parser(
+        "report",
+        help="生成月报（xlsx 或 PDF） / write the monthly report as .xlsx or PDF",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument("--period", required=True, help="统计期间，如 2026-10 / period, e.g. 2026-10")
+    r.add_argument(
+        "--format", choices=("xlsx", "pdf"), help="默认按文件扩展名 / default: by suffix"
+    )
+    r.add_argument("-o", "--output", type=Path, required=True, help="输出文件 / output file")
+    r.add_argument("--lang", default="zh", choices=("zh", "en"))
+    r.set_defaults(func=run_report)
+
+
+def period_arg(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except DomainError as exc:
+        raise CliError(exc.issue.zh, exc.issue.en) from exc
+
+
+def figures_json(report: Report, village: str | None = None) -> dict[str, Any]:
+    out = []
+    for f in report.ordered():
+        ind = f.spec
+        n, d = (
+            (f.numerator, f.denominator)
+            if village is None
+            else f.parts.get(village, (0.0, 0.0 if f.denominator is not None else None))
+        )
+        value = f.value if village is None else f.part_value(village)
+        out.append(
+            {
+                "id": ind.id,
+                "name_zh": ind.zh,
+                "name_en": ind.en,
+                "unit": ind.unit,
+                "kind": ind.kind,
+                "numerator": n,
+                "denominator": d,
+                "value": value,
+                "target": f.target,
+                "met": f.met if village is None else None,
+                "villages": {k: {"numerator": a, "denominator": b} for k, (a, b) in f.parts.items()}
+                if village is None
+                else {},
+            }
+        )
+    return {
+        "township": report.division_code,
+        "township_name": report.division_name,
+        "period": report.period.key,
+        "start": report.period.start.isoformat(),
+        "end": report.period.end.isoformat(),
+        "village": village,
+        "computed_at": report.computed_at,
+        "indicators": out,
+    }
+
+
+def _report(args: argparse.Namespace) -> tuple[Any, Report]:
+    from jsxclient.reports.files import township_report
+
+    period = period_arg(args.period)
+    store = open_store(args)
+    try:
+        return store, township_report(store, period)
+    except LookupError as exc:
+        store.close()
+        raise CliError(
+            "本数据库还没有乡镇，请先运行 jsxclient init",
+            "this store has no township yet; run init",
+        ) from exc
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    store, report = _report(args)
+    try:
+        village = args.village
+        if village and village not in {c for c, _ in report.parts}:
+            raise CliError(
+                f"{village} 不是本乡镇的村（社区）", f"{village} is not a village of this township"
+            )
+        if args.json:
+            json.dump(figures_json(report, village), sys.stdout, ensure_ascii=False, indent=2)
+            print()
+            return ExitCode.OK
+        lang = args.lang
+        print(f"{report.division_name}  {report.period.label(lang)}")
+        for f in report.ordered():
+            ind = f.spec
+            value = f.value if village is None else f.part_value(village)
+            met = "" if f.met is None or village else ("✓" if f.met else "✗")
+            target = "" if f.target is None else format_value(ind, f.target)
+            print(
+                f"{ind.name(lang):<16}\t{format_value(ind, value):>10} {unit_label(ind, lang)}"
+                f"\t{target}\t{met}"
+            )
+        return ExitCode.OK
+    finally:
+        store.close()
+
+
+def run_report(args: argparse.Namespace) -> int:
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "pdf"):
+        raise CliError(
+            "请用 --format xlsx 或 pdf 指定格式", "name the format with --format xlsx or pdf"
+        )
+    store, report = _report(args)
+    try:
+        from jsxclient.reports import files
+        from jsxclient.store.store import Forbidden
+
+        try:
+            store.require("export")
+        except Forbidden as exc:
+            raise CliError(exc.zh, exc.en) from exc
+
+        try:
+            if fmt == "xlsx":
+                files.write_xlsx(report, args.output, args.lang)
+            else:
+                from jsxclient.ui import reportpdf
+
+                trend = files.township_trend(store, report.period)
+                tmp = args.output.with_name(f".{args.output.name}.part")
+                reportpdf.save_pdf(report, tmp, trend, args.lang)
+                tmp.replace(args.output)
+        except OSError as exc:
+            raise CliError(
+                f"无法写入 {args.output}：{exc.strerror}", f"cannot write: {exc}"
+            ) from exc
+        store.audit("export", args.output.name, detail=f"report {report.period.key}")
+        print(f"已生成 {args.output} / wrote {args.output}")
+        return ExitCode.OK
+    finally:
+        store.close()
