@@ -38,6 +38,7 @@ class Chart:
     target: float | None = None
     higher_is_better: bool = True
     fmt: Fmt = lambda v: f"{v:g}"
+    indicator: str = ""
 
 
 def _font(family: str, px: float, bold: bool = False) -> QFont:

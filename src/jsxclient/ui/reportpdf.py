@@ -120,6 +120,7 @@ def charts_for(report: Report, trend: Trend | None = None, lang: str = "zh") -> 
                 f.target,
                 ind.better != "lower",
                 fmt,
+                ind_id,
             )
         )
         if trend and ind_id in trend:
@@ -131,6 +132,7 @@ def charts_for(report: Report, trend: Trend | None = None, lang: str = "zh") -> 
                     f.target if ind.unit == "percent" else None,
                     ind.better != "lower",
                     fmt,
+                    ind_id,
                 )
             )
     return charts

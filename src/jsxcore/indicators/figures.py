@@ -87,7 +87,7 @@ def format_value(ind: Indicator, value: float | None, lang: str = "zh") -> str:
 
 
 UNIT_LABELS: dict[str, tuple[str, str]] = {
-    "count": ("个/人/户", "count"),
+    "count": ("个", "count"),
     "percent": ("%", "%"),
     "yuan": ("元", "yuan"),
     "days": ("天", "days"),
@@ -96,8 +96,24 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# What a count counts, by the rows behind it.
+COUNT_UNITS: dict[str, tuple[str, str]] = {
+    "member": ("人", "members"),
+    "specialfamily": ("户", "families"),
+    "carevisit": ("次", "visits"),
+    "caresubsidy": ("笔", "subsidies"),
+    "activity": ("场", "activities"),
+    "volunteer": ("人", "volunteers"),
+    "site": ("个", "sites"),
+    "project": ("个", "projects"),
+    "association": ("个", "associations"),
+}
+
+
 def unit_label(ind: Indicator, lang: str = "zh") -> str:
     zh, en = UNIT_LABELS[ind.unit]
+    if ind.unit == "count" and ind.drill in COUNT_UNITS:
+        zh, en = COUNT_UNITS[ind.drill]
     return en if lang.lower().startswith("en") else zh
 
 
