@@ -122,3 +122,16 @@ def test_the_pdf_holds_the_township_and_its_figures(
     assert "400.00" in text  # the subsidy amount paid
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     assert "CJK" in fonts and " yes " in fonts  # the Chinese font is embedded
+
+
+def test_submit_then_list(
+    store_path: Path, built: Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(store_path, "submit", "--period", PERIOD) == ExitCode.OK
+    assert "已上报" in capsys.readouterr().out
+    assert _run(store_path, "submissions", "--json") == ExitCode.OK
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["period"], r["state"], r["sync_state"]) for r in rows] == [
+        ("2026-10", "submitted", "pending")
+    ]
+    assert rows[0]["submitted_by"] == USER

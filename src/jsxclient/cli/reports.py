@@ -3,10 +3,13 @@ a period, for scripts and for the county.
 
     jsxclient indicators --period 2026-10 [--json] [--village CODE]
     jsxclient report --period 2026-10 --format xlsx|pdf -o FILE [--lang en]
+    jsxclient submit --period 2026-10      (the next sync sends it to the county)
+    jsxclient submissions [--json]         (what was submitted, the county's answers)
 
 Periods: 2026-10 (month), 2026-Q3, 2026-H1, 2026, or 2026-01-01..2026-03-31.
 Exit status (`ExitCode`): 0 done; 1 refused (an unreadable period, no
-township in the store, a file that cannot be written), nothing written.
+township in the store, a file that cannot be written, a report the county
+has accepted already), nothing written.
 The PDF is drawn with Qt offscreen: no display is needed.
 """
 
@@ -51,6 +54,23 @@ def add_parsers(sub: Any) -> None:
     r.add_argument("-o", "--output", type=Path, required=True, help="输出文件 / output file")
     r.add_argument("--lang", default="zh", choices=("zh", "en"))
     r.set_defaults(func=run_report)
+
+    s = sub.add_parser(
+        "submit",
+        help="上报月报到县级（下次同步时发送） / submit the report to the county (sent at the "
+        "next sync)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("--period", required=True, help="统计期间，如 2026-10 / period, e.g. 2026-10")
+    s.set_defaults(func=run_submit)
+
+    ls = sub.add_parser(
+        "submissions",
+        help="已上报的月报及县级审核结果 / submitted reports and the county's answers",
+    )
+    ls.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    ls.set_defaults(func=run_submissions)
 
 
 def period_arg(text: str) -> Period:
@@ -174,6 +194,45 @@ def run_report(args: argparse.Namespace) -> int:
             ) from exc
         store.audit("export", args.output.name, detail=f"report {report.period.key}")
         print(f"已生成 {args.output} / wrote {args.output}")
+        return ExitCode.OK
+    finally:
+        store.close()
+
+
+def run_submit(args: argparse.Namespace) -> int:
+    from jsxclient.reports import submit
+
+    store, report = _report(args)
+    try:
+        try:
+            submit.submit(store, report)
+        except DomainError as exc:
+            raise CliError(exc.issue.zh, exc.issue.en) from exc
+        print(
+            f"已上报 {report.period.label('zh')} 月报，下次同步时发送到县级 / submitted the report "
+            f"for {report.period.label('en')}; the next sync sends it to the county"
+        )
+        return ExitCode.OK
+    finally:
+        store.close()
+
+
+def run_submissions(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from jsxclient.reports import submit
+
+    store = open_store(args)
+    try:
+        rows = submit.submissions(store.db.connection(), store.township_code or "")
+        if args.json:
+            json.dump([asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+            print()
+            return ExitCode.OK
+        for r in rows:
+            sent = "" if r.sync_state == "synced" else " (未发送 / not sent yet)"
+            answer = f"  {r.reviewed_by or ''} {r.reviewed_at or ''} {r.review_comment or ''}"
+            print(f"{r.period}\t{r.state}{sent}\t{r.submitted_at or ''}{answer.rstrip()}")
         return ExitCode.OK
     finally:
         store.close()
