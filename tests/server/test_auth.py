@@ -174,7 +174,8 @@ def test_protocol_header(server: LiveServer) -> None:
     )
     assert r.status_code == 426
     # The record schema is checked the same way.
-    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "2"})
+    newer = str(SCHEMA_VERSION + 1)
+    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": newer})
     assert r.status_code == 426 and _error(r) == "protocol.incompatible"
     r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "0"})
     assert r.status_code == 426 and _error(r) == "client.too_old"

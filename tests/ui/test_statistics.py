@@ -91,3 +91,24 @@ def test_the_monthly_report_from_the_page(
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "2026" in text
+
+
+def test_submitting_the_report_shows_its_state(
+    qtbot: QtBot, ctx: AppContext, page: StatisticsPage
+) -> None:
+    settle(qtbot, ctx)
+    assert "尚未上报" in page.submit_state.text()
+    page.submit()
+    settle(qtbot, ctx)
+    assert page.submission is not None and page.submission.state == "submitted"
+    assert "等待县级审核" in page.submit_state.text() and "尚未同步" in page.submit_state.text()
+    assert page.submit_button.text() == "重新上报…"
+    # The county's answer arrives with a sync (here written as the pull would).
+    conn = ctx.store.db.connection()
+    conn.execute(
+        "UPDATE monthlyreport SET state = 'returned', review_comment = '请补报走访', "
+        "reviewed_by = 'county', sync_state = 'synced'"
+    )
+    page.refresh()
+    settle(qtbot, ctx)
+    assert "县级已退回" in page.submit_state.text() and "请补报走访" in page.submit_state.text()

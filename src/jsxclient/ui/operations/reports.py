@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jsxclient.reports import evaluate, files
+from jsxclient.reports import evaluate, files, submit
 from jsxclient.store.store import Store
 from jsxclient.ui.operations.lists import conn
 from jsxclient.ui.tasks import Job
@@ -37,3 +37,12 @@ def save_xlsx(store: Store, report: Report, path: Path) -> None:
     store.require("export")
     files.write_xlsx(report, path)
     store.audit("export", path.name, detail=f"report {report.period.key}")
+
+
+def submission(store: Store, township: str, period: Period) -> submit.Submission | None:
+    return submit.submission(conn(store), township, period.key)
+
+
+def submit_report(store: Store, report: Report) -> submit.Submission | None:
+    submit.submit(store, report)
+    return submit.submission(conn(store), report.division_code, report.period.key)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from jsxclient.reports.evaluate import Drill
+from jsxclient.reports.submit import Submission
 from jsxclient.store.queries.paging import Query
 from jsxclient.ui import errors, reportpdf
 from jsxclient.ui.charts import ChartView
@@ -149,6 +151,7 @@ class StatisticsPage(QWidget):
         self.ctx = ctx
         self.report: Report | None = None
         self.trend: ops.Trend | None = None
+        self.submission: Submission | None = None
         self.setObjectName("page_statistics")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
@@ -186,9 +189,18 @@ class StatisticsPage(QWidget):
         self.xlsx_button.setObjectName("reportXlsx")
         self.pdf_button = QPushButton(self.tr("另存为 PDF…"))
         self.print_button = QPushButton(self.tr("打印…"))
-        for b in (self.xlsx_button, self.pdf_button, self.print_button):
+        self.submit_button = QPushButton(self.tr("上报县级…"))
+        self.submit_button.setObjectName("reportSubmit")
+        self.submit_button.setEnabled(ctx.store.allowed("create", "monthlyreport"))
+        for b in (self.xlsx_button, self.pdf_button, self.print_button, self.submit_button):
             head.addWidget(b)
         lay.addLayout(head)
+        # The submission of this period and the county's answer.
+        self.submit_state = QLabel()
+        self.submit_state.setObjectName("submitState")
+        self.submit_state.setWordWrap(True)
+        lay.addWidget(self.submit_state)
+        self.submit_button.clicked.connect(self._ask_submit)
         self.xlsx_button.clicked.connect(self._save_xlsx)
         self.pdf_button.clicked.connect(self._save_pdf)
         self.print_button.clicked.connect(self._print)
@@ -341,6 +353,66 @@ class StatisticsPage(QWidget):
         self.report = report
         self.range_label.setText(self._range)
         self._show()
+        store, township, period = self.ctx.store, self.ctx.township, report.period
+        self.ctx.tasks.db(lambda job: ops.submission(store, township, period)).latest(
+            "statistics-submission"
+        ).owned_by(self).on_success(self._show_submission).start()
+
+    def _show_submission(self, s: Submission | None) -> None:
+        self.submission = s
+        if s is None:
+            self.submit_state.setText(self.tr("本期月报尚未上报"))
+            self.submit_state.setStyleSheet("")
+            self.submit_button.setText(self.tr("上报县级…"))
+            return
+        when = (s.submitted_at or "")[:16]
+        pending = s.sync_state != "synced"
+        texts = {
+            "submitted": self.tr("已于 {t} 上报，等待县级审核").format(t=when),
+            "accepted": self.tr("县级已审核通过（{who} {t}）").format(
+                who=s.reviewed_by or "", t=(s.reviewed_at or "")[:16]
+            ),
+            "returned": self.tr("县级已退回（{who} {t}）：{c}").format(
+                who=s.reviewed_by or "", t=(s.reviewed_at or "")[:16], c=s.review_comment or ""
+            ),
+        }
+        text = texts.get(s.state, s.state)
+        if pending:
+            text += self.tr("（尚未同步到服务器）")
+        self.submit_state.setText(text)
+        color = {"accepted": "#2E7D32", "returned": "#C62828"}.get(s.state, "")
+        self.submit_state.setStyleSheet(f"color: {color};" if color else "")
+        self.submit_button.setText(
+            self.tr("重新上报…") if s.state != "accepted" else self.tr("已通过")
+        )
+        self.submit_button.setEnabled(
+            s.state != "accepted" and self.ctx.store.allowed("update", "monthlyreport")
+        )
+
+    def _ask_submit(self) -> None:
+        if self.report is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("上报县级"),
+            self.tr("把 {p} 的月报上报到县级？下次同步时发送；县级审核前可以重新上报。").format(
+                p=self.report.period.label(_lang())
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.submit()
+
+    def submit(self) -> None:
+        report, store = self.report, self.ctx.store
+        assert report is not None
+
+        def done(s: Submission | None) -> None:
+            self.ctx.bus.emit_changed("monthlyreport")
+            self._show_submission(s)
+
+        self.ctx.tasks.db(lambda job: ops.submit_report(store, report)).owned_by(self).on_success(
+            done
+        ).on_failure(lambda exc: errors.show(exc, self, self.tr("上报县级"))).start()
 
     def _trended(self, trend: ops.Trend) -> None:
         self.trend = trend
