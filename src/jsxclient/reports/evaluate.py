@@ -76,6 +76,13 @@ SQL: dict[str, str] = {
     "AND m.division_code LIKE :tw AND m.joined_on BETWEEN :s AND :e",
     "members_left": "SELECT m.id, m.division_code, 1, NULL FROM member m WHERE m.deleted = 0 "
     "AND m.division_code LIKE :tw AND m.left_on BETWEEN :s AND :e",
+    # Net growth (joined +1, left −1) over the members on the books the day
+    # before the period began.
+    "members_growth": "SELECT m.id, m.division_code, 1, 0 FROM member m WHERE m.deleted = 0 "
+    "AND m.division_code LIKE :tw AND m.joined_on BETWEEN :s AND :e "
+    "UNION ALL SELECT m.id, m.division_code, -1, 0 FROM member m WHERE m.deleted = 0 "
+    "AND m.division_code LIKE :tw AND m.left_on BETWEEN :s AND :e "
+    f"UNION ALL SELECT m.id, m.division_code, 0, 1 FROM member m WHERE {_member_on(':before')}",
     "families": f"SELECT f.id, f.division_code, 1, NULL FROM specialfamily f "
     f"WHERE {FAMILY_ENROLLED}",
     "families_bereaved": f"SELECT f.id, f.division_code, 1, NULL FROM specialfamily f "
@@ -173,6 +180,7 @@ class Context:
             if p.days >= 7
             else e.isoformat(),
             "year": e.year,
+            "before": (p.start - timedelta(days=1)).isoformat(),
             "term_cut": _years_before(e, TERM_YEARS).isoformat(),
         }
 
@@ -209,37 +217,10 @@ def _overdue(
     return out
 
 
-def _growth(
-    conn: sqlite3.Connection, p: Mapping[str, Any], interrupt: Interrupt | None
-) -> list[Row]:
-    """Joined rows +1, left rows −1 (net growth), and the members on the
-    books the day before the period as the base."""
-    q = dict(p)
-    q["before"] = (date.fromisoformat(str(p["s"])) - timedelta(days=1)).isoformat()
-    out: list[Row] = [
-        (str(i), str(c), float(n), None)
-        for i, c, n, _ in run(conn, SQL["members_joined"], q, interrupt)
-    ]
-    out += [
-        (str(i), str(c), -1.0, None) for i, c, _, _ in run(conn, SQL["members_left"], q, interrupt)
-    ]
-    out += [
-        (str(i), str(c), 0.0, 1.0)
-        for i, c in run(
-            conn,
-            f"SELECT m.id, m.division_code FROM member m WHERE {_member_on(':before')}",
-            q,
-            interrupt,
-        )
-    ]
-    return out
-
-
 SPECIAL: dict[
     str, Callable[[sqlite3.Connection, Mapping[str, Any], Interrupt | None], list[Row]]
 ] = {
     "visits_overdue": _overdue,
-    "members_growth": _growth,
 }
 
 
@@ -252,6 +233,24 @@ def rows(
     return [
         (str(i), str(c), float(n or 0), None if d is None else float(d))
         for i, c, n, d in run(conn, SQL[indicator_id], p, interrupt)
+    ]
+
+
+def grouped(
+    conn: sqlite3.Connection, ctx: Context, indicator_id: str, interrupt: Interrupt | None = None
+) -> list[Row]:
+    """The same rows summed per village in SQL: one row per village instead
+    of one per record (a figure needs no ids; its drill-down does)."""
+    p = ctx.params()
+    if indicator_id in SPECIAL:
+        return SPECIAL[indicator_id](conn, p, interrupt)
+    sql = (
+        f"WITH x(i, c, n, d) AS ({SQL[indicator_id]}) "
+        "SELECT '', c, total(n), CASE WHEN count(d) THEN total(d) END FROM x GROUP BY c"
+    )
+    return [
+        (str(i), str(c), float(n or 0), None if d is None else float(d))
+        for i, c, n, d in run(conn, sql, p, interrupt)
     ]
 
 
@@ -315,7 +314,7 @@ def compute(
     ctx = Context(township, period, villages)
     wanted = list(indicators) if indicators is not None else [i.id for i in CATALOGUE]
     goals = dict(targets) if targets is not None else load_targets(conn, township)
-    figures = {i: figure(ctx, i, rows(conn, ctx, i, interrupt), goals.get(i)) for i in wanted}
+    figures = {i: figure(ctx, i, grouped(conn, ctx, i, interrupt), goals.get(i)) for i in wanted}
     return Report(
         township,
         division_name(conn, township),
@@ -375,5 +374,5 @@ def trend(
     for m in period.trailing_months(months):
         ctx = Context(township, m, villages)
         for i in out:
-            out[i].append((m.key, figure(ctx, i, rows(conn, ctx, i, interrupt), None).value))
+            out[i].append((m.key, figure(ctx, i, grouped(conn, ctx, i, interrupt), None).value))
     return out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jsxclient.store.store import Store
-from jsxcore.indicators.figures import Report, from_snapshot, to_snapshot
+from jsxcore.indicators.figures import Report, to_snapshot
 from jsxcore.indicators.submission import already_accepted, report_id
 
 
@@ -84,9 +84,3 @@ def submission(conn: sqlite3.Connection, township: str, period_key: str) -> Subm
         (report_id(township, period_key),),
     ).fetchone()
     return Submission(*r) if r else None
-
-
-def submitted_report(conn: sqlite3.Connection, row_id: str) -> Report | None:
-    """The figures as they were submitted (not as they are computed today)."""
-    r = conn.execute("SELECT figures FROM monthlyreport WHERE id = ?", (row_id,)).fetchone()
-    return from_snapshot(json.loads(r[0])) if r else None
