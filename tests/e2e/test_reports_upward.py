@@ -6,6 +6,7 @@ sums its townships over HTTP and with `jsxserver report --xlsx`."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ from jsxcore.protocol import (
 )
 from jsxserver.services import reports as server_reports
 from tests.e2e.conftest import MakeDevice
-from tests.e2e.harness import ServerProcess, person
+from tests.e2e.harness import PASSWORD, Device, ServerProcess, encrypt, person
 
 PERIOD = "2026-10"
 
@@ -46,6 +47,17 @@ def _review(dev: object, rid: str, state: str, comment: str = "") -> ReportSumma
         f"/reports/{rid}/review",
         ReportSummary,
         body=ReviewRequest(state=state, comment=comment),  # type: ignore[arg-type]
+    )
+
+
+def _cli(dev: Device, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JSXCLIENT_USER": dev.username, "JSXCLIENT_PASSWORD": PASSWORD}
+    return subprocess.run(
+        [sys.executable, "-m", "jsxclient.cli", "--store", str(dev.path), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -107,7 +119,20 @@ def test_submit_return_resubmit_accept_and_sum(
     assert submit.submit(worker.store, files.township_report(worker.store, period)) == rid
     worker.sync()
     assert [r.state for r in _reports(reviewer, period=PERIOD) if r.id == rid] == ["submitted"]
-    _review(reviewer, rid, "accepted")
+    # The reviewer's command line: list, accept, sum.
+    encrypt(reviewer)
+    listed = _cli(reviewer, "review", "list", "--period", PERIOD, "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [r["state"] for r in json.loads(listed.stdout) if r["id"] == rid] == ["submitted"]
+    accepted = _cli(reviewer, "review", "accept", rid)
+    assert accepted.returncode == 0 and "accepted" in accepted.stdout, accepted.stderr
+    summed = _cli(reviewer, "review", "sum", "--period", PERIOD, "--xlsx", str(tmp_path / "r.xlsx"))
+    assert summed.returncode == 0 and "未上报" in summed.stdout, summed.stderr
+    assert (tmp_path / "r.xlsx").exists()
+    # A township's account is refused by the server: exit 9.
+    encrypt(worker)
+    refused_cli = _cli(worker, "review", "accept", rid)
+    assert refused_cli.returncode == 9 and "审核员" in refused_cli.stderr
     worker.sync()
     done = submit.submission(worker.store.db.connection(), township, PERIOD)
     assert done is not None and done.state == "accepted"

@@ -5,6 +5,8 @@ a period, for scripts and for the county.
     jsxclient report --period 2026-10 --format xlsx|pdf -o FILE [--lang en]
     jsxclient submit --period 2026-10      (the next sync sends it to the county)
     jsxclient submissions [--json]         (what was submitted, the county's answers)
+    jsxclient review list|accept ID|return ID --comment ..|sum --period P [--xlsx F]
+                                           (a county reviewer's side)
 
 Periods: 2026-10 (month), 2026-Q3, 2026-H1, 2026, or 2026-01-01..2026-03-31.
 Exit status (`ExitCode`): 0 done; 1 refused (an unreadable period, no
@@ -71,6 +73,32 @@ def add_parsers(sub: Any) -> None:
     )
     ls.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
     ls.set_defaults(func=run_submissions)
+
+    rv = sub.add_parser(
+        "review",
+        help="县级审核：查看、通过或退回乡镇月报，汇总 / county review: list, accept or return "
+        "townships' reports, sum them",
+        description="A county reviewer's side, on a computer connected with the reviewer's "
+        "account (jsxclient connect). Exit status: 0 done; 1 refused (bad period or "
+        "arguments); 3 offline; 4 not connected or login expired; 9 the server refused "
+        "(not a reviewer, a report outside the area, a return without a comment).",
+    )
+    rsub = rv.add_subparsers(dest="review_action", required=True, metavar="ACTION")
+    rl = rsub.add_parser("list", help="已上报的月报 / the reports submitted in the area")
+    rl.add_argument("--period", help="如 2026-10 / e.g. 2026-10")
+    rl.add_argument("--division", help="区划代码 / a division inside the area")
+    rl.add_argument("--json", action="store_true")
+    ra = rsub.add_parser("accept", help="审核通过 / accept a report")
+    ra.add_argument("id")
+    rr = rsub.add_parser("return", help="退回并说明原因 / return a report with the reason")
+    rr.add_argument("id")
+    rr.add_argument("--comment", required=True, help="退回原因 / why")
+    rs = rsub.add_parser("sum", help="汇总辖区的月报 / sum the area's reports")
+    rs.add_argument("--period", required=True)
+    rs.add_argument("--division", help="区划代码 / a division inside the area")
+    rs.add_argument("--xlsx", type=Path, help="写入 .xlsx / write the table as .xlsx")
+    rs.add_argument("--lang", default="zh", choices=("zh", "en"))
+    rv.set_defaults(func=run_review)
 
 
 def period_arg(text: str) -> Period:
@@ -236,3 +264,74 @@ def run_submissions(args: argparse.Namespace) -> int:
         return ExitCode.OK
     finally:
         store.close()
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from jsxclient.cli.sync import _error as sync_error
+    from jsxclient.sync.account import make_transport
+    from jsxclient.sync.errors import SyncError
+    from jsxcore.protocol import (
+        AggregateResponse,
+        ReportListResponse,
+        ReportSummary,
+        ReviewRequest,
+    )
+
+    store = open_store(args)
+    try:
+        try:
+            with make_transport(store) as t:
+                action = args.review_action
+                if action == "list":
+                    params = {
+                        k: v for k, v in (("period", args.period), ("division", args.division)) if v
+                    }
+                    if args.period:
+                        period_arg(args.period)
+                    rows = t.call("GET", "/reports", ReportListResponse, params=params).reports
+                    if args.json:
+                        json.dump(
+                            [r.model_dump() for r in rows], sys.stdout, ensure_ascii=False, indent=2
+                        )
+                        print()
+                    for r in [] if args.json else rows:
+                        print(
+                            f"{r.id}\t{r.division_name}\t{r.period}\t{r.state}\t"
+                            f"{r.submitted_at or ''}\t{r.review_comment or ''}".rstrip()
+                        )
+                elif action in ("accept", "return"):
+                    req = ReviewRequest(
+                        state="accepted" if action == "accept" else "returned",
+                        comment=getattr(args, "comment", "") or "",
+                    )
+                    r = t.call("POST", f"/reports/{args.id}/review", ReportSummary, body=req)
+                    print(f"{r.division_name} {r.period}: {r.state}")
+                else:
+                    period = period_arg(args.period)
+                    params = {"period": period.key}
+                    if args.division:
+                        params["division"] = args.division
+                    agg = t.call("GET", "/reports/aggregate", AggregateResponse, params=params)
+                    _print_sum(agg, args)
+        except SyncError as exc:
+            return sync_error(exc)
+        return ExitCode.OK
+    finally:
+        store.close()
+
+
+def _print_sum(agg: Any, args: argparse.Namespace) -> None:
+    from jsxclient.reports.files import write_bytes
+    from jsxcore.indicators.figures import from_snapshot
+    from jsxcore.indicators.sheet import workbook_bytes
+
+    total = from_snapshot(agg.snapshot)
+    lang = args.lang
+    print(f"{total.division_name}  {total.period.label(lang)}  ({len(total.parts)})")
+    for f in total.ordered():
+        print(f"{f.spec.name(lang):<16}\t{format_value(f.spec, f.value):>10}")
+    if agg.missing:
+        print("未上报 / not submitted: " + "、".join(m.name for m in agg.missing))
+    if args.xlsx:
+        write_bytes(args.xlsx, workbook_bytes(total, lang))
+        print(f"已生成 {args.xlsx} / wrote {args.xlsx}")
