@@ -10,10 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from jsxclient.reports import evaluate
 from jsxclient.ui.context import AppContext
+from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.pages.statistics import StatisticsPage
 from jsxcore.indicators.catalogue import CATALOGUE
 from jsxcore.indicators.periods import parse_period
@@ -74,6 +76,10 @@ def test_a_card_opens_the_rows_behind_it(
     dlg = page.drill_dialog
     qtbot.waitUntil(lambda: dlg.model.total is not None)
     assert dlg.model.total == figure and f"{int(figure)}" in dlg.count_label.text()
+    # A row opens its record.
+    dlg.table.open_row.emit(dlg.drill.ids[0])
+    forms = [w for w in QApplication.topLevelWidgets() if isinstance(w, RecordForm)]
+    assert forms and forms[-1].row_id == dlg.drill.ids[0]
     dlg.close()
 
 

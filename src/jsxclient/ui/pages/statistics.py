@@ -43,7 +43,7 @@ from jsxclient.ui.charts import ChartView
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.list_model import ListModel
 from jsxclient.ui.operations import reports as ops
-from jsxclient.ui.widgets import RecordTable
+from jsxclient.ui.widgets import RecordTable, open_form
 from jsxcore.indicators import periods
 from jsxcore.indicators.catalogue import CATALOGUE, GROUPS, INDICATORS
 from jsxcore.indicators.figures import Figure, Report, format_value, unit_label
@@ -134,6 +134,7 @@ class DrillDialog(QDialog):
     def __init__(self, ctx: AppContext, drill: Drill, title: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("drillDialog")
+        self.drill = drill
         self.setWindowTitle(title)
         self.resize(900, 480)
         lay = QVBoxLayout(self)
@@ -141,6 +142,8 @@ class DrillDialog(QDialog):
         lay.addWidget(self.count_label)
         self.model = ListModel(ctx, drill.entity, self)
         self.table = RecordTable(self.model)
+        # A row opens its record, as in the list pages.
+        self.table.open_row.connect(lambda rid: open_form(ctx, self, drill.entity, rid))
         lay.addWidget(self.table, 1)
         self.model.set_query(Query(filters={"ids": json.dumps(drill.ids)}))
 
