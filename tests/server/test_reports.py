@@ -51,6 +51,11 @@ def test_review_routes_check_role_and_area(server: LiveServer) -> None:
         )
         assert r.status_code == 404 and r.json()["error"]["code"] == "report.not_found"
     reviewer = server.device_for("county_reviewer", town.county)
+    # The period is matched in the database (JSON on SQLite and PostgreSQL).
+    for period, listed_too in (("2026-10", True), ("2026-09", False)):
+        listed = reviewer.http.get(server.url("/reports"), params={"period": period}, timeout=30)
+        ids = [r["id"] for r in listed.json()["reports"]]
+        assert (rid in ids) == listed_too
     bad = reviewer.http.post(
         server.url(f"/reports/{rid}/review"), json={"state": "maybe"}, timeout=30
     )

@@ -35,7 +35,7 @@ from jsxcore.protocol import (
     ReviewRequest,
 )
 from jsxserver.core.errors import ApiError, Reason
-from jsxserver.models import Division, IndicatorTarget, Record, utcnow, wire_time
+from jsxserver.models import RECORD_TABLE, Division, IndicatorTarget, Record, utcnow, wire_time
 from jsxserver.services import push as push_service
 from jsxserver.services.reference import ancestor_codes
 from jsxserver.services.scope import Scope
@@ -118,9 +118,11 @@ def _rows(session: Session, prefix: str, period: str | None) -> list[Record]:
         col(Record.division_code).startswith(prefix),
         col(Record.deleted).is_(False),
     )
-    rows = [r for r in session.execute(stmt).scalars()]
     if period is not None:
-        rows = [r for r in rows if r.data.get("period") == period]
+        # In the database (SQLite and PostgreSQL alike): a province holds
+        # thousands of reports, each with its snapshot.
+        stmt = stmt.where(RECORD_TABLE.c.data["period"].as_string() == period)
+    rows = list(session.execute(stmt).scalars())
     return sorted(rows, key=lambda r: (r.data.get("period_end") or "", r.division_code))
 
 
