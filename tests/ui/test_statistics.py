@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtPrintSupport import QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -118,3 +119,18 @@ def test_submitting_the_report_shows_its_state(
     page.refresh()
     settle(qtbot, ctx)
     assert "县级已退回" in page.submit_state.text() and "请补报走访" in page.submit_state.text()
+
+
+def test_the_print_preview_draws_the_report(
+    qtbot: QtBot, ctx: AppContext, page: StatisticsPage
+) -> None:
+    settle(qtbot, ctx)
+    page.print_button.click()
+    dlg = page.preview
+    drawn: list[object] = []
+    dlg.paintRequested.connect(drawn.append)
+    qtbot.waitUntil(lambda: dlg.isVisible())
+    dlg.findChild(QPrintPreviewWidget).updatePreview()
+    qtbot.waitUntil(lambda: bool(drawn))
+    assert dlg.findChild(QPrintPreviewWidget).pageCount() >= 2  # the table, then the charts
+    dlg.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -202,7 +203,9 @@ def ensure_app() -> QGuiApplication:
     """The Qt application a PDF needs; offscreen when there is no display."""
     app = QGuiApplication.instance()
     if app is None:
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        # Windows always has its platform; a Linux server or cron job may not.
+        headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+        if sys.platform.startswith("linux") and headless:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(["jsxclient"])
     assert isinstance(app, QGuiApplication)
