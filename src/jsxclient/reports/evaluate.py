@@ -76,13 +76,6 @@ SQL: dict[str, str] = {
     "AND m.division_code LIKE :tw AND m.joined_on BETWEEN :s AND :e",
     "members_left": "SELECT m.id, m.division_code, 1, NULL FROM member m WHERE m.deleted = 0 "
     "AND m.division_code LIKE :tw AND m.left_on BETWEEN :s AND :e",
-    # Net growth (joined +1, left −1) over the members on the books the day
-    # before the period began.
-    "members_growth": "SELECT m.id, m.division_code, 1, 0 FROM member m WHERE m.deleted = 0 "
-    "AND m.division_code LIKE :tw AND m.joined_on BETWEEN :s AND :e "
-    "UNION ALL SELECT m.id, m.division_code, -1, 0 FROM member m WHERE m.deleted = 0 "
-    "AND m.division_code LIKE :tw AND m.left_on BETWEEN :s AND :e "
-    f"UNION ALL SELECT m.id, m.division_code, 0, 1 FROM member m WHERE {_member_on(':before')}",
     "families": f"SELECT f.id, f.division_code, 1, NULL FROM specialfamily f "
     f"WHERE {FAMILY_ENROLLED}",
     "families_bereaved": f"SELECT f.id, f.division_code, 1, NULL FROM specialfamily f "
@@ -217,10 +210,31 @@ def _overdue(
     return out
 
 
+def _growth(
+    conn: sqlite3.Connection, p: Mapping[str, Any], interrupt: Interrupt | None
+) -> list[Row]:
+    """Net growth (joined − left) per village over the members on the books
+    the day before the period began; three grouped reads (a union of them
+    costs SQLite three times as much)."""
+    parts: dict[str, list[float]] = {}
+
+    def add(sql: str, day: str, slot: int, sign: float) -> None:
+        grouped_sql = f"SELECT m.division_code, count(*) FROM member m WHERE {sql} GROUP BY 1"
+        for code, n in run(conn, grouped_sql, {**p, "day": p[day]}, interrupt):
+            parts.setdefault(str(code), [0.0, 0.0])[slot] += sign * n
+
+    period = "m.deleted = 0 AND m.division_code LIKE :tw AND m.{col} BETWEEN :s AND :e"
+    add(period.format(col="joined_on"), "s", 0, 1)
+    add(period.format(col="left_on"), "s", 0, -1)
+    add(_member_on(":day"), "before", 1, 1)
+    return [("", code, n, d) for code, (n, d) in parts.items()]
+
+
 SPECIAL: dict[
     str, Callable[[sqlite3.Connection, Mapping[str, Any], Interrupt | None], list[Row]]
 ] = {
     "visits_overdue": _overdue,
+    "members_growth": _growth,
 }
 
 

@@ -28,3 +28,7 @@ CREATE TABLE monthlyreport (
 CREATE INDEX ix_monthlyreport_division_code ON monthlyreport (division_code);
 
 CREATE INDEX ix_monthlyreport_sync_state ON monthlyreport (sync_state);
+
+-- Members who left within a period (the indicators' flows; joined_on has
+-- its index since schema 4).
+CREATE INDEX ix_member_left_on ON member (left_on);
