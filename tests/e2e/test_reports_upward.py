@@ -92,6 +92,8 @@ def test_submit_return_resubmit_accept_and_sum(
     with Session(server.db.write_engine) as session:
         server_reports.set_target(session, county, "family_doctor", 0.6)
     assert fetch_targets(worker.transport) == {county: {"family_doctor": 0.6}}
+    worker.sync()  # a sync brings it too, without connecting again
+    assert files.township_report(worker.store, period).figures["family_doctor"].target == 0.6
 
     reviewer = make_device(server.make_user(county, "county_reviewer"), "county")
     seen = _reports(reviewer, period=PERIOD)

@@ -135,3 +135,13 @@ def test_submit_then_list(
         ("2026-10", "submitted", "pending")
     ]
     assert rows[0]["submitted_by"] == USER
+
+
+def test_indicators_as_a_table(
+    store_path: Path, built: Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(store_path, "indicators", "--period", PERIOD) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert out.startswith("清水塘街道  2026年10月")
+    doctor = next(line for line in out.splitlines() if line.startswith("家庭医生签约率"))
+    assert "25.0%" in doctor and "未达标" in doctor

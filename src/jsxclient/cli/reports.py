@@ -179,7 +179,16 @@ def run_indicators(args: argparse.Namespace) -> int:
         for f in report.ordered():
             ind = f.spec
             value = f.value if village is None else f.part_value(village)
-            met = "" if f.met is None or village else ("✓" if f.met else "✗")
+            # Words, not ✓/✗: a Windows console in GBK has no check mark.
+            met = (
+                ""
+                if f.met is None or village
+                else (
+                    ("met" if f.met else "NOT MET")
+                    if lang == "en"
+                    else ("达标" if f.met else "未达标")
+                )
+            )
             target = "" if f.target is None else format_value(ind, f.target)
             print(
                 f"{ind.name(lang):<16}\t{format_value(ind, value):>10} {unit_label(ind, lang)}"
