@@ -134,3 +134,18 @@ def test_the_print_preview_draws_the_report(
     qtbot.waitUntil(lambda: bool(drawn))
     assert dlg.findChild(QPrintPreviewWidget).pageCount() >= 2  # the table, then the charts
     dlg.close()
+
+
+def test_any_date_range(qtbot: QtBot, ctx: AppContext, page: StatisticsPage) -> None:
+    settle(qtbot, ctx)
+    page.set_period("2026-09-15..2026-10-14")
+    settle(qtbot, ctx)
+    assert page.report is not None and page.report.period.key == "2026-09-15..2026-10-14"
+    assert page.date_from.isVisible() and not page.year.isVisible()
+    expected = evaluate.compute(
+        ctx.store.db.connection(), TOWNSHIP, parse_period("2026-09-15..2026-10-14")
+    )
+    assert page.report.figures["visits"].numerator == expected.figures["visits"].numerator
+    # The end cannot go before the start.
+    page.date_from.setDate(page.date_to.date().addDays(5))
+    assert page.date_to.date() >= page.date_from.date()

@@ -2926,6 +2926,10 @@ Account: {user}</translation>
         <translation>Year</translation>
     </message>
     <message>
+        <source>日期范围</source>
+        <translation>Date range</translation>
+    </message>
+    <message>
         <source>{y}年</source>
         <translation>{y}</translation>
     </message>

@@ -10,14 +10,16 @@ its figures first.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFrame,
@@ -49,7 +51,7 @@ from jsxcore.indicators.catalogue import CATALOGUE, GROUPS, INDICATORS
 from jsxcore.indicators.figures import Figure, Report, format_value, unit_label
 
 # Period kinds the picker offers, and the sub-periods of each.
-KINDS = ("month", "quarter", "half", "year")
+KINDS = ("month", "quarter", "half", "year", "range")
 
 
 def _lang() -> str:
@@ -120,6 +122,10 @@ class IndicatorCard(QFrame):
         super().mouseReleaseEvent(event)
 
 
+def _day(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
 def _met(f: Figure, value: float | None) -> bool | None:
     if value is None or f.target is None:
         return None
@@ -166,7 +172,9 @@ class StatisticsPage(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("statKind")
         for k, text in zip(
-            KINDS, (self.tr("月"), self.tr("季度"), self.tr("半年"), self.tr("年")), strict=True
+            KINDS,
+            (self.tr("月"), self.tr("季度"), self.tr("半年"), self.tr("年"), self.tr("日期范围")),
+            strict=True,
         ):
             self.kind.addItem(text, k)
         self.year = QComboBox()
@@ -182,7 +190,21 @@ class StatisticsPage(QWidget):
         for pl in ctx.places:
             if pl.code != ctx.township:
                 self.village.addItem(pl.name, pl.code)
-        for w in (self.kind, self.year, self.sub, self.village):
+        # Any date range: from and to, both days included.
+        last = periods.previous_month(ctx.today())
+        self.date_from = QDateEdit(QDate(last.start.year, last.start.month, last.start.day))
+        self.date_to = QDateEdit(QDate(last.end.year, last.end.month, last.end.day))
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setMaximumDate(QDate(ctx.today().year, ctx.today().month, ctx.today().day))
+            d.hide()
+        self.date_from.setObjectName("statFrom")
+        self.date_to.setObjectName("statTo")
+        self.date_to.setMinimumDate(self.date_from.date())
+        self.date_from.dateChanged.connect(self._from_changed)
+        self.date_to.dateChanged.connect(self.refresh)
+        for w in (self.kind, self.year, self.sub, self.date_from, self.date_to, self.village):
             head.addWidget(w)
         self.range_label = QLabel()
         self.range_label.setObjectName("countLabel")
@@ -300,13 +322,23 @@ class StatisticsPage(QWidget):
         elif kind == "half":
             self.sub.addItem(self.tr("上半年"), 1)
             self.sub.addItem(self.tr("下半年"), 2)
-        self.sub.setVisible(kind != "year")
+        self.sub.setVisible(kind not in ("year", "range"))
+        self.year.setVisible(kind != "range")
+        self.date_from.setVisible(kind == "range")
+        self.date_to.setVisible(kind == "range")
         self.sub.blockSignals(False)
+        self.refresh()
+
+    def _from_changed(self) -> None:
+        # The end never before the start (a later start moves it along).
+        self.date_to.setMinimumDate(self.date_from.date())
         self.refresh()
 
     def period(self) -> periods.Period:
         y = int(self.year.currentData())
         kind = self.kind.currentData()
+        if kind == "range":
+            return periods.date_range(_day(self.date_from.date()), _day(self.date_to.date()))
         n = int(self.sub.currentData() or 1)
         if kind == "month":
             return periods.month(y, n)
@@ -319,8 +351,14 @@ class StatisticsPage(QWidget):
     def set_period(self, key: str) -> None:
         """Select the period written as `key` (2026-10, 2026-Q3 ...)."""
         p = periods.parse_period(key)
-        for w in (self.kind, self.year, self.sub):
+        for w in (self.kind, self.year, self.sub, self.date_from, self.date_to):
             w.blockSignals(True)
+        if p.kind == "range":
+            self.date_from.setDate(QDate(p.start.year, p.start.month, p.start.day))
+            self.date_to.setMinimumDate(self.date_from.date())
+            self.date_to.setDate(QDate(p.end.year, p.end.month, p.end.day))
+        for w in (self.date_from, self.date_to):
+            w.blockSignals(False)
         self.kind.setCurrentIndex(KINDS.index(p.kind) if p.kind in KINDS else 0)
         self.year.setCurrentIndex(max(0, self.year.findData(p.start.year)))
         for w in (self.kind, self.year):
