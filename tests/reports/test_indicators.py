@@ -168,8 +168,9 @@ def test_targets_and_whether_they_are_met(store: Store, fx: Fixture) -> None:
 def test_trend_month_by_month(store: Store, fx: Fixture) -> None:
     t = evaluate.trend(conn(store), TOWNSHIP, parse_period(PERIOD), ["members", "activities"], 3)
     assert [k for k, _ in t["members"]] == ["2026-08", "2026-09", "2026-10"]
-    assert [v for _, v in t["members"]] == [4, 4, 5]
-    assert [v for _, v in t["activities"]] == [0, 0, 3]
+    assert [f.value for _, f in t["members"]] == [4, 4, 5]
+    assert [f.value for _, f in t["activities"]] == [0, 0, 3]
+    assert [f.part_value(VILLAGE) for _, f in t["members"]] == [3, 3, 4]
 
 
 def test_an_empty_base_gives_no_figure(store: Store) -> None:

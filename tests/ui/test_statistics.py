@@ -64,6 +64,10 @@ def test_period_and_village_pickers(qtbot: QtBot, ctx: AppContext, page: Statist
     f = page.report.figures["members"]
     n = f.parts.get(village, (0, None))[0]
     assert page.cards["members"].value.text().startswith(f"{n:,.0f}")
+    # The charts follow: the village's bar stands out, the trend is its own.
+    settle(qtbot, ctx)
+    assert page.bars.chart is not None and page.bars.chart.highlight == 0
+    assert page.line.chart is not None and "—" in page.line.chart.title
 
 
 def test_a_card_opens_the_rows_behind_it(

@@ -379,14 +379,15 @@ def trend(
     indicator_ids: Iterable[str],
     months: int = 12,
     interrupt: Interrupt | None = None,
-) -> dict[str, list[tuple[str, float | None]]]:
+) -> dict[str, list[tuple[str, Figure]]]:
     """Each indicator month by month over the `months` ending with the
-    period's: the trend chart's series as (month key, value)."""
+    period's: the trend chart's series as (month key, figure), the figure
+    with its villages (a village's own trend)."""
     places = township_places(conn, township)
     villages = [pl.code for pl in places if pl.code != township]
-    out: dict[str, list[tuple[str, float | None]]] = {i: [] for i in indicator_ids}
+    out: dict[str, list[tuple[str, Figure]]] = {i: [] for i in indicator_ids}
     for m in period.trailing_months(months):
         ctx = Context(township, m, villages)
         for i in out:
-            out[i].append((m.key, figure(ctx, i, grouped(conn, ctx, i, interrupt), None).value))
+            out[i].append((m.key, figure(ctx, i, grouped(conn, ctx, i, interrupt), None)))
     return out

@@ -10,7 +10,7 @@ from pathlib import Path
 from jsxclient.reports import evaluate
 from jsxclient.store.store import Store
 from jsxcore.indicators.catalogue import CATALOGUE
-from jsxcore.indicators.figures import Report
+from jsxcore.indicators.figures import Figure, Report
 from jsxcore.indicators.periods import Period
 from jsxcore.indicators.sheet import workbook_bytes
 
@@ -25,7 +25,7 @@ def township_report(store: Store, period: Period, now: datetime | None = None) -
     return evaluate.compute(store.db.connection(), township, period, now=now)
 
 
-def township_trend(store: Store, period: Period) -> dict[str, list[tuple[str, float | None]]]:
+def township_trend(store: Store, period: Period) -> dict[str, list[tuple[str, Figure]]]:
     charted = [i.id for i in CATALOGUE if i.chart]
     return evaluate.trend(
         store.db.connection(), store.township_code or "", period, charted, TREND_MONTHS

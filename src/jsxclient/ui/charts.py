@@ -24,6 +24,7 @@ LINE = QColor("#2E75B6")
 TARGET = QColor("#C62828")
 GRID = QColor("#D9D9D9")
 TEXT = QColor("#333333")
+HIGHLIGHT = QColor("#F5A623")
 
 Fmt = Callable[[float], str]
 
@@ -39,6 +40,7 @@ class Chart:
     higher_is_better: bool = True
     fmt: Fmt = lambda v: f"{v:g}"
     indicator: str = ""
+    highlight: int | None = None  # the bar drawn in the accent colour (a chosen village)
 
 
 def _font(family: str, px: float, bold: bool = False) -> QFont:
@@ -93,6 +95,9 @@ def paint(p: QPainter, rect: QRectF, chart: Chart, family: str = "") -> None:
                 )
                 bar = QRectF(x + step * 0.18, y_of(v), step * 0.64, plot.bottom() - y_of(v))
                 p.fillRect(bar, QBrush(BAR_MISSED if missed else BAR))
+                if i == chart.highlight:
+                    p.setPen(QPen(HIGHLIGHT, pen_w * 3))
+                    p.drawRect(bar)
                 p.setPen(TEXT)
                 p.drawText(
                     QRectF(x, y_of(v) - unit * 1.1, step, unit),

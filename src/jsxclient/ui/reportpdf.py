@@ -22,10 +22,10 @@ from PySide6.QtPrintSupport import QPrinter
 from jsxclient.ui.charts import Chart, paint
 from jsxclient.ui.printing import cjk_font
 from jsxcore.indicators.catalogue import CATALOGUE, GROUPS, INDICATORS
-from jsxcore.indicators.figures import Report, format_value, unit_label
+from jsxcore.indicators.figures import Figure, Report, format_value, unit_label
 from jsxcore.indicators.sheet import title
 
-Trend = Mapping[str, Sequence[tuple[str, float | None]]]
+Trend = Mapping[str, Sequence[tuple[str, Figure]]]
 
 #: The indicators charted by village and month by month.
 CHARTED = tuple(i.id for i in CATALOGUE if i.chart)
@@ -100,8 +100,11 @@ def report_html(report: Report, lang: str = "zh") -> str:
     return "\n".join(out)
 
 
-def charts_for(report: Report, trend: Trend | None = None, lang: str = "zh") -> list[Chart]:
-    """A bar chart by village and a monthly trend of each charted figure."""
+def charts_for(
+    report: Report, trend: Trend | None = None, lang: str = "zh", village: str | None = None
+) -> list[Chart]:
+    """A bar chart by village and a monthly trend of each charted figure;
+    with `village`, its bar stands out and the trend is its own."""
     charts: list[Chart] = []
     villages = [(c, n) for c, n in report.parts if c != report.division_code]
     for ind_id in CHARTED:
@@ -122,14 +125,19 @@ def charts_for(report: Report, trend: Trend | None = None, lang: str = "zh") -> 
                 ind.better != "lower",
                 fmt,
                 ind_id,
+                next((k for k, (c, _) in enumerate(villages) if c == village), None),
             )
         )
         if trend and ind_id in trend:
             charts.append(
                 Chart(
                     "trend",
-                    _t(lang, f"{ind.zh}（逐月）", f"{ind.en}, month by month"),
-                    [(k[2:], v) for k, v in trend[ind_id]],
+                    _t(lang, f"{ind.zh}（逐月）", f"{ind.en}, month by month")
+                    + (f" — {_short(dict(villages).get(village, ''))}" if village else ""),
+                    [
+                        (k[2:], m.value if village is None else m.part_value(village))
+                        for k, m in trend[ind_id]
+                    ],
                     f.target if ind.unit == "percent" else None,
                     ind.better != "lower",
                     fmt,

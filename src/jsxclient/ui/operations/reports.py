@@ -10,10 +10,10 @@ from jsxclient.store.store import Store
 from jsxclient.ui.operations.lists import conn
 from jsxclient.ui.tasks import Job
 from jsxcore.indicators.catalogue import CATALOGUE
-from jsxcore.indicators.figures import Report
+from jsxcore.indicators.figures import Figure, Report
 from jsxcore.indicators.periods import Period
 
-Trend = dict[str, list[tuple[str, float | None]]]
+Trend = dict[str, list[tuple[str, Figure]]]
 
 
 def compute(store: Store, township: str, period: Period, job: Job) -> Report:

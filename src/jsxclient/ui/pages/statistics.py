@@ -496,7 +496,7 @@ class StatisticsPage(QWidget):
     def _show_charts(self) -> None:
         if self.report is None:
             return
-        charts = reportpdf.charts_for(self.report, self.trend, _lang())
+        charts = reportpdf.charts_for(self.report, self.trend, _lang(), self.selected_village())
         chosen = self.chart_pick.currentData()
         bars = next((c for c in charts if c.kind == "bars" and c.indicator == chosen), None)
         line = next((c for c in charts if c.kind == "trend" and c.indicator == chosen), None)
