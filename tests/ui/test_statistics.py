@@ -153,3 +153,15 @@ def test_any_date_range(qtbot: QtBot, ctx: AppContext, page: StatisticsPage) -> 
     # The end cannot go before the start.
     page.date_from.setDate(page.date_to.date().addDays(5))
     assert page.date_to.date() >= page.date_from.date()
+
+
+def test_quick_period_changes_show_the_last(
+    qtbot: QtBot, ctx: AppContext, page: StatisticsPage
+) -> None:
+    settle(qtbot, ctx)
+    # Each change replaces (and interrupts) the one before: no error, the last wins.
+    for key in ("2026-01", "2026-Q1", "2025", "2026-03-01..2026-06-30", "2026-09"):
+        page.set_period(key)
+    settle(qtbot, ctx)
+    assert page.report is not None and page.report.period.key == "2026-09"
+    assert page.trend is not None and page.trend["members"][-1][0] == "2026-09"

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from jsxclient.reports.evaluate import Drill
 from jsxclient.reports.submit import Submission
+from jsxclient.store.queries.base import Interrupted
 from jsxclient.store.queries.paging import Query
 from jsxclient.ui import errors, reportpdf
 from jsxclient.ui.charts import ChartView
@@ -383,12 +384,16 @@ class StatisticsPage(QWidget):
         store, township = self.ctx.store, self.ctx.township
         self.ctx.tasks.db(lambda job: ops.compute(store, township, period, job)).latest(
             "statistics"
-        ).owned_by(self).on_success(self._computed).on_failure(
-            lambda exc: errors.show(exc, self, self.tr("统计"))
-        ).start()
+        ).owned_by(self).on_success(self._computed).on_failure(self._failed).start()
         self.ctx.tasks.db(lambda job: ops.trend(store, township, period, job)).latest(
             "statistics-trend"
-        ).owned_by(self).on_success(self._trended).start()
+        ).owned_by(self).on_success(self._trended).on_failure(self._failed).start()
+
+    def _failed(self, exc: BaseException) -> None:
+        # A newer period replaced the request: its own answer follows.
+        if isinstance(exc, Interrupted):
+            return
+        errors.show(exc, self, self.tr("统计"))
 
     def _computed(self, report: Report) -> None:
         self.report = report
@@ -397,7 +402,7 @@ class StatisticsPage(QWidget):
         store, township, period = self.ctx.store, self.ctx.township, report.period
         self.ctx.tasks.db(lambda job: ops.submission(store, township, period)).latest(
             "statistics-submission"
-        ).owned_by(self).on_success(self._show_submission).start()
+        ).owned_by(self).on_success(self._show_submission).on_failure(self._failed).start()
 
     def _show_submission(self, s: Submission | None) -> None:
         self.submission = s
