@@ -1,7 +1,7 @@
 """Capture the 统计 page (cards and charts) and the first pages of the
 monthly report's PDF.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/capture_reports.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/capture_reports.py [en]
 
 Builds a demo store (scale 1, 清水塘街道); needs a CJK font (Debian:
 fonts-noto-cjk) and pdftoppm (poppler-utils) for the PDF pages.
@@ -33,7 +33,9 @@ from capture import HERE, TOWNSHIP, pump, save
 
 def main() -> int:
     app = QApplication(sys.argv)
-    i18n.install("zh_CN")
+    lang = sys.argv[1] if len(sys.argv) > 1 else "zh_CN"
+    suffix = "" if lang == "zh_CN" else f"-{lang}"
+    i18n.install(lang)
     styles.apply(app)
     tmp = Path(tempfile.mkdtemp())
     store = Store.open(tmp / "demo.db", user="demo")
@@ -47,18 +49,19 @@ def main() -> int:
     )  # fmt: skip
     controller = SyncController(ctx)
     win = MainWindow(ctx, controller)
-    win.resize(1366, 768)
+    win.resize(1366, 728)  # as capture.py: a 1366x768 screen less the taskbar
     win.show()
     page = win.show_page("statistics")
     pump(app, ctx, 800)
-    save(win, "statistics.png")
+    save(win, f"statistics{suffix}.png")
+    save(win, f"pages-statistics{suffix}.png")  # capture.py's page tour, same picture
     page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
     pump(app, ctx, 500)
-    save(win, "statistics-charts.png")
+    save(win, f"statistics-charts{suffix}.png")
     pdf = tmp / "report.pdf"
     page.save_pdf(pdf)  # type: ignore[attr-defined]
     for n in (1, 3):
-        out = HERE / f"report-pdf-page{n}"
+        out = HERE / f"report-pdf-page{n}{suffix}"
         subprocess.run(
             ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(n), "-l", str(n), pdf, out],
             check=True,

@@ -85,6 +85,7 @@ class IndicatorCard(QFrame):
         self.value.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.state = QLabel("")
         self.state.setObjectName("cardState")
+        self.state.setWordWrap(True)
         lay.addWidget(self.name)
         lay.addWidget(self.value)
         lay.addWidget(self.state)
@@ -187,6 +188,11 @@ class StatisticsPage(QWidget):
         self.sub.setObjectName("statSub")
         self.village = QComboBox()
         self.village.setObjectName("statVillage")
+        # Sized for a short name, not the longest: the header fits 1366 px.
+        self.village.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.village.setMinimumContentsLength(9)
         self.village.addItem(self.tr("全乡镇"), None)
         for pl in ctx.places:
             if pl.code != ctx.township:
@@ -209,7 +215,6 @@ class StatisticsPage(QWidget):
             head.addWidget(w)
         self.range_label = QLabel()
         self.range_label.setObjectName("countLabel")
-        head.addWidget(self.range_label)
         head.addStretch(1)
         self.xlsx_button = QPushButton(self.tr("导出月报…"))
         self.xlsx_button.setObjectName("reportXlsx")
@@ -225,7 +230,12 @@ class StatisticsPage(QWidget):
         self.submit_state = QLabel()
         self.submit_state.setObjectName("submitState")
         self.submit_state.setWordWrap(True)
-        lay.addWidget(self.submit_state)
+        # The period's dates (and "counting…") on the line below the pickers.
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.range_label)
+        status_row.addSpacing(16)
+        status_row.addWidget(self.submit_state, 1)
+        lay.addLayout(status_row)
         self.submit_button.clicked.connect(self._ask_submit)
         self.xlsx_button.clicked.connect(self._save_xlsx)
         self.pdf_button.clicked.connect(self._save_pdf)
