@@ -207,7 +207,7 @@ def review(
         push_service.PushContext(scope, device_id, today),
         PushRequest(batch_id=uuid.uuid4().hex, device=device_id, changes=[change]),
     )
-    if resp.results[0].status not in ("applied", "merged", "conflict"):
+    if resp["results"][0]["status"] not in ("applied", "merged", "conflict"):
         raise ApiError(409, REVIEW_FAILED)
     session.expire_all()
     fresh = session.get(Record, (ENTITY, report_id))

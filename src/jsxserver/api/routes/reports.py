@@ -8,7 +8,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query
-from sqlmodel import Session
 
 from jsxcore.indicators.periods import parse_period
 from jsxcore.messages import DomainError
@@ -21,6 +20,7 @@ from jsxcore.protocol import (
     TargetsResponse,
 )
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
+from jsxserver.core import seqs
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.services import reports as svc
 
@@ -67,7 +67,8 @@ def review(
 ) -> ReportSummary:
     """A county reviewer accepts a report or returns it with a comment."""
     today = datetime.now(ZoneInfo(settings.timezone)).date() + timedelta(days=1)
-    with Session(db.write_engine) as session:
+    # A session that takes seqs, as a push does (the answer is pushed).
+    with seqs.write_session(db) as session:
         return svc.review(session, caller.scope, caller.device_id, report_id, req, today)
 
 
