@@ -14,7 +14,7 @@ from tests.server import conftest as server_conftest
 
 from jsxclient.sync import account
 from jsxclient.transfer import xlsxrows
-from jsxclient.ui import list_model, login, printing
+from jsxclient.ui import charts, list_model, login, printing
 from jsxclient.ui.forms import editors, form
 from jsxclient.ui.pages import list_page, organisation, records
 from jsxcore import protocol
@@ -27,6 +27,7 @@ list_model.ListModel.headerData
 editors._PinyinCompleter.pathFromIndex
 editors._PinyinCompleter.splitPath
 login.IdleWatcher.eventFilter
+charts.ChartView.paintEvent
 
 # The security protocol's parts the server half implements (issue 11,
 # docs/security.md "What the server half implements"): the client uses them

@@ -8,7 +8,7 @@ three ask `allowed` here, so they cannot disagree.
   device, the audit log, restores, reveals, backups, import, export, print.
 - township_worker: every record but subsidy rates; reveal, backup, import,
   export, print, sync.
-- county_reviewer: only the review fields of care subsidies; reveal,
+- county_reviewer: only the review fields of care subsidies and monthly reports; reveal,
   export, print, sync.
 - read_only: no record; export and print (masked), sync (pull).
 """
@@ -51,6 +51,8 @@ ADMIN_ENTITIES = frozenset({"subsidyrate"})
 # What a county reviewer may change: the review of a care subsidy.
 REVIEW_FIELDS: dict[str, frozenset[str]] = {
     "caresubsidy": frozenset({"status", "reviewer", "paid_on"}),
+    # The county's answer to a township's monthly report.
+    "monthlyreport": frozenset({"state", "review_comment", "reviewed_by", "reviewed_at"}),
 }
 
 _OTHER: dict[str, frozenset[str]] = {

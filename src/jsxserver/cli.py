@@ -11,6 +11,8 @@ jsxserver admin unlock-user NAME
 jsxserver admin migrate [--check]
 jsxserver admin retention
 jsxserver admin audit [--days 7] [--user NAME] [--kind KIND] [--limit 200] [--json]
+jsxserver admin set-target CODE INDICATOR VALUE
+jsxserver report --division CODE --period 2026-10 [--xlsx FILE]
 
 Every admin action except ``audit`` itself is written to the server's audit
 log with the operating-system user who ran it.
@@ -31,14 +33,16 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from jsxcore.messages import DomainError
 from jsxcore.roles import ROLES
 from jsxserver.core import schema, seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, make_database
+from jsxserver.core.errors import ApiError
 from jsxserver.core.metrics import MULTIPROC_ENV
 from jsxserver.core.security import configure_hasher
 from jsxserver.models import AppUserCreate, utcnow, wire_time
-from jsxserver.services import audit, divisions, retention, users
+from jsxserver.services import audit, divisions, reports, retention, users
 
 
 class CliError(Exception):
@@ -128,6 +132,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     au.add_argument("--limit", type=int, default=200, help="at most this many (the newest)")
     au.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    st = asub.add_parser(
+        "set-target", help="set an indicator's target for a division's area (a county, ...)"
+    )
+    st.add_argument("division", metavar="CODE")
+    st.add_argument("indicator", help="indicator id, e.g. family_doctor")
+    st.add_argument("value", type=float, help="a share as a fraction (0.95), else a number")
+
+    rep = sub.add_parser(
+        "report", help="sum the monthly reports submitted in a division's area (a county ...)"
+    )
+    rep.add_argument("--database", metavar="URL", dest="report_database", help=argparse.SUPPRESS)
+    rep.add_argument("--division", required=True, metavar="CODE", help="12-digit division code")
+    rep.add_argument("--period", required=True, help="e.g. 2026-10, 2026-Q3, 2026")
+    rep.add_argument("--xlsx", metavar="FILE", help="write the table as .xlsx")
+    rep.add_argument("--lang", default="zh", choices=("zh", "en"))
     return p
 
 
@@ -136,13 +156,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = (
         getattr(args, "serve_database", None)
         or getattr(args, "admin_database", None)
+        or getattr(args, "report_database", None)
         or args.database
     )
     try:
         settings = Settings.from_env(database_url=url)
         if args.command == "serve":
             return _serve(settings, args)
+        if args.command == "report":
+            return _report(settings, args)
         return _admin(settings, args)
+    except DomainError as exc:
+        print(f"jsxserver: error: {exc.issue.zh} / {exc.issue.en}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        print(f"jsxserver: error: {exc.reason.zh} / {exc.reason.en}", file=sys.stderr)
+        return 2
     except (CliError, users.UserError, ValueError, schema.SchemaError) as exc:
         print(f"jsxserver: error: {exc}", file=sys.stderr)
         return 2
@@ -335,6 +364,40 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
     elif action == "unlock-user":
         users.unlock_user(session, args.name)
         print(f"{args.name} unlocked")
+    elif action == "set-target":
+        reports.set_target(session, args.division, args.indicator, args.value)
+        print(f"target of {args.indicator} for {args.division}: {args.value:g}")
+    return 0
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """The sum of the area's submitted reports, printed and optionally as .xlsx."""
+    from pathlib import Path
+
+    from jsxcore.indicators.figures import format_value
+    from jsxcore.indicators.periods import parse_period
+    from jsxcore.indicators.sheet import workbook_bytes
+
+    period = parse_period(args.period)
+    db: Database = make_database(settings)
+    try:
+        schema.prepare(db, bool(settings.auto_migrate))
+        with Session(db.read_engine) as session:
+            total, missing = reports.aggregate_area(session, None, args.division, period)
+    finally:
+        db.dispose()
+    print(f"{total.division_name} {period.label(args.lang)}: {len(total.parts)} townships")
+    for f in total.ordered():
+        print(f"{f.spec.name(args.lang)}\t{format_value(f.spec, f.value)}")
+    if missing:
+        names = ", ".join(m.name for m in missing)
+        print(f"not submitted ({len(missing)}): {names}")
+    if args.xlsx:
+        out = Path(args.xlsx)
+        tmp = out.with_name(f".{out.name}.part")
+        tmp.write_bytes(workbook_bytes(total, args.lang))
+        tmp.replace(out)
+        print(f"wrote {out}")
     return 0
 
 

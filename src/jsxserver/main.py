@@ -19,7 +19,7 @@ from jsxcore.protocol import API_PREFIX, MAX_REQUEST_BYTES
 from jsxserver import __version__
 from jsxserver.api.middleware import RequestGuard
 from jsxserver.api.observe import Observe, access_log
-from jsxserver.api.routes import auth, health, reference, sync
+from jsxserver.api.routes import auth, health, reference, reports, sync
 from jsxserver.core import errors as E
 from jsxserver.core import schema
 from jsxserver.core.config import Settings
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    for router in (health.router, auth.router, sync.router, reference.router):
+    for router in (health.router, auth.router, sync.router, reference.router, reports.router):
         app.include_router(router, prefix=API_PREFIX)
     _install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=settings.gzip_level)

@@ -250,6 +250,18 @@ class Division(ServerModel, table=True):
     parent_code: str | None = Field(default=None, max_length=12, index=True)
 
 
+class IndicatorTarget(ServerModel, table=True):
+    """A target a county (or city, or the province) sets for an indicator in
+    its area, overriding the shipped default (jsxcore.indicators.targets)."""
+
+    __tablename__ = "indicator_target"
+
+    division_code: str = Field(primary_key=True, max_length=12)
+    indicator: str = Field(primary_key=True, max_length=40)
+    value: float
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # Core tables, for bulk statements (typed, unlike ``Model.__table__``).
 RECORD_TABLE = metadata.tables["record"]
 CHANGE_LOG_TABLE = metadata.tables["change_log"]

@@ -19,7 +19,7 @@ from jsxclient.store import accounts
 from jsxclient.store.accounts import Account
 from jsxclient.store.reference import load_divisions
 from jsxclient.store.store import Store
-from jsxclient.sync.errors import DemoStoreError, NotConnectedError, SyncError
+from jsxclient.sync.errors import DemoStoreError, NotConnectedError, RejectedError, SyncError
 from jsxclient.sync.handshake import handshake, remember_release
 from jsxclient.sync.transport import Transport
 from jsxcore.divisions import DivisionRow
@@ -29,6 +29,7 @@ from jsxcore.protocol import (
     KeyEscrowResponse,
     LoginRequest,
     ReferenceResponse,
+    TargetsResponse,
     UserInfo,
 )
 from jsxcore.roles import ROLES
@@ -108,6 +109,7 @@ def connect(
             raise AccountMismatchError(f"store {existing}, user {township}")
         t.token = resp.token
         ref = t.reference()
+        targets = fetch_targets(t)
     finally:
         if transport is None:
             t.close()
@@ -130,6 +132,8 @@ def connect(
         store.audit("login", user.username, detail=f"online, {server_url}", conn=tx.conn)
     TokenStore(store).set(resp.token, resp.expires_at)
     save_reference(store, ref)
+    if targets is not None:
+        save_targets(store, targets)
     remember_release(store, info)
     if store.user in ("", user.username) or store.role is None:
         store.user = user.username
@@ -202,6 +206,23 @@ def save_reference(store: Store, ref: ReferenceResponse) -> None:
                         o.verifier or None,
                     ),
                 )
+
+
+def fetch_targets(t: Transport) -> dict[str, dict[str, float]] | None:
+    """The indicator targets set above this user's division; None from a
+    server that keeps none (older than reports upward)."""
+    try:
+        return t.call("GET", "/reports/targets", TargetsResponse).targets
+    except RejectedError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def save_targets(store: Store, targets: dict[str, dict[str, float]]) -> None:
+    """Kept in meta; `jsxclient.reports.evaluate.load_targets` reads them."""
+    with store.transaction() as tx:
+        store.set_meta("ref_targets", json.dumps(targets, sort_keys=True), tx.conn)
 
 
 def make_transport(store: Store, **options: object) -> Transport:

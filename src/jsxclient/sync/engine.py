@@ -28,6 +28,7 @@ from jsxclient.store.maintenance import quick_check
 from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
 from jsxclient.sync import security
+from jsxclient.sync.account import fetch_targets, save_targets
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import (
     DamagedStoreError,
@@ -275,6 +276,11 @@ class SyncEngine:
             if refused is not None or not journal.has_pending(conn):
                 break
         security.after_sync(self.store, self.transport)
+        # Best effort too: the targets the county set since (reference data).
+        with contextlib.suppress(SyncError):
+            targets = fetch_targets(self.transport)
+            if targets is not None:
+                save_targets(self.store, targets)
         if refused is not None:
             raise refused
 

@@ -115,6 +115,25 @@ CHANGE_FOREIGN = Reason(
 )
 
 
+REVIEW_ONLY = Reason(
+    "report.review_only",
+    "月报的审核结果只能由县级审核员填写",
+    "Only a county reviewer answers a monthly report",
+)
+_ANSWER_FIELDS = ("review_comment", "reviewed_by", "reviewed_at")
+
+
+def _review_answer(role: str, ch: Change) -> str | None:
+    """The field of a township's change that would answer its own monthly
+    report (accept it, or write a reviewer's comment); None if there is none."""
+    if ch.entity != "monthlyreport" or role in ("county_reviewer", "province_admin"):
+        return None
+    state = ch.fields.get("state")
+    if state not in (None, "submitted"):
+        return "state"
+    return next((f for f in _ANSWER_FIELDS if ch.fields.get(f) not in (None, "")), None)
+
+
 def _unknown_field(name: str) -> Reason:
     return Reason("field.unknown", f"未知的字段“{name[:40]}”", f"Unknown field '{name[:40]}'")
 
@@ -439,6 +458,9 @@ class _Batch:
         for name in (*ch.fields, *ch.old):
             if name not in data_fields:
                 return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
+        answer = _review_answer(self.scope.role, ch)
+        if answer is not None:
+            return _Outcome("rejected", reason=REVIEW_ONLY, reason_field=answer)
         shapes = shape.shapes(es)
         values: dict[str, Any] = {}
         for name, raw in ch.fields.items():
