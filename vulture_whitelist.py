@@ -13,7 +13,7 @@ from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
 
 from jsxclient.transfer import xlsxrows
-from jsxclient.ui import list_model, login, printing
+from jsxclient.ui import charts, list_model, login, printing
 from jsxclient.ui.forms import editors, form
 from jsxclient.ui.pages import list_page, organisation, records
 from jsxcore import protocol
@@ -26,6 +26,7 @@ list_model.ListModel.headerData
 editors._PinyinCompleter.pathFromIndex
 editors._PinyinCompleter.splitPath
 login.IdleWatcher.eventFilter
+charts.ChartView.paintEvent
 
 # Looked up by name: pages by MainWindow (`records("members_page")`), the app
 # factory by uvicorn ("jsxserver.main:app_from_env"), the bench's in-process
@@ -55,6 +56,7 @@ protocol.VersionInfo.min_client_protocol
 models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
+models.PushOpen  # table push_open, written by SQL in core/seqs.py
 models.LoginThrottle  # table login_throttle, likewise
 # Kept for the administrator and investigations (who asked, from where).
 models.Transfer.requested_device

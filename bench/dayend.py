@@ -91,9 +91,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     """Divisions, associations, one user and device per township; returns the
     devices and the sequence number they are all synced up to."""
-    from sqlmodel import Session
 
     from jsxcore.divisions import read_divisions
+    from jsxserver.core import seqs
     from jsxserver.core.config import Settings
     from jsxserver.core.db import bulk_load, init_db, make_database
     from jsxserver.core.security import hash_password, offline_verifier, token_hash
@@ -103,7 +103,7 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     db = make_database(Settings(database_url=url))
     init_db(db)
     divisions = read_divisions()
-    with Session(db.write_engine) as session:
+    with seqs.write_session(db) as session:
         import_divisions(session, divisions)
     villages: dict[str, list[str]] = {}
     for d in divisions:
@@ -145,12 +145,27 @@ def _prepare(url: str, n: int) -> tuple[list[DeviceSpec], int]:
     with db.write_engine.begin() as conn:
         bulk_load(conn, USER_TABLE, users)
         bulk_load(conn, DEVICE_TABLE, device_rows)
-    from sqlalchemy import text
 
     with db.engine.connect() as conn:
-        seq = int(conn.execute(text("SELECT value FROM counter WHERE name='seq'")).scalar_one())
+        seq = seqs.latest(conn)
     db.dispose()
     return devices, seq
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children so far (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess.Popen[bytes]:
@@ -175,6 +190,7 @@ def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess
             "warning",
         ],
         env=env,
+        stdout=subprocess.DEVNULL,  # the JSON access log: written, not shown
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -424,6 +440,7 @@ def run(argv: list[str]) -> dict[str, object]:
         threads = max(1, args.clients // procs)
         shares = [devices[i::procs] for i in range(procs)]
         load_before = load_average()
+        cpu0 = _tree_cpu(proc.pid)
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=procs) as pool:
             futures = [
@@ -432,6 +449,7 @@ def run(argv: list[str]) -> dict[str, object]:
             ]
             reports = [f.result() for f in futures]
         wall = time.perf_counter() - start
+        server_cpu = _tree_cpu(proc.pid) - cpu0
     finally:
         if proc is not None:
             proc.terminate()
@@ -460,6 +478,10 @@ def run(argv: list[str]) -> dict[str, object]:
         "changes_per_s": round(total.changes / wall, 1),
         "requests": len(every),
         "requests_per_s": round(len(every) / wall, 1),
+        # CPU of the server's processes (the machine is shared: this compares
+        # across runs where the wall clock does not).
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_change": round(server_cpu * 1000 / max(total.changes, 1), 3),
         "p95_request_ms": round(_pct(every, 0.95), 1),
         "push": {
             "requests": len(total.push_ms),

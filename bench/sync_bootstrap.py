@@ -47,6 +47,7 @@ from jsxclient.sync.rows import row_sql
 from jsxcore.divisions import association_id, read_divisions
 from jsxcore.entities import ENTITIES
 from jsxcore.protocol import MAX_PULL_LIMIT
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
 from jsxserver.models import AppUserCreate
@@ -77,7 +78,7 @@ class BenchServer:
             self.url = f"sqlite:///{workdir / 'server.db'}"
         self.db = make_database(Settings(database_url=self.url))
         init_db(self.db)
-        with Session(self.db.write_engine) as session:
+        with seqs.write_session(self.db) as session:
             import_divisions(session)
         self.port = free_port()
         self.log = (workdir / "server.log").open("ab")
@@ -121,6 +122,14 @@ class BenchServer:
                 ),
             )
         return code, villages, name
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -314,8 +323,13 @@ def case(
             if scale is not None
             else fill_members(gen, township, villages, members or 0)
         )
+    # The generator's sync: its push, then the pull of what it just pushed.
+    # CPU seconds of both processes next to the wall clock (the machine is
+    # shared: CPU is what compares across runs).
+    server_cpu = server.cpu_seconds()
     with timer() as push_t:
         pushed = engine(gen).run()
+    server_cpu = server.cpu_seconds() - server_cpu
     gen.close()
     fresh = device(server, workdir / f"fresh-{label}.db", user)
     transport = make_transport(fresh)
@@ -329,6 +343,12 @@ def case(
         "fill_s": fill.seconds,
         "push_s": push_t.seconds,
         "push_changes_per_s": pushed.sent / push_t.seconds if push_t.seconds else 0.0,
+        "push_client_cpu_s": push_t.cpu,
+        "push_server_cpu_s": server_cpu,
+        "first_sync_sent": pushed.sent,
+        "first_sync_received": pushed.received,  # rows pulled back (echo, before 0.3)
+        "first_sync_mb_sent": pushed.bytes_sent / 2**20,
+        "first_sync_mb_received": pushed.bytes_received / 2**20,
         "bootstrap_rows": stats.received,
         "bootstrap_s": boot.seconds,
         "bootstrap_cpu_s": boot.cpu,

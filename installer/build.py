@@ -501,7 +501,7 @@ def run_sync_smoke(bundle: Path, tmp: Path, server_python: str) -> list[str]:
                 "create-user",
                 user,
                 "--role",
-                "township_worker",
+                "township_admin",  # the self-test's demo data holds subsidy rates
                 "--division",
                 TOWNSHIP,
                 "--password-stdin",

@@ -12,6 +12,23 @@ import pytest
 
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
+from tests.load import scaled
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test's time limit (pyproject's `timeout`, or its own marker)
+    stretched for the machine's load (`tests.load`), so a loaded machine
+    fails no test for being slow, and a hung test still stops."""
+    for item in items:
+        own = item.get_closest_marker("timeout")
+        base = own.args[0] if own is not None and own.args else item.config.getini("timeout")
+        try:
+            seconds = float(base)
+        except (TypeError, ValueError):
+            continue
+        if seconds > 0:
+            item.add_marker(pytest.mark.timeout(int(scaled(seconds))))
+
 
 # Wrapped keys at a test cost (milliseconds, not a third of a second); child
 # processes (CLI and server runs) inherit it. An installed build ignores it.

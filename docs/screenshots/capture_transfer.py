@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]  # capture.py; the repository for tests/
 
 from capture import TOWNSHIP, pump, save  # noqa: E402
+from tests.transfer.conftest import write_traps  # noqa: E402
+
 from jsxclient import demo  # noqa: E402
 from jsxclient.store.store import Store  # noqa: E402
 from jsxclient.ui import i18n, styles  # noqa: E402
@@ -27,7 +29,6 @@ from jsxclient.ui.import_wizard import ImportWizard  # noqa: E402
 from jsxclient.ui.operations import setup  # noqa: E402
 from jsxclient.ui.settings import Settings  # noqa: E402
 from jsxclient.ui.tasks import TaskManager  # noqa: E402
-from tests.transfer.conftest import write_traps  # noqa: E402
 
 
 def main() -> int:

@@ -209,7 +209,13 @@ def check_sync(ctx: Context) -> str:
         connect(store, ctx.server, ctx.user, ctx.password, "jsxclient self-test")
         with make_transport(store) as transport:
             receipt = SyncEngine(store, transport).run()
-        expect(receipt.outcome == "ok", f"sync outcome {receipt.outcome}")
+        if receipt.outcome != "ok":
+            refused = (
+                store.db.connection()
+                .execute("SELECT reason FROM journal WHERE state = 'rejected' LIMIT 1")
+                .fetchone()
+            )
+            raise CheckFailed(f"sync outcome {receipt.outcome}: {refused[0] if refused else ''}")
         expect(store.pending_count() == 0, f"{store.pending_count()} changes not sent")
         expect(check(store).ok, "integrity check after the sync")
     finally:
@@ -265,7 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"also connect to this TEST server and sync: demo records of township {TOWNSHIP} "
         "are uploaded there (never use the production server)",
     )
-    p.add_argument("--user", help=f"a user of township {TOWNSHIP} on that server")
+    p.add_argument(
+        "--user",
+        help=f"a township administrator of {TOWNSHIP} on that server (the demo data "
+        "holds subsidy rates, which only an administrator may set)",
+    )
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.add_argument("--no-gui", action="store_true", help="skip the Qt checks")
     p.add_argument("--keep", type=Path, help="work in this folder and keep it (for support)")

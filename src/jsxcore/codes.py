@@ -371,6 +371,13 @@ PROJECT_STATUS = _t(
     ("cancelled", "已取消", "Cancelled"),
 )
 
+# A monthly report sent up to the county, and the county's answer.
+REPORT_STATE = _t(
+    ("submitted", "已上报", "Submitted"),
+    ("accepted", "已通过", "Accepted"),
+    ("returned", "已退回", "Returned"),
+)
+
 ACTIVITY_TYPE = _t(
     ("publicity", "宣传", "Publicity"),
     ("training", "培训", "Training"),
@@ -431,6 +438,7 @@ CODE_TABLES: dict[str, dict[str, CodeEntry]] = {
     "campaign": CAMPAIGN,
     "volunteer_level": VOLUNTEER_LEVEL,
     "disability_grade": DISABILITY_GRADE,
+    "report_state": REPORT_STATE,
 }
 
 # What each table is called, for messages such as "not a valid ethnicity code".
@@ -461,6 +469,7 @@ TABLE_TITLES: dict[str, CodeEntry] = {
     "campaign": {"zh": "主题活动", "en": "campaign"},
     "volunteer_level": {"zh": "志愿者队伍层级", "en": "volunteer team level"},
     "disability_grade": {"zh": "伤残等级", "en": "disability grade"},
+    "report_state": {"zh": "月报状态", "en": "report state"},
 }
 
 

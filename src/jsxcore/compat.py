@@ -29,6 +29,9 @@ from jsxcore.version import is_older
 
 Verdict = Literal["ok", "client_too_old", "server_too_old"]
 
+#: The oldest record schema a server of this code serves (see Peer).
+MIN_CLIENT_SCHEMA = 1
+
 #: Every program from 0.2.0 on sends CLIENT_HEADER. A request that states a
 #: protocol but no program version comes from an older client.
 UNSTATED_CLIENT_VERSION = "0.1.0"
@@ -41,9 +44,10 @@ class Peer:
     protocol_min: int = PROTOCOL_MIN
     protocol_max: int = PROTOCOL_VERSION
     schema: int = SCHEMA_VERSION
-    # The oldest record schema of a client a server serves; today a server
-    # sends its own rows unconverted, so only its own.
-    schema_min: int = SCHEMA_VERSION
+    # The oldest record schema of a client a server serves. A server sends
+    # its rows unconverted; schema 2 only added an entity (monthlyreport),
+    # which a schema-1 client skips when it pulls it, so both are served.
+    schema_min: int = MIN_CLIENT_SCHEMA
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,18 @@ def association_id(division_code: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"association:{division_code}").hex
 
 
+def is_derived_row(entity: str, row_id: str, division_code: object) -> bool:
+    """A row every device and the server derive identically from the
+    division list (the association of a township or village, by its id): it
+    is nobody's edit, so it is never journaled, and an insert of it that
+    meets the row already there changes nothing."""
+    return (
+        entity == "association"
+        and isinstance(division_code, str)
+        and row_id == association_id(division_code)
+    )
+
+
 def association_name(division_name: str) -> str:
     return f"{division_name}计划生育协会"
 

@@ -106,6 +106,17 @@ _SPECS = [
         ),
     ),
     _spec(
+        m.MonthlyReport,
+        0,
+        "月报",
+        "Monthly report",
+        RecordRules(
+            required=("period", "period_start", "period_end", "figures", "state"),
+            codes={"state": "report_state"},
+            date_order=(("period_start", "period_end"),),
+        ),
+    ),
+    _spec(
         m.Person,
         1,
         "人员",
@@ -311,7 +322,7 @@ ENTITIES: dict[str, EntitySpec] = {s.name: s for s in sorted(_SPECS, key=lambda 
 # fields travel. Adding or removing one is a new schema version (the server
 # must know whether a client can take its rows; see jsxcore.compat), and
 # tests/core/test_compat.py pins the fingerprint of each version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def schema_fingerprint() -> str:

@@ -260,6 +260,26 @@ class VolunteerPairing(SyncedRecord, table=True):
     since: date | None = None
 
 
+# --- reports upward -----------------------------------------------------------
+
+
+class MonthlyReport(SyncedRecord, table=True):
+    """A township's report for a period, as submitted, and the county's
+    answer. One per township and period (a deterministic id): submitting
+    again replaces the figures of the same record."""
+
+    period: str = Field(max_length=30)  # as typed: 2026-10, 2026-Q3 ...
+    period_start: date
+    period_end: date
+    figures: str  # the snapshot, JSON (jsxcore.indicators.figures.to_snapshot)
+    state: str = Field(default="submitted", max_length=10)  # code table report_state
+    submitted_by: str | None = Field(default=None, max_length=64)
+    submitted_at: str | None = Field(default=None, max_length=26)
+    review_comment: str | None = Field(default=None, max_length=500)
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    reviewed_at: str | None = Field(default=None, max_length=26)
+
+
 # --- reference data (not journaled; loaded from resources or the server) ----
 
 

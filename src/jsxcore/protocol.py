@@ -354,3 +354,46 @@ class ReferenceResponse(_Msg):
     divisions: list[DivisionOut]
     code_tables: dict[str, dict[str, dict[str, str]]]
     offline_logins: list[OfflineLogin] = Field(default_factory=list)
+
+
+# -- reports upward ------------------------------------------------------------
+# Monthly reports travel as `monthlyreport` records; these routes are the
+# county's side: what was submitted in its area, the answer, the sum.
+
+
+class TargetsResponse(_Msg):
+    """`GET /reports/targets`: the target overrides set for the caller's
+    division and those above it (division code -> indicator -> target)."""
+
+    targets: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
+class ReportSummary(_Msg):
+    id: str
+    division_code: str
+    division_name: str
+    period: str
+    state: str
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    review_comment: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+
+
+class ReportListResponse(_Msg):
+    reports: list[ReportSummary]
+
+
+class ReviewRequest(_Msg):
+    state: Literal["accepted", "returned"]
+    comment: str = Field(default="", max_length=500)
+
+
+class AggregateResponse(_Msg):
+    """The sum of the reports submitted (or accepted) in a division's area:
+    a snapshot (`jsxcore.indicators.figures.to_snapshot`) whose parts are the
+    townships, and the townships that have not submitted."""
+
+    snapshot: dict[str, Any]
+    missing: list[DivisionOut] = Field(default_factory=list)

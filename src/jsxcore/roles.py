@@ -8,7 +8,7 @@ three ask `allowed` here, so they cannot disagree.
   device, the audit log, restores, reveals, backups, import, export, print.
 - township_worker: every record but subsidy rates; reveal, backup, import,
   export, print, sync.
-- county_reviewer: only the review fields of care subsidies; reveal,
+- county_reviewer: only the review fields of care subsidies and monthly reports; reveal,
   export, print, sync.
 - read_only: no record; export and print (masked), sync (pull).
 """
@@ -51,6 +51,8 @@ ADMIN_ENTITIES = frozenset({"subsidyrate"})
 # What a county reviewer may change: the review of a care subsidy.
 REVIEW_FIELDS: dict[str, frozenset[str]] = {
     "caresubsidy": frozenset({"status", "reviewer", "paid_on"}),
+    # The county's answer to a township's monthly report.
+    "monthlyreport": frozenset({"state", "review_comment", "reviewed_by", "reviewed_at"}),
 }
 
 _OTHER: dict[str, frozenset[str]] = {
@@ -86,14 +88,32 @@ _ACTION_LABELS: dict[str, tuple[str, str]] = {
 
 
 def can_write(role: str | None) -> bool:
-    """Whether the role may change records beyond a review."""
+    """Whether the role may change records in general."""
     return role in WRITER_ROLES
 
 
-def can_push(role: str | None) -> bool:
-    """Whether the role may send changes at all: the writers, and a county
-    reviewer for the review fields (each change is then checked by `allowed`)."""
-    return can_write(role) or role == "county_reviewer"
+def may_push(role: str | None) -> bool:
+    """Whether the server takes pushes from the role at all (the push gate):
+    the writers, and a county reviewer for its review fields; each change is
+    then checked with `allowed`."""
+    return can_write(role) or role in _REVIEWERS
+
+
+_REVIEWERS = frozenset({"county_reviewer"})
+
+_OP_ACTIONS = {"insert": "create", "update": "update", "delete": "delete"}
+
+
+def op_action(op: str) -> str:
+    return _OP_ACTIONS.get(op, op)
+
+
+def change_allowed(role: str | None, op: str, entity: str, fields: set[str]) -> bool:
+    """`allowed` for one synced change (op insert, update or delete)."""
+    action = _OP_ACTIONS.get(op)
+    return action is not None and allowed(
+        role, action, entity, fields if action == "update" else None
+    )
 
 
 def allowed(

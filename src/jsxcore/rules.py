@@ -72,6 +72,7 @@ PLACEMENT: dict[str, Placement] = {
     "volunteerpairing": Placement("parent", "volunteer_id"),
     "project": Placement("township"),
     "subsidyrate": Placement("township"),
+    "monthlyreport": Placement("township"),
 }
 OWN = Placement("own")
 

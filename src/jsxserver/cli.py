@@ -8,26 +8,43 @@ jsxserver admin set-password NAME [--password-stdin]
 jsxserver admin list-devices [--user NAME]
 jsxserver admin revoke-device ID [--restore]
 jsxserver admin unlock-user NAME
+jsxserver admin migrate [--check]
+jsxserver admin retention
+jsxserver admin audit [--days 7] [--user NAME] [--kind KIND] [--limit 200] [--json]
 jsxserver admin client-audit [--device ID] [--user NAME] [--township CODE]
                              [--since YYYY-MM-DD] [--broken] [--limit N]
+jsxserver admin set-target CODE INDICATOR VALUE
+jsxserver report --division CODE --period 2026-10 [--xlsx FILE]
+
+Every admin action except ``audit`` itself is written to the server's audit
+log with the operating-system user who ran it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
+import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlmodel import Session
 
+from jsxcore.messages import DomainError
 from jsxcore.roles import ROLES
+from jsxserver.core import schema, seqs
 from jsxserver.core.config import Settings
-from jsxserver.core.db import Database, init_db, make_database
+from jsxserver.core.db import Database, make_database
+from jsxserver.core.errors import ApiError
+from jsxserver.core.metrics import MULTIPROC_ENV
 from jsxserver.core.security import configure_hasher
-from jsxserver.models import AppUserCreate, wire_time
-from jsxserver.services import client_audit, divisions, users
+from jsxserver.models import AppUserCreate, utcnow, wire_time
+from jsxserver.services import audit, client_audit, divisions, reports, retention, users
 
 
 class CliError(Exception):
@@ -98,6 +115,28 @@ def _parser() -> argparse.ArgumentParser:
     uu = asub.add_parser("unlock-user", help="clear a login lock")
     uu.add_argument("name")
 
+    mg = asub.add_parser(
+        "migrate", help="bring the database schema to this version (also a 0.2.0 database)"
+    )
+    mg.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing: exit 0 when the schema is current, 3 when it needs migrating",
+    )
+    asub.add_parser(
+        "retention",
+        help="remove history older than JSXSERVER_RETENTION_DAYS (run daily; see "
+        "docs/operations.md)",
+    )
+    au = asub.add_parser("audit", help="show the server audit log (newest last)")
+    au.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    au.add_argument("--user", default=None, help="only this user's events")
+    au.add_argument(
+        "--kind", default=None, help="only events whose kind starts with this (login, pull, admin)"
+    )
+    au.add_argument("--limit", type=int, default=200, help="at most this many (the newest)")
+    au.add_argument("--json", action="store_true", help="one JSON object per line")
+
     ca = asub.add_parser(
         "client-audit", help="show the audit entries devices uploaded (newest first)"
     )
@@ -109,6 +148,22 @@ def _parser() -> argparse.ArgumentParser:
         "--broken", action="store_true", help="only entries whose hash chain does not hold"
     )
     ca.add_argument("--limit", type=int, default=200)
+
+    st = asub.add_parser(
+        "set-target", help="set an indicator's target for a division's area (a county, ...)"
+    )
+    st.add_argument("division", metavar="CODE")
+    st.add_argument("indicator", help="indicator id, e.g. family_doctor")
+    st.add_argument("value", type=float, help="a share as a fraction (0.95), else a number")
+
+    rep = sub.add_parser(
+        "report", help="sum the monthly reports submitted in a division's area (a county ...)"
+    )
+    rep.add_argument("--database", metavar="URL", dest="report_database", help=argparse.SUPPRESS)
+    rep.add_argument("--division", required=True, metavar="CODE", help="12-digit division code")
+    rep.add_argument("--period", required=True, help="e.g. 2026-10, 2026-Q3, 2026")
+    rep.add_argument("--xlsx", metavar="FILE", help="write the table as .xlsx")
+    rep.add_argument("--lang", default="zh", choices=("zh", "en"))
     return p
 
 
@@ -117,14 +172,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = (
         getattr(args, "serve_database", None)
         or getattr(args, "admin_database", None)
+        or getattr(args, "report_database", None)
         or args.database
     )
     try:
         settings = Settings.from_env(database_url=url)
         if args.command == "serve":
             return _serve(settings, args)
+        if args.command == "report":
+            return _report(settings, args)
         return _admin(settings, args)
-    except (CliError, users.UserError, ValueError) as exc:
+    except DomainError as exc:
+        print(f"jsxserver: error: {exc.issue.zh} / {exc.issue.en}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        print(f"jsxserver: error: {exc.reason.zh} / {exc.reason.en}", file=sys.stderr)
+        return 2
+    except (CliError, users.UserError, ValueError, schema.SchemaError) as exc:
         print(f"jsxserver: error: {exc}", file=sys.stderr)
         return 2
 
@@ -137,18 +201,28 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1 and settings.is_sqlite:
         raise CliError("several workers need PostgreSQL (--database postgresql+psycopg://...)")
     db = make_database(settings)
-    init_db(db)  # once here, so workers never race to create the schema
+    # Once here, before the workers fork (they only check it again).
+    schema.prepare(db, bool(settings.auto_migrate))
     db.dispose()
     os.environ.update(settings.to_env())  # the workers read their settings from here
-    uvicorn.run(
-        "jsxserver.main:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        proxy_headers=True,
-    )
+    metrics_dir = None
+    if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Workers add up their metrics through files here (core/metrics.py).
+        metrics_dir = tempfile.mkdtemp(prefix="jsxserver-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        uvicorn.run(
+            "jsxserver.main:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            proxy_headers=True,
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -173,11 +247,99 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     )
     db: Database = make_database(settings)
     try:
-        init_db(db)
-        with Session(db.write_engine) as session:
-            return _admin_action(session, args)
+        if args.action == "migrate":
+            code = _migrate(db, args.check)
+            if not args.check:
+                _audit_admin(db, args, {"revision": schema.head()})
+            return code
+        schema.prepare(db, bool(settings.auto_migrate))
+        if args.action == "audit":
+            return _show_audit(db, args)
+        if args.action == "retention":
+            result = retention.run(db, settings)
+            print(result.summary())
+            _audit_admin(db, args, dataclasses.asdict(result))
+            return 0
+        with seqs.write_session(db) as session:
+            code = _admin_action(session, args)
+        _audit_admin(db, args, _detail(args))
+        return code
     finally:
         db.dispose()
+
+
+def _detail(args: argparse.Namespace) -> dict[str, object]:
+    """What an admin action was given (never a password: those come on stdin)."""
+    skip = {"command", "action", "database", "admin_database", "serve_database", "password_stdin"}
+    return {k: v for k, v in vars(args).items() if k not in skip and v not in (None, False)}
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _audit_admin(db: Database, args: argparse.Namespace, detail: dict[str, object]) -> None:
+    audit.record(db, audit.ADMIN + args.action, username=_operator(), detail=detail)
+
+
+def _show_audit(db: Database, args: argparse.Namespace) -> int:
+    if args.days < 1 or args.limit < 1:
+        raise CliError("--days and --limit must be positive")
+    since = utcnow() - timedelta(days=args.days)
+    found = audit.events(db, since=since, username=args.user, kind=args.kind, limit=args.limit)
+    for e in found:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "at": wire_time(e.at),
+                        "kind": e.kind,
+                        "user": e.username,
+                        "device": e.device,
+                        "address": e.address,
+                        "scope": e.scope,
+                        "rows": e.rows,
+                        "detail": e.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            rows = "" if e.rows is None else f"\t{e.rows} rows"
+            detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
+            print(
+                f"{wire_time(e.at)[:19]}\t{e.kind}\t{e.username or '-'}\t{e.device or '-'}"
+                f"\t{e.address or '-'}\t{e.scope or '-'}{rows}\t{detail}".rstrip()
+            )
+    if not found and not args.json:
+        print("no events")
+    return 0
+
+
+# Exit status of `admin migrate --check` when a migration is pending.
+EXIT_MIGRATION_PENDING = 3
+
+
+def _migrate(db: Database, check_only: bool) -> int:
+    if check_only:
+        try:
+            schema.check(db)
+        except schema.SchemaError as exc:
+            print(f"jsxserver: {exc}", file=sys.stderr)
+            return EXIT_MIGRATION_PENDING
+        print(f"schema is current ({schema.head()})")
+        return 0
+    result = schema.migrate(db)
+    if not result.changed:
+        print(f"schema is current ({result.after})")
+    else:
+        was = "an empty database" if result.before is None else f"revision {result.before}"
+        note = " (a 0.2.0 database: stamped as the baseline first)" if result.legacy else ""
+        print(f"migrated from {was} to {result.after}{note}")
+    return 0
 
 
 def _admin_action(session: Session, args: argparse.Namespace) -> int:
@@ -238,6 +400,40 @@ def _admin_action(session: Session, args: argparse.Namespace) -> int:
                 f"{r.at}\t{r.device}#{r.id}\t{r.username}\t{r.action}\t{r.result}\t"
                 f"{r.object}\t{r.detail}\tchain {chain}\treceived {wire_time(r.received_at)[:19]}"
             )
+    elif action == "set-target":
+        reports.set_target(session, args.division, args.indicator, args.value)
+        print(f"target of {args.indicator} for {args.division}: {args.value:g}")
+    return 0
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """The sum of the area's submitted reports, printed and optionally as .xlsx."""
+    from pathlib import Path
+
+    from jsxcore.indicators.figures import format_value
+    from jsxcore.indicators.periods import parse_period
+    from jsxcore.indicators.sheet import workbook_bytes
+
+    period = parse_period(args.period)
+    db: Database = make_database(settings)
+    try:
+        schema.prepare(db, bool(settings.auto_migrate))
+        with Session(db.read_engine) as session:
+            total, missing = reports.aggregate_area(session, None, args.division, period)
+    finally:
+        db.dispose()
+    print(f"{total.division_name} {period.label(args.lang)}: {len(total.parts)} townships")
+    for f in total.ordered():
+        print(f"{f.spec.name(args.lang)}\t{format_value(f.spec, f.value)}")
+    if missing:
+        names = ", ".join(m.name for m in missing)
+        print(f"not submitted ({len(missing)}): {names}")
+    if args.xlsx:
+        out = Path(args.xlsx)
+        tmp = out.with_name(f".{out.name}.part")
+        tmp.write_bytes(workbook_bytes(total, args.lang))
+        tmp.replace(out)
+        print(f"wrote {out}")
     return 0
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,10 +18,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from jsxcore.protocol import API_PREFIX, MAX_REQUEST_BYTES
 from jsxserver import __version__
 from jsxserver.api.middleware import RequestGuard
-from jsxserver.api.routes import auth, health, keys, reference, sync, transfers
+from jsxserver.api.observe import Observe, access_log
+from jsxserver.api.routes import auth, health, keys, reference, reports, sync, transfers
 from jsxserver.core import errors as E
+from jsxserver.core import schema
 from jsxserver.core.config import Settings
-from jsxserver.core.db import init_db, make_database
+from jsxserver.core.db import make_database
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.core.security import configure_hasher
 
@@ -35,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        init_db(db)
+        schema.prepare(db, bool(settings.auto_migrate))
         yield
         db.dispose()
 
@@ -55,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth.router,
         sync.router,
         reference.router,
+        reports.router,
         transfers.router,
         keys.router,
     ):
@@ -62,7 +67,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=settings.gzip_level)
     app.add_middleware(RequestGuard, max_bytes=MAX_REQUEST_BYTES, settings=settings)
+    app.add_middleware(Observe)
+    if settings.access_log and not access_log.handlers:
+        # One JSON object per line on standard output, for the log shipper.
+        handler = _StdoutHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
     return app
+
+
+class _StdoutHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is when a line is logged."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 def app_from_env() -> FastAPI:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, BigInteger, Column, Index, event
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -20,6 +20,13 @@ from sqlmodel import Field, SQLModel
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 SEQ_COUNTER = "seq"
+# The highest seq whose history (tombstones, scope exits) retention removed:
+# a device whose cursor is below it must bootstrap again (410).
+HORIZON_COUNTER = "horizon"
+# PostgreSQL sequence of record seqs (SQLite keeps ``counter.seq``).
+SEQ_SEQUENCE = "record_seq"
+# A 64-bit key that autoincrements on SQLite too (only INTEGER PRIMARY KEY does).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -75,7 +82,10 @@ class ChangeLog(ServerModel, table=True):
     """Every pushed change, applied or not: who, when, which device, old -> new."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_row", "entity", "row_id"),)
+    __table_args__ = (
+        Index("ix_change_log_row", "entity", "row_id"),
+        Index("ix_change_log_received_at", "received_at"),  # retention
+    )
 
     change_id: str = Field(primary_key=True, max_length=64)
     seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
@@ -111,6 +121,7 @@ class ScopeExit(ServerModel, table=True):
 
 class PushBatch(ServerModel, table=True):
     __tablename__ = "push_batch"
+    __table_args__ = (Index("ix_push_batch_created_at", "created_at"),)  # retention
 
     batch_id: str = Field(primary_key=True, max_length=64)
     device: str = Field(max_length=64)
@@ -125,11 +136,49 @@ class Counter(ServerModel, table=True):
     value: int = Field(default=0, sa_type=BigInteger)
 
 
+class PushOpen(ServerModel, table=True):
+    """A PostgreSQL push transaction still open: it may yet commit seqs above
+    ``floor``, so pulls stop at ``floor`` until it ends (services/sequence.py).
+    Written and deleted in their own short transactions around the push."""
+
+    __tablename__ = "push_open"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    floor: int = Field(sa_type=BigInteger)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(ServerModel, table=True):
+    """Append-only server audit: logins and failures, pulls (who read which
+    scope, how many rows), admin actions. Triggers refuse updates and the
+    deletion of anything younger than the retention floor (migration 0002)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_user_at", "username", "at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    at: datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=32)
+    username: str = Field(default="", max_length=64)
+    device: str = Field(default="", max_length=64)
+    address: str = Field(default="", max_length=64)
+    scope: str = Field(default="", max_length=12)
+    rows: int | None = None
+    detail: dict[str, Any] = _json()
+
+
 class ServerConflict(ServerModel, table=True):
     """A field both sides changed; kept so reviewers can see what lost."""
 
     __tablename__ = "server_conflict"
-    __table_args__ = (Index("ix_server_conflict_row", "entity", "row_id"),)
+    __table_args__ = (
+        Index("ix_server_conflict_row", "entity", "row_id"),
+        Index("ix_server_conflict_created_at", "created_at"),  # retention
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     change_id: str = Field(max_length=64)
@@ -177,7 +226,8 @@ class ClientAudit(ServerModel, table=True):
     """Audit entries uploaded by devices (POST /audit), as each device wrote
     them: keyed by (device, the device's own id), so a resend is harmless.
     Append-only: triggers refuse every UPDATE, and a DELETE of entries
-    received less than `AUDIT_KEEP_DAYS` ago (see `_append_only`).
+    received less than six months ago (MLPS 2.0, as the client keeps its own
+    log; the triggers are made by migration 0004_security).
     ``chain_ok`` is False where the device's hash chain does not hold (an
     entry altered or removed on the device before the upload)."""
 
@@ -202,36 +252,6 @@ class ClientAudit(ServerModel, table=True):
     uploaded_by: str = Field(max_length=64)
     township: str = Field(default="", max_length=9)  # the uploader's, for scoped viewing
     received_at: datetime = Field(default_factory=utcnow)
-
-
-# Six months at least (MLPS 2.0), as the client keeps its own log.
-AUDIT_KEEP_DAYS = 183
-
-
-def _append_only(table: Any) -> None:
-    sqlite = (
-        "CREATE TRIGGER client_audit_no_update BEFORE UPDATE ON client_audit "
-        "BEGIN SELECT RAISE(ABORT, 'client_audit is append-only'); END",
-        "CREATE TRIGGER client_audit_keep BEFORE DELETE ON client_audit "
-        f"WHEN old.received_at > datetime('now', '-{AUDIT_KEEP_DAYS} days') "
-        "BEGIN SELECT RAISE(ABORT, 'client_audit entries are kept six months'); END",
-    )
-    postgres = (
-        "CREATE OR REPLACE FUNCTION client_audit_guard() RETURNS trigger AS $$ BEGIN "
-        "IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION 'client_audit is append-only'; END IF; "
-        f"IF OLD.received_at > now() - interval '{AUDIT_KEEP_DAYS} days' THEN "
-        "RAISE EXCEPTION 'client_audit entries are kept six months'; END IF; "
-        "RETURN OLD; END $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER client_audit_guard BEFORE UPDATE OR DELETE ON client_audit "
-        "FOR EACH ROW EXECUTE FUNCTION client_audit_guard()",
-    )
-    for stmt in sqlite:
-        event.listen(table, "after_create", DDL(stmt).execute_if(dialect="sqlite"))
-    for stmt in postgres:
-        event.listen(table, "after_create", DDL(stmt).execute_if(dialect="postgresql"))
-
-
-_append_only(metadata.tables["client_audit"])
 
 
 class TownshipKey(ServerModel, table=True):
@@ -343,6 +363,18 @@ class Division(ServerModel, table=True):
     parent_code: str | None = Field(default=None, max_length=12, index=True)
 
 
+class IndicatorTarget(ServerModel, table=True):
+    """A target a county (or city, or the province) sets for an indicator in
+    its area, overriding the shipped default (jsxcore.indicators.targets)."""
+
+    __tablename__ = "indicator_target"
+
+    division_code: str = Field(primary_key=True, max_length=12)
+    indicator: str = Field(primary_key=True, max_length=40)
+    value: float
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # Core tables, for bulk statements (typed, unlike ``Model.__table__``).
 RECORD_TABLE = metadata.tables["record"]
 CHANGE_LOG_TABLE = metadata.tables["change_log"]
@@ -353,3 +385,5 @@ USER_TABLE = metadata.tables["app_user"]
 DEVICE_TABLE = metadata.tables["device"]
 CLIENT_AUDIT_TABLE = metadata.tables["client_audit"]
 LOGIN_THROTTLE_TABLE = metadata.tables["login_throttle"]
+AUDIT_TABLE = metadata.tables["audit_log"]
+PUSH_BATCH_TABLE = metadata.tables["push_batch"]

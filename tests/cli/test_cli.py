@@ -4,6 +4,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from jsxclient.cli.exitcodes import ExitCode
 from jsxclient.security import vault
 from jsxclient.security.vault import Session
 from jsxclient.store import audit, maintenance
+from jsxclient.store.store import Store
 
 from ..conftest import TOWNSHIP, VILLAGE
 
@@ -64,12 +66,17 @@ def test_init_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_check_reports_a_tampered_journal(
     store_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    s = Store.open(store_path, user="tester")
+    with s.transaction() as tx:
+        tx.insert("person", {"name": "张三", "sex": "1", "division_code": VILLAGE})
+    s.close()
+    # (The association rows derived at init are not journaled, by design.)
     conn = sqlite3.connect(store_path)
-    conn.execute("DELETE FROM journal WHERE entity='association'")
+    conn.execute("DELETE FROM journal WHERE entity='person'")
     conn.commit()
     conn.close()
     code, out, _ = run(capsys, "--store", str(store_path), "check")
-    assert code == 1 and "association" in out
+    assert code == 1 and "person" in out
 
 
 def test_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,12 +107,22 @@ def test_backup_restore_round_trip(
     s.close()
     code, out, _ = run(capsys, "--store", str(store_path), "restore", str(bak))
     assert code == 0 and "before-restore" in out
+    # The edit made after the backup, not synced yet, is carried over.
+    assert "1 changes not yet synced were carried over" in out
+    s = _session(store_path)
+    assert s.store.get("person", pid)["name"] == "赵敏敏"  # type: ignore[index]
+    assert s.store.pending_count() == 2
+    s.close()
+    # Told to, a restore leaves it in the kept copy only, and says so.
+    time.sleep(1.1)  # the kept copy's name has the time to the second
+    code, out, _ = run(capsys, "--store", str(store_path), "restore", "--drop-unsynced", str(bak))
+    assert code == 0 and "not carried: person 1" in out
     s = _session(store_path)
     assert s.store.get("person", pid)["name"] == "赵敏"  # type: ignore[index]
     key = s.key
     s.close()
-    kept = list(tmp_path.glob("store.db.before-restore-*"))
-    assert len(kept) == 1
+    kept = sorted(tmp_path.glob("store.db.before-restore-*"))
+    assert len(kept) == 2
     # The kept copy is itself a verified backup of what was replaced.
     meta = maintenance.verify_backup(kept[0], key)
     assert meta["township_code"] == TOWNSHIP

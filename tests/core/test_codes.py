@@ -36,6 +36,7 @@ PROJECT_TABLES: dict[str, set[str]] = {
     "campaign": {"member_day_529", "eugenics_home", "youth_health", "warm_heart", "none"},
     "volunteer_level": {"province", "city", "county", "township", "village"},
     "disability_grade": {"1", "2", "3", "4"},
+    "report_state": {"submitted", "accepted", "returned"},
 }
 
 STANDARD_TABLES = ("sex", "ethnicity", "marital", "relation", "political", "education")

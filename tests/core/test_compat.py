@@ -15,7 +15,7 @@ from jsxcore.version import is_older, parse_version
 # of the entities' data fields fails this test: bump SCHEMA_VERSION, add the
 # new fingerprint here, and decide which older clients the server can still
 # serve (Peer.schema_min, docs/sync-protocol.md section 1.1).
-SCHEMA_FINGERPRINTS = {1: "7b21793c7f568a1f"}
+SCHEMA_FINGERPRINTS = {1: "7b21793c7f568a1f", 2: "e8d3b98707708bb9"}  # 2: monthlyreport
 
 
 def test_the_record_schema_is_versioned() -> None:
@@ -33,7 +33,11 @@ def test_versions_compare_by_release_numbers() -> None:
 
 
 def info(**kw: object) -> VersionInfo:
-    base: dict[str, object] = {"protocol": PROTOCOL_VERSION, "server_version": "x"}
+    base: dict[str, object] = {
+        "protocol": PROTOCOL_VERSION,
+        "server_version": "x",
+        "schema_version": SCHEMA_VERSION,
+    }
     return VersionInfo.model_validate({**base, **kw})
 
 
@@ -92,6 +96,8 @@ def test_the_server_side_verdicts() -> None:
     assert verdict("0", "1", "0.2.0") == verdict("1", "0", "0.2.0") == "client_too_old"
     assert verdict("2", "1", "0.2.0") == verdict("x") == "server_too_old"
     assert verdict("1", str(SCHEMA_VERSION + 1), "0.2.0") == "server_too_old"
+    # Schema 2 only added the monthly report, which a schema-1 client skips.
+    assert verdict("1", "1", "0.2.0") == verdict("1", str(SCHEMA_VERSION), "0.2.0") == "ok"
     assert compat.refusal("1", None, None, None) == compat.Outcome("ok", 1)  # no policy
 
 

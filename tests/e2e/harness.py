@@ -34,18 +34,20 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from jsxclient.store.journal import SyncReceipt
-from jsxclient.store.reference import load_divisions
+from jsxclient.store.reference import init_township, load_divisions
 from jsxclient.store.store import Store
 from jsxclient.sync.account import connect, make_transport
 from jsxclient.sync.engine import SyncEngine
 from jsxclient.sync.transport import FaultHook, Transport
 from jsxcore.divisions import read_divisions
 from jsxcore.entities import ENTITIES
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database, init_db, make_database
 from jsxserver.models import AppUserCreate, Record
 from jsxserver.services.divisions import import_divisions
 from jsxserver.services.users import create_user
+from tests.load import scaled
 
 PASSWORD = "Hunan-2024!"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -78,7 +80,7 @@ def free_port() -> int:
 
 # Seconds a server may take to answer /health: seconds normally, but the
 # suite runs on a loaded 2-core machine with other engineers' work.
-START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", "180"))
+START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", 0) or scaled(180))
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -105,7 +107,7 @@ def make_server_template(path: Path) -> None:
     db = make_database(Settings(database_url=f"sqlite:///{path}"))
     try:
         init_db(db)
-        with Session(db.write_engine) as session:
+        with seqs.write_session(db) as session:
             import_divisions(session)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -296,7 +298,10 @@ class Device:
         username: str,
         name: str = "",
         fault: FaultHook | None = None,
+        init: str | None = None,
     ) -> None:
+        """`init`: a township code to set the store up for first, as
+        `jsxclient init` does (its association rows derived offline)."""
         shutil.copyfile(template, path)
         conn = sqlite3.connect(path)
         conn.execute("UPDATE meta SET value=? WHERE key='device_id'", (uuid.uuid4().hex[:16],))
@@ -306,6 +311,8 @@ class Device:
         self.name = name or path.stem
         self.username = username
         self.store = Store.open(path, user=username)
+        if init is not None:
+            init_township(self.store, init)
         self.server = server
         connect(
             self.store,

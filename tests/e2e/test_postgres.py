@@ -9,12 +9,25 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlmodel import Session
 
+from jsxserver.core import seqs
 from jsxserver.core.config import Settings
 from jsxserver.core.db import init_db, make_database
 from jsxserver.services.divisions import import_divisions
 from tests.e2e.harness import PG_ADMIN_URL, PG_URL, ServerProcess, pg_available
+from tests.e2e.test_integrity import (  # noqa: F401
+    test_county_reviewer_review_goes_through_and_other_edits_are_refused_alone,
+    test_late_joining_device_leaves_every_synced_edit_in_place,
+    test_older_client_pushing_a_derived_insert_changes_nothing,
+    test_one_change_that_sinks_its_batch_is_refused_alone,
+    test_persons_without_id_number_are_only_suggested,
+    test_read_only_device_keeps_pulling_after_a_refused_edit,
+    test_refused_edit_given_up_leaves_the_servers_delete,
+    test_restore_then_sync_loses_nothing,
+    test_same_person_entered_on_two_devices_ends_as_one_on_all_three,
+    test_store_made_by_init_syncs_with_a_reading_account,
+    test_store_of_an_older_release_does_not_revert_synced_edits,
+)
 from tests.e2e.test_malformed_reply import (
     loaded,  # noqa: F401
     test_bad_push_reply_changes_nothing,  # noqa: F401
@@ -51,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     try:
         db = make_database(Settings(database_url=url))
         init_db(db)
-        with Session(db.write_engine) as session:
+        with seqs.write_session(db) as session:
             import_divisions(session)
         db.dispose()
         d: Path = tmp_path_factory.mktemp("pg-server")

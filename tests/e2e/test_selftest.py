@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_self_test_passes_and_syncs(server: ServerProcess, tmp_path: Path) -> None:
-    user = server.make_user("430105003000")  # the self-test's demo township
+    user = server.make_user("430105003000", role="township_admin")  # the self-test's demo township
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSXCLIENT_")}
     env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
     res = subprocess.run(

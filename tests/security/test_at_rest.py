@@ -42,7 +42,7 @@ def test_no_personal_data_in_any_file(session: vault.Session, tmp_path: Path) ->
     auto = maintenance.auto_backup(store)
     assert auto is not None
     store.db.close()
-    kept = maintenance.restore(store.db.path, hand, store.db.key)
+    kept = maintenance.restore(store.db.path, hand, store.db.key).kept
     files = {**_all_bytes(data), **_all_bytes(hand.parent)}
     assert hand in files and auto in files and kept in files and wal in live
     for path, raw in live.items():

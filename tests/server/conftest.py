@@ -74,6 +74,7 @@ def server(
         argon2_time_cost=1,
         argon2_memory_kib=8192,
         offline_scrypt_n=1024,
+        access_log=0,  # test_operations.py reads the access log itself
     )
     app = create_app(settings)
     db = app.state.db

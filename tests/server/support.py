@@ -21,23 +21,24 @@ from typing import Any
 
 import requests
 import uvicorn
-from sqlalchemy import select
 from sqlmodel import Session
 
 from jsxcore.divisions import DivisionRow, read_divisions
 from jsxcore.entities import ENTITIES
 from jsxcore.hlc import HybridClock
 from jsxcore.protocol import API_PREFIX, PROTOCOL_HEADER
+from jsxserver.core import seqs
 from jsxserver.core.db import Database
-from jsxserver.models import SEQ_COUNTER, AppUserCreate, Counter
+from jsxserver.models import AppUserCreate
 from jsxserver.services.divisions import import_divisions
 from jsxserver.services.users import create_user
+from tests.load import scaled
 
 PASSWORD = "Hunan-2024!"
 _DIVISIONS = read_divisions()
 # Seconds the server may take to start: far more than it needs, for a loaded
 # 2-core machine.
-START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", "180"))
+START_TIMEOUT = float(os.environ.get("JSX_SERVER_START_TIMEOUT", 0) or scaled(180))
 
 
 @contextmanager
@@ -111,7 +112,7 @@ class LiveServer:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def import_divisions(self) -> None:
-        with Session(self.db.write_engine) as session:
+        with seqs.write_session(self.db) as session:
             import_divisions(session, _DIVISIONS)
 
     def fresh_township(self) -> Township:
@@ -160,12 +161,9 @@ class LiveServer:
         return f"{self.base_url}{API_PREFIX}{path}"
 
     def counter(self) -> int:
-        with Session(self.db.engine) as session:
-            return int(
-                session.execute(
-                    select(Counter.value).where(Counter.name == SEQ_COUNTER)
-                ).scalar_one()
-            )
+        """The highest seq handed out so far."""
+        with self.db.engine.connect() as conn:
+            return seqs.latest(conn)
 
 
 class Device:

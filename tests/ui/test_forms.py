@@ -225,7 +225,8 @@ CASES = [
 
 
 def test_every_record_type_has_a_form_case() -> None:
-    assert {c.entity for c in CASES} == set(ENTITIES) == set(LAYOUTS)
+    # A monthly report is submitted from the 统计 page, never typed into a form.
+    assert {c.entity for c in CASES} == set(ENTITIES) - {"monthlyreport"} == set(LAYOUTS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.entity for c in CASES])

@@ -1,6 +1,6 @@
 """`jsxclient` command line: headless set-up, demo data, checks, backups, sync.
 
-One module per command group (`store`, `sync`, `transfer`, `app`), each adding its
+One module per command group (`store`, `sync`, `transfer`, `reports`, `app`), each adding its
 subcommands with `add_parsers`; one table of exit codes (`exitcodes`).
 Messages are Chinese first with the English after a slash, since the same
 commands are run by township IT staff and by developers. Every command runs
@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from jsxclient.cli import app, store, sync, transfer
+from jsxclient.cli import app, reports, store, sync, transfer
 from jsxclient.cli.common import CliError
 from jsxclient.cli.exitcodes import ExitCode, epilog
 
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "JSXCLIENT_PASSWORD, standard input or a prompt)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (app, store, sync, transfer):
+    for group in (app, store, sync, transfer, reports):
         group.add_parsers(sub)
     return p
 

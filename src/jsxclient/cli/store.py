@@ -67,6 +67,12 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help="允许恢复其他乡镇的备份 / allow a backup of another township",
     )
+    s.add_argument(
+        "--drop-unsynced",
+        action="store_true",
+        help="不保留备份之后尚未同步的修改（只留在原数据的副本中）/ do not carry the changes "
+        "not yet synced into the restored data (they stay in the kept copy only)",
+    )
     s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser(
@@ -216,19 +222,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return kf.open_with_password(user, password) or kf.open_with_recovery(password)
 
     try:
-        kept = restore(
+        done = restore(
             path,
             Path(args.source),
             key,
             allow_other_township=args.other_township,
             unlock=unlock,
+            keep_unsynced=not args.drop_unsynced,
         )
     except StoreError as exc:
         if key is not None:
             note("refused", str(exc)[:200])
         raise CliError("拒绝恢复：备份文件损坏、被改动或不属于本机", str(exc)) from exc
-    note("ok", f"previous kept as {kept.name}")
+    kept = done.kept
+    note("ok", f"previous kept as {kept.name}; unsynced carried {done.replayed}")
     print(f"已恢复。原数据库保留在 {kept} / restored; the previous store is kept at {kept}")
+    if done.replayed:
+        print(
+            f"备份之后未同步的 {done.replayed} 条修改已保留，下次同步时上传"
+            f"（其中 {done.conflicts} 处冲突待核对）/ {done.replayed} changes not yet synced "
+            f"were carried over and go out at the next sync ({done.conflicts} conflicts)"
+        )
+    for entity, n in sorted(done.dropped.items()):
+        print(f"未保留 / not carried: {entity} {n}（只在 {kept.name} 中 / only in {kept.name}）")
     return ExitCode.OK
 
 

@@ -23,9 +23,17 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from jsxclient.store.db import now_text
+from jsxcore.divisions import is_derived_row
 from jsxcore.merge import MISSING
 
 Key = tuple[str, str]  # (entity, row_id)
+
+# Meta key: the seq after which every row this device wrote last is held
+# here. Set at the first change this store wrote on the server (changes of
+# the same device id before it, a reinstall, are not here); raised by a
+# restore to what the replaced store had seen. Pulls leave those rows out:
+# they would only echo them back.
+OWN_AFTER_KEY = "sync_own_after"
 
 SUPERSEDED = "superseded"  # result of an entry a pull made moot
 DISCARDED = "discarded"  # result of a rejected entry the worker gave up
@@ -88,6 +96,11 @@ def _entries(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> lis
     ]
 
 
+def entries_where(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[Entry]:
+    """Entries matching an SQL condition over the journal's columns."""
+    return _entries(conn, where, params)
+
+
 #: A new entry: change_id, entity, row_id, op, fields and old (JSON text),
 #: hlc, device, user, created_at.
 NewEntry = tuple[str, str, str, str, str, str, str, str, str, str]
@@ -146,6 +159,28 @@ def close_entry(conn: sqlite3.Connection, e: Entry, result: str) -> None:
         (result, now_text(), dumps(e.fields), dumps(e.old), e.seq),
     )
     e.state = "acked"
+
+
+DERIVED = "derived"  # result of an insert of a derived row: never sent
+
+
+def unsent_inserts(conn: sqlite3.Connection, entity: str) -> list[Entry]:
+    """Inserts of `entity` not in a batch on the way: pending or refused."""
+    return _entries(
+        conn,
+        "entity=? AND op='insert' AND state IN ('pending','rejected') "
+        "AND (batch_id IS NULL OR state='rejected')",
+        (entity,),
+    )
+
+
+def rewrite_as_update(conn: sqlite3.Connection, e: Entry) -> None:
+    """An insert turned into an update of the row it met (its base in `old`)."""
+    conn.execute(
+        "UPDATE journal SET op='update', fields=?, old=? WHERE seq=?",
+        (dumps(e.fields), dumps(e.old), e.seq),
+    )
+    e.op = "update"
 
 
 # -- counts -------------------------------------------------------------------------
@@ -640,13 +675,15 @@ def pending_without_row(conn: sqlite3.Connection, entity: str) -> int:
 
 
 def untracked_rows(conn: sqlite3.Connection, entity: str) -> int:
-    """Rows neither journaled here nor received from the server."""
-    return int(
-        conn.execute(
-            f"SELECT count(*) FROM {entity} r WHERE r.server_seq IS NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id)",
+    """Rows neither journaled here nor received from the server, except the
+    rows derived from the division list (nobody's edit, never journaled)."""
+    return sum(
+        not is_derived_row(entity, row_id, code)
+        for row_id, code in conn.execute(
+            f"SELECT r.id, r.division_code FROM {entity} r WHERE r.server_seq IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id)",
             (entity,),
-        ).fetchone()[0]
+        )
     )
 
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from jsxclient.security import files
 from jsxclient.security.keyfile import KeyFile, KeyFileError, keyfile_path
-from jsxclient.store import audit, journal
+from jsxclient.store import audit, journal, replay
 from jsxclient.store.db import (
     DAMAGE_ERRORS,
     DB_ERRORS,
@@ -398,16 +398,52 @@ def encrypt_copy(plain: Path, key: bytes, kf: KeyFile, backups: Path) -> Path:
 Unlocker = Callable[[KeyFile], "bytes | None"]
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: where the replaced store is kept, and what became
+    of its unsynced changes (`jsxclient.store.replay`)."""
+
+    kept: Path
+    replayed: int = 0  # unsynced changes carried into the restored store
+    conflicts: int = 0  # of them, recorded as conflicts
+    dropped: dict[str, int] = field(default_factory=dict)  # per entity, when not carried
+
+    @property
+    def dropped_count(self) -> int:
+        return sum(self.dropped.values())
+
+
+def unsynced_work(store_path: Path, key: bytes | None) -> replay.Work | None:
+    """The changes of the store at `store_path` the server has not
+    acknowledged (what a restore carries over, or drops when told to);
+    None when the store cannot be read."""
+    if not Path(store_path).exists():
+        return None
+    db = Database(store_path, key)
+    try:
+        return replay.read_work(db.connection())
+    except _OPEN_ERRORS:
+        return None  # a broken current store must not block its own rescue
+    finally:
+        db.close()
+
+
 def restore(
     store_path: Path,
     backup_path: Path,
     key: bytes | None,
     allow_other_township: bool = False,
     unlock: Unlocker | None = None,
-) -> Path:
+    keep_unsynced: bool = True,
+) -> Restored:
     """Replace the store with a verified backup. The current store is kept
-    beside it (`*.before-restore-<time>`, itself a backup file) so a restore
-    never loses data.
+    beside it (`*.before-restore-<time>`, itself a backup file), and its
+    changes the server has not acknowledged are carried into the restored
+    store (`jsxclient.store.replay`), so a restore never loses unsynced
+    work: they are synced at the next sync like any other. With
+    `keep_unsynced=False` (the worker saw the list and chose so), or for a
+    backup of another township, they stay only in the kept copy and the
+    result says how many per entity.
 
     The backup must verify under the store's own key; one made for other
     data (a new computer, a reinstalled one) verifies under the key that
@@ -418,12 +454,14 @@ def restore(
     expect = None
     if store_path.exists() and not allow_other_township:
         expect = _township(store_path, key)
+    work = unsynced_work(store_path, key)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = store_path.with_name(f"{store_path.name}.before-restore-{stamp}")
     with files.private_tempdir(store_path.parent) as tmp:
         db_file = tmp / "restore.db"
         _extract(b, db_file)
         new_keys = None
+        other: bytes | None = None
         try:
             _verify_extracted(b, db_file, key, expect)
         except BackupRefused:
@@ -447,7 +485,21 @@ def restore(
         new_keys.path = kp
         new_keys.save()
     os.replace(incoming, store_path)
-    return kept
+    if work is None:
+        return Restored(kept)
+    restored_key = key if new_keys is None else other
+    restored = Store.open(store_path, restored_key)
+    try:
+        with restored.transaction() as tx:
+            replay.raise_own_after(tx.conn, work)
+            if not (work.entries or work.conflicts):
+                return Restored(kept)
+            if not keep_unsynced or restored.township_code != work.township:
+                return Restored(kept, dropped=replay.missing(tx.conn, work))
+            done = replay.replay(tx.conn, work)
+        return Restored(kept, done.entries, done.conflicts)
+    finally:
+        restored.close()
 
 
 def _township(store_path: Path, key: bytes | None) -> str | None:

@@ -55,14 +55,15 @@ def township_associations(
 
 
 def derive_associations(tx: Tx, township_code: str) -> int:
-    """Create the missing associations of a township through the journaled
-    write path; returns how many were created."""
-    created = 0
-    for values in township_associations(tx.conn, township_code):
-        if tx.get("association", str(values["id"])) is None:
-            tx.insert("association", values)
-            created += 1
-    return created
+    """Create the missing associations of a township, as rows derived alike
+    everywhere (`Tx.insert_derived`: not journaled, nobody's edit); returns
+    how many were created."""
+    missing = [
+        values
+        for values in township_associations(tx.conn, township_code)
+        if tx.get("association", str(values["id"])) is None
+    ]
+    return len(tx.insert_derived("association", missing))
 
 
 def init_township(store: Store, township_code: str) -> int:

@@ -103,6 +103,7 @@ MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (5, "0005_upgrade_log.sql", None),
     (6, "0006_security.sql", _audit_append_only),
     (7, None, _surname_readings),
+    (8, "0008_reports.sql", None),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -25,6 +25,7 @@ from jsxclient.store.queries.family import subsidy_rate
 from jsxclient.store.search import derive_fields
 from jsxclient.store.upgrade import upgrade
 from jsxcore import roles, rules
+from jsxcore.divisions import is_derived_row
 from jsxcore.entities import EntitySpec, spec
 from jsxcore.hlc import HybridClock
 from jsxcore.messages import Issue
@@ -391,39 +392,13 @@ class Tx:
         changed those in between."""
         es = spec(entity)
         self.store.require("create", entity)
-        defaults = es.defaults()
-        known = set(es.model.model_fields)
-        fulls: list[Row] = []
-        for values in rows:
-            data = {k: wire(v) for k, v in values.items()}
-            if not data.keys() <= known:
-                raise ValueError(f"{entity}: unknown fields {sorted(set(data) - known)}")
-            full = {**defaults, **data}
-            full.update(self._complete(es, full))
-            if "id" not in data:
-                full["id"] = new_id()
-            if "created_at" not in data:
-                full["created_at"] = now_text()
-            full.update(derive_fields(es.name, full))
-            full.update(
-                deleted=False,
-                updated_at=full["created_at"],
-                updated_device=self.store.device_id,
-                updated_user=self.store.user,
-                server_seq=None,
-                sync_state="pending",
-            )
-            fulls.append(full)
+        fulls = self._full_rows(es, rows, "pending")
         if not fulls:
             return []
         # One pass over the batch: links are looked up once, not per row.
         self._check_many(es, fulls, checked=checked)
         self._check_unique(es, fulls)
-        cols = list(fulls[0])
-        self.conn.executemany(
-            f"INSERT INTO {es.name}({','.join(cols)}) VALUES({','.join('?' * len(cols))})",
-            [[f[c] for c in cols] for f in fulls],
-        )
+        self._write_rows(es, fulls)
         created = now_text()
         entries: list[journal.NewEntry] = []
         for f in fulls:
@@ -452,6 +427,60 @@ class Tx:
             conn=self.conn,
         )
         return ids
+
+    def insert_derived(self, entity: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Rows every device and the server derive identically from the
+        division list (`jsxcore.divisions.is_derived_row`): written as
+        already in sync, not journaled and not subject to the role, because
+        they are nobody's edit. The server holds the same rows; the first
+        pull brings their current values, and a later edit here is an
+        ordinary update based on the derived values."""
+        es = spec(entity)
+        fulls = self._full_rows(es, rows, "synced")
+        for f in fulls:
+            if not is_derived_row(entity, str(f["id"]), f.get("division_code")):
+                raise ValueError(f"{entity} {f['id']} is not a derived row")
+        for f in fulls:  # one by one: a village's row names the township's
+            self._check_many(es, [f])
+            self._write_rows(es, [f])
+        return [str(f["id"]) for f in fulls]
+
+    def _write_rows(self, es: EntitySpec, fulls: list[Row]) -> None:
+        cols = list(fulls[0])
+        self.conn.executemany(
+            f"INSERT INTO {es.name}({','.join(cols)}) VALUES({','.join('?' * len(cols))})",
+            [[f[c] for c in cols] for f in fulls],
+        )
+
+    def _full_rows(
+        self, es: EntitySpec, rows: Sequence[Mapping[str, Any]], state: str
+    ) -> list[Row]:
+        """Each row as inserted: defaults, derived values, id, bookkeeping."""
+        entity = es.name
+        defaults = es.defaults()
+        known = set(es.model.model_fields)
+        fulls: list[Row] = []
+        for values in rows:
+            data = {k: wire(v) for k, v in values.items()}
+            if not data.keys() <= known:
+                raise ValueError(f"{entity}: unknown fields {sorted(set(data) - known)}")
+            full = {**defaults, **data}
+            full.update(self._complete(es, full))
+            if "id" not in data:
+                full["id"] = new_id()
+            if "created_at" not in data:
+                full["created_at"] = now_text()
+            full.update(derive_fields(es.name, full))
+            full.update(
+                deleted=False,
+                updated_at=full["created_at"],
+                updated_device=self.store.device_id,
+                updated_user=self.store.user,
+                server_seq=None,
+                sync_state=state,
+            )
+            fulls.append(full)
+        return fulls
 
     def update(self, entity: str, row_id: str, changes: Mapping[str, Any]) -> Row:
         """Apply `changes`; returns the fields that really changed (new values)."""

@@ -39,6 +39,7 @@ from jsxcore.protocol import (
     LoginRequest,
     PasswordChangeRequest,
     ReferenceResponse,
+    TargetsResponse,
     TownshipKey,
     TownshipKeyRequest,
     UserInfo,
@@ -120,6 +121,7 @@ def connect(
             raise AccountMismatchError(f"store {existing}, user {township}")
         t.token = resp.token
         ref = t.reference()
+        targets = fetch_targets(t)
     finally:
         if transport is None:
             t.close()
@@ -142,6 +144,8 @@ def connect(
         store.audit("login", user.username, detail=f"online, {server_url}", conn=tx.conn)
     TokenStore(store).set(resp.token, resp.expires_at)
     save_reference(store, ref)
+    if targets is not None:
+        save_targets(store, targets)
     remember_release(store, info)
     if store.user in ("", user.username) or store.role is None:
         store.user = user.username
@@ -330,6 +334,23 @@ def save_reference(store: Store, ref: ReferenceResponse) -> None:
                         o.verifier or None,
                     ),
                 )
+
+
+def fetch_targets(t: Transport) -> dict[str, dict[str, float]] | None:
+    """The indicator targets set above this user's division; None from a
+    server that keeps none (older than reports upward)."""
+    try:
+        return t.call("GET", "/reports/targets", TargetsResponse).targets
+    except RejectedError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def save_targets(store: Store, targets: dict[str, dict[str, float]]) -> None:
+    """Kept in meta; `jsxclient.reports.evaluate.load_targets` reads them."""
+    with store.transaction() as tx:
+        store.set_meta("ref_targets", json.dumps(targets, sort_keys=True), tx.conn)
 
 
 def make_transport(store: Store, **options: object) -> Transport:

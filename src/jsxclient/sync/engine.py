@@ -28,22 +28,26 @@ from jsxclient.store.maintenance import quick_check
 from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
 from jsxclient.sync import security
+from jsxclient.sync.account import fetch_targets, save_targets
 from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
 from jsxclient.sync.errors import (
     DamagedStoreError,
     DemoStoreError,
+    RejectedError,
     ServerIncompatibleError,
     SyncCancelled,
     SyncError,
 )
 from jsxclient.sync.handshake import handshake, remember_release
-from jsxclient.sync.pull import pull
+from jsxclient.sync.pull import CURSOR_KEY, pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
 from jsxclient.sync.transport import Transport
 from jsxcore.protocol import MAX_BATCH_CHANGES, MAX_PULL_LIMIT
 
 Stage = Literal["status", "push", "pull", "bootstrap", "finish"]
+# The server's answer to a pull from a cursor older than the history it keeps.
+CURSOR_EXPIRED = "sync.cursor_expired"
 
 _STAGE_TEXT: dict[Stage, tuple[str, str]] = {
     "status": ("正在检查待同步的数据", "Checking what needs to sync"),
@@ -153,11 +157,12 @@ class SyncEngine:
         'ok', or 'rejected' when some changes were refused and wait for the
         worker) or was cancelled; raises a `SyncError` with `.receipt` set
         otherwise (offline, login expired, incompatible server, bug)."""
-        if self.store.is_demo:
-            raise DemoStoreError()  # whatever transport it was handed
         lock = _thread_lock(self.store.db.path)
         with lock, _FileLock(self.store.db.path):
+            # A damaged store is said first: reading its demo mark may fail.
             self._check_whole()
+            if self.store.is_demo:
+                raise DemoStoreError()  # whatever transport it was handed
             try:
                 receipt = self._run(progress, cancel)
             except SyncError as exc:
@@ -232,6 +237,7 @@ class SyncEngine:
         report("status", 0, 0)
         status(self.store)
         conn = self.store.db.connection()
+        refused: RejectedError | None = None
         for _ in range(self.max_rounds):
             ps = PushStats()
             try:
@@ -243,27 +249,59 @@ class SyncEngine:
                     progress=lambda d, t: report("push", d, t),
                     stats=ps,
                 )
+            except RejectedError as exc:
+                # The server refused a push request it should not have been
+                # sent (nothing of it was applied, the batch is released):
+                # the device still pulls, and the run reports the refusal.
+                refused = exc
             finally:
                 receipt.sent += ps.sent
                 receipt.merged += ps.merged
                 receipt.conflicts += ps.conflicts
                 receipt.rejected += ps.rejected
             stage: Stage = "bootstrap" if needs_bootstrap(self.store) else "pull"
-            pl = BootstrapStats()
             try:
-                (bootstrap if stage == "bootstrap" else pull)(
-                    self.store,
-                    self.transport,
-                    page_size=self.page_size,
-                    cancel=cancel,
-                    progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
-                    stats=pl,
-                )
-            finally:
-                receipt.received += pl.received
-                receipt.merged += pl.merged
-                receipt.conflicts += pl.conflicts
+                self._pull(stage, receipt, report, cancel)
+            except RejectedError as exc:
+                if exc.code != CURSOR_EXPIRED or stage == "bootstrap":
+                    raise
+                # The server no longer keeps the history since our cursor (a
+                # device unused for longer than its retention): fetch the
+                # area again from 0. Rows merge into what is here like any
+                # pull, so edits not yet pushed stay queued.
+                with self.store.transaction() as tx:
+                    self.store.set_meta(CURSOR_KEY, "0", tx.conn)
+                self._pull("bootstrap", receipt, report, cancel)
             # Saved while we synced? Send it now rather than at the next sync.
-            if not journal.has_pending(conn):
+            if refused is not None or not journal.has_pending(conn):
                 break
         security.after_sync(self.store, self.transport)
+        # Best effort too: the targets the county set since (reference data).
+        with contextlib.suppress(SyncError):
+            targets = fetch_targets(self.transport)
+            if targets is not None:
+                save_targets(self.store, targets)
+        if refused is not None:
+            raise refused
+
+    def _pull(
+        self,
+        stage: Stage,
+        receipt: SyncReceipt,
+        report: Callable[[Stage, int, int], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        pl = BootstrapStats()
+        try:
+            (bootstrap if stage == "bootstrap" else pull)(
+                self.store,
+                self.transport,
+                page_size=self.page_size,
+                cancel=cancel,
+                progress=lambda d, t, s=stage: report(s, d, t),  # type: ignore[misc]
+                stats=pl,
+            )
+        finally:
+            receipt.received += pl.received
+            receipt.merged += pl.merged
+            receipt.conflicts += pl.conflicts

@@ -45,6 +45,7 @@ from jsxcore.merge import MISSING, merge_record, same
 from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
 
 CURSOR_KEY = "sync_cursor"
+OWN_AFTER_KEY = jr.OWN_AFTER_KEY
 
 
 @dataclass
@@ -60,6 +61,11 @@ Progress = Callable[[int, int], None]
 
 def cursor(store: Store) -> int:
     return int(store.meta(CURSOR_KEY) or 0)
+
+
+def own_after(store: Store) -> int | None:
+    v = store.meta(OWN_AFTER_KEY)
+    return int(v) if v else None
 
 
 def pull(
@@ -90,10 +96,11 @@ def pull(
         checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         if checkpoint > 0:
             conn.execute(f"PRAGMA wal_autocheckpoint={max(checkpoint, BULK_CHECKPOINT)}")
+    mine = own_after(store)
     pages = (
-        _prefetched(transport, cur, limit, cancel, bulk)
+        _prefetched(transport, cur, limit, cancel, bulk, mine)
         if prefetch
-        else _sequential(transport, cur, limit)
+        else _sequential(transport, cur, limit, mine)
     )
     # A page is tens of thousands of short-lived objects freed by reference
     # counting; the cyclic collector would run hundreds of times over them
@@ -128,9 +135,11 @@ def pull(
     return stats
 
 
-def _sequential(transport: Transport, cur: int, limit: int) -> Iterator[PullResponse]:
+def _sequential(
+    transport: Transport, cur: int, limit: int, mine: int | None = None
+) -> Iterator[PullResponse]:
     while True:
-        page = transport.pull(cur, limit)
+        page = transport.pull(cur, limit, mine)
         yield page
         if not page.more:
             return
@@ -166,6 +175,7 @@ def _prefetched(
     limit: int,
     cancel: threading.Event | None,
     ramp: bool = False,
+    mine: int | None = None,
 ) -> Iterator[PullResponse]:
     """Yield pages while the next one is already being fetched.
 
@@ -194,7 +204,7 @@ def _prefetched(
         sizes = iter(RAMP if ramp else ())
         try:
             while not stop.is_set() and not (cancel is not None and cancel.is_set()):
-                raw = transport.pull_raw(at, min(limit, next(sizes, limit)))
+                raw = transport.pull_raw(at, min(limit, next(sizes, limit)), mine)
                 peek = _peek(raw)
                 if peek is None:  # no hint: parse here, this once
                     page = Transport.parse(raw, PullResponse, "pull")
@@ -232,7 +242,7 @@ def _prefetched(
                 stop.set()
                 yield page
                 if page.more:
-                    yield from _sequential(transport, page.cursor, limit)
+                    yield from _sequential(transport, page.cursor, limit, mine)
                 return
             yield page
     finally:

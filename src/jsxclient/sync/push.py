@@ -25,8 +25,10 @@ from pydantic import ValidationError
 
 from jsxclient.store import journal as jr
 from jsxclient.store.db import now_text
+from jsxclient.store.journal import OWN_AFTER_KEY
 from jsxclient.store.store import Store
-from jsxclient.sync import rows
+from jsxclient.sync import duplicates, rows
+from jsxclient.sync.derived import settle_derived_inserts
 from jsxclient.sync.errors import RejectedError, SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES
@@ -39,9 +41,16 @@ from jsxcore.protocol import (
     PushResponse,
 )
 
-# Batch-level 4xx that mean "this request is malformed or too big": split the
-# batch to isolate the change at fault instead of giving up on all of them.
-_SPLIT_STATUSES = frozenset({400, 413, 422})
+# Batch-level 4xx the server answers for a whole batch because of what one
+# change in it holds (malformed, too big, refused as a whole: 403 for a role
+# or scope, 409 when the batch could not be written): split the batch to
+# isolate the change at fault instead of giving up on all of them. A single
+# change refused this way is marked rejected with the server's reason, so it
+# never blocks the changes after it nor the pull.
+_SPLIT_STATUSES = frozenset({400, 403, 409, 413, 422})
+# The account may not push at all (a read-only or reviewing account): every
+# change would get the same answer, so all of them are marked at once.
+_ACCOUNT_REFUSED = frozenset({"scope.read_only"})
 
 
 @dataclass
@@ -69,6 +78,7 @@ def push(
     answered, so a caller still has the counts when a later batch fails."""
     stats = stats if stats is not None else PushStats()
     batch_size = max(1, min(batch_size, MAX_BATCH_CHANGES))
+    settle_derived_inserts(store)
     conn = store.db.connection()
     rank = {name: es.rank for name, es in ENTITIES.items()}
     # Batches already in flight first, exactly as they were sent.
@@ -82,6 +92,7 @@ def push(
     queue.extend(order[i : i + batch_size] for i in range(0, len(order), batch_size))
     total = sum(len(b) for b in queue)
     done = 0
+    renamed: set[str] = set()
     if progress:
         progress(0, total)
     while queue:
@@ -97,6 +108,22 @@ def push(
             if exc.status not in _SPLIT_STATUSES:
                 _unassign(store, batch_id)
                 raise
+            if exc.code in _ACCOUNT_REFUSED:
+                rest = [e for b in queue for e in _pending(store, b)]
+                queue.clear()
+                n = _reject_all(store, [*entries, *rest], exc)
+                stats.rejected += n
+                done += n
+                if progress:
+                    progress(done, total)
+                continue
+            if exc.code == "push.batch_foreign" and batch_id not in renamed:
+                # Another device sent a batch under this id first: the server
+                # applied nothing of ours; send the same changes under a new id.
+                _unassign(store, batch_id)
+                renamed.add(batch_id)
+                queue.insert(0, [e.seq for e in entries])
+                continue
             if len(entries) > 1:
                 _unassign(store, batch_id)
                 half = len(entries) // 2
@@ -215,6 +242,18 @@ def apply_response(
                 stats.merged += 1
         jr.ack(conn, acked)
         stats.sent += len(entries)
+        _note_own_after(store, conn, [s for status, s, _, _ in acked if status == "applied"])
+        for e in entries:
+            r = results[e.change_id]
+            # The same person registered on another device: merged into it.
+            if (
+                r.status == "rejected"
+                and r.reason_code == duplicates.REASON
+                and r.server
+                and duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
+            ):
+                stats.rejected -= 1
+                stats.merged += 1
         _bump_row_seqs(conn, entries, results)
         for i, e in enumerate(entries):
             r = results[e.change_id]
@@ -240,6 +279,14 @@ def apply_response(
         jr.evict_ready(conn)
         store.set_meta("hlc", store.clock.last, conn)
         store.set_meta("server_seq", str(resp.server_seq), conn)
+
+
+def _note_own_after(store: Store, conn: sqlite3.Connection, applied: list[int | None]) -> None:
+    """The first change this store wrote on the server: rows this device
+    wrote last after it are all here (`pull.OWN_AFTER_KEY`)."""
+    seqs = [s for s in applied if s is not None]
+    if seqs and store.meta(OWN_AFTER_KEY, conn) is None:
+        store.set_meta(OWN_AFTER_KEY, str(min(seqs) - 1), conn)
 
 
 def _bump_row_seqs(
@@ -280,6 +327,23 @@ def _adopt(
         if k in known and k not in mine and not same(current.get(k), v)
     }
     rows.set_fields(conn, es, e.row_id, values, current)
+
+
+def _pending(store: Store, seqs: list[int]) -> list[jr.Entry]:
+    return jr.pending_entries(store.db.connection(), seqs) if seqs else []
+
+
+def _reject_all(store: Store, entries: list[jr.Entry], exc: RejectedError) -> int:
+    """Mark every entry refused with the server's account-level reason (the
+    server applied none of them; a sent batch is released first)."""
+    code = exc.code or f"http.{exc.status}"
+    with store.transaction() as tx:
+        for batch_id in {e.batch_id for e in entries if e.batch_id}:
+            jr.unassign_batch(tx.conn, batch_id)
+        for e in entries:
+            jr.mark_rejected(tx.conn, e.seq, code, exc.zh, exc.en, None)
+        jr.refresh_sync_state(tx.conn, {e.key for e in entries})
+    return len(entries)
 
 
 def _reject_locally(store: Store, e: jr.Entry, code: str, zh: str | None, en: str | None) -> None:

@@ -9,6 +9,7 @@ clean edit of what it holds instead of the bad value followed by the fix.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 from jsxclient.store import journal as jr
@@ -96,6 +97,25 @@ def discard(store: Store, seq: int) -> bool:
                             x.old[f] = e.old[f]
                         jr.save_entry(tx.conn, x)
         jr.close_entry(tx.conn, e, jr.DISCARDED)
+        _settle_kept_delete(tx.conn, e.key)
         jr.refresh_sync_state(tx.conn, [e.key])
         jr.evict_ready(tx.conn)  # a row that left the scope waited only for this
         return True
+
+
+def _settle_kept_delete(conn: sqlite3.Connection, key: jr.Key) -> None:
+    """A pull met the refused edit with the server's delete of the row, and
+    the edit kept the row here (an edit beats a delete). With the edit given
+    up and nothing else of the row to send, the server's delete stands."""
+    if jr.open_entries(conn, key):
+        return
+    kept = [
+        c
+        for c in jr.open_conflicts(conn, *key)
+        if c.field == "deleted" and c.theirs is True and c.winner == "mine"
+    ]
+    if not kept:
+        return
+    rows.set_deleted(conn, key[0], key[1], True)
+    for c in kept:
+        jr.resolve_conflict(conn, c.id, "theirs")

@@ -198,8 +198,10 @@ class Transport:
     def push(self, req: PushRequest) -> PushResponse:
         return self.call("POST", self.PUSH, PushResponse, body=req)
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
-        return self.call("GET", self.PULL, PullResponse, params={"cursor": cursor, "limit": limit})
+    def pull(self, cursor: int, limit: int, own_after: int | None = None) -> PullResponse:
+        return self.call(
+            "GET", self.PULL, PullResponse, params=_pull_params(cursor, limit, own_after)
+        )
 
     def reference(self) -> ReferenceResponse:
         return self.call("GET", self.REFERENCE, ReferenceResponse)
@@ -251,10 +253,10 @@ class Transport:
         except (ValidationError, ValueError) as exc:
             raise SyncBugError(f"{what}: malformed reply: {str(exc)[:300]}") from exc
 
-    def pull_raw(self, cursor: int, limit: int) -> bytes:
+    def pull_raw(self, cursor: int, limit: int, own_after: int | None = None) -> bytes:
         """A pull page's JSON, not yet parsed: the pull stage fetches on one
         thread and parses on another (parsing holds the GIL)."""
-        return self.fetch("GET", self.PULL, params={"cursor": cursor, "limit": limit})
+        return self.fetch("GET", self.PULL, params=_pull_params(cursor, limit, own_after))
 
     def fetch(
         self,
@@ -362,6 +364,16 @@ class Transport:
                 raise SyncCancelled("cancelled while waiting to retry")
         else:
             time.sleep(delay)
+
+
+def _pull_params(cursor: int, limit: int, own_after: int | None) -> dict[str, int]:
+    """`own_after`: leave out the rows this device wrote last after that seq
+    (it holds them: the server acknowledged them to it). A server that does
+    not know the parameter ignores it and sends them anyway."""
+    params = {"cursor": cursor, "limit": limit}
+    if own_after is not None:
+        params["own_after"] = own_after
+    return params
 
 
 def inflate(raw: bytes, limit: int = MAX_RESPONSE_BYTES) -> bytes:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from jsxclient.store.db import OPERATIONAL_ERRORS, StoreError
 from jsxclient.ui import i18n
 from jsxclient.ui.tasks import Cancelled
+from jsxcore.messages import DomainError
 
 log = logging.getLogger("jsxclient.ui")
 
@@ -43,8 +44,8 @@ def kind(exc: BaseException) -> str:
             if sync_kind in ("offline", "busy", "cancelled")  # busy: the other run does the work
             else ("bug" if sync_kind == "bug" else "env")
         )
-    if isinstance(exc, StoreError | PermissionError):
-        return "env"
+    if isinstance(exc, StoreError | PermissionError | DomainError):
+        return "env"  # a domain refusal says itself what to do
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS):
         return "env"
     if isinstance(exc, OPERATIONAL_ERRORS) and (

@@ -578,13 +578,23 @@ class MainWindow(QMainWindow):
             closed_net
         ).on_failure(self._restore_failed).start()
 
-    def _restored(self, kept: object) -> None:
+    def _restored(self, done: object) -> None:
+        assert isinstance(done, maintenance.Restored)
         self.controller.probe_timer.start()
         self.ctx.bus.emit_changed(ALL)
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(self.tr("已恢复"))
-        box.setText(self.tr("已从备份恢复。原来的数据另存在：\n{kept}").format(kept=kept))
+        text = self.tr("已从备份恢复。原来的数据另存在：\n{kept}").format(kept=done.kept)
+        if done.replayed:
+            text += "\n\n" + self.tr(
+                "备份之后未同步的 {n} 条修改已保留，下次同步时上传（其中 {c} 处需要核对）。"
+            ).format(n=done.replayed, c=done.conflicts)
+        if done.dropped_count:
+            text += "\n\n" + self.tr(
+                "备份属于其他乡镇，原来未同步的 {n} 条修改只保存在上面的副本中。"
+            ).format(n=done.dropped_count)
+        box.setText(text)
         box.open()
 
     def _restore_failed(self, exc: BaseException) -> None:

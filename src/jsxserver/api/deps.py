@@ -42,12 +42,22 @@ _bearer = HTTPBearer(auto_error=False, description="The token from /auth/login")
 
 
 def get_caller(
+    request: Request,
     db: DbDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise ApiError(401, E.AUTH_REQUIRED, {"WWW-Authenticate": "Bearer"})
-    return authenticate(db, credentials.credentials)
+    caller = authenticate(db, credentials.credentials)
+    # For the access log (api/observe.py).
+    request.state.user = caller.username
+    request.state.device = caller.device_id
+    return caller
+
+
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's X-Forwarded-For when uvicorn trusts it)."""
+    return request.client.host if request.client else ""
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

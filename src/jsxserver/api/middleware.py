@@ -19,8 +19,9 @@ from jsxserver.core.errors import Reason
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Answered whatever the client's versions: /version is how a client finds out
-# which protocol to speak, /health is for load balancers.
-_UNCHECKED = frozenset({f"{API_PREFIX}/version", f"{API_PREFIX}/health"})
+# which protocol to speak; /health, /ready and /metrics are for load
+# balancers and monitoring.
+_UNCHECKED = frozenset(f"{API_PREFIX}/{p}" for p in ("version", "health", "ready", "metrics"))
 
 
 _PRINTABLE = re.compile(r"[\x20-\x7e]{0,64}", re.ASCII)

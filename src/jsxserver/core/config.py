@@ -21,6 +21,8 @@ from jsxcore.version import parse_version
 APP_NAME = "jsxserver"
 APP_AUTHOR = "hnjsx"
 ENV_PREFIX = "JSXSERVER_"
+# Six months and a few days: the shortest any history may be kept.
+MIN_RETENTION_DAYS = 183
 
 
 def default_database_url() -> str:
@@ -73,7 +75,44 @@ class Settings:
         metadata={"doc": "where workers download the client installer (an https URL)"},
     )
 
+    auto_migrate: int = field(
+        default=1,
+        metadata={
+            "doc": "1: apply pending schema migrations at start; 0: refuse to start on an "
+            "older schema (run `jsxserver admin migrate` as part of the upgrade)"
+        },
+    )
+    read_database_url: str = field(
+        default="",
+        metadata={
+            "doc": "optional read-only URL (a streaming replica) that serves pulls; "
+            "empty: pulls read the primary"
+        },
+    )
+    retention_days: int = field(
+        default=400,
+        metadata={
+            "doc": f"days the change log, push records, conflicts, tombstones and scope "
+            f"exits are kept (at least {MIN_RETENTION_DAYS})"
+        },
+    )
+    audit_retention_days: int = field(
+        default=400,
+        metadata={"doc": f"days the server audit log is kept (at least {MIN_RETENTION_DAYS})"},
+    )
+    access_log: int = field(
+        default=1, metadata={"doc": "1: one JSON line per request on the jsxserver.access logger"}
+    )
+
     def __post_init__(self) -> None:
+        for name in ("retention_days", "audit_retention_days"):
+            if getattr(self, name) < MIN_RETENTION_DAYS:
+                raise ValueError(
+                    f"{ENV_PREFIX}{name.upper()} must be at least {MIN_RETENTION_DAYS} "
+                    "(the audit rules ask for six months)"
+                )
+        if self.read_database_url and not self.read_database_url.startswith("postgresql"):
+            raise ValueError(f"{ENV_PREFIX}READ_DATABASE_URL must be a PostgreSQL URL")
         for name in ("min_client_version", "latest_client_version"):
             value = getattr(self, name)
             if value:

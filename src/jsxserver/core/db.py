@@ -1,16 +1,16 @@
 """Engines for SQLite (one file, WAL) and PostgreSQL (psycopg 3).
 
-Three views of one connection pool:
+Views of the connection pools:
 
 - ``engine``: ordinary reads and small writes (login, device bookkeeping);
 - ``write_engine``: push transactions. On SQLite its transactions start with
-  ``BEGIN IMMEDIATE`` so the write lock is taken before the counter is read;
-  pysqlite's own deferred BEGIN would let two pushes read the same counter and
-  one of them fail at commit. On PostgreSQL the push locks the counter row
-  with ``SELECT ... FOR UPDATE`` instead (see services/push.py).
-- ``read_engine``: pulls. On PostgreSQL it runs REPEATABLE READ so the counter
-  and every page query see one snapshot; SQLite read transactions are
-  snapshots already under WAL.
+  ``BEGIN IMMEDIATE``: the write lock is taken before the counter is read, so
+  SQLite pushes run one at a time (pysqlite's deferred BEGIN would let two
+  pushes read the same counter and one fail at commit). On PostgreSQL pushes
+  run side by side; core/seqs.py says how their seqs stay safe to pull.
+- ``read_engine``: pulls, REPEATABLE READ on PostgreSQL so the watermark and
+  every page query see one snapshot (SQLite read transactions are snapshots
+  already under WAL). With ``read_database_url`` it is a streaming replica.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Engine, Table, event, insert, select, text
+from sqlalchemy import JSON, Connection, DateTime, Engine, Table, event, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
-from sqlmodel import col, create_engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import create_engine
 
 from jsxserver.core.config import Settings
-from jsxserver.models import SEQ_COUNTER, Counter, metadata
 
 SQLITE_BUSY_MS = 30_000
 
@@ -42,6 +42,7 @@ class Database:
     engine: Engine
     write_engine: Engine
     read_engine: Engine
+    replica: bool = False  # read_engine is a separate (replica) database
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,6 +50,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica:
+            self.read_engine.dispose()
 
 
 def make_database(settings: Settings) -> Database:
@@ -60,9 +63,21 @@ def make_database(settings: Settings) -> Database:
         raise ValueError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
         )
+    engine = _pg_engine(settings.database_url, settings)
+    if settings.read_database_url:
+        replica = _pg_engine(settings.read_database_url, settings)
+        read = replica.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+        return Database(engine, engine, read, replica=True)
+    return Database(engine, engine, engine.execution_options(isolation_level="REPEATABLE READ"))
+
+
+def _pg_engine(url_text: str, settings: Settings) -> Engine:
+    url = make_url(url_text)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(
+    return create_engine(
         url,
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
@@ -70,7 +85,6 @@ def make_database(settings: Settings) -> Database:
         pool_recycle=1800,
         json_serializer=_json_dumps,
     )
-    return Database(engine, engine, engine.execution_options(isolation_level="REPEATABLE READ"))
 
 
 def _sqlite_engine(url_text: str) -> Engine:
@@ -100,19 +114,10 @@ def _sqlite_engine(url_text: str) -> Engine:
 
 
 def init_db(db: Database) -> None:
-    """Create missing tables and the sequence counter; safe to run from
-    several worker processes at once."""
-    with db.write_engine.begin() as conn:
-        if not db.is_sqlite:
-            # DDL is transactional in PostgreSQL: the advisory lock makes
-            # concurrent starts wait instead of racing on CREATE TABLE.
-            conn.execute(text("SELECT pg_advisory_xact_lock(7316202401)"))
-        metadata.create_all(conn)
-        have = conn.execute(
-            select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER)
-        ).first()
-        if have is None:
-            conn.execute(insert(Counter).values(name=SEQ_COUNTER, value=0))
+    """Bring the schema to the newest revision (core/schema.py)."""
+    from jsxserver.core.schema import migrate  # schema imports this module
+
+    migrate(db)
 
 
 def check_db(db: Database) -> None:
@@ -202,11 +207,19 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     if conn.dialect.name != "postgresql":
         insert_rows(conn, table, rows)
         return
+    import psycopg
+
     columns = list(rows[0])
     json_cols = {c.name for c in table.columns if isinstance(c.type, JSON | JSONB)}
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
     names = ", ".join(f'"{c}"' for c in columns)
-    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    try:
+        with dbapi.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+    except psycopg.Error as exc:
+        # As SQLAlchemy would raise it (IntegrityError, DataError, ...), so
+        # callers and the app's error handlers see one kind.
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc

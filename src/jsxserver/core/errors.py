@@ -72,6 +72,12 @@ BATCH_FAILED = Reason(
     "这批修改无法保存（包含重复的修改编号），全部未保存，请重试",
     "This batch could not be saved (it repeats a change id); nothing was saved, try again",
 )
+CURSOR_EXPIRED = Reason(
+    "sync.cursor_expired",
+    "本机上次同步太久以前，服务器已不保留这段修改记录，将重新下载本辖区数据（未上传的修改会保留）",
+    "This device last synced longer ago than the server keeps history: it downloads its "
+    "area again (edits not yet sent are kept)",
+)
 BAD_TEXT = Reason(
     "request.bad_text",
     "数据中含有无效字符（空字符或不成对的代理项）或非有限数字",

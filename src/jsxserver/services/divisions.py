@@ -14,19 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from jsxcore.divisions import DivisionRow, association_tree, read_divisions, township_of
 from jsxcore.entities import ENTITIES
 from jsxcore.hlc import format_hlc
+from jsxserver.core import seqs
 from jsxserver.core.db import bulk_load
-from jsxserver.models import (
-    DIVISION_TABLE,
-    RECORD_TABLE,
-    SEQ_COUNTER,
-    Counter,
-    utcnow,
-)
+from jsxserver.models import DIVISION_TABLE, RECORD_TABLE, utcnow
 from jsxserver.services.fields import defaults
 
 SERVER_NODE = "server"
@@ -54,7 +49,8 @@ def import_divisions(
     session: Session, rows: list[DivisionRow] | None = None, associations: bool = True
 ) -> ImportResult:
     """Insert or refresh divisions, then add the associations that are
-    missing (existing ones keep their edits). One transaction."""
+    missing (existing ones keep their edits). One transaction; ``session``
+    comes from ``seqs.write_session`` (the associations take seqs)."""
     rows = rows if rows is not None else read_divisions()
     div_t = DIVISION_TABLE
     existing = {
@@ -94,17 +90,14 @@ def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
     missing = [w for w in wanted if w["id"] not in have]
     if not missing:
         return 0
-    # Takes the counter lock like a push, so seqs stay in commit order.
-    seq = session.execute(
-        select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER).with_for_update()
-    ).scalar_one()
+    numbers = iter(seqs.allocate(session, len(missing)))
     now = utcnow()
     created_at = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     stamp = format_hlc(int(datetime.now(UTC).timestamp() * 1000), 0, SERVER_NODE)
     base = {**defaults(ENTITIES["association"]), "created_at": created_at, "deleted": False}
     values = []
     for w in missing:
-        seq += 1
+        seq = next(numbers)
         data = {**base, **{k: v for k, v in w.items() if k != "id"}}
         values.append(
             dict(
@@ -124,5 +117,4 @@ def _derive_associations(session: Session, wanted: list[dict[str, Any]]) -> int:
         )
     conn = session.connection()
     bulk_load(conn, rec_t, values)
-    conn.execute(update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=seq))
     return len(missing)

@@ -1,33 +1,27 @@
-"""Pulling changed rows in sequence order, one page at a time.
+"""Pull pages: the rows of a scope changed after a cursor, in seq order.
 
-The page is read in one snapshot (REPEATABLE READ on PostgreSQL, a WAL read
-transaction on SQLite) and bounded by the counter value read first in that
-snapshot. Because pushes commit in seq order (services/push.py), every seq up
-to that value is committed and visible, so the returned cursor never passes
-a change that is still to come.
-
-The JSON is assembled from the stored JSON text of ``data`` and
-``field_hlc`` instead of parsing and re-serialising every row: a township's
-bootstrap is tens of thousands of rows, and this is most of the time a pull
-spends outside the database.
+A page is read in one snapshot (REPEATABLE READ on PostgreSQL, a WAL read
+transaction on SQLite) and bounded by the watermark read first in that
+snapshot (core/seqs.py): every seq up to it is final, so the returned cursor
+never passes a change that is still to come. A cursor below the retention
+horizon (tombstones and scope exits up to it were removed) is refused with
+410: the device must bootstrap from 0.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Text, and_, not_, select
 from sqlalchemy import cast as sql_cast
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from jsxserver.models import (
-    RECORD_TABLE,
-    SCOPE_EXIT_TABLE,
-    SEQ_COUNTER,
-    Counter,
-    wire_time,
-)
+from jsxserver.core import errors as E
+from jsxserver.core import seqs
+from jsxserver.core.errors import ApiError
+from jsxserver.models import RECORD_TABLE, SCOPE_EXIT_TABLE, wire_time
 from jsxserver.services.scope import Scope
 
 RECORD = RECORD_TABLE
@@ -46,11 +40,40 @@ def _in_scope(scope: Scope, township: Any, division_code: Any) -> ColumnElement[
     return cast(ColumnElement[bool], township.between(lo, hi))
 
 
-def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
-    """One page of the PullResponse as JSON bytes."""
-    high = session.execute(
-        select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER)
-    ).scalar_one()
+@dataclass(frozen=True)
+class Page:
+    body: bytes  # the PullResponse as JSON
+    rows: int
+    stale_registration: bool  # see seqs.watermark
+
+
+def _not_echo(device: str, own_after: int) -> ColumnElement[bool]:
+    """Leaves out rows whose only version is the pulling device's own insert,
+    made after `own_after` (the device says it holds every change of its own
+    since: they were acknowledged to it). Sending those back is pure echo.
+
+    Only inserts never changed since (written in one push: created_at equal
+    to updated_at): an update the device pushed may have been merged into
+    other devices' changes it has not pulled yet, and those must come."""
+    r = RECORD.c
+    return not_(and_(r.updated_device == device, r.seq > own_after, r.created_at == r.updated_at))
+
+
+def pull_page(
+    session: Session,
+    scope: Scope,
+    cursor: int,
+    limit: int,
+    device: str | None = None,
+    own_after: int | None = None,
+) -> Page:
+    """One page of the PullResponse. With `device` and `own_after`, the
+    device's own inserts after `own_after` are left out (`_not_echo`)."""
+    high, stale = seqs.watermark(session)  # first: it fixes the snapshot
+    if 0 < cursor < seqs.horizon(session):
+        raise ApiError(410, E.CURSOR_EXPIRED)
+    echo = _not_echo(device, own_after) if device is not None and own_after is not None else None
+    skip_echo = echo is not None
     r = RECORD.c
     rows = session.execute(
         select(
@@ -64,7 +87,12 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
             r.updated_device,
             r.updated_user,
         )
-        .where(_in_scope(scope, r.township, r.division_code), r.seq > cursor, r.seq <= high)
+        .where(
+            _in_scope(scope, r.township, r.division_code),
+            r.seq > cursor,
+            r.seq <= high,
+            *([echo] if echo is not None else []),
+        )
         .order_by(r.seq)
         .limit(limit + 1)
     ).all()
@@ -123,8 +151,13 @@ def pull_page(session: Session, scope: Scope, cursor: int, limit: int) -> bytes:
     more = len(parts) > limit
     page = parts[:limit]
     next_cursor = page[-1][0] if page else cursor
+    if skip_echo and not more:
+        # Everything up to `high` was considered, the echo left out: the
+        # device need not scan those rows again.
+        next_cursor = max(next_cursor, high)
     body = ",".join(p[1] for p in page)
-    return (
+    text = (
         f'{{"rows":[{body}],"cursor":{next_cursor},"more":{"true" if more else "false"},'
         f'"server_seq":{high}}}'
-    ).encode()
+    )
+    return Page(text.encode(), len(page), stale)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jsxcore.divisions import LEVEL_DIGITS, level_of_code, scope_prefix, township_of
-from jsxcore.roles import can_push
+from jsxcore.roles import may_push
 
 __all__ = ["Scope", "level_of_code", "township_of"]
 
@@ -30,8 +30,9 @@ class Scope:
         return scope_prefix(self.division_code, self.level)
 
     @property
-    def can_push(self) -> bool:
-        return can_push(self.role)
+    def can_write(self) -> bool:
+        """Whether pushes are taken at all (each change is checked again)."""
+        return may_push(self.role)
 
     def contains(self, division_code: str) -> bool:
         return division_code.startswith(self.prefix)

@@ -26,14 +26,13 @@ from jsxcore.protocol import (
     TransferRow,
 )
 from jsxcore.roles import allowed
+from jsxserver.core import seqs
 from jsxserver.core.db import insert_rows
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
     RECORD_TABLE,
     SCOPE_EXIT_TABLE,
-    SEQ_COUNTER,
-    Counter,
     Division,
     Transfer,
     utcnow,
@@ -141,12 +140,6 @@ def decide(
 ) -> TransferInfo:
     """Accept (the receiving side) or refuse (either side: refused by the
     receiver, cancelled by the sender)."""
-    if accept:
-        # The counter first, as a push takes it: moves get their seqs in
-        # commit order (services/push.py).
-        seq = session.execute(
-            select(col(Counter.value)).where(col(Counter.name) == SEQ_COUNTER).with_for_update()
-        ).scalar_one()
     t = session.get(Transfer, transfer_id)
     receiving = t is not None and scope.contains(t.to_division)
     sending = t is not None and scope.contains(t.from_township)
@@ -163,7 +156,7 @@ def decide(
     else:
         if not receiving:
             raise ApiError(403, NOT_RECEIVER)
-        _move(session, t, scope, device, seq, now)
+        _move(session, t, scope, device, now)
         t.status = "accepted"
     t.decided_by = scope.username
     t.decided_at = now
@@ -173,9 +166,7 @@ def decide(
     return _info(session, t)
 
 
-def _move(
-    session: Session, t: Transfer, scope: Scope, device: str, seq: int, now: datetime
-) -> None:
+def _move(session: Session, t: Transfer, scope: Scope, device: str, now: datetime) -> None:
     keys = [(e, i) for e, i in t.rows]
     found = _rows(session, keys, lock=True)
     if len(found) != len(keys) or any(
@@ -184,9 +175,10 @@ def _move(
         raise ApiError(409, STALE)
     exits: list[dict[str, Any]] = []
     logs: list[dict[str, Any]] = []
+    new_seqs = seqs.allocate(session, len(keys))
     for n, key in enumerate(keys):
         r = found[key]
-        seq += 1
+        seq = new_seqs[n]
         clock = HybridClock("server", last=max(r.field_hlc.values(), default=None))
         stamp = clock.now()
         data = {**r.data, "division_code": t.to_division}
@@ -235,7 +227,6 @@ def _move(
     conn = session.connection()
     insert_rows(conn, SCOPE_EXIT_TABLE, exits)
     insert_rows(conn, CHANGE_LOG_TABLE, logs)
-    session.execute(update(Counter).where(col(Counter.name) == SEQ_COUNTER).values(value=seq))
 
 
 class _Rec:

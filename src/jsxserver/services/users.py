@@ -368,7 +368,8 @@ def _minutes_locked(
 
 def authenticate(db: Database, token: str) -> Caller:
     now = utcnow()
-    with Session(db.read_engine) as session:
+    # The primary, never a replica: a revocation or a new login counts at once.
+    with Session(db.engine) as session:
         found = session.execute(
             select(Device, AppUser, col(Division.level))
             .join(AppUser, col(AppUser.username) == col(Device.username))

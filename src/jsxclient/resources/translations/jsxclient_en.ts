@@ -721,6 +721,13 @@
     </message>
 </context>
 <context>
+    <name>DrillDialog</name>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} rows</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>无法打开数据库：密钥错误、文件损坏或不是本程序的数据库。</source>
@@ -1832,6 +1839,21 @@ Choose a township and generate demo data</translation>
     </message>
 </context>
 <context>
+    <name>IndicatorCard</name>
+    <message>
+        <source>目标 {t}</source>
+        <translation>target {t}</translation>
+    </message>
+    <message>
+        <source>达标</source>
+        <translation>met</translation>
+    </message>
+    <message>
+        <source>未达标</source>
+        <translation>not met</translation>
+    </message>
+</context>
+<context>
     <name>ListModel</name>
     <message>
         <source>已隐去中间位；打开记录后可说明理由查看完整号码</source>
@@ -2179,6 +2201,14 @@ Choose a township and generate demo data</translation>
 {kept}</source>
         <translation>Restored from the backup. The previous data is kept at:
 {kept}</translation>
+    </message>
+    <message>
+        <source>备份之后未同步的 {n} 条修改已保留，下次同步时上传（其中 {c} 处需要核对）。</source>
+        <translation>The {n} changes made since the backup and not yet synced are kept and go out at the next sync ({c} of them to check).</translation>
+    </message>
+    <message>
+        <source>备份属于其他乡镇，原来未同步的 {n} 条修改只保存在上面的副本中。</source>
+        <translation>The backup belongs to another township: the {n} changes not yet synced are only in the copy above.</translation>
     </message>
     <message>
         <source>从备份恢复</source>
@@ -2850,6 +2880,10 @@ Account: {user}</translation>
         <translation>Replace the data on this computer with the backup? The current data is kept in a separate copy and not lost. The program reopens the data afterwards.</translation>
     </message>
     <message>
+        <source>本机有 {n} 条修改尚未同步：恢复后会保留在恢复的数据中，下次同步时上传。</source>
+        <translation>{n} changes on this computer are not synced yet: they are kept in the restored data and go out at the next sync.</translation>
+    </message>
+    <message>
         <source>恢复</source>
         <translation>Restore</translation>
     </message>
@@ -2900,12 +2934,136 @@ Account: {user}</translation>
         <translation>Statistics</translation>
     </message>
     <message>
+        <source>月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>季度</source>
+        <translation>Quarter</translation>
+    </message>
+    <message>
+        <source>半年</source>
+        <translation>Half year</translation>
+    </message>
+    <message>
+        <source>年</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>日期范围</source>
+        <translation>Date range</translation>
+    </message>
+    <message>
         <source>{y}年</source>
         <translation>{y}</translation>
     </message>
     <message>
-        <source>全年</source>
-        <translation>Whole year</translation>
+        <source>全乡镇</source>
+        <translation>Whole township</translation>
+    </message>
+    <message>
+        <source>导出月报…</source>
+        <translation>Export report…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>上报县级…</source>
+        <translation>Submit to county…</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicators</translation>
+    </message>
+    <message>
+        <source>图表指标</source>
+        <translation>Chart</translation>
+    </message>
+    <message>
+        <source>图表</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <source>分村</source>
+        <translation>By village</translation>
+    </message>
+    <message>
+        <source>{m}月</source>
+        <translation>{m}</translation>
+    </message>
+    <message>
+        <source>上半年</source>
+        <translation>First half</translation>
+    </message>
+    <message>
+        <source>下半年</source>
+        <translation>Second half</translation>
+    </message>
+    <message>
+        <source>本期月报尚未上报</source>
+        <translation>This period&apos;s report has not been submitted</translation>
+    </message>
+    <message>
+        <source>已于 {t} 上报，等待县级审核</source>
+        <translation>Submitted {t}; waiting for the county&apos;s review</translation>
+    </message>
+    <message>
+        <source>县级已审核通过（{who} {t}）</source>
+        <translation>Accepted by the county ({who} {t})</translation>
+    </message>
+    <message>
+        <source>县级已退回（{who} {t}）：{c}</source>
+        <translation>Returned by the county ({who} {t}): {c}</translation>
+    </message>
+    <message>
+        <source>（尚未同步到服务器）</source>
+        <translation> (not yet synced to the server)</translation>
+    </message>
+    <message>
+        <source>重新上报…</source>
+        <translation>Submit again…</translation>
+    </message>
+    <message>
+        <source>已通过</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>上报县级</source>
+        <translation>Submit to county</translation>
+    </message>
+    <message>
+        <source>把 {p} 的月报上报到县级？下次同步时发送；县级审核前可以重新上报。</source>
+        <translation>Submit the report for {p} to the county? It is sent at the next sync; until the county reviews it you can submit again.</translation>
+    </message>
+    <message>
+        <source>导出月报</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>已保存 {p}</source>
+        <translation>Saved {p}</translation>
+    </message>
+    <message>
+        <source>另存为 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <source>打印月报</source>
+        <translation>Print report</translation>
     </message>
     <message>
         <source>第一季度</source>
@@ -2924,100 +3082,12 @@ Account: {user}</translation>
         <translation>Q4</translation>
     </message>
     <message>
-        <source>导出CSV…</source>
-        <translation>Export CSV…</translation>
-    </message>
-    <message>
         <source>村（社区）</source>
         <translation>Village (community)</translation>
     </message>
     <message>
-        <source>在籍会员</source>
-        <translation>Active members</translation>
-    </message>
-    <message>
-        <source>期间入会</source>
-        <translation>Joined in period</translation>
-    </message>
-    <message>
-        <source>在册特殊家庭</source>
-        <translation>Enrolled special families</translation>
-    </message>
-    <message>
-        <source>期间走访家庭</source>
-        <translation>Families visited</translation>
-    </message>
-    <message>
-        <source>走访覆盖率</source>
-        <translation>Visit coverage</translation>
-    </message>
-    <message>
-        <source>走访次数</source>
-        <translation>Visits</translation>
-    </message>
-    <message>
-        <source>其中入户</source>
-        <translation>Home visits</translation>
-    </message>
-    <message>
-        <source>活动场次</source>
-        <translation>Activities</translation>
-    </message>
-    <message>
-        <source>在岗志愿者</source>
-        <translation>Active volunteers</translation>
-    </message>
-    <message>
-        <source>分类</source>
-        <translation>Group</translation>
-    </message>
-    <message>
-        <source>项目</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <source>数量</source>
-        <translation>Count</translation>
-    </message>
-    <message>
         <source>合计</source>
         <translation>Total</translation>
-    </message>
-    <message>
-        <source>活动类型</source>
-        <translation>Activity type</translation>
-    </message>
-    <message>
-        <source>{n} 场，{p} 人次</source>
-        <translation>{n} held, {p} attendances</translation>
-    </message>
-    <message>
-        <source>特殊家庭类别</source>
-        <translation>Special-family category</translation>
-    </message>
-    <message>
-        <source>走访方式</source>
-        <translation>Visit mode</translation>
-    </message>
-    <message>
-        <source>会员角色</source>
-        <translation>Member role</translation>
-    </message>
-    <message>
-        <source>关怀补贴</source>
-        <translation>Care subsidies</translation>
-    </message>
-    <message>
-        <source>{n} 笔，{m} 元</source>
-        <translation>{n} payments, {m} yuan</translation>
-    </message>
-    <message>
-        <source>导出统计</source>
-        <translation>Export statistics</translation>
-    </message>
-    <message>
-        <source>CSV 文件 (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
-"""Read models for the desktop's lists, pickers, pages, dashboard and
-statistics.
+"""Read models for the desktop's lists, pickers, pages and dashboard (the
+statistics are `jsxclient.reports`).
 
 No Qt here: every function takes a connection (the calling thread's own) and
 returns plain tuples and dataclasses, so the UI runs them on its database
@@ -11,7 +11,7 @@ worker and the benchmarks and tests call them directly. Import the modules:
 - `base`: interruptible statements, shared SQL fragments;
 - `pickers`: finding records to link, their labels, divisions;
 - `family`: a special family's summary, eligibility inputs, subsidy rate;
-- `dashboard`, `statistics`, `organisation`, `sync_views`: one page each.
+- `dashboard`, `organisation`, `sync_views`: one page each.
 
 The journal, conflicts and receipts are read through `jsxclient.store.journal`.
 """

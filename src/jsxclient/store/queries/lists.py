@@ -8,7 +8,7 @@ from `LISTS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jsxclient.store.queries.base import division_name_sql
 
@@ -75,7 +75,13 @@ _PERSON_SOURCE = (
 LISTS: dict[str, ListDef] = {}
 
 
+#: Every list also filters to a set of ids (a JSON array): the rows behind
+#: a report's figure (jsxclient.reports.evaluate.drill).
+IDS_FILTER = "r.id IN (SELECT value FROM json_each(:ids))"
+
+
 def _register(d: ListDef) -> ListDef:
+    d = replace(d, filters={**d.filters, "ids": IDS_FILTER})
     LISTS[d.name] = d
     return d
 
@@ -291,6 +297,23 @@ _register(
         ),
         default_sort="year",
         descending=True,
+    )
+)
+
+# Associations, for the drill-down of the term-of-office indicator.
+_register(
+    ListDef(
+        name="association",
+        entity="association",
+        source="association r",
+        columns=(
+            Col("name", "r.name", sort="r.name"),
+            Col("level", "r.level", "code:association_level", sort="r.level"),
+            Col("village", division_name_sql("r.division_code"), sort="r.division_code"),
+            Col("sync", "r.sync_state", "sync", sort="r.sync_state"),
+        ),
+        text=("r.name",),
+        default_sort="village",
     )
 )
 

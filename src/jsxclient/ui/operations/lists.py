@@ -8,7 +8,6 @@ from typing import Any
 
 from jsxclient.store.queries import dashboard as dash
 from jsxclient.store.queries import paging, pickers
-from jsxclient.store.queries import statistics as stats
 from jsxclient.store.queries.paging import Page, Query
 from jsxclient.store.store import Store
 from jsxclient.ui.tasks import Job
@@ -31,10 +30,6 @@ def count(store: Store, name: str, q: Query, job: Job) -> int:
 
 def dashboard(store: Store, today: date) -> dash.Dashboard:
     return dash.dashboard(conn(store), today)
-
-
-def statistics(store: Store, township: str, start: date, end: date) -> stats.Statistics:
-    return stats.statistics(conn(store), township, start, end)
 
 
 def find(

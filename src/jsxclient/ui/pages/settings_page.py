@@ -305,11 +305,15 @@ class SettingsPage(QScrollArea):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("从备份恢复"))
-        box.setText(
-            self.tr(
-                "用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。"
-            )
+        text = self.tr(
+            "用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。"
         )
+        unsynced = maintenance.unsynced_count(self.ctx.store)
+        if unsynced:
+            text += "\n\n" + self.tr(
+                "本机有 {n} 条修改尚未同步：恢复后会保留在恢复的数据中，下次同步时上传。"
+            ).format(n=unsynced)
+        box.setText(text)
         yes = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.finished.connect(

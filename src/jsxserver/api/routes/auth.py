@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from jsxcore.protocol import ErrorResponse, LoginRequest, LoginResponse, PasswordChangeRequest
-from jsxserver.api.deps import CurrentCaller, DbDep, SettingsDep
-from jsxserver.services import users
+from jsxserver.api.deps import CurrentCaller, DbDep, SettingsDep, client_address
+from jsxserver.core import metrics
+from jsxserver.core.errors import ApiError
+from jsxserver.services import audit, users
 from jsxserver.services.fields import check_json
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -15,11 +17,34 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.post("/login", responses=_ERRORS)
-def login(req: LoginRequest, db: DbDep, settings: SettingsDep) -> LoginResponse:
+def login(req: LoginRequest, request: Request, db: DbDep, settings: SettingsDep) -> LoginResponse:
     """Check the password and register (or refresh) this device's token.
     Repeated failures lock the account for a while (423)."""
     check_json(req.model_dump())
-    return users.login(db, settings, req)
+    address = client_address(request)
+    try:
+        resp = users.login(db, settings, req)
+    except ApiError as exc:
+        metrics.LOGINS.labels("failed").inc()
+        audit.record(
+            db,
+            audit.LOGIN_FAILED,
+            username=req.username,
+            device=req.device_id,
+            address=address,
+            detail={"status": exc.status, "code": exc.reason.code},
+        )
+        raise
+    metrics.LOGINS.labels("ok").inc()
+    audit.record(
+        db,
+        audit.LOGIN_OK,
+        username=req.username,
+        device=req.device_id,
+        address=address,
+        scope=resp.user.division_code,
+    )
+    return resp
 
 
 @router.post("/logout", status_code=204, responses={401: {"model": ErrorResponse}})

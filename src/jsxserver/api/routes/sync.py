@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Response
-from sqlalchemy.exc import IntegrityError
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from jsxcore.protocol import (
@@ -18,9 +20,11 @@ from jsxcore.protocol import (
     PushRequest,
     PushResponse,
 )
-from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep
+from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep, client_address
 from jsxserver.core import errors as E
+from jsxserver.core import metrics, seqs
 from jsxserver.core.errors import ApiError
+from jsxserver.services import audit
 from jsxserver.services import client_audit as audit_service
 from jsxserver.services import pull as pull_service
 from jsxserver.services import push as push_service
@@ -37,39 +41,101 @@ def _texts(c: Change) -> tuple[object, ...]:
     return (c.fields, c.old, c.hlc, c.device, c.user, c.entity)
 
 
-@router.post("/push", responses=_PUSH_ERRORS)
-def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> PushResponse:
+@router.post("/push", response_model=PushResponse, responses=_PUSH_ERRORS)
+def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> Response:
     """Apply a batch of changes atomically. Each change gets its own result;
     a replayed batch id returns the stored response."""
-    if not caller.scope.can_push:
+    if not caller.scope.can_write:
         raise ApiError(403, E.READ_ONLY)
     check_json(req.device, *(v for c in req.changes for v in _texts(c)))
     # A day of slack: a device whose clock runs a little ahead, or a record
     # saved just after midnight, is not rejected as dated in the future.
     today = datetime.now(ZoneInfo(settings.timezone)).date() + timedelta(days=1)
     ctx = push_service.PushContext(caller.scope, caller.device_id, today)
-    with Session(db.write_engine) as session:
-        try:
-            return push_service.push(session, ctx, req)
-        except IntegrityError:
-            session.rollback()
-            raise ApiError(409, E.BATCH_FAILED) from None
+    for attempt in range(_PUSH_ATTEMPTS):
+        last = attempt == _PUSH_ATTEMPTS - 1
+        with seqs.write_session(db) as session:
+            try:
+                body = push_service.push(session, ctx, req)
+                _count(body["results"])
+                # Already in JSON form: no second validation of every result.
+                return Response(_dumps(body).encode(), media_type="application/json")
+            except IntegrityError:
+                # A concurrent push of the same batch or the same new ids
+                # committed first: the next attempt sees it. A change id
+                # twice in this batch fails every time.
+                session.rollback()
+                if last:
+                    raise ApiError(409, E.BATCH_FAILED) from None
+            except OperationalError as exc:
+                session.rollback()
+                if last or _pgcode(exc) not in _RETRY_CODES:
+                    raise
+    raise AssertionError("unreachable")
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _count(results: list[dict[str, Any]]) -> None:
+    statuses: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    conflicts = 0
+    for r in results:
+        statuses[r["status"]] += 1
+        conflicts += len(r["conflicts"])
+        if r["status"] == "rejected":
+            reasons[r["reason_code"] or "unknown"] += 1
+    for status, n in statuses.items():
+        metrics.CHANGES.labels(status).inc(n)
+    for reason, n in reasons.items():
+        metrics.REJECTIONS.labels(reason).inc(n)
+    if conflicts:
+        metrics.CONFLICTS.inc(conflicts)
+
+
+_PUSH_ATTEMPTS = 3
+# deadlock_detected, serialization_failure: the transaction can run again.
+_RETRY_CODES = frozenset({"40P01", "40001"})
+
+
+def _pgcode(exc: OperationalError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 @router.get(
     "/pull",
     response_model=PullResponse,
-    responses={s: {"model": ErrorResponse} for s in (401, 422, 426)},
+    responses={s: {"model": ErrorResponse} for s in (401, 410, 422, 426)},
 )
 def pull(
+    request: Request,
     caller: CurrentCaller,
+    db: DbDep,
     session: ReadSessionDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
+    own_after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
 ) -> Response:
-    """Rows in the caller's scope changed after ``cursor``, in seq order."""
-    body = pull_service.pull_page(session, caller.scope, cursor, limit)
-    return Response(body, media_type="application/json")
+    """Rows in the caller's scope changed after ``cursor``, in seq order;
+    410 ``sync.cursor_expired`` when the cursor is older than the history kept;
+    with ``own_after``, not this device's own inserts after that seq."""
+    page = pull_service.pull_page(session, caller.scope, cursor, limit, caller.device_id, own_after)
+    session.rollback()  # end the snapshot before the bookkeeping below
+    if page.stale_registration:
+        seqs.reap_stale(db)
+    metrics.PULLED_ROWS.inc(page.rows)
+    audit.record(
+        db,
+        audit.PULL,
+        username=caller.username,
+        device=caller.device_id,
+        address=client_address(request),
+        scope=caller.scope.prefix,
+        rows=page.rows,
+        detail={"cursor": cursor},
+    )
+    return Response(page.body, media_type="application/json")
 
 
 @router.post(

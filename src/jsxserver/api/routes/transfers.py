@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from jsxcore.protocol import ErrorResponse, TransferInfo, TransferList, TransferRequest
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep
+from jsxserver.core import seqs
 from jsxserver.services import transfers
 from jsxserver.services.fields import check_json
 
@@ -41,7 +42,9 @@ def listing(
 @router.post("/{transfer_id}/accept", responses=_ERRORS)
 def accept(transfer_id: TransferId, caller: CurrentCaller, db: DbDep) -> TransferInfo:
     """The receiving township takes the records: they move in one step."""
-    with Session(db.write_engine) as session:
+    # Seqs as a push takes them (core/seqs.py: a sequence and the open-push
+    # watermark on PostgreSQL).
+    with seqs.write_session(db) as session:
         return transfers.decide(session, caller.scope, caller.device_id, transfer_id, True)
 
 

@@ -2,8 +2,8 @@
 between townships, devices' uploaded audit logs (append-only for six
 months), township escrow keys, escrowed store keys and their releases.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# Devices' audit entries are kept at least six months (models.AUDIT_KEEP_DAYS).
+# Devices' audit entries are kept at least six months (MLPS 2.0).
 KEEP_DAYS = 183
 
 
