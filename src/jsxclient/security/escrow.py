@@ -16,21 +16,25 @@ neither the passphrase nor any key that opens a blob.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from jsxclient.security import kdf, libcrypto
 
-from jsxclient.security import kdf
 
-_RAW = serialization.Encoding.Raw
-_PUB = serialization.PublicFormat.Raw
-_PRIV = serialization.PrivateFormat.Raw
-_NONE = serialization.NoEncryption()
+class PrivateKey:
+    """A raw X25519 private key (32 bytes)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def exchange(self, peer_public: bytes) -> bytes:
+        try:
+            return libcrypto.x25519_exchange(self.raw, peer_public)
+        except libcrypto.CryptoError as exc:
+            raise EscrowError(str(exc)) from exc
 
 
 class EscrowError(ValueError):
@@ -48,13 +52,12 @@ def _unb64(text: str) -> bytes:
 def township_key(passphrase: str, township: str) -> tuple[str, str]:
     """A new key pair: (public key, private key wrapped under `passphrase`),
     both text for the server."""
-    private = X25519PrivateKey.generate()
-    raw = private.private_bytes(_RAW, _PRIV, _NONE)
+    raw = secrets.token_bytes(32)  # any 32 bytes: X25519 clamps them
     params = kdf.current()
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     key = kdf.derive(passphrase, salt, params)[:32]
-    ct = AESGCM(key).encrypt(nonce, raw, _private_aad(township))
+    ct = libcrypto.aesgcm_encrypt(key, nonce, raw, _private_aad(township))
     wrapped = json.dumps(
         {
             "v": 1,
@@ -65,10 +68,10 @@ def township_key(passphrase: str, township: str) -> tuple[str, str]:
         },
         separators=(",", ":"),
     )
-    return _b64(private.public_key().public_bytes(_RAW, _PUB)), wrapped
+    return _b64(libcrypto.x25519_public(raw)), wrapped
 
 
-def open_private(wrapped: str, passphrase: str, township: str) -> X25519PrivateKey:
+def open_private(wrapped: str, passphrase: str, township: str) -> PrivateKey:
     try:
         d = json.loads(wrapped)
         params = kdf.KdfParams.from_dict(d["kdf"])
@@ -79,25 +82,23 @@ def open_private(wrapped: str, passphrase: str, township: str) -> X25519PrivateK
         raise EscrowError("escrow key wrapped below today's cost")
     key = kdf.derive(passphrase, salt, params)[:32]
     try:
-        raw = AESGCM(key).decrypt(nonce, ct, _private_aad(township))
-    except InvalidTag:
+        raw = libcrypto.aesgcm_decrypt(key, nonce, ct, _private_aad(township))
+    except libcrypto.CryptoError:
         raise EscrowError("wrong escrow passphrase") from None
-    return X25519PrivateKey.from_private_bytes(raw)
+    return PrivateKey(raw)
 
 
 def seal(public_key: str, key_id: int, store_id: str, township: str, data_key: bytes) -> str:
     """The data key sealed to the township's public key."""
-    ephemeral = X25519PrivateKey.generate()
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(_unb64(public_key)))
+    ephemeral = PrivateKey(secrets.token_bytes(32))
+    shared = ephemeral.exchange(_unb64(public_key))
     info = _info(key_id, store_id, township)
     nonce = secrets.token_bytes(12)
-    ct = AESGCM(_hkdf(shared, info)).encrypt(nonce, data_key, info)
-    return _b64(ephemeral.public_key().public_bytes(_RAW, _PUB) + nonce + ct)
+    ct = libcrypto.aesgcm_encrypt(_hkdf(shared, info), nonce, data_key, info)
+    return _b64(libcrypto.x25519_public(ephemeral.raw) + nonce + ct)
 
 
-def unseal(
-    private: X25519PrivateKey, sealed: str, key_id: int, store_id: str, township: str
-) -> bytes:
+def unseal(private: PrivateKey, sealed: str, key_id: int, store_id: str, township: str) -> bytes:
     try:
         blob = _unb64(sealed)
     except ValueError as exc:
@@ -105,16 +106,18 @@ def unseal(
     if len(blob) < 32 + 12 + 16:
         raise EscrowError("unreadable sealed key")
     peer, nonce, ct = blob[:32], blob[32:44], blob[44:]
-    shared = private.exchange(X25519PublicKey.from_public_bytes(peer))
+    shared = private.exchange(peer)
     info = _info(key_id, store_id, township)
     try:
-        return AESGCM(_hkdf(shared, info)).decrypt(nonce, ct, info)
-    except InvalidTag:
+        return libcrypto.aesgcm_decrypt(_hkdf(shared, info), nonce, ct, info)
+    except libcrypto.CryptoError:
         raise EscrowError("the sealed key does not open with this township's key") from None
 
 
 def _hkdf(shared: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared)
+    # HKDF-SHA256 (RFC 5869), no salt, one output block.
+    prk = hmac.new(b"\0" * 32, shared, hashlib.sha256).digest()
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
 
 
 def _info(key_id: int, store_id: str, township: str) -> bytes:
