@@ -25,7 +25,12 @@ FIELDS = ("name", "birth_date", "phone", "deleted")
             {"name": A, "birth_date": B},
         ),
         # equally common: the newer wins
-        ({"name": A, "birth_date": A, "phone": B, "deleted": B}, FIELDS, B, {"name": A, "birth_date": A}),
+        (
+            {"name": A, "birth_date": A, "phone": B, "deleted": B},
+            FIELDS,
+            B,
+            {"name": A, "birth_date": A},
+        ),
         # a data field without a stamp travels as null
         ({"name": A, "birth_date": A, "deleted": A}, FIELDS, A, {"phone": None}),
         # no stamps at all (a row out of scope, or never stamped)

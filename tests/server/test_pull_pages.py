@@ -101,4 +101,6 @@ def test_a_request_without_protocol_gets_full_stamps(server: LiveServer) -> None
     )
     assert r.status_code == 200, r.text
     row = _by_id(r.json())[ins["row_id"]]
-    assert all("hlc" not in other for other in r.json()["rows"]) and row["field_hlc"] == _stored(server, "person", ins["row_id"])
+    assert all("hlc" not in other for other in r.json()["rows"]) and row["field_hlc"] == _stored(
+        server, "person", ins["row_id"]
+    )
