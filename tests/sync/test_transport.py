@@ -19,7 +19,7 @@ from jsxclient.sync.errors import (
     SyncBugError,
 )
 from jsxclient.sync.transport import FaultPoint, Transport
-from jsxcore.protocol import PushRequest
+from jsxcore.protocol import PROTOCOL_VERSION, PushRequest
 from tests.e2e.harness import free_port
 from tests.sync.fake_server import Reply, Seen, fake_server
 

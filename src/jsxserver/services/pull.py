@@ -155,7 +155,7 @@ def pull_page(
                 (
                     f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":true,'
                     f'"deleted":{"true" if deleted else "false"},"data":{data},'
-                    f'{_row_stamps(entity, field_hlc) if lean else _FULL + field_hlc},'
+                    f"{_row_stamps(entity, field_hlc) if lean else _FULL + field_hlc},"
                     f'"updated_at":"{stamp}",'
                     f'"updated_device":{dev},"updated_user":{who}}}'
                 ),
