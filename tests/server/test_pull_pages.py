@@ -80,7 +80,11 @@ def test_page_rows_per_protocol(server: LiveServer) -> None:
 
     # A row that left the scope: no stamps in either version.
     cursor = new["cursor"]
-    dev.push_one(dev.update("person", moved["row_id"], division_code=other.villages[0]))
+    # Moved by the province (a township's own push may not move a row away).
+    admin = server.device_for("province_admin", "430000000000")
+    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
+    move = admin.update("person", moved["row_id"], division_code=other.villages[0])
+    assert admin.push_one(move)["status"] == "applied"
     exit_old = _by_id(_pull(dev, "1", cursor).json())[moved["row_id"]]
     exit_new = _by_id(_pull(dev, "2", cursor).json())[moved["row_id"]]
     assert exit_old["in_scope"] is False and exit_old["field_hlc"] == {} and "hlc" not in exit_old
