@@ -333,8 +333,10 @@ def case(
     gen.close()
     fresh = device(server, workdir / f"fresh-{label}.db", user)
     transport = make_transport(fresh)
+    boot_server_cpu = server.cpu_seconds()
     with timer() as boot:
         stats = bootstrap(fresh, transport)
+    boot_server_cpu = server.cpu_seconds() - boot_server_cpu
     received_bytes = transport.bytes_received
     fl = floor(fresh, workdir, template)
     fresh.close()
@@ -352,6 +354,7 @@ def case(
         "bootstrap_rows": stats.received,
         "bootstrap_s": boot.seconds,
         "bootstrap_cpu_s": boot.cpu,
+        "bootstrap_server_cpu_s": boot_server_cpu,  # building the pull pages
         "bootstrap_rows_per_s": stats.received / boot.seconds if boot.seconds else 0.0,
         "bootstrap_mb_received": received_bytes / 2**20,
         "floor_transfer_s": fl["transfer_s"],

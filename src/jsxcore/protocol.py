@@ -1,4 +1,4 @@
-"""Sync protocol v1: the typed messages the client and the provincial server
+"""Sync protocol (v1, v2): the typed messages the client and the provincial server
 exchange. Shared by both sides; `docs/sync-protocol.md` describes the same
 thing for implementers in other languages.
 
@@ -19,8 +19,12 @@ from jsxcore.roles import Role
 # understands. A wire-format change adds a version and raises
 # PROTOCOL_VERSION; dropping support for an old format raises PROTOCOL_MIN.
 # Both sides run `jsxcore.compat`; docs/sync-protocol.md section 1.1.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 PROTOCOL_MIN = 1
+# From this version on, pull pages carry one row stamp plus only the field
+# stamps that differ from it (jsxcore.wire.compress_stamps); a request in an
+# older version gets every field's stamp.
+PROTOCOL_ROW_STAMP = 2
 API_PREFIX = "/api/v1"
 
 # Request headers in which a client states what it is (every request).
@@ -272,7 +276,11 @@ class PulledRow(_Msg):
     in_scope: bool = True
     deleted: bool = False
     data: dict[str, Any] | None = None  # data fields; None when not in scope
-    field_hlc: dict[str, str] = Field(default_factory=dict)
+    # Protocol 1: every field's stamp. Protocol 2: `hlc` is the row stamp and
+    # field_hlc holds only the fields whose stamp differs (None: no stamp);
+    # jsxcore.wire.expand_stamps gives back every field's stamp.
+    hlc: str | None = None
+    field_hlc: dict[str, str | None] = Field(default_factory=dict)
     updated_at: str | None = None
     updated_device: str | None = None
     updated_user: str | None = None

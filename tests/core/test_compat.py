@@ -41,9 +41,12 @@ def info(**kw: object) -> VersionInfo:
     return VersionInfo.model_validate({**base, **kw})
 
 
-def test_today_both_sides_speak_protocol_1() -> None:
-    assert (PROTOCOL_MIN, PROTOCOL_VERSION) == (1, 1)
-    assert compat.check(info(), "0.2.0") == compat.Outcome("ok", 1)
+def test_today_both_sides_speak_protocols_1_and_2() -> None:
+    assert (PROTOCOL_MIN, PROTOCOL_VERSION) == (1, 2)
+    assert compat.check(info(), "0.2.0") == compat.Outcome("ok", 2)
+    # A server of protocol 1 only (before row stamps on pull pages) is
+    # answered in protocol 1.
+    assert compat.check(info(protocol=1), "0.2.0") == compat.Outcome("ok", 1)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +97,8 @@ def test_the_server_side_verdicts() -> None:
     assert verdict("1", None, None) == "client_too_old"  # how 0.1.0 clients ask
     assert verdict("1", "1", "0.1.9") == verdict("1", "1", "nonsense") == "client_too_old"
     assert verdict("0", "1", "0.2.0") == verdict("1", "0", "0.2.0") == "client_too_old"
-    assert verdict("2", "1", "0.2.0") == verdict("x") == "server_too_old"
+    assert verdict("2", "1", "0.2.0") == "ok"  # row stamps on pull pages
+    assert verdict("3", "1", "0.2.0") == verdict("x") == "server_too_old"
     assert verdict("1", str(SCHEMA_VERSION + 1), "0.2.0") == "server_too_old"
     # Schema 2 only added the monthly report, which a schema-1 client skips.
     assert verdict("1", "1", "0.2.0") == verdict("1", str(SCHEMA_VERSION), "0.2.0") == "ok"

@@ -163,8 +163,9 @@ def test_protocol_header(server: LiveServer) -> None:
     town = server.fresh_township()
     dev = server.device_for("township_worker", town.code)
     assert dev.get("/pull", headers={"X-JSX-Protocol": "1"}).status_code == 200
+    assert dev.get("/pull", headers={"X-JSX-Protocol": "2"}).status_code == 200
     # Newer than the server speaks (or unreadable): the server is too old.
-    for bad in ("2", "x"):
+    for bad in ("3", "x"):
         r = dev.get("/pull", headers={"X-JSX-Protocol": bad})
         assert r.status_code == 426, bad
         assert _error(r) == "protocol.incompatible"
@@ -173,7 +174,7 @@ def test_protocol_header(server: LiveServer) -> None:
     assert r.status_code == 426 and _error(r) == "client.too_old"
     assert "请更新" in r.json()["error"]["zh"]
     r = requests.post(
-        server.url("/auth/login"), headers={"X-JSX-Protocol": "2"}, json={}, timeout=10
+        server.url("/auth/login"), headers={"X-JSX-Protocol": "3"}, json={}, timeout=10
     )
     assert r.status_code == 426
     # The record schema is checked the same way.
@@ -184,7 +185,7 @@ def test_protocol_header(server: LiveServer) -> None:
     assert r.status_code == 426 and _error(r) == "client.too_old"
     # /version answers whatever the client says: it is how a client finds out.
     r = requests.get(server.url("/version"), headers={"X-JSX-Protocol": "9"}, timeout=10)
-    assert r.status_code == 200 and r.json()["protocol"] == 1
+    assert r.status_code == 200 and r.json()["protocol"] == PROTOCOL_VERSION
 
 
 def test_offline_verifier_matches_password(server: LiveServer) -> None:

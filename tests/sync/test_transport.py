@@ -19,7 +19,7 @@ from jsxclient.sync.errors import (
     SyncBugError,
 )
 from jsxclient.sync.transport import FaultPoint, Transport
-from jsxcore.protocol import PushRequest
+from jsxcore.protocol import PROTOCOL_VERSION, PushRequest
 from tests.e2e.harness import free_port
 from tests.sync.fake_server import Reply, Seen, fake_server
 
@@ -104,7 +104,7 @@ def test_gzip_both_ways_headers_and_byte_counts() -> None:
     post = seen[0]
     assert post.headers["Content-Encoding"] == "gzip"
     assert post.headers["Authorization"] == "Bearer tok"
-    assert post.headers["X-JSX-Protocol"] == "1"
+    assert post.headers["X-JSX-Protocol"] == str(PROTOCOL_VERSION)
     assert "gzip" in seen[1].headers["Accept-Encoding"]
     assert seen[1].path.startswith("/api/v1/pull?cursor=0&limit=10")
     assert t.bytes_sent == len(post.body)

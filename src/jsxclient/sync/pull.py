@@ -43,6 +43,7 @@ from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.merge import MISSING, merge_record, same
 from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
+from jsxcore.wire import expand_stamps
 
 CURSOR_KEY = "sync_cursor"
 OWN_AFTER_KEY = jr.OWN_AFTER_KEY
@@ -281,8 +282,14 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
             if es is None:
                 continue  # an entity this version does not know yet
             key = (row.entity, row.id)
+            # The newest stamp of the row: its row stamp (protocol 2) or one
+            # of its field stamps.
+            if row.hlc is not None and row.hlc > top:
+                top = row.hlc
             if row.field_hlc:
-                top = max(top, *row.field_hlc.values())
+                newest = max((s for s in row.field_hlc.values() if s is not None), default="")
+                if newest > top:
+                    top = newest
             if not row.in_scope:
                 if key in okeys:
                     jr.queue_evict(conn, key, row.seq)
@@ -376,7 +383,9 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
         deletes=bool(deletes),
         delete_hlc=deletes[-1].hlc if deletes else None,
         theirs={f: theirs_data[f] for f in names if f in theirs_data},
-        theirs_hlc=row.field_hlc,
+        # merge_record compares stamps field by field: expand the page's row
+        # stamp and exceptions (a protocol 1 page's full stamps stay as they are).
+        theirs_hlc=expand_stamps(row.hlc, row.field_hlc, theirs_data),
         theirs_deleted=row.deleted,
         restores=last_restore >= 0 and not deletes,
     )

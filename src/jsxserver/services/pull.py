@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Text, and_, not_, select
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session
 
+from jsxcore.entities import ENTITIES
+from jsxcore.protocol import PROTOCOL_ROW_STAMP
+from jsxcore.wire import compress_stamps
 from jsxserver.core import errors as E
 from jsxserver.core import seqs
 from jsxserver.core.errors import ApiError
@@ -28,6 +32,21 @@ RECORD = RECORD_TABLE
 EXIT = SCOPE_EXIT_TABLE
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_loads = json.loads
+_FULL = '"field_hlc":'
+
+
+@cache
+def _fields(entity: str) -> frozenset[str]:
+    spec = ENTITIES.get(entity)
+    return frozenset(spec.data_fields) if spec is not None else frozenset()
+
+
+def _row_stamps(entity: str, field_hlc: str) -> str:
+    """The `"hlc":..,"field_hlc":..` part of a protocol 2 page row: the row
+    stamp and only the field stamps that differ (jsxcore.wire)."""
+    row, exceptions = compress_stamps(_loads(field_hlc), _fields(entity))
+    return f'"hlc":{_dumps(row)},"field_hlc":{_dumps(exceptions)}'
 
 
 def _in_scope(scope: Scope, township: Any, division_code: Any) -> ColumnElement[bool]:
@@ -66,9 +85,14 @@ def pull_page(
     limit: int,
     device: str | None = None,
     own_after: int | None = None,
+    protocol: int | None = None,
 ) -> Page:
     """One page of the PullResponse. With `device` and `own_after`, the
-    device's own inserts after `own_after` are left out (`_not_echo`)."""
+    device's own inserts after `own_after` are left out (`_not_echo`).
+    `protocol`: the version the request was written in (None: unstated,
+    treated as 1); from PROTOCOL_ROW_STAMP on, rows carry a row stamp and
+    only the field stamps that differ."""
+    lean = protocol is not None and protocol >= PROTOCOL_ROW_STAMP
     high, stale = seqs.watermark(session)  # first: it fixes the snapshot
     if 0 < cursor < seqs.horizon(session):
         raise ApiError(410, E.CURSOR_EXPIRED)
@@ -131,18 +155,20 @@ def pull_page(
                 (
                     f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":true,'
                     f'"deleted":{"true" if deleted else "false"},"data":{data},'
-                    f'"field_hlc":{field_hlc},"updated_at":"{stamp}",'
+                    f"{_row_stamps(entity, field_hlc) if lean else _FULL + field_hlc},"
+                    f'"updated_at":"{stamp}",'
                     f'"updated_device":{dev},"updated_user":{who}}}'
                 ),
             )
         )
+    exit_stamps = '"hlc":null,"field_hlc":{}' if lean else '"field_hlc":{}'
     for seq, entity, row_id in exits:
         parts.append(
             (
                 seq,
                 (
                     f'{{"entity":"{entity}","id":"{row_id}","seq":{seq},"in_scope":false,'
-                    f'"deleted":false,"data":null,"field_hlc":{{}}}}'
+                    f'"deleted":false,"data":null,{exit_stamps}}}'
                 ),
             )
         )

@@ -120,7 +120,15 @@ def pull(
     """Rows in the caller's scope changed after ``cursor``, in seq order;
     410 ``sync.cursor_expired`` when the cursor is older than the history kept;
     with ``own_after``, not this device's own inserts after that seq."""
-    page = pull_service.pull_page(session, caller.scope, cursor, limit, caller.device_id, own_after)
+    page = pull_service.pull_page(
+        session,
+        caller.scope,
+        cursor,
+        limit,
+        caller.device_id,
+        own_after,
+        protocol=getattr(request.state, "protocol", None),  # set by the version check
+    )
     session.rollback()  # end the snapshot before the bookkeeping below
     if page.stale_registration:
         seqs.reap_stale(db)

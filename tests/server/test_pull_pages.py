@@ -1,0 +1,110 @@
+"""Pull page rows per protocol version (docs/sync-protocol.md section 4.2):
+protocol 1 gets every field's stamp, protocol 2 one row stamp plus only the
+stamps that differ, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from sqlmodel import Session
+
+from jsxcore.entities import ENTITIES
+from jsxcore.protocol import PROTOCOL_HEADER, PullResponse
+from jsxcore.wire import expand_stamps
+from jsxserver.models import Record
+from tests.server.support import Device, LiveServer, person
+
+
+def _pull(dev: Device, protocol: str, cursor: int = 0) -> requests.Response:
+    r = dev.http.get(
+        dev.server.url("/pull"),
+        params={"cursor": cursor, "limit": 1000},
+        headers={PROTOCOL_HEADER: protocol},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    return r
+
+
+def _stored(server: LiveServer, entity: str, row_id: str) -> dict[str, str]:
+    with Session(server.db.engine) as s:
+        rec = s.get(Record, (entity, row_id))
+        assert rec is not None
+        return dict(rec.field_hlc)
+
+
+def _by_id(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in page["rows"]}
+
+
+def test_page_rows_per_protocol(server: LiveServer) -> None:
+    town, other = server.fresh_township(), server.fresh_township()
+    dev = server.device_for("township_worker", town.code)
+    plain = dev.insert("person", town.village, **person("王五"))
+    edited = dev.insert("person", town.village, **person("赵六"))
+    gone = dev.insert("person", town.village, **person("钱七"))
+    moved = dev.insert("person", town.village, **person("孙八"))
+    dev.push(plain, edited, gone, moved)
+    upd = dev.update("person", edited["row_id"], address="湘江路1号")
+    dele = dev.delete("person", gone["row_id"])
+    dev.push(upd, dele)
+    v1, v2 = _pull(dev, "1"), _pull(dev, "2")
+    old, new = v1.json(), v2.json()
+    PullResponse.model_validate(old)
+    PullResponse.model_validate(new)
+    assert len(v2.content) < len(v1.content)
+    assert [r["id"] for r in old["rows"]] == [r["id"] for r in new["rows"]]
+    old_rows, new_rows = _by_id(old), _by_id(new)
+    fields = ENTITIES["person"].data_fields
+
+    # Protocol 1: every field's stamp, as stored; no row stamp.
+    for row_id in (plain["row_id"], edited["row_id"], gone["row_id"], moved["row_id"]):
+        r = old_rows[row_id]
+        assert "hlc" not in r
+        assert r["field_hlc"] == _stored(server, "person", row_id)
+        assert set(r["field_hlc"]) == set(fields)
+
+    # Protocol 2: one insert stamps every field alike: no exceptions.
+    assert new_rows[plain["row_id"]]["hlc"] == plain["hlc"]
+    assert new_rows[plain["row_id"]]["field_hlc"] == {}
+    # An update: only the fields it wrote differ from the row stamp.
+    assert new_rows[edited["row_id"]]["hlc"] == edited["hlc"]
+    assert new_rows[edited["row_id"]]["field_hlc"] == {"address": upd["hlc"]}
+    # A delete: the tombstone's "deleted" stamp is the exception.
+    tomb = new_rows[gone["row_id"]]
+    assert tomb["deleted"] is True and tomb["field_hlc"] == {"deleted": dele["hlc"]}
+    # Expanded, every row has exactly the stamps protocol 1 sends.
+    for row_id, r in new_rows.items():
+        assert expand_stamps(r["hlc"], r["field_hlc"], r["data"]) == old_rows[row_id]["field_hlc"]
+
+    # A row that left the scope: no stamps in either version.
+    cursor = new["cursor"]
+    # Moved by the province (a township's own push may not move a row away).
+    admin = server.device_for("province_admin", "430000000000")
+    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
+    move = admin.update("person", moved["row_id"], division_code=other.villages[0])
+    assert admin.push_one(move)["status"] == "applied"
+    exit_old = _by_id(_pull(dev, "1", cursor).json())[moved["row_id"]]
+    exit_new = _by_id(_pull(dev, "2", cursor).json())[moved["row_id"]]
+    assert exit_old["in_scope"] is False and exit_old["field_hlc"] == {} and "hlc" not in exit_old
+    assert exit_new["in_scope"] is False and exit_new["field_hlc"] == {}
+    assert exit_new["hlc"] is None
+
+
+def test_a_request_without_protocol_gets_full_stamps(server: LiveServer) -> None:
+    """No protocol header (not a jsxclient): the oldest format, every stamp."""
+    town = server.fresh_township()
+    dev = server.device_for("township_worker", town.code)
+    ins = dev.insert("person", town.village, **person())
+    dev.push(ins)
+    r = requests.get(
+        server.url("/pull"),
+        headers={"Authorization": f"Bearer {dev.token}"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    row = _by_id(r.json())[ins["row_id"]]
+    assert all("hlc" not in other for other in r.json()["rows"]) and row["field_hlc"] == _stored(
+        server, "person", ins["row_id"]
+    )
