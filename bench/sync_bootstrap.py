@@ -185,32 +185,30 @@ def fill_demo(store: Store, township: str, scale: float) -> int:
 
 
 def fill_members(store: Store, township: str, villages: list[str], members: int) -> int:
-    """`members` member rows (over 1,000 persons) through the write path."""
+    """`members` member rows, each with its own person, through the write path
+    (a person holds at most one member record)."""
     engine(store).run()
-    persons = []
-    with store.transaction() as tx:
-        for i in range(1000):
-            persons.append(
-                tx.insert(
-                    "person",
-                    {"name": f"会员{i}", "sex": "12"[i % 2], "division_code": villages[i % 3]},
-                )
-            )
     assoc = association_id(villages[0])
     for start in range(0, members, 5000):
-        rows = [
-            {
-                "person_id": persons[i % 1000],
-                "association_id": assoc,
-                "division_code": villages[0],
-                "joined_on": date(2020, 1, 1 + i % 28),
-                "card_no": f"HN{i:08d}",
-            }
-            for i in range(start, min(members, start + 5000))
+        stop = min(members, start + 5000)
+        persons = [
+            {"name": f"会员{i}", "sex": "12"[i % 2], "division_code": villages[0]}
+            for i in range(start, stop)
         ]
         with store.transaction() as tx:
+            ids = tx.insert_many("person", persons)  # type: ignore[arg-type]
+            rows = [
+                {
+                    "person_id": ids[i - start],
+                    "association_id": assoc,
+                    "division_code": villages[0],
+                    "joined_on": date(2020, 1, 1 + i % 28),
+                    "card_no": f"HN{i:08d}",
+                }
+                for i in range(start, stop)
+            ]
             tx.insert_many("member", rows)  # type: ignore[arg-type]
-    return 1000 + members
+    return 2 * members
 
 
 # -- the floor --------------------------------------------------------------------------
