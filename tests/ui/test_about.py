@@ -10,6 +10,7 @@ from jsxclient.store.schema import LATEST
 from jsxclient.sync.handshake import DOWNLOAD_KEY, LATEST_KEY
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.main_window import MainWindow
+from jsxcore.protocol import PROTOCOL_VERSION
 from jsxcore.version import APP_VERSION
 
 from .conftest import settle
@@ -35,7 +36,7 @@ def test_the_about_box_shows_the_version(qtbot: QtBot, ctx: AppContext, window: 
     box = open_about(qtbot, ctx, window)
     text = box.text()
     assert f"版本 {APP_VERSION}" in text and f"数据结构 {LATEST}" in text
-    assert "同步协议 1" in text and str(ctx.store.db.path) in text
+    assert f"同步协议 {PROTOCOL_VERSION}" in text and str(ctx.store.db.path) in text
     assert "新版本" not in text  # no server has announced one
     assert box.windowTitle() == "关于 计生协数据采集"
     close(qtbot, box)
