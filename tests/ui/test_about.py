@@ -44,7 +44,9 @@ def test_the_about_box_shows_the_version(qtbot: QtBot, ctx: AppContext, window: 
     window.switch_language("en")
     assert window.menuBar().actions()[-1].text() == "&Help"
     box = open_about(qtbot, ctx, window)
-    assert f"Version {APP_VERSION}" in box.text() and "sync protocol 1" in box.text()
+    assert (
+        f"Version {APP_VERSION}" in box.text() and f"sync protocol {PROTOCOL_VERSION}" in box.text()
+    )
     assert box.windowTitle() == "About FPA data entry"
     close(qtbot, box)
 
