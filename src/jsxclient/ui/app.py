@@ -254,7 +254,8 @@ class AppShell(QObject):
         ]
         for w in self._hidden:
             w.hide()
-        self.session.store.audit("lock", self.session.username)
+        store, user = self.session.store, self.session.username
+        self.tasks.db(lambda job: store.audit("lock", user)).start()
         self.lock_dialog = LockDialog(self.tasks, self.session)
         self.lock_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.lock_dialog.unlocked.connect(self._unlocked)
@@ -313,15 +314,18 @@ class AppShell(QObject):
         self.session = None
         self.store = None
         if session is not None:
-            session.store.audit("logout", session.username)
 
             def close(job: Any) -> None:
                 session.store.close()
 
+            def audit_and_close(job: Any) -> None:
+                session.store.audit("logout", session.username)
+                close(job)
+
             after = then or self._login
 
             def close_db(_r: object) -> None:
-                self.tasks.db(close).on_success(lambda _r2: after()).start()
+                self.tasks.db(audit_and_close).on_success(lambda _r2: after()).start()
 
             # Both workers' connections closed before `after` (files may move).
             self.tasks.net(close).on_success(close_db).start()

@@ -4,6 +4,7 @@ run on the database worker."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from jsxclient.reports import evaluate, files, submit
 from jsxclient.store.store import Store
@@ -36,7 +37,13 @@ def drill(
 def save_xlsx(store: Store, report: Report, path: Path) -> None:
     store.require("export")
     files.write_xlsx(report, path)
-    store.audit("export", path.name, detail=f"report {report.period.key}")
+    audit_file(store, report, "export", path.name)
+
+
+def audit_file(store: Store, report: Report, action: Literal["export", "print"], obj: str) -> None:
+    """The audit entry of a report written to a file or a printer (the PDF and
+    the printout are drawn on the GUI thread; their entry is written here)."""
+    store.audit(action, obj, detail=f"report {report.period.key}")
 
 
 def submission(store: Store, township: str, period: Period) -> submit.Submission | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -590,14 +591,22 @@ class StatisticsPage(QWidget):
 
     def save_pdf(self, path: Path) -> None:
         """Drawn on the GUI thread: QPainter on a printer is a GUI object."""
-        assert self.report is not None
+        report, store = self.report, self.ctx.store
+        assert report is not None
         try:
-            reportpdf.save_pdf(self.report, path, self.trend, _lang())
-        except OSError as exc:
+            store.require("export")  # the role only: no database work here
+            reportpdf.save_pdf(report, path, self.trend, _lang())
+        except OSError as exc:  # Forbidden is a PermissionError too
             errors.show(exc, self, self.tr("另存为 PDF"))
             return
-        self.ctx.store.audit("export", path.name, detail=f"report {self.report.period.key}")
         self.range_label.setText(self.tr("已保存 {p}").format(p=path.name))
+        self._audit("export", report, path.name)
+
+    def _audit(self, action: Literal["export", "print"], report: Report, obj: str) -> None:
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: ops.audit_file(store, report, action, obj)).owned_by(
+            self
+        ).on_failure(lambda exc: errors.show(exc, self, self.tr("操作日志"))).start()
 
     def _print(self) -> None:
         if self.report is None:
@@ -610,5 +619,6 @@ class StatisticsPage(QWidget):
         dlg.paintRequested.connect(
             lambda p: reportpdf.render(p, report, reportpdf.charts_for(report, trend, lang), lang)
         )
+        dlg.accepted.connect(lambda: self._audit("print", report, f"report:{report.period.key}"))
         self.preview = dlg
         dlg.open()
