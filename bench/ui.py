@@ -1,22 +1,33 @@
-"""Desktop: start-up, search per keystroke, form open and save, memory.
+"""Desktop: start-up, search per keystroke, forms, page switches, memory.
 
     python -m bench ui [--stores 5,100k] [--cache DIR] [--words 40]
 
 For each store (demo data of 清水塘街道; "5" is scale 5 = the stress township
 of 25,000 members, "100k" is scale 20 = a street of 100,000 members), built
-once and cached in DIR (default: the temp folder):
+once and cached in DIR (default: the temp folder), the app's packages
+byte-compiled first as an install has them:
 
 * start-up, in a fresh process: from spawning Python to the main window shown
   and running its event loop (`start_window_s`), and to the dashboard's first
-  figures (`start_data_s`); goals 1.5 s;
+  figures (`start_data_s`), with the process's CPU to each; goal 1.5 s;
 * search on the members page, typing real members' pinyin initials, full
   pinyin, names, ID numbers and mobiles one key at a time through the
   widgets: ms from the key press to the list showing its first page
-  (median, p95, max); goal p95 < 50 ms;
-* a member form: open an existing record (loaded, editable), change it, save;
+  (median, p95, max, p95 per query length, the GUI thread's CPU); goal
+  p95 < 30 ms for every length;
+* a member form: open an existing record (loaded, editable; the first open,
+  then the median of five more), change it, save; a new form; goal < 100 ms;
+* every page, first visit: until it is painted (`page_X_ms`: it must show at
+  once, "counting…" if its figures are still coming; goal < 150 ms) and
+  until its figures are in (`page_X_ready_ms`); the 统计 page once more;
 * resident memory after all of that (goal < 300 MB).
 
-Runs offscreen unless a display is set.
+Each operation reports wall ms (`X_ms`), the GUI thread's CPU (`X_gui_cpu_ms`)
+and the process's CPU with its workers (`X_cpu_ms`), measured in the app's
+process, and each store the load average before and after: on a shared,
+loaded machine the wall times include waiting for a core, the CPU times do
+not. A child that fails or hangs stops the run naming its step, with its
+traceback. Runs offscreen unless a display is set.
 """
 
 from __future__ import annotations
@@ -31,6 +42,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +52,7 @@ from bench.common import peak_rss_mb, rss_mb
 
 TOWNSHIP = "430105003000"
 SCALES = {"1": 1.0, "5": 5.0, "100k": 20.0}
+FORM_OPENS = 6  # member forms opened per store: the first, then five more
 
 CHILD = r"""
 import json, sys, time
@@ -49,11 +64,14 @@ def ready(win):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     shown = time.time() - T0
+    shown_cpu = time.process_time()
 
     def check():
         page = win.pages.get("dashboard")
         if win.ctx.tasks.idle and page is not None and page.data is not None:
-            print(json.dumps({"window_s": shown, "data_s": time.time() - T0}), flush=True)
+            print(json.dumps({"window_s": shown, "data_s": time.time() - T0,
+                              "window_cpu_s": shown_cpu, "data_cpu_s": time.process_time()}),
+                  flush=True)
             QApplication.quit()
         else:
             QTimer.singleShot(5, check)
@@ -129,30 +147,70 @@ def ensure_store(cache: Path, name: str) -> Path:
     return path
 
 
-def start_up(store: Path, runs: int) -> dict[str, float]:
+def compile_sources() -> None:
+    """Byte-compile the app's packages, as installing it does: with no .pyc
+    (PYTHONDONTWRITEBYTECODE is set here) every start and every first visit
+    of a page would compile its modules from source, which no user waits for."""
+    import compileall
+
+    import jsxclient
+    import jsxcore
+
+    for pkg in (jsxclient, jsxcore):
+        compileall.compile_dir(str(Path(pkg.__file__).parent), quiet=1)
+
+
+def run_child(args: list[str], what: str, timeout: float, cwd: Path | None = None) -> str:
+    """A bench child's stdout; a child that fails or hangs raises an error
+    that says which step it was and ends with the child's own traceback."""
     env = dict(os.environ)
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
-    windows, datas = [], []
+    try:
+        done = subprocess.run(
+            [sys.executable, *args],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or ""
+        raise RuntimeError(
+            f"ui bench: {what}: no answer in {timeout:.0f} s:\n{err[-4000:]}"
+        ) from None
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"ui bench: {what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
+        )
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"ui bench: {what} printed no figures:\n{done.stderr[-4000:]}")
+    return lines[-1]
+
+
+def start_up(store: Path, runs: int) -> dict[str, float]:
+    windows, datas, window_cpus, cpus = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(runs):
+        for i in range(runs):
             settings = Path(tmp) / "ui.ini"
             settings.unlink(missing_ok=True)
             t0 = time.time()
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, str(store), str(settings), repr(t0)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=120,
-            ).stdout
-            fig = json.loads(out.strip().splitlines()[-1])
+            out = run_child(
+                ["-c", CHILD, str(store), str(settings), repr(t0)], f"start-up run {i + 1}", 180
+            )
+            fig = json.loads(out)
             windows.append(fig["window_s"])
             datas.append(fig["data_s"])
+            window_cpus.append(fig["window_cpu_s"])
+            cpus.append(fig["data_cpu_s"])
     return {
         "start_window_s": round(statistics.median(windows), 3),
         "start_data_s": round(statistics.median(datas), 3),
+        # CPU of the app's process from its start to the window, to the figures.
+        "start_window_cpu_s": round(statistics.median(window_cpus), 3),
+        "start_data_cpu_s": round(statistics.median(cpus), 3),
         "start_runs": runs,
     }
 
@@ -178,18 +236,74 @@ def percentile(xs: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
+@dataclass
+class Cost:
+    """One operation's cost: wall clock, the GUI thread's CPU and the whole
+    process's CPU (the GUI thread plus the database and network workers), in
+    ms. On a loaded machine the wall time also counts the time the process
+    waited for a core; the CPU times do not."""
+
+    wall: float = 0.0
+    gui_cpu: float = 0.0
+    cpu: float = 0.0
+
+    def figures(self, name: str) -> dict[str, float]:
+        return {
+            f"{name}_ms": round(self.wall, 1),
+            f"{name}_gui_cpu_ms": round(self.gui_cpu, 1),
+            f"{name}_cpu_ms": round(self.cpu, 1),
+        }
+
+
+@contextmanager
+def cost() -> Iterator[Cost]:
+    """`with cost() as c: ...`, measured in the GUI thread (the caller's)."""
+    c = Cost()
+    w0, t0, p0 = time.perf_counter(), time.thread_time(), time.process_time()
+    try:
+        yield c
+    finally:
+        c.wall = (time.perf_counter() - w0) * 1000
+        c.gui_cpu = (time.thread_time() - t0) * 1000
+        c.cpu = (time.process_time() - p0) * 1000
+
+
+def median_cost(costs: list[Cost]) -> Cost:
+    return Cost(
+        statistics.median(c.wall for c in costs),
+        statistics.median(c.gui_cpu for c in costs),
+        statistics.median(c.cpu for c in costs),
+    )
+
+
+# Query lengths the search figures are grouped by (the goal holds for each).
+LENGTH_GROUPS = ((1, 1), (2, 2), (3, 3), (4, 6), (7, 11), (12, 99))
+
+
+def by_length(samples: list[tuple[int, float]]) -> dict[str, float]:
+    """p95 per query-length group, as {"1": ms, "4-6": ms, ...}."""
+    out: dict[str, float] = {}
+    for lo, hi in LENGTH_GROUPS:
+        xs = [ms for n, ms in samples if lo <= n <= hi]
+        if xs:
+            out[str(lo) if lo == hi else f"{lo}-{hi}" if hi < 99 else f"{lo}+"] = round(
+                percentile(xs, 95), 1
+            )
+    return out
+
+
 def in_process(store: Path, words: int) -> dict[str, Any]:
     if not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from jsxclient.store.store import Store
     from jsxclient.ui import i18n, styles
     from jsxclient.ui.context import AppContext, DataBus
     from jsxclient.ui.forms.form import RecordForm
-    from jsxclient.ui.main_window import MainWindow
+    from jsxclient.ui.main_window import PAGES, MainWindow
     from jsxclient.ui.operations import setup
     from jsxclient.ui.pages.list_page import ListPage
     from jsxclient.ui.settings import Settings
@@ -199,10 +313,12 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
     app = QApplication.instance() or QApplication([])
     i18n.install("zh_CN")
     styles.apply(app)  # type: ignore[arg-type]
+    tasks: TaskManager | None = None
 
-    def pump_until(cond: Any, timeout: float = 30.0) -> None:
+    def pump_until(cond: Any, what: str, timeout: float = 60.0) -> None:
         """Run the event loop (blocking, as the app does, so the GUI thread
-        does not spin and compete with the workers) until `cond()` holds."""
+        does not spin and compete with the workers) until `cond()` holds;
+        a step that never settles fails naming itself and what is pending."""
         if cond():
             return
         loop = QEventLoop()
@@ -219,14 +335,46 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
         loop.exec()
         timer.stop()
         if not cond():
-            raise TimeoutError("UI did not settle")
+            pending = (
+                ", ".join(
+                    f"{t.worker}:{t.key or getattr(t.fn, '__qualname__', '?')}"
+                    for t in tasks._tasks.values()
+                )
+                if tasks is not None
+                else ""
+            )
+            raise TimeoutError(
+                f"{what}: the UI did not settle in {timeout:.0f} s"
+                + (f" (tasks pending: {pending})" if pending else "")
+            )
+
+    class Painted(QObject):
+        """Notes when a widget was first painted after `arm()`."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.at: float | None = None
+
+        def arm(self, w: QWidget) -> None:
+            self.at = None
+            w.installEventFilter(self)
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.perf_counter()
+            return False
+
+    def idle() -> bool:
+        assert tasks is not None
+        return tasks.idle
 
     tmp = Path(tempfile.mkdtemp())
     copy = tmp / "store.db"
     shutil.copyfile(store, copy)
     st = Store.open(copy, bench_key(), user="bench")
     info = setup.info(st)
-    assert info is not None
+    if info is None:
+        raise RuntimeError(f"{store}: no township set up in the store")
     typed = search_words(st.db.connection(), words)
     st.db.close()  # this thread's connection; the app's GUI thread has none
     tasks = TaskManager(db_exit=lambda: st.db.close())
@@ -244,75 +392,112 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
     win = MainWindow(ctx, controller)
     win.resize(1366, 768)
     win.show()
-    pump_until(lambda: tasks.idle)
+    pump_until(idle, "main window")
     out: dict[str, Any] = {"rss_window_mb": round(rss_mb(), 1)}
     try:
         page = win.show_page("members")
         assert isinstance(page, ListPage)
-        pump_until(lambda: tasks.idle and page.model.total is not None)
+        pump_until(lambda: idle() and page.model.total is not None, "members page")
         out["members"] = page.model.total
         latencies: list[float] = []
+        gui_cpu: list[float] = []
+        lengths: list[tuple[int, float]] = []
         plans: dict[str, int] = {}
         slow: list[tuple[float, str, str]] = []
-        shown: list[float] = []
-        page.model.loaded.connect(lambda _ms: shown.append(time.perf_counter()))
+        shown: list[tuple[float, float]] = []
+        page.model.loaded.connect(
+            lambda _ms: shown.append((time.perf_counter(), time.thread_time()))
+        )
         for word in typed:
             page.search.clear()
-            pump_until(lambda: tasks.idle)
+            pump_until(idle, "search: clear")
             page.search.setFocus()
             for ch in word:
                 shown.clear()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.thread_time()
                 if ch.isascii():
                     QTest.keyClick(page.search, ch)
                 else:
                     page.search.insert(ch)
-                pump_until(lambda: bool(shown))
-                latencies.append((shown[0] - t0) * 1000)
+                pump_until(lambda: bool(shown), f"search: {page.search.text()!r}")
+                latencies.append((shown[0][0] - t0) * 1000)
+                gui_cpu.append((shown[0][1] - c0) * 1000)
+                lengths.append((len(page.search.text()), latencies[-1]))
                 plans[page.model.last_plan] = plans.get(page.model.last_plan, 0) + 1
                 slow.append((latencies[-1], page.search.text(), page.model.last_plan))
-            pump_until(lambda: tasks.idle)  # the count follows each page
+            pump_until(idle, f"search: count of {word!r}")  # the count follows each page
         out["rss_after_search_mb"] = round(rss_mb(), 1)
         out["search_keystrokes"] = len(latencies)
         out["search_median_ms"] = round(statistics.median(latencies), 1)
         out["search_p95_ms"] = round(percentile(latencies, 95), 1)
         out["search_max_ms"] = round(max(latencies), 1)
+        out["search_gui_cpu_median_ms"] = round(statistics.median(gui_cpu), 1)
+        out["search_gui_cpu_p95_ms"] = round(percentile(gui_cpu, 95), 1)
+        out["search_p95_by_length_ms"] = by_length(lengths)
         out["search_plans"] = ", ".join(f"{k}:{v}" for k, v in sorted(plans.items()))
         out["search_slowest"] = ", ".join(
             f"{w}({p}) {ms:.0f}" for ms, w, p in sorted(slow, reverse=True)[:5]
         )
 
+        # Forms: the first open (its imports and caches warm) on its own,
+        # then the median of the next ones (other records).
         page.search.clear()
-        pump_until(lambda: tasks.idle and page.model.rowCount() > 0)
-        row_id = page.model.row_id(0)
-        pump_until(lambda: tasks.idle)
-        t0 = time.perf_counter()
-        form = RecordForm(ctx, "member", row_id, {}, win)
-        form.show()
-        pump_until(lambda: form.save_button.isEnabled())
-        out["form_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        pump_until(lambda: idle() and page.model.rowCount() > 5, "members list")
+        opens: list[Cost] = []
+        for i in range(FORM_OPENS):
+            row_id = page.model.row_id(i)
+            with cost() as c:
+                form = RecordForm(ctx, "member", row_id, {}, win)
+                form.show()
+                pump_until(lambda f=form: bool(f.save_button.isEnabled()), "form open")
+            opens.append(c)
+            if i < FORM_OPENS - 1:
+                form.reject()
+                form.deleteLater()
+                pump_until(idle, "form close")
+        out.update(opens[0].figures("form_open_first"))
+        out.update(median_cost(opens[1:]).figures("form_open"))
+        out["form_opens"] = len(opens)
         form.editors[("main", "card_no")].setText("BENCH-0001")
         saved: list[object] = []
         form.saved.connect(saved.append)
-        t0 = time.perf_counter()
-        QTest.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-        pump_until(lambda: bool(saved))
-        out["form_save_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-        pump_until(lambda: tasks.idle)  # the lists and dashboard reload after a save
-        t0 = time.perf_counter()
-        new = RecordForm(ctx, "member", None, {}, win)
-        new.show()
-        app.processEvents()
-        out["form_new_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        with cost() as c:
+            QTest.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+            pump_until(lambda: bool(saved), "form save")
+        out.update(c.figures("form_save"))
+        pump_until(idle, "after the save")  # the lists and dashboard reload after a save
+        with cost() as c:
+            new = RecordForm(ctx, "member", None, {}, win)
+            new.show()
+            app.processEvents()
+        out.update(c.figures("form_new"))
         new.discard_changes()
         new.reject()
-        pump_until(lambda: tasks.idle)
+        pump_until(idle, "new form closed")
 
-        for key in ("families", "statistics", "dashboard"):
-            t0 = time.perf_counter()
-            win.show_page(key)
-            pump_until(lambda: tasks.idle)
-            out[f"page_{key}_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        # Every page, first visit: until it is painted (it must show at once,
+        # "loading" if its figures are still on their way) and until its
+        # figures are in (`_ready`). Then the 统计 page again (its period cached).
+        painted = Painted()
+        visits = [k for k, _ in PAGES if k != "members"] + ["members", "statistics"]
+        seen: set[str] = set()
+        for key in visits:
+            name = key if key not in seen else f"{key}_again"
+            seen.add(key)
+            current = win.stack.currentWidget()
+            if key in win.pages and win.pages[key] is current:
+                win.show_page("dashboard")
+                pump_until(idle, "back to the dashboard")
+            with cost() as c:
+                w = win.page(key)
+                painted.arm(w)
+                win.show_page(key)
+                pump_until(lambda: painted.at is not None, f"page {key} painted")
+            w.removeEventFilter(painted)
+            out.update(c.figures(f"page_{name}"))
+            with cost() as ready:
+                pump_until(idle, f"page {key} figures")
+            out[f"page_{name}_ready_ms"] = round(c.wall + ready.wall, 1)
         out["rss_mb"] = round(rss_mb(), 1)
         out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     finally:
@@ -326,26 +511,15 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
 
 def measure_in_child(store: Path, words: int) -> dict[str, Any]:
     """`in_process` in a fresh interpreter, so each store's memory is its own."""
-    env = dict(os.environ)
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
     root = Path(__file__).resolve().parents[1]
     code = (
         "import json, sys; from bench.ui import in_process; "
         "print(json.dumps(in_process(__import__('pathlib').Path(sys.argv[1]), int(sys.argv[2]))))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(store), str(words)],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=1200,
+    out = run_child(
+        ["-c", code, str(store), str(words)], f"{store.name}: in-app figures", 1800, root
     )
-    if done.returncode != 0:
-        # Say why: a bare CalledProcessError hid the child's traceback.
-        raise RuntimeError(f"ui bench child failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out)
     return figures
 
 
@@ -367,6 +541,7 @@ def run(argv: list[str]) -> dict[str, object]:
         os.environ.pop("JSXCLIENT_BENCH_KEY", None)
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
+    compile_sources()
     figures: dict[str, object] = {}
     for name in args.stores.split(","):
         path = ensure_store(cache, name)
@@ -379,6 +554,8 @@ def run(argv: list[str]) -> dict[str, object]:
         }
         group.update(start_up(path, args.start_runs))
         group.update(measure_in_child(path, args.words))
+        group["load_average_end"] = round(os.getloadavg()[0], 2)
+        group["cores"] = os.cpu_count() or 0
         figures[f"store {name}"] = group
     return figures
 

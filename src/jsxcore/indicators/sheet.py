@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
-
 from jsxcore.indicators.catalogue import CATALOGUE, GROUPS, Indicator
 from jsxcore.indicators.figures import Report, unit_label
 
@@ -37,6 +35,10 @@ def title(report: Report, lang: str = "zh") -> str:
 def workbook_bytes(report: Report, lang: str = "zh") -> bytes:
     en = lang.lower().startswith("en")
     buf = io.BytesIO()
+    # Imported here: the 统计 page imports this module and should not wait
+    # for XlsxWriter (0.1-0.2 s) before it shows; only a file needs it.
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     base = {"font_name": "SimSun", "font_size": 10, "border": 1, "valign": "vcenter"}
     f_title = wb.add_format(

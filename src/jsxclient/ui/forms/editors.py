@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetAction,
 )
+from shiboken6 import Shiboken
 
 from jsxclient.store.queries.pickers import Choice, Place
 from jsxclient.store.search import pinyin_key
@@ -223,12 +224,12 @@ class DateEditor(Editor):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        self.edit = QLineEdit()
+        self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(self.tr("年-月-日"))
         self.edit.setMaxLength(12)
         self.edit.textChanged.connect(self.changed)
         self.edit.editingFinished.connect(self._normalize)
-        self.button = QToolButton()
+        self.button = QToolButton(self)
         self.button.setText("▾")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.setToolTip(self.tr("选择日期"))
@@ -282,12 +283,22 @@ class _PinyinCompleter(QCompleter):
         return [path.lower()]
 
 
-def _completer_model(labels: list[str], parent: QWidget) -> QStandardItemModel:
-    model = QStandardItemModel(parent)
-    for text in labels:
-        it = QStandardItem(text)
-        it.setData(f"{text.lower()} {pinyin_key(text)}", SEARCH_ROLE)
-        model.appendRow(it)
+_completer_models: dict[tuple[str, ...], QStandardItemModel] = {}
+
+
+def _completer_model(labels: list[str]) -> QStandardItemModel:
+    """The completion list of these labels, made once and shared by every
+    editor that offers them (read only; it lives as long as the application:
+    a form opens without working out pinyin for a code table again)."""
+    key = tuple(labels)
+    model = _completer_models.get(key)
+    if model is None or not Shiboken.isValid(model):  # a new QApplication (tests)
+        model = QStandardItemModel(QCoreApplication.instance())
+        for text in labels:
+            it = QStandardItem(text)
+            it.setData(f"{text.lower()} {pinyin_key(text)}", SEARCH_ROLE)
+            model.appendRow(it)
+        _completer_models[key] = model
     return model
 
 
@@ -325,7 +336,7 @@ class CodeEditor(QComboBox):
             self.setEditable(True)
             self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             comp = _PinyinCompleter(self)
-            comp.setModel(_completer_model([lab for _, lab in items], self))
+            comp.setModel(_completer_model([lab for _, lab in items]))
             comp.setCompletionRole(SEARCH_ROLE)
             comp.setFilterMode(Qt.MatchFlag.MatchContains)
             comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -512,7 +523,7 @@ class VillageEditor(QComboBox):
         for p in places:
             self.addItem(p.name, p.code)
         comp = _PinyinCompleter(self)
-        comp.setModel(_completer_model([p.name for p in places], self))
+        comp.setModel(_completer_model([p.name for p in places]))
         comp.setCompletionRole(SEARCH_ROLE)
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -204,13 +204,21 @@ class RecordForm(QDialog):
         self.banner.hide()
         outer.addWidget(self.banner)
 
+        # Built from the top down, each widget made inside its parent: a
+        # finished subtree put into a new parent is re-polished against the
+        # application's stylesheet at every level it moves up (half the
+        # cost of opening a form, before).
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
+        scroll.setWidget(body)
         bodylay = QVBoxLayout(body)
         bodylay.setContentsMargins(0, 0, 0, 0)
         for section in self.layout_def.sections:
-            bodylay.addWidget(self._section(section))
+            bodylay.addWidget(self._section(section, body))
 
-        self.warn_box = QFrame()
+        self.warn_box = QFrame(body)
         self.warn_box.setObjectName("warningBox")
         wl = QVBoxLayout(self.warn_box)
         wl.setContentsMargins(10, 8, 10, 8)
@@ -235,11 +243,6 @@ class RecordForm(QDialog):
         self.warn_box.hide()
         bodylay.addWidget(self.warn_box)
         bodylay.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
         bottom = QHBoxLayout()
@@ -280,8 +283,8 @@ class RecordForm(QDialog):
         height = body.sizeHint().height() + self.heading.sizeHint().height() + 190
         self.resize(780, min(760, max(280, height)))
 
-    def _section(self, section: Any) -> QGroupBox:
-        box = QGroupBox(title_text(section.title))
+    def _section(self, section: Any, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(title_text(section.title), parent)
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
@@ -291,18 +294,18 @@ class RecordForm(QDialog):
         for f in section.fields:
             key = (section.part, f.name)
             kind = editor_kind(es, f)
-            editor = self._make_editor(es, f, kind, section.part)
+            cell = QWidget(box)
+            editor = self._make_editor(es, f, kind, section.part, cell)
             self.editors[key] = editor
             editor.setObjectName(f"{section.part}.{f.name}")
             editor.changed.connect(lambda k=key: self._edited(k))
-            msg = QLabel()
+            msg = QLabel(cell)
             msg.setObjectName("fieldError")
             msg.setWordWrap(True)
             # A long message wraps under its field instead of widening the column.
             msg.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             msg.hide()
             self.messages[key] = msg
-            cell = QWidget()
             cl = QVBoxLayout(cell)
             cl.setContentsMargins(0, 0, 0, 0)
             cl.setSpacing(1)
@@ -312,12 +315,12 @@ class RecordForm(QDialog):
             self.rows[key] = cell
             if kind == "bool":
                 editor.setText(field_label(f.label))
-                label = QLabel("")
+                label = QLabel("", box)
             else:
                 required = f.name in es.rules.required or (
                     f.name == "division_code" and section.part == "person"
                 )
-                label = QLabel(field_label(f.label) + (" *" if required else ""))
+                label = QLabel(field_label(f.label) + (" *" if required else ""), box)
                 label.setBuddy(editor.focus_widget())
                 if required:
                     label.setObjectName("requiredLabel")
@@ -338,37 +341,37 @@ class RecordForm(QDialog):
             grid.setColumnStretch(c * 2 + 1, 1)
         return box
 
-    def _make_editor(self, es: EntitySpec, f: F, kind: str, part: str) -> Any:
+    def _make_editor(self, es: EntitySpec, f: F, kind: str, part: str, parent: QWidget) -> Any:
         if kind == "code":
             optional = f.name not in es.rules.required and not self._has_default(es, f.name)
-            return ed.CodeEditor(es.rules.codes[f.name], optional)
+            return ed.CodeEditor(es.rules.codes[f.name], optional, parent)
         if kind == "date":
-            return ed.DateEditor()
+            return ed.DateEditor(parent)
         if kind == "bool":
-            return ed.BoolEditor()
+            return ed.BoolEditor(parent=parent)
         if kind == "money":
-            return ed.MoneyEditor()
+            return ed.MoneyEditor(parent)
         if kind == "int":
-            return ed.IntEditor()
+            return ed.IntEditor(parent=parent)
         if kind == "year":
-            return ed.YearEditor()
+            return ed.YearEditor(parent)
         if kind == "idnum":
-            e = ed.IdNumberEditor()
+            e = ed.IdNumberEditor(parent)
             reveal.connect(self, e, part, f.name)
             return e
         if kind == "mobile":
-            m = ed.MobileEditor()
+            m = ed.MobileEditor(parent)
             reveal.connect(self, m, part, f.name)
             return m
         if kind == "multi":
-            return ed.MultiTextEditor(_max_length(es, f.name))
+            return ed.MultiTextEditor(_max_length(es, f.name), parent)
         if kind == "village":
             optional = part == "main" and f.name not in es.rules.required and False
-            return ed.VillageEditor(self.ctx.places, optional)
+            return ed.VillageEditor(self.ctx.places, optional, parent)
         if kind == "ref":
             assert f.ref is not None
-            return ed.RefEditor(self.ctx, f.ref, self._scope(f))
-        return ed.TextEditor(_max_length(es, f.name))
+            return ed.RefEditor(self.ctx, f.ref, self._scope(f), parent)
+        return ed.TextEditor(_max_length(es, f.name), parent)
 
     def _has_default(self, es: EntitySpec, name: str) -> bool:
         d = es.model.model_fields[name].default

@@ -78,13 +78,12 @@ class IndicatorCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(2)
-        self.name = QLabel(spec.name(_lang()))
+        self.name = QLabel(spec.name(_lang()), self)
         self.name.setWordWrap(True)
         self.name.setToolTip(spec.definition(_lang()))
-        self.value = QLabel("…")
+        self.value = QLabel("…", self)  # "…" until the figures come
         self.value.setObjectName("cardValue")
-        self.value.setStyleSheet("font-size: 20px; font-weight: bold;")
-        self.state = QLabel("")
+        self.state = QLabel("", self)
         self.state.setObjectName("cardState")
         self.state.setWordWrap(True)
         lay.addWidget(self.name)
@@ -107,7 +106,7 @@ class IndicatorCard(QFrame):
         detail = f"{n:,.0f} / {d:,.0f}" if spec.is_ratio and d is not None else ""
         if f.target is None:
             self.state.setText(detail)
-            self.state.setStyleSheet("")
+            self._set_met(None)
             return
         met = _met(f, value)
         text = (detail + "  " if detail else "") + self.tr("目标 {t}").format(
@@ -116,8 +115,16 @@ class IndicatorCard(QFrame):
         if met is not None:
             text += "  " + (self.tr("达标") if met else self.tr("未达标"))
         self.state.setText(text)
-        color = "#2E7D32" if met else "#C62828"
-        self.state.setStyleSheet(f"color: {color};" if met is not None else "")
+        self._set_met(met)
+
+    def _set_met(self, met: bool | None) -> None:
+        """Green when met, red when not (app.qss: #cardState[met=...])."""
+        value = "" if met is None else "true" if met else "false"
+        if self.state.property("met") != value:
+            self.state.setProperty("met", value)
+            style = self.state.style()
+            style.unpolish(self.state)
+            style.polish(self.state)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if INDICATORS[self.indicator].drill is not None:
@@ -164,6 +171,11 @@ class StatisticsPage(QWidget):
         self.report: Report | None = None
         self.trend: ops.Trend | None = None
         self.submission: Submission | None = None
+        # The figures and trend of the periods already counted, until the
+        # data change: going back to one shows it at once, no recount.
+        self._reports: dict[periods.Period, Report] = {}
+        self._trends: dict[periods.Period, ops.Trend] = {}
+        ctx.bus.changed.connect(self._forget)
         self.setObjectName("page_statistics")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
@@ -244,28 +256,29 @@ class StatisticsPage(QWidget):
 
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
-        # Cards, by group.
+        # Cards, by group: made inside their parents (top down), not put
+        # into them afterwards, which would polish them again at each level.
         self.cards: dict[str, IndicatorCard] = {}
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        self.tabs.addTab(scroll, self.tr("指标"))
         inner = QWidget()
+        scroll.setWidget(inner)
         grid = QGridLayout(inner)
         row = 0
         for g in GROUPS:
-            heading = QLabel(g.en if _lang() == "en" else g.zh)
-            heading.setStyleSheet("font-weight: bold; margin-top: 6px;")
+            heading = QLabel(g.en if _lang() == "en" else g.zh, inner)
+            heading.setObjectName("statGroupHeading")
             grid.addWidget(heading, row, 0, 1, 5)
             row += 1
             inds = [i for i in CATALOGUE if i.group == g.id]
             for n, ind in enumerate(inds):
-                card = IndicatorCard(ind.id)
+                card = IndicatorCard(ind.id, inner)
                 card.clicked.connect(self.open_drill)
                 self.cards[ind.id] = card
                 grid.addWidget(card, row + n // 5, n % 5)
             row += (len(inds) + 4) // 5
         grid.setRowStretch(row, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        self.tabs.addTab(scroll, self.tr("指标"))
         # Charts.
         charts = QWidget()
         cl = QVBoxLayout(charts)
@@ -388,17 +401,35 @@ class StatisticsPage(QWidget):
         data = self.village.currentData()
         return str(data) if data else None
 
+    def _forget(self, _changed: object = None) -> None:
+        """Records changed: a period counted before is counted again."""
+        self._reports.clear()
+        self._trends.clear()
+
     def refresh(self) -> None:
+        """Show the chosen period: at once if it was counted already, else
+        "counting…" while the database worker counts it (the page never
+        waits for the figures)."""
         period = self.period()
         self._range = f"{period.start.isoformat()} — {period.end.isoformat()}"
-        self.range_label.setText(f"{self._range}    {self.tr('正在统计…')}")
+        self._period = period
         store, township = self.ctx.store, self.ctx.township
-        self.ctx.tasks.db(lambda job: ops.compute(store, township, period, job)).latest(
-            "statistics"
-        ).owned_by(self).on_success(self._computed).on_failure(self._failed).start()
-        self.ctx.tasks.db(lambda job: ops.trend(store, township, period, job)).latest(
-            "statistics-trend"
-        ).owned_by(self).on_success(self._trended).on_failure(self._failed).start()
+        report, trend = self._reports.get(period), self._trends.get(period)
+        if report is None:
+            self.range_label.setText(f"{self._range}    {self.tr('正在统计…')}")
+            self.ctx.tasks.db(lambda job: ops.compute(store, township, period, job)).latest(
+                "statistics"
+            ).owned_by(self).on_success(self._computed).on_failure(self._failed).start()
+        if trend is None:
+            self.ctx.tasks.db(lambda job: ops.trend(store, township, period, job)).latest(
+                "statistics-trend"
+            ).owned_by(self).on_success(lambda t: self._trended(t, period)).on_failure(
+                self._failed
+            ).start()
+        else:
+            self.trend = trend
+        if report is not None:
+            self._computed(report)
 
     def _failed(self, exc: BaseException) -> None:
         # A newer period replaced the request: its own answer follows.
@@ -407,6 +438,9 @@ class StatisticsPage(QWidget):
         errors.show(exc, self, self.tr("统计"))
 
     def _computed(self, report: Report) -> None:
+        self._reports[report.period] = report
+        if report.period != self._period:
+            return  # an older period's answer, after the choice moved on
         self.report = report
         self.range_label.setText(self._range)
         self._show()
@@ -471,7 +505,10 @@ class StatisticsPage(QWidget):
             done
         ).on_failure(lambda exc: errors.show(exc, self, self.tr("上报县级"))).start()
 
-    def _trended(self, trend: ops.Trend) -> None:
+    def _trended(self, trend: ops.Trend, period: periods.Period) -> None:
+        self._trends[period] = trend
+        if period != self._period:
+            return  # an older period's, after the choice moved on
         self.trend = trend
         self._show_charts()
 
