@@ -33,6 +33,7 @@ traceback. Runs offscreen unless a display is set.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
 import random
@@ -160,6 +161,12 @@ def compile_sources() -> None:
         compileall.compile_dir(str(Path(pkg.__file__).parent), quiet=1)
 
 
+def _tail(stderr: str) -> str:
+    """A child's stderr without the offscreen platform's chatter, its end."""
+    lines = [ln for ln in stderr.splitlines() if "does not support propagateSizeHints" not in ln]
+    return "\n".join(lines)[-8000:]
+
+
 def run_child(args: list[str], what: str, timeout: float, cwd: Path | None = None) -> str:
     """A bench child's stdout; a child that fails or hangs raises an error
     that says which step it was and ends with the child's own traceback."""
@@ -178,15 +185,15 @@ def run_child(args: list[str], what: str, timeout: float, cwd: Path | None = Non
     except subprocess.TimeoutExpired as exc:
         err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or ""
         raise RuntimeError(
-            f"ui bench: {what}: no answer in {timeout:.0f} s:\n{err[-4000:]}"
+            f"ui bench: {what}: no answer in {timeout:.0f} s:\n{_tail(err)}"
         ) from None
     if done.returncode != 0:
         raise RuntimeError(
-            f"ui bench: {what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
+            f"ui bench: {what} failed (exit {done.returncode}):\n{_tail(done.stderr)}"
         )
     lines = done.stdout.strip().splitlines()
     if not lines:
-        raise RuntimeError(f"ui bench: {what} printed no figures:\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"ui bench: {what} printed no figures:\n{_tail(done.stderr)}")
     return lines[-1]
 
 
@@ -338,11 +345,23 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
             pending = (
                 ", ".join(
                     f"{t.worker}:{t.key or getattr(t.fn, '__qualname__', '?')}"
+                    f" #{t.id} cancelled={t.job.cancelled}"
                     for t in tasks._tasks.values()
                 )
                 if tasks is not None
                 else ""
             )
+            if tasks is not None:
+                for name, wk in tasks._workers.items():
+                    print(
+                        f"worker {name}: queued={wk._queue.qsize()} current={wk.current}"
+                        f" dropped={sorted(wk._dropped)}",
+                        file=sys.stderr,
+                    )
+                print(f"results waiting: {tasks._results.qsize()}", file=sys.stderr)
+            # Where every thread is (the database worker's query, say) goes
+            # to stderr, which the parent shows with the error.
+            faulthandler.dump_traceback(all_threads=True)
             raise TimeoutError(
                 f"{what}: the UI did not settle in {timeout:.0f} s"
                 + (f" (tasks pending: {pending})" if pending else "")
