@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +55,7 @@ from bench.common import peak_rss_mb, rss_mb
 TOWNSHIP = "430105003000"
 SCALES = {"1": 1.0, "5": 5.0, "100k": 20.0}
 FORM_OPENS = 6  # member forms opened per store: the first, then five more
+STALL_S = 5.0  # a wait for the app to settle longer than this is reported
 
 CHILD = r"""
 import json, sys, time
@@ -322,25 +324,46 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
     styles.apply(app)  # type: ignore[arg-type]
     tasks: TaskManager | None = None
 
-    def pump_until(cond: Any, what: str, timeout: float = 60.0) -> None:
+    stalls: list[str] = []
+
+    def db_worker_at() -> str:
+        """Where the database worker is now: its innermost frames."""
+        ident = next((t.ident for t in threading.enumerate() if t.name == "jsx-db"), None)
+        frame = sys._current_frames().get(ident) if ident is not None else None
+        where = []
+        while frame is not None and len(where) < 3:
+            where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}")
+            frame = frame.f_back
+        return " < ".join(where) or "idle"
+
+    def pump_until(cond: Any, what: str, timeout: float = 180.0) -> None:
         """Run the event loop (blocking, as the app does, so the GUI thread
-        does not spin and compete with the workers) until `cond()` holds;
-        a step that never settles fails naming itself and what is pending."""
+        does not spin and compete with the workers) until `cond()` holds.
+        A wait over STALL_S is noted in `stalls` with where the database
+        worker was; a step that never settles fails naming itself, what is
+        pending and where every thread is."""
         if cond():
             return
         loop = QEventLoop()
-        end = time.perf_counter() + timeout
+        start = time.perf_counter()
+        end = start + timeout
         timer = QTimer()
         timer.setInterval(1)
+        stalled: list[str] = []
 
         def check() -> None:
             if cond() or time.perf_counter() > end:
                 loop.quit()
+            elif not stalled and time.perf_counter() - start > STALL_S:
+                stalled.append(db_worker_at())
 
         timer.timeout.connect(check)
         timer.start()
         loop.exec()
         timer.stop()
+        if stalled:
+            took = time.perf_counter() - start
+            stalls.append(f"{what}: {took:.1f} s, the db worker at {stalled[0]}")
         if not cond():
             pending = (
                 ", ".join(
@@ -519,6 +542,8 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
             out[f"page_{name}_ready_ms"] = round(c.wall + ready.wall, 1)
         out["rss_mb"] = round(rss_mb(), 1)
         out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        # Waits (outside the timed operations) that took over STALL_S.
+        out["stalls"] = "; ".join(stalls) or "none"
     finally:
         controller.stop()
         win.close()
