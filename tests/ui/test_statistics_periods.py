@@ -3,7 +3,6 @@ until the records change; the cards' met/unmet colours come from app.qss."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -60,21 +59,25 @@ def test_a_change_to_the_records_counts_again(
     assert page.report.period.key == "2026-10"
 
 
-@pytest.fixture
-def styled(qapp: QApplication) -> Iterator[None]:
-    """The app's own stylesheet and font, as shipped."""
+def test_a_card_says_met_or_not_in_its_colour(
+    qtbot: QtBot, ctx: AppContext, qapp: QApplication
+) -> None:
     from jsxclient.ui import styles
 
     font, sheet = qapp.font(), qapp.styleSheet()
-    styles.apply(qapp)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
+    styles.apply(qapp)  # the app's own stylesheet, as shipped
+    try:
+        _card_colours(qtbot, ctx)
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
 
 
-def test_a_card_says_met_or_not_in_its_colour(
-    qtbot: QtBot, ctx: AppContext, styled: None, page: StatisticsPage
-) -> None:
+def _card_colours(qtbot: QtBot, ctx: AppContext) -> None:
+    ctx.today_override = date(2026, 11, 30)
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
     settle(qtbot, ctx)
     assert page.report is not None
     seen = set()
