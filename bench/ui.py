@@ -350,9 +350,15 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
         timer = QTimer()
         timer.setInterval(1)
         stalled: list[str] = []
+        settled: list[bool] = []
 
         def check() -> None:
-            if cond() or time.perf_counter() > end:
+            if cond():
+                # Held now: what the loop still runs before it returns (a
+                # timer starting the next count, say) does not undo that.
+                settled.append(True)
+                loop.quit()
+            elif time.perf_counter() > end:
                 loop.quit()
             elif not stalled and time.perf_counter() - start > STALL_S:
                 stalled.append(db_worker_at())
@@ -364,7 +370,7 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
         if stalled:
             took = time.perf_counter() - start
             stalls.append(f"{what}: {took:.1f} s, the db worker at {stalled[0]}")
-        if not cond():
+        if not settled and not cond():
             pending = (
                 ", ".join(
                     f"{t.worker}:{t.key or getattr(t.fn, '__qualname__', '?')}"
@@ -381,7 +387,6 @@ def in_process(store: Path, words: int) -> dict[str, Any]:
                         f" dropped={sorted(wk._dropped)}",
                         file=sys.stderr,
                     )
-                print(f"results waiting: {tasks._results.qsize()}", file=sys.stderr)
             # Where every thread is (the database worker's query, say) goes
             # to stderr, which the parent shows with the error.
             faulthandler.dump_traceback(all_threads=True)

@@ -6,9 +6,8 @@
 Two workers: `db`, one serial thread that does all of the GUI's database
 reads and writes on its own SQLite connection, and `net`, one thread for the
 network and the sync engine (which opens its own connection). Results and
-failures come back to the GUI thread in a queue, which a queued signal (and,
-while any task is out, a timer) tells it to empty; a callback whose owner
-widget has been deleted is dropped.
+failures come back on the GUI thread through a queued signal; a callback
+whose owner widget has been deleted is dropped.
 
 A task started with `.latest(key)` replaces any queued task of the same key
 and interrupts a running one (search-as-you-type: only the newest keystroke
@@ -37,7 +36,6 @@ T = TypeVar("T")
 
 PROGRESS_DELAY_MS = 500
 PROGRESS_POLL_MS = 100
-RESULT_POLL_MS = 100
 
 
 class Cancelled(Exception):
@@ -83,26 +81,17 @@ class _Item:
 
 
 class _Bridge(QObject):
-    ready = Signal()  # a result is waiting in the results queue
-
-
-#: What a worker hands back: the task's id, whether it succeeded, its result.
-_Result = tuple[int, bool, object]
+    finished = Signal(int, bool, object)
 
 
 class Worker:
     """One thread running queued tasks in order."""
 
     def __init__(
-        self,
-        name: str,
-        results: queue.SimpleQueue[_Result],
-        wake: Callable[[], None],
-        on_exit: Callable[[], None] | None = None,
+        self, name: str, bridge: _Bridge, on_exit: Callable[[], None] | None = None
     ) -> None:
         self.name = name
-        self._results = results
-        self._wake = wake
+        self._bridge = bridge
         self._queue: queue.Queue[_Item | None] = queue.Queue()
         self._on_exit = on_exit
         self._lock = threading.Lock()
@@ -131,7 +120,7 @@ class Worker:
             with self._lock:
                 if item.id in self._dropped or (item.key is not None and item.job.cancelled):
                     self._dropped.discard(item.id)
-                    self._hand_back(item.id, False, _Dropped())
+                    self._bridge.finished.emit(item.id, False, _Dropped())
                     continue
                 self.current = item
             try:
@@ -142,19 +131,12 @@ class Worker:
             with self._lock:
                 self.current = None
             if item.id >= 0:
-                self._hand_back(item.id, ok, result)
+                self._bridge.finished.emit(item.id, ok, result)
         if self._on_exit is not None:
             try:
                 self._on_exit()
             except Exception:  # pragma: no cover - closing a connection at exit
                 log.exception("worker %s exit hook", self.name)
-
-    def _hand_back(self, task_id: int, ok: bool, result: object) -> None:
-        # The result travels in a plain queue, the signal only wakes the GUI
-        # thread: a result carried in a queued signal was now and then never
-        # delivered (PySide 6.11), leaving its task pending for ever.
-        self._results.put((task_id, ok, result))
-        self._wake()
 
     def stop(self, timeout: float = 10.0) -> None:
         cur = self.current
@@ -300,20 +282,13 @@ class TaskManager:
     )
 
     def __post_init__(self) -> None:
-        self._results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
         self._bridge = _Bridge()
-        self._bridge.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
-        # And should a wake-up still be lost, the results are collected every
-        # RESULT_POLL_MS while any task is out.
-        self._poll = QTimer()
-        self._poll.setInterval(RESULT_POLL_MS)
-        self._poll.timeout.connect(self._drain)
+        self._bridge.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self._ids = itertools.count(1)
         self._tasks: dict[int, Task[Any]] = {}
-        wake = self._bridge.ready.emit
         self._workers = {
-            "db": Worker("db", self._results, wake, lambda: self.db_exit and self.db_exit()),
-            "net": Worker("net", self._results, wake, lambda: self.net_exit and self.net_exit()),
+            "db": Worker("db", self._bridge, lambda: self.db_exit and self.db_exit()),
+            "net": Worker("net", self._bridge, lambda: self.net_exit and self.net_exit()),
         }
         self.stats: dict[str, float] = {}
 
@@ -334,20 +309,7 @@ class TaskManager:
         task.id = next(self._ids)
         task.started_at = time.perf_counter()
         self._tasks[task.id] = task
-        if not self._poll.isActive():
-            self._poll.start()
         self._workers[task.worker].put(_Item(task.id, task.fn, task.job, task.key))
-
-    def _drain(self) -> None:
-        """Finish every task whose result has come back (GUI thread)."""
-        while True:
-            try:
-                task_id, ok, result = self._results.get_nowait()
-            except queue.Empty:
-                break
-            self._finished(task_id, ok, result)
-        if not self._tasks:
-            self._poll.stop()
 
     def _finished(self, task_id: int, ok: bool, result: object) -> None:
         task = self._tasks.pop(task_id, None)
@@ -355,7 +317,6 @@ class TaskManager:
             task._finish(ok, result)
 
     def shutdown(self) -> None:
-        self._poll.stop()
         for w in self._workers.values():
             w.stop()
         self._tasks.clear()
