@@ -152,20 +152,15 @@ def ensure_store(cache: Path, name: str) -> Path:
     return path
 
 
-def compile_sources(cache: Path) -> None:
+def compile_sources() -> None:
     """Byte-compile the app's packages, as installing it does: with no .pyc
     (PYTHONDONTWRITEBYTECODE is set here) every start and every first visit
-    of a page would compile its modules from source, which no user waits for.
-    The .pyc go under `cache` (PYTHONPYCACHEPREFIX, which the children
-    inherit), not into the source tree."""
+    of a page would compile its modules from source, which no user waits for."""
     import compileall
 
     import jsxclient
     import jsxcore
 
-    prefix = str(cache / "pycache")
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    sys.pycache_prefix = prefix
     for pkg in (jsxclient, jsxcore):
         compileall.compile_dir(str(Path(pkg.__file__).parent), quiet=1)
 
@@ -608,7 +603,7 @@ def run(argv: list[str]) -> dict[str, object]:
         os.environ.pop("JSXCLIENT_BENCH_KEY", None)
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
-    compile_sources(cache)
+    compile_sources()
     figures: dict[str, object] = {}
     for name in args.stores.split(","):
         path = ensure_store(cache, name)
