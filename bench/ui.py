@@ -155,7 +155,10 @@ def ensure_store(cache: Path, name: str) -> Path:
 def compile_sources() -> None:
     """Byte-compile the app's packages, as installing it does: with no .pyc
     (PYTHONDONTWRITEBYTECODE is set here) every start and every first visit
-    of a page would compile its modules from source, which no user waits for."""
+    of a page would compile its modules from source, which no user waits for.
+    The .pyc go where Python puts them (__pycache__, git-ignored); a
+    PYTHONPYCACHEPREFIX would hide the installed libraries' own .pyc and
+    make every start compile PySide6's Python parts and the rest again."""
     import compileall
 
     import jsxclient
