@@ -53,6 +53,9 @@ printing.QPrintPreviewDialog._doc
 # Wire and table fields: read by pydantic, SQLAlchemy and the other side.
 protocol.VersionInfo.server_version
 protocol.VersionInfo.min_client_protocol
+# Read from the page as a dict key (jsxclient.sync.pull: row.get("in_scope", True))
+protocol.PulledRow.in_scope
+protocol.PulledRowDict.in_scope
 models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise

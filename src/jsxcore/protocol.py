@@ -8,9 +8,10 @@ All values travel in *wire form*: dates "YYYY-MM-DD", datetimes
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
+from typing_extensions import TypedDict
 
 from jsxcore.roles import Role
 
@@ -290,6 +291,32 @@ class PullResponse(_Msg):
     rows: list[PulledRow]
     cursor: int  # pass back as ?cursor= for the next page
     more: bool  # another page is ready now
+    server_seq: int
+
+
+# The same page as plain dicts (validated just as strictly), for a reader
+# that applies tens of thousands of rows and needs no object per row (the
+# client's bootstrap). Keys left out take PulledRow's defaults.
+@with_config(ConfigDict(extra="forbid"))
+class PulledRowDict(TypedDict, total=False):
+    entity: Required[str]
+    id: Required[str]
+    seq: Required[int]
+    in_scope: bool
+    deleted: bool
+    data: dict[str, Any] | None
+    hlc: str | None
+    field_hlc: dict[str, str | None]
+    updated_at: str | None
+    updated_device: str | None
+    updated_user: str | None
+
+
+@with_config(ConfigDict(extra="forbid"))
+class PullPage(TypedDict):
+    rows: list[PulledRowDict]
+    cursor: int
+    more: bool
     server_seq: int
 
 

@@ -580,6 +580,23 @@ def hard_delete(conn: sqlite3.Connection, entity: str, row_id: str) -> None:
     )
 
 
+def forget_rows(conn: sqlite3.Connection, entity: str, row_ids: Sequence[str]) -> None:
+    """Rows the server no longer holds at all (deleted, and their tombstones
+    removed by its retention): gone here too, with their evictions and open
+    conflicts (resolved as 'gone')."""
+    if not row_ids:
+        return
+    params = [(r,) for r in row_ids]
+    conn.executemany(f"DELETE FROM {entity} WHERE id=?", params)
+    conn.executemany(f"DELETE FROM sync_evict WHERE entity='{entity}' AND row_id=?", params)
+    now = now_text()
+    conn.executemany(
+        "UPDATE conflict SET resolved_at=?, resolution='gone' "
+        "WHERE entity=? AND row_id=? AND resolved_at IS NULL",
+        [(now, entity, r) for r in row_ids],
+    )
+
+
 # -- receipts of sync runs ----------------------------------------------------------
 
 

@@ -33,35 +33,67 @@ def _person_search_text(r: str) -> str:
     )
 
 
-def _person_search(conn: sqlite3.Connection) -> None:
-    """Triggers that keep person_search (and its FTS index) in step with
-    person, then the backfill."""
+def person_search_triggers() -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER statement) of the triggers that keep
+    person_search (and its FTS index) in step with person, as schema 4
+    created them (`jsxclient.store.bulk` drops and recreates them
+    around a bootstrap)."""
     upsert = (
         "INSERT INTO person_search(person_id, sort_key, text) "
         f"VALUES (NEW.id, NEW.search_key, {_person_search_text('NEW')}) "
         "ON CONFLICT(person_id) DO UPDATE SET sort_key = excluded.sort_key, "
         "text = excluded.text"
     )
-    for sql in (
-        f"CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN {upsert}; END",
-        "CREATE TRIGGER person_search_au AFTER UPDATE OF name, search_key, id_number, mobile "
-        f"ON person BEGIN {upsert}; END",
-        "CREATE TRIGGER person_search_ad AFTER DELETE ON person "
-        "BEGIN DELETE FROM person_search WHERE person_id = OLD.id; END",
-        "CREATE TRIGGER person_fts_ai AFTER INSERT ON person_search "
-        "BEGIN INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
-        "CREATE TRIGGER person_fts_ad AFTER DELETE ON person_search BEGIN "
-        "INSERT INTO person_fts(person_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text); "
-        "END",
-        "CREATE TRIGGER person_fts_au AFTER UPDATE ON person_search BEGIN "
-        "INSERT INTO person_fts(person_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text); "
-        "INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
-    ):
-        conn.execute(sql)
+    return [
+        (
+            "person_search_ai",
+            f"CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN {upsert}; END",
+        ),
+        (
+            "person_search_au",
+            "CREATE TRIGGER person_search_au AFTER UPDATE OF name, search_key, id_number, mobile "
+            f"ON person BEGIN {upsert}; END",
+        ),
+        (
+            "person_search_ad",
+            "CREATE TRIGGER person_search_ad AFTER DELETE ON person "
+            "BEGIN DELETE FROM person_search WHERE person_id = OLD.id; END",
+        ),
+        (
+            "person_fts_ai",
+            "CREATE TRIGGER person_fts_ai AFTER INSERT ON person_search "
+            "BEGIN INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
+        ),
+        (
+            "person_fts_ad",
+            "CREATE TRIGGER person_fts_ad AFTER DELETE ON person_search BEGIN "
+            "INSERT INTO person_fts(person_fts, rowid, text) "
+            "VALUES ('delete', OLD.id, OLD.text); END",
+        ),
+        (
+            "person_fts_au",
+            "CREATE TRIGGER person_fts_au AFTER UPDATE ON person_search BEGIN "
+            "INSERT INTO person_fts(person_fts, rowid, text) "
+            "VALUES ('delete', OLD.id, OLD.text); "
+            "INSERT INTO person_fts(rowid, text) VALUES (NEW.id, NEW.text); END",
+        ),
+    ]
+
+
+def fill_person_search(conn: sqlite3.Connection) -> None:
+    """person_search's rows from person, in one statement."""
     conn.execute(
         "INSERT INTO person_search(person_id, sort_key, text) "
         f"SELECT p.id, p.search_key, {_person_search_text('p')} FROM person p"
     )
+
+
+def _person_search(conn: sqlite3.Connection) -> None:
+    """Triggers that keep person_search (and its FTS index) in step with
+    person, then the backfill."""
+    for _, sql in person_search_triggers():
+        conn.execute(sql)
+    fill_person_search(conn)
 
 
 def _audit_append_only(conn: sqlite3.Connection) -> None:

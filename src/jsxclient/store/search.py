@@ -8,10 +8,13 @@ surname reading, so "ccy" still finds her."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
 
 # Compound surnames, longest match first (pypinyin reads some of them well,
 # but 单于, 长孙, 万俟 and others not; the table says it once for all).
@@ -114,8 +117,38 @@ SURNAMES: dict[str, str] = {
 }
 
 
+# pypinyin reads each run of Chinese characters on its own (and drops
+# everything else with errors="ignore"), so a name's reading is its runs'
+# readings one after the other.
+_HAN_RUN = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
+
+
+@cache
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    """One character's default reading (a few thousand distinct characters
+    make up every name: cached for good)."""
+    return tuple(lazy_pinyin(char, errors="ignore"))
+
+
+def _has_phrase(run: str) -> bool:
+    """Whether any two or more characters of `run` are a word of pypinyin's
+    phrase dictionary (the only way its reading of a run differs from the
+    readings of its characters one by one)."""
+    n = len(run)
+    return any(run[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+
+
+@lru_cache(maxsize=65536)
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    if len(run) > 1 and _has_phrase(run):
+        return tuple(lazy_pinyin(run, errors="ignore"))
+    return tuple(s for c in run for s in _char_pinyin(c))
+
+
 def _pinyin(text: str) -> list[str]:
-    return lazy_pinyin(text, errors="ignore")
+    """`lazy_pinyin(text, errors="ignore")`, from cached characters and runs
+    (a bootstrap derives the key of every person it receives)."""
+    return [s for run in _HAN_RUN.findall(text) for s in _run_pinyin(run)]
 
 
 def _key(syllables: list[str]) -> str:
@@ -133,12 +166,17 @@ def pinyin_key(name: str) -> str:
     return f"{''.join(full)} {''.join(initials)}".lower()
 
 
+# Lengths of the compound surnames, longest first (the longest match wins).
+_COMPOUND_LENGTHS = sorted({len(s) for s in COMPOUND_SURNAMES}, reverse=True)
+
+
 def surname_syllables(name: str) -> tuple[list[str], int] | None:
     """The surname's reading and length when it is one the dictionary misreads
     (or a compound one), else None."""
-    for surname, reading in COMPOUND_SURNAMES.items():
-        if name.startswith(surname) and len(name) > len(surname):
-            return list(reading), len(surname)
+    for length in _COMPOUND_LENGTHS:
+        compound = COMPOUND_SURNAMES.get(name[:length])
+        if compound is not None and len(name) > length:
+            return list(compound), length
     reading1 = SURNAMES.get(name[:1])
     if reading1 is not None and len(name) > 1:
         return [reading1], 1
@@ -164,8 +202,17 @@ def name_key(name: str) -> str:
     return key if other == key else f"{key} {other}"
 
 
+def _person_key(name: Any) -> str:
+    return name_key(str(name or ""))
+
+
+# Columns computed from others on every write and every pulled row: per
+# entity, (column, the data field it is computed from, how).
+DERIVED: dict[str, tuple[tuple[str, str, Callable[[Any], Any]], ...]] = {
+    "person": (("search_key", "name", _person_key),),
+}
+
+
 def derive_fields(entity: str, row: dict[str, Any]) -> dict[str, Any]:
     """Columns computed from others on every write and every pulled row."""
-    if entity == "person":
-        return {"search_key": name_key(str(row.get("name") or ""))}
-    return {}
+    return {col: how(row.get(src)) for col, src, how in DERIVED.get(entity, ())}

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jsxclient.store import audit, journal
+from jsxclient.store import audit, bulk, journal
 from jsxclient.store.db import Database, now_text
 from jsxclient.store.queries.family import subsidy_rate
 from jsxclient.store.search import derive_fields
@@ -83,6 +83,9 @@ class Store:
         # leaving it unchanged, with a message that says what to do).
         try:
             upgrade(db)
+            # A bootstrap stopped before it built the search index (a crash):
+            # build it now, so search finds every row that is here.
+            bulk.finish(db.connection())
         except BaseException:
             db.close()
             raise

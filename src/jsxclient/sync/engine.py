@@ -29,7 +29,7 @@ from jsxclient.store.store import Store
 from jsxclient.sync import finish as fin
 from jsxclient.sync import security
 from jsxclient.sync.account import fetch_targets, save_targets
-from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap
+from jsxclient.sync.bootstrap import BootstrapStats, bootstrap, needs_bootstrap, start_again
 from jsxclient.sync.errors import (
     DamagedStoreError,
     DemoStoreError,
@@ -39,7 +39,7 @@ from jsxclient.sync.errors import (
     SyncError,
 )
 from jsxclient.sync.handshake import handshake, remember_release
-from jsxclient.sync.pull import CURSOR_KEY, pull
+from jsxclient.sync.pull import cursor, pull
 from jsxclient.sync.push import PushStats, push
 from jsxclient.sync.status import status
 from jsxclient.sync.transport import Transport
@@ -263,14 +263,15 @@ class SyncEngine:
             try:
                 self._pull(stage, receipt, report, cancel)
             except RejectedError as exc:
-                if exc.code != CURSOR_EXPIRED or stage == "bootstrap":
+                if exc.code != CURSOR_EXPIRED or cursor(self.store) == 0:
                     raise
                 # The server no longer keeps the history since our cursor (a
-                # device unused for longer than its retention): fetch the
+                # device unused for longer than its retention, or a first
+                # download that stopped half-way that long ago): fetch the
                 # area again from 0. Rows merge into what is here like any
-                # pull, so edits not yet pushed stay queued.
-                with self.store.transaction() as tx:
-                    self.store.set_meta(CURSOR_KEY, "0", tx.conn)
+                # pull, so edits not yet pushed stay queued; rows the server
+                # no longer holds are removed at its end (bootstrap.py).
+                start_again(self.store)
                 self._pull("bootstrap", receipt, report, cancel)
             # Saved while we synced? Send it now rather than at the next sync.
             if refused is not None or not journal.has_pending(conn):

@@ -34,15 +34,16 @@ from functools import cache
 from typing import Any
 
 from jsxclient.store import journal as jr
+from jsxclient.store.bulk import defer as defer_indexes
 from jsxclient.store.db import INTEGRITY_ERRORS, SQL_ERRORS, now_text
-from jsxclient.store.search import derive_fields
+from jsxclient.store.search import DERIVED
 from jsxclient.store.store import Store
 from jsxclient.sync import rows
 from jsxclient.sync.errors import SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.merge import MISSING, merge_record, same
-from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullResponse
+from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PulledRowDict, PullPage
 from jsxcore.wire import expand_stamps
 
 CURSOR_KEY = "sync_cursor"
@@ -79,11 +80,15 @@ def pull(
     prefetch: bool = True,
     stats: PullStats | None = None,
     bulk: bool = False,
+    skip_own: bool = True,
 ) -> PullStats:
     """``bulk`` (a bootstrap): start with small pages so writing begins while
-    the server is still producing the first full page, and checkpoint the
-    WAL once at the end rather than every few pages (each checkpoint copies
-    the same index pages again)."""
+    the server is still producing the first full page, checkpoint the WAL
+    once at the end rather than every few pages (each checkpoint copies the
+    same index pages again), and leave the indexes and the person search index to be built
+    in one pass once the last page is in (`jsxclient.store.bulk`:
+    the caller rebuilds it). ``skip_own=False``: the server sends this
+    device's own inserts too (a download that must see every row)."""
     conn = store.db.connection()
     if jr.has_in_flight(conn):
         # The in-flight batch's entries must stay exactly as sent until its
@@ -97,7 +102,7 @@ def pull(
         checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         if checkpoint > 0:
             conn.execute(f"PRAGMA wal_autocheckpoint={max(checkpoint, BULK_CHECKPOINT)}")
-    mine = own_after(store)
+    mine = own_after(store) if skip_own else None
     pages = (
         _prefetched(transport, cur, limit, cancel, bulk, mine)
         if prefetch
@@ -114,15 +119,15 @@ def pull(
                 raise SyncCancelled("pull")
             _check(page, cur)
             try:
-                apply_page(store, page, stats)
+                apply_page(store, page, stats, bulk=bulk)
             except INTEGRITY_ERRORS as exc:
                 # The page rolled back whole; a row the server accepted does
                 # not fit this client's table. A bug on one side or the other.
                 raise SyncBugError(f"pulled page does not fit the local tables: {exc}") from exc
-            cur = page.cursor
+            cur = page["cursor"]
             stats.pages += 1
             if progress:
-                progress(cur - start, max(page.server_seq - start, cur - start))
+                progress(cur - start, max(page["server_seq"] - start, cur - start))
     finally:
         if collecting:
             gc.enable()
@@ -138,15 +143,15 @@ def pull(
 
 def _sequential(
     transport: Transport, cur: int, limit: int, mine: int | None = None
-) -> Iterator[PullResponse]:
+) -> Iterator[PullPage]:
     while True:
-        page = transport.pull(cur, limit, mine)
+        page = Transport.parse_page(transport.pull_raw(cur, limit, mine))
         yield page
-        if not page.more:
+        if not page["more"]:
             return
-        if page.cursor <= cur:
-            raise SyncBugError(f"pull cursor did not advance ({cur} -> {page.cursor})")
-        cur = page.cursor
+        if page["cursor"] <= cur:
+            raise SyncBugError(f"pull cursor did not advance ({cur} -> {page['cursor']})")
+        cur = page["cursor"]
 
 
 _TAIL_CURSOR = re.compile(rb'"cursor"\s*:\s*(\d+)')
@@ -177,7 +182,7 @@ def _prefetched(
     cancel: threading.Event | None,
     ramp: bool = False,
     mine: int | None = None,
-) -> Iterator[PullResponse]:
+) -> Iterator[PullPage]:
     """Yield pages while the next one is already being fetched.
 
     The fetch thread only moves bytes (waiting on the network and inflating
@@ -186,12 +191,12 @@ def _prefetched(
     thread. The fetch thread finds the next cursor by peeking at the page's
     tail; the parsed page must agree, else fetching ahead stops and the rest
     is fetched one page at a time."""
-    q: queue.Queue[tuple[bytes, int, bool] | PullResponse | BaseException | None] = queue.Queue(
+    q: queue.Queue[tuple[bytes, int, bool] | PullPage | BaseException | None] = queue.Queue(
         maxsize=2
     )
     stop = threading.Event()
 
-    def put(item: tuple[bytes, int, bool] | PullResponse | BaseException | None) -> bool:
+    def put(item: tuple[bytes, int, bool] | PullPage | BaseException | None) -> bool:
         while not stop.is_set():
             try:
                 q.put(item, timeout=0.2)
@@ -208,10 +213,10 @@ def _prefetched(
                 raw = transport.pull_raw(at, min(limit, next(sizes, limit)), mine)
                 peek = _peek(raw)
                 if peek is None:  # no hint: parse here, this once
-                    page = Transport.parse(raw, PullResponse, "pull")
+                    page = Transport.parse_page(raw)
                     if not put(page):
                         return
-                    nxt, more = page.cursor, page.more
+                    nxt, more = page["cursor"], page["more"]
                 else:
                     nxt, more = peek
                     if not put((raw, nxt, more)):
@@ -234,16 +239,16 @@ def _prefetched(
                 return
             if isinstance(item, BaseException):
                 raise item
-            if isinstance(item, PullResponse):
+            if isinstance(item, dict):
                 yield item
                 continue
             raw, hint_cursor, hint_more = item
-            page = Transport.parse(raw, PullResponse, "pull")
-            if (page.cursor, page.more) != (hint_cursor, hint_more):
+            page = Transport.parse_page(raw)
+            if (page["cursor"], page["more"]) != (hint_cursor, hint_more):
                 stop.set()
                 yield page
-                if page.more:
-                    yield from _sequential(transport, page.cursor, limit, mine)
+                if page["more"]:
+                    yield from _sequential(transport, page["cursor"], limit, mine)
                 return
             yield page
     finally:
@@ -258,18 +263,22 @@ def _prefetched(
         t.join(1.0)
 
 
-def _check(page: PullResponse, cur: int) -> None:
+def _check(page: PullPage, cur: int) -> None:
     """Reject a page that can't be right before any of it is applied."""
-    if page.cursor < cur:
-        raise SyncBugError(f"pull cursor went back ({cur} -> {page.cursor})")
-    for row in page.rows:
-        if row.in_scope and row.data is None:
-            raise SyncBugError(f"pulled {row.entity} {row.id} in scope without data")
+    if page["cursor"] < cur:
+        raise SyncBugError(f"pull cursor went back ({cur} -> {page['cursor']})")
+    for row in page["rows"]:
+        if row.get("in_scope", True) and row.get("data") is None:
+            raise SyncBugError(f"pulled {row['entity']} {row['id']} in scope without data")
 
 
-def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
+def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = False) -> None:
+    """One page and the cursor after it, in one transaction. Rows are the
+    page's plain dicts (keys left out take `PulledRow`'s defaults)."""
     with store.transaction() as tx:
         conn = tx.conn
+        if bulk:
+            defer_indexes(conn)
         okeys = jr.open_keys(conn)
         ckeys = jr.open_conflict_keys(conn)
         evict = jr.evict_keys(conn)
@@ -277,32 +286,35 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
         merged: set[jr.Key] = set()
         top = ""
         now = now_text()
-        for row in page.rows:
-            es = ENTITIES.get(row.entity)
+        for row in page["rows"]:
+            entity = row["entity"]
+            es = ENTITIES.get(entity)
             if es is None:
                 continue  # an entity this version does not know yet
-            key = (row.entity, row.id)
+            key = (entity, row["id"])
             # The newest stamp of the row: its row stamp (protocol 2) or one
             # of its field stamps.
-            if row.hlc is not None and row.hlc > top:
-                top = row.hlc
-            if row.field_hlc:
-                newest = max((s for s in row.field_hlc.values() if s is not None), default="")
+            hlc = row.get("hlc")
+            if hlc is not None and hlc > top:
+                top = hlc
+            field_hlc = row.get("field_hlc")
+            if field_hlc:
+                newest = max((s for s in field_hlc.values() if s is not None), default="")
                 if newest > top:
                     top = newest
-            if not row.in_scope:
+            if not row.get("in_scope", True):
                 if key in okeys:
-                    jr.queue_evict(conn, key, row.seq)
+                    jr.queue_evict(conn, key, row["seq"])
                 else:
-                    jr.hard_delete(conn, row.entity, row.id)
+                    jr.hard_delete(conn, entity, row["id"])
                 continue
             if key in evict:
                 jr.unqueue_evict(conn, key)
             stats.received += 1
-            if key in okeys and _merge_row(conn, es, row, stats):
+            if key in okeys and _merge_row(conn, es, PulledRow.model_validate(row), stats):
                 merged.add(key)
                 continue
-            simple.setdefault(row.entity, []).append(
+            simple.setdefault(entity, []).append(
                 _row_values(row, "conflict" if key in ckeys else "synced", now)
             )
         for entity, params in simple.items():
@@ -312,17 +324,21 @@ def apply_page(store: Store, page: PullResponse, stats: PullStats) -> None:
         if top:
             store.clock.observe(top)
             store.set_meta("hlc", store.clock.last, conn)
-        store.set_meta(CURSOR_KEY, str(page.cursor), conn)
-        store.set_meta("server_seq", str(page.server_seq), conn)
+        store.set_meta(CURSOR_KEY, str(page["cursor"]), conn)
+        store.set_meta("server_seq", str(page["server_seq"]), conn)
 
 
 @cache
 def _layout(
     entity: str,
-) -> tuple[tuple[tuple[str, Any], ...], bool, Callable[[dict[str, Any]], tuple[Any, ...]]]:
-    """(data column, default) pairs in `row_sql` order, whether the entity
-    has derived columns (person.search_key), and a getter of all the data
-    columns at once (KeyError when one is missing)."""
+) -> tuple[
+    tuple[tuple[str, Any], ...],
+    tuple[tuple[int, Callable[[Any], Any]], ...],
+    Callable[[dict[str, Any]], tuple[Any, ...]],
+]:
+    """(data column, default) pairs in `row_sql` order, the derived columns
+    (person.search_key) as (index of the value they come from, how), and a
+    getter of all the data columns at once (KeyError when one is missing)."""
     cols = rows.row_sql(entity)[2]
     dflt = rows.defaults(entity)
     data_cols = cols[1 : len(ENTITIES[entity].data_fields) + 1]
@@ -330,25 +346,32 @@ def _layout(
     get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
         getter if len(data_cols) > 1 else lambda d: (getter(d),)
     )
-    return tuple((c, dflt.get(c)) for c in data_cols), bool(derive_fields(entity, {})), get
+    derived = tuple((1 + data_cols.index(src), how) for _, src, how in DERIVED.get(entity, ()))
+    return tuple((c, dflt.get(c)) for c in data_cols), derived, get
 
 
-def _row_values(row: PulledRow, state: str, now: str) -> list[Any]:
+def _row_values(row: PulledRowDict, state: str, now: str) -> list[Any]:
     """One row in `row_sql` column order, straight from the reply (this loop
     runs once per row of a bootstrap: keep it lean)."""
-    pairs, derived, get = _layout(row.entity)
-    data = row.data or {}
-    vals: list[Any] = [row.id]
+    entity = row["entity"]
+    pairs, derived, get = _layout(entity)
+    data = row.get("data") or {}
+    vals: list[Any] = [row["id"]]
     try:
         vals.extend(get(data))  # the server sends every field
     except KeyError:
         vals.extend([data.get(c, d) for c, d in pairs])
-    vals[1 + _deleted_index(row.entity)] = row.deleted
-    if derived:
-        full = dict(zip((c for c, _ in pairs), vals[1:], strict=True))
-        vals.extend(derive_fields(row.entity, full).values())
+    vals[1 + _deleted_index(entity)] = row.get("deleted", False)
+    for at, how in derived:
+        vals.append(how(vals[at]))
     vals.extend(
-        (row.updated_at or now, row.updated_device or "", row.updated_user or "", row.seq, state)
+        (
+            row.get("updated_at") or now,
+            row.get("updated_device") or "",
+            row.get("updated_user") or "",
+            row["seq"],
+            state,
+        )
     )
     return vals
 
