@@ -318,7 +318,7 @@ def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = Fals
                 _row_values(row, "conflict" if key in ckeys else "synced", now)
             )
         for entity, params in simple.items():
-            rows.write_rows(conn, entity, params)
+            (rows.upsert_rows if bulk else rows.write_rows)(conn, entity, params)
         jr.refresh_sync_state(conn, merged)
         jr.evict_ready(conn)
         if top:

@@ -116,6 +116,21 @@ def write_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) -> 
         )
 
 
+@cache
+def _upsert_sql(entity: str) -> str:
+    insert, _, cols = row_sql(entity)
+    return (
+        f"{insert} ON CONFLICT(id) DO UPDATE SET {','.join(f'{c}=excluded.{c}' for c in cols[1:])}"
+    )
+
+
+def upsert_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) -> None:
+    """`write_rows` for a bulk load (`jsxclient.store.bulk`): one UPSERT
+    each, no look-up first. Only while the bulk load has dropped person's
+    search triggers (see `row_sql` for why not otherwise)."""
+    conn.executemany(_upsert_sql(entity), rows)
+
+
 _TRIGGER_OF = re.compile(r"\bAFTER\s+UPDATE\s+OF\s+(.+?)\s+ON\s+\"?(\w+)", re.I | re.S)
 _watched_cache: dict[str, tuple[str, ...]] = {}
 
