@@ -74,7 +74,16 @@ def rebuild(conn: sqlite3.Connection) -> None:
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
     conn.execute("DELETE FROM person_search")
-    fill_person_search(conn)
+    # Its own index too is built faster from the full table than row by row.
+    walk = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='person_search' "
+        "AND upper(substr(sql, 1, 13)) = 'CREATE INDEX '"
+    ).fetchall()
+    for name, _ in walk:
+        conn.execute(f'DROP INDEX "{name}"')
+    fill_person_search(conn, ordered=True)
+    for _, sql in walk:
+        conn.execute(sql)
     conn.execute("INSERT INTO person_fts(person_fts) VALUES('rebuild')")
     for _, sql in triggers:
         conn.execute(sql)

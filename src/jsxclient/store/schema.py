@@ -80,11 +80,13 @@ def person_search_triggers() -> list[tuple[str, str]]:
     ]
 
 
-def fill_person_search(conn: sqlite3.Connection) -> None:
-    """person_search's rows from person, in one statement."""
+def fill_person_search(conn: sqlite3.Connection, ordered: bool = False) -> None:
+    """person_search's rows from person, in one statement (`ordered`: in
+    the order of its walk index, built faster after them)."""
     conn.execute(
         "INSERT INTO person_search(person_id, sort_key, text) "
         f"SELECT p.id, p.search_key, {_person_search_text('p')} FROM person p"
+        + (" ORDER BY p.search_key, p.id" if ordered else "")
     )
 
 

@@ -11,6 +11,7 @@ horizon (tombstones and scope exits up to it were removed) is refused with
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -70,6 +71,7 @@ def _row_stamps(entity: str, field_hlc: str) -> str:
 # rows decoded the long way.
 _skeletons: defaultdict[str, set[str]] = defaultdict(set)
 _MAX_SKELETONS = 8
+_FIRST_VALUE = re.compile(r':\s*"([^"]+)"')
 
 
 def _uniform_stamp(entity: str, text: str) -> str | None:
@@ -82,14 +84,10 @@ def _uniform_stamp(entity: str, text: str) -> str | None:
     skeletons = _skeletons.get(entity)
     if not skeletons:
         return None
-    start = text.find(':"')
-    if start < 0:
+    first = _FIRST_VALUE.search(text)
+    if first is None or "\\" in text or '""' in text:
         return None
-    start += 2
-    end = text.find('"', start)
-    if end <= start or "\\" in text or '""' in text:
-        return None
-    stamp = text[start:end]
+    stamp = first.group(1)
     if text.count(stamp) != len(_fields(entity)) or text.replace(stamp, "") not in skeletons:
         return None
     return stamp
