@@ -299,6 +299,7 @@ def floor(store: Store, workdir: Path, template: Path) -> dict[str, float]:
         "transfer_s": transfer.seconds,
         "insert_s": insert.seconds,
         "floor_s": transfer.seconds + insert.seconds,
+        "floor_cpu_s": transfer.cpu + insert.cpu,
         "bytes": got,
     }
 
@@ -369,6 +370,10 @@ def case(
         "floor_s": fl["floor_s"],
         "floor_mb": fl["bytes"] / 2**20,
         "ratio_vs_floor": boot.seconds / fl["floor_s"] if fl["floor_s"] else float("nan"),
+        # The same in CPU seconds of this process (steadier on a loaded
+        # machine; the server's page building is bootstrap_server_cpu_s).
+        "floor_cpu_s": fl["floor_cpu_s"],
+        "ratio_cpu_vs_floor": boot.cpu / fl["floor_cpu_s"] if fl["floor_cpu_s"] else float("nan"),
     }
 
 
