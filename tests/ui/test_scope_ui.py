@@ -8,8 +8,11 @@ a worker cannot."""
 
 from __future__ import annotations
 
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shiboken6
@@ -17,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from jsxclient.security import vault
 from jsxclient.store.queries.pickers import Choice, find_destinations
 from jsxclient.store.store import Forbidden
 from jsxclient.sync import account, scope
@@ -25,8 +29,10 @@ from jsxclient.ui.context import AppContext, DataBus
 from jsxclient.ui.operations import escrow as escrow_ops
 from jsxclient.ui.operations import scope as scope_ops
 from jsxclient.ui.operations import setup
-from jsxclient.ui.security_dialogs import EscrowKeyDialog
+from jsxclient.ui.pages.settings_page import SettingsPage
+from jsxclient.ui.security_dialogs import AccountsDialog, EscrowKeyDialog
 from jsxclient.ui.settings import Settings
+from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.tasks import TaskManager
 from jsxclient.ui.transfers_dialog import OfferTransferDialog, TransfersDialog
 from tests.e2e.harness import Device, ServerProcess, make_client_template, make_server_template
@@ -363,3 +369,79 @@ def test_a_worker_cannot_make_the_escrow_key(
     with pytest.raises(Exception) as exc:
         account.make_township_key(worker.store, PASSPHRASE)
     assert getattr(exc.value, "code", "") == "escrow.forbidden"
+
+
+# -- without a server: the demo store, never connected -------------------------
+
+
+@pytest.fixture
+def gui_thread_reads(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The store connections asked for on the GUI thread from now on."""
+    seen: list[str] = []
+    db = ctx.store.db
+    real = db.connection
+
+    def connection() -> Any:
+        if threading.current_thread() is threading.main_thread():
+            seen.append("".join(traceback.format_stack(limit=6)))
+        return real()
+
+    monkeypatch.setattr(db, "connection", connection)
+    return seen
+
+
+def test_the_dialogs_say_a_store_must_be_connected(
+    qtbot: QtBot, ctx: AppContext, gui_thread_reads: list[str]
+) -> None:
+    dlg = TransfersDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    settle(qtbot, ctx)
+    assert "尚未连接服务器" in dlg.notice.text()
+    for b in (dlg.offer_button, dlg.accept_button, dlg.refuse_button, dlg.refresh_button):
+        assert not b.isEnabled()
+    esc = EscrowKeyDialog(ctx)
+    qtbot.addWidget(esc)
+    esc.show()
+    settle(qtbot, ctx)
+    assert "尚未连接服务器" in esc.current.text()
+    assert not esc.ok.isEnabled()
+    assert gui_thread_reads == []
+
+
+def test_the_accounts_dialog_reads_the_store_on_the_worker(
+    qtbot: QtBot, ctx: AppContext, gui_thread_reads: list[str]
+) -> None:
+    session, _code = vault.migrate_plain(ctx.store.db.path, "admin", "Passw0rd!x")
+    try:
+        dlg = AccountsDialog(ctx, session)
+        qtbot.addWidget(dlg)
+        add = dlg.buttons["addColleague"]
+        assert dlg.local is None and not add.isEnabled()
+        dlg.show()
+        settle(qtbot, ctx)
+        # A store never connected: the role of a colleague is chosen here.
+        assert dlg.local is True and add.isEnabled()
+        assert dlg.new_role.isVisible()
+        assert dlg.table.rowCount() >= 1
+        assert gui_thread_reads == []
+    finally:
+        settle(qtbot, ctx)
+        session.close()
+
+
+@pytest.mark.parametrize(
+    ("role", "enabled"), [("township_admin", True), ("township_worker", False)]
+)
+def test_the_escrow_button_follows_the_role(
+    qtbot: QtBot, ctx: AppContext, role: str, enabled: bool
+) -> None:
+    ctx.store.role = role
+    controller = SyncController(ctx)
+    page = SettingsPage(ctx, controller)
+    qtbot.addWidget(page)
+    assert page.escrow_button.isEnabled() is enabled
+    if not enabled:
+        assert page.escrow_button.toolTip() == "当前账号（乡镇录入员）无权设置本乡镇的托管密钥"
+    settle(qtbot, ctx)
+    controller.stop()

@@ -429,7 +429,8 @@ class EscrowKeyDialog(QDialog):
         self.ok.clicked.connect(self.start)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, 0)
+        # Long wrapped explanations (longer in English): as tall as they need.
+        self.setMinimumSize(640, lay.totalHeightForWidth(640))
 
         store, lang = ctx.store, i18n.lang()
         ctx.tasks.db(lambda job: ops.escrow_access(store, lang)).owned_by(self).on_success(

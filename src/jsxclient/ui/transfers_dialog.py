@@ -355,9 +355,6 @@ class OfferTransferDialog(QDialog):
         self.family.setObjectName("transferFamily")
         self.family.changed.connect(self._family_changed)
         form.addRow(self.tr("特殊家庭（户主）"), self.family)
-        self.moves = _hint()
-        self.moves.setObjectName("transferMoves")
-        form.addRow("", self.moves)
         self.search = QLineEdit()
         self.search.setObjectName("destinationSearch")
         self.search.setPlaceholderText(self.tr("输入乡镇或村（社区）名称，或区划代码"))
@@ -373,6 +370,10 @@ class OfferTransferDialog(QDialog):
         self.note.setPlaceholderText(self.tr("如：户籍迁移"))
         form.addRow(self.tr("说明"), self.note)
         lay.addLayout(form)
+        self.moves = QLabel()
+        self.moves.setObjectName("transferMoves")
+        self.moves.setWordWrap(True)
+        lay.addWidget(self.moves)
         lay.addWidget(
             _hint(
                 self.tr(
@@ -392,7 +393,7 @@ class OfferTransferDialog(QDialog):
         self.ok.clicked.connect(self.send)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, 0)
+        self.setMinimumSize(600, lay.totalHeightForWidth(600))
 
         store, lang = ctx.store, i18n.lang()
         ctx.tasks.db(lambda job: ops.access(store, lang)).owned_by(self).on_success(
@@ -433,6 +434,16 @@ class OfferTransferDialog(QDialog):
         if kept:
             text += self.tr("其中 {k} 人在本乡镇还有其他记录，留在本乡镇。").format(k=kept)
         self.moves.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the wrapped texts need once they change."""
+        lay = self.layout()
+        if lay is not None:
+            height = lay.totalHeightForWidth(self.width())
+            self.setMinimumHeight(height)
+            if self.height() < height:
+                self.resize(self.width(), height)
 
     def _find(self, text: str) -> None:
         store = self.ctx.store
@@ -469,3 +480,4 @@ class OfferTransferDialog(QDialog):
             errors.show(exc, self, self.tr("申请迁往其他乡镇"))
             return
         self.message.setText(errors.message(exc))
+        self._fit()

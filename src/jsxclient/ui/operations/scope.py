@@ -8,6 +8,7 @@ checks again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from jsxclient.store.queries import pickers
@@ -68,6 +69,17 @@ def access(store: Store, lang: str) -> Access:
     )
 
 
+def local_time(wire: str) -> str:
+    """A server time (UTC, wire form) as this computer's local time."""
+    try:
+        at = datetime.fromisoformat(wire.replace("T", " ").removesuffix("Z"))
+    except ValueError:
+        return wire[:16]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def _line(store: Store, t: TransferInfo) -> TransferLine:
     from jsxclient.sync.scope import person_names
 
@@ -83,7 +95,7 @@ def _line(store: Store, t: TransferInfo) -> TransferLine:
         rows=len(t.rows),
         names="、".join(person_names(t)),
         requested_by=t.requested_by,
-        requested_at=t.requested_at[:16].replace("T", " "),
+        requested_at=local_time(t.requested_at),
         decided_by=t.decided_by or "",
         note=t.note,
     )
