@@ -26,6 +26,7 @@ from jsxclient.store.store import Forbidden
 from jsxclient.sync import account, scope
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext, DataBus
+from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.operations import escrow as escrow_ops
 from jsxclient.ui.operations import scope as scope_ops
 from jsxclient.ui.operations import setup
@@ -38,6 +39,7 @@ from jsxclient.ui.transfers_dialog import OfferTransferDialog, TransfersDialog
 from tests.e2e.harness import Device, ServerProcess, make_client_template, make_server_template
 
 from .conftest import settle
+from .helpers import one
 
 PASSPHRASE = "Escr0w-Passphrase!"
 
@@ -444,4 +446,33 @@ def test_the_escrow_button_follows_the_role(
     if not enabled:
         assert page.escrow_button.toolTip() == "当前账号（乡镇录入员）无权设置本乡镇的托管密钥"
     settle(qtbot, ctx)
+    controller.stop()
+
+
+@pytest.mark.parametrize(("role", "enabled"), [(None, True), ("read_only", False)])
+def test_the_family_page_offers_the_family_it_shows(
+    qtbot: QtBot, ctx: AppContext, role: str | None, enabled: bool
+) -> None:
+    ctx.store.role = role
+    controller = SyncController(ctx)
+    window = MainWindow(ctx, controller)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("families")
+    settle(qtbot, ctx)
+    fid = one(ctx.store, "SELECT id FROM specialfamily WHERE deleted = 0 LIMIT 1")
+    window.open_family(fid)
+    settle(qtbot, ctx)
+    detail = page.family_detail  # type: ignore[attr-defined]
+    assert detail.move_button.isEnabled() is enabled
+    if enabled:
+        dlg = detail._move()
+        assert isinstance(dlg, OfferTransferDialog)
+        settle(qtbot, ctx)
+        assert dlg.family.value() == fid and dlg.family.text()
+        assert "条记录" in dlg.moves.text()
+        # Never connected (demo data): it says so and sends nothing.
+        assert "尚未连接服务器" in dlg.message.text()
+        assert not dlg.ok.isEnabled()
+        dlg.reject()
     controller.stop()

@@ -916,6 +916,14 @@
         <translation>Edit family</translation>
     </message>
     <message>
+        <source>迁往其他乡镇…</source>
+        <translation>Move to another township…</translation>
+    </message>
+    <message>
+        <source>户籍迁出本乡镇：申请后由接收乡镇确认（须联网）</source>
+        <translation>The family moves out of this township: offered here, accepted by the receiving township (online)</translation>
+    </message>
+    <message>
         <source>家庭成员</source>
         <translation>Family members</translation>
     </message>
@@ -962,6 +970,10 @@
     <message>
         <source>下次应走访：{due}</source>
         <translation>Next visit due: {due}</translation>
+    </message>
+    <message>
+        <source>已申请迁出（编号 {id}），等待接收乡镇确认。</source>
+        <translation>Transfer {id} offered; the receiving township accepts it.</translation>
     </message>
 </context>
 <context>
