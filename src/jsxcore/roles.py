@@ -5,7 +5,8 @@ three ask `allowed` here, so they cannot disagree.
 
 - province_admin: everything.
 - township_admin: every record, subsidy rates included; the accounts on the
-  device, the audit log, restores, reveals, backups, import, export, print.
+  device, the audit log, the township's escrow key, restores, reveals,
+  backups, import, export, print.
 - township_worker: every record but subsidy rates; reveal, backup, import,
   export, print, sync.
 - county_reviewer: only the review fields of care subsidies and monthly reports; reveal,
@@ -36,6 +37,7 @@ Action = Literal[
     "sync",
     "audit_view",
     "manage_accounts",  # add or remove workers on this computer, unlock, recovery code
+    "escrow_key",  # make the township's key escrow key (the server checks it too)
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 RECORD_ACTIONS = frozenset({"create", "update", "delete"})
@@ -84,6 +86,7 @@ _ACTION_LABELS: dict[str, tuple[str, str]] = {
     "sync": ("同步", "sync"),
     "audit_view": ("查看操作日志", "view the audit log"),
     "manage_accounts": ("管理本机账号", "manage the accounts on this computer"),
+    "escrow_key": ("设置本乡镇的托管密钥", "set the township's escrow key"),
 }
 
 

@@ -117,3 +117,10 @@ def test_the_server_creates_a_township_administrator(
     args = ["create-user", "boss", "--role", "township_admin", "--division", "430105003000"]
     assert main(["--database", db, "admin", *args, "--password-stdin"]) == 0
     assert "created township_admin boss" in capsys.readouterr().out
+
+
+def test_the_escrow_key_action_is_the_servers_administrators() -> None:
+    """The desktop disables, and the client refuses, what the server refuses."""
+    from jsxserver.services.escrow import ADMINS
+
+    assert {r for r in roles.ROLES if roles.allowed(r, "escrow_key")} == set(ADMINS)

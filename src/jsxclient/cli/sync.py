@@ -254,8 +254,8 @@ def _summary(r: SyncReceipt) -> None:
 
 def cmd_transfer(args: argparse.Namespace) -> int:
     """The transfers of the store's township (the server must offer them)."""
+    from jsxclient.store.store import Forbidden
     from jsxclient.sync import scope
-    from jsxcore.protocol import TransferInfo
 
     store = open_store(args)
     try:
@@ -289,23 +289,22 @@ def cmd_transfer(args: argparse.Namespace) -> int:
                     if action == "accept":
                         info = scope.accept(store, transport, args.id)
                     else:
-                        info = transport.call(
-                            "POST", f"/transfers/{int(args.id)}/refuse", TransferInfo
-                        )
+                        info = scope.refuse(store, transport, args.id)
                     print(f"{info.id}\t{info.status}")
             except SyncError as exc:
                 return _error(exc)
+            except Forbidden as exc:
+                _say(sys.stderr, f"错误：{exc.zh}", f"Error: {exc.en}")
+                return ExitCode.REFUSED
     finally:
         store.close()
     return ExitCode.OK
 
 
 def _transfer_line(t: Any) -> str:
-    names = [
-        str((r.data or {}).get("name"))
-        for r in t.records
-        if r.entity == "person" and r.data and r.data.get("name")
-    ]
+    from jsxclient.sync.scope import person_names
+
+    names = person_names(t)
     who = "、".join(names[:5]) or "-"
     return (
         f"  {t.id}\t{t.status}\t{t.from_township} -> {t.to_division}\t{len(t.rows)} rows\t"

@@ -245,7 +245,9 @@ def escrow_key(store: Store, transport: Transport, features: list[str]) -> bool:
 
 def make_township_key(store: Store, passphrase: str) -> TownshipKey:
     """A township administrator's new escrow key for their township: made
-    here, the private half wrapped under `passphrase` before it leaves."""
+    here, the private half wrapped under `passphrase` before it leaves.
+    Raises `Forbidden` for a role that may not (the server refuses it too)."""
+    store.require("escrow_key")
     problem = password_problem(passphrase)
     if problem is not None:
         raise WeakPassphraseError(problem.en, problem.zh, problem.en)
@@ -267,6 +269,18 @@ def make_township_key(store: Store, passphrase: str) -> TownshipKey:
         t.close()
     store.audit("account", "escrow key", detail=f"township escrow key {tk.key_id} made")
     return tk
+
+
+def township_key_id(store: Store) -> int | None:
+    """The number of the township's current escrow key on the server, None
+    when its administrator has made none yet."""
+    with make_transport(store) as t:
+        try:
+            return t.call("GET", "/keys/township", TownshipKey).key_id
+        except RejectedError as exc:
+            if exc.code == "escrow.no_key":
+                return None
+            raise
 
 
 class WeakPassphraseError(SyncError):

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jsxclient.store.store import RecordNotFound, Store, Tx
+from jsxclient.store.store import Forbidden, RecordNotFound, Store, Tx
 from jsxclient.sync.errors import SyncError
 from jsxclient.sync.transport import Transport
 from jsxcore.protocol import TransferInfo, TransferList, TransferRequest, TransferRow
+from jsxcore.roles import Refusal, role_label
 
 FAMILY_CHILDREN = ("familymember", "familycontact", "carevisit", "caresubsidy", "volunteerpairing")
+
+# What a family's transfer moves; the server lets an account offer, accept,
+# refuse or cancel one only when its role may change every one of them.
+TRANSFER_ENTITIES = ("person", "specialfamily", *FAMILY_CHILDREN)
 
 # Where else a person can be referenced; a person referenced by a record that
 # stays behind stays too (the worker decides about them separately).
@@ -96,6 +101,36 @@ def family_rows(tx: Tx, family_id: str) -> Transfer:
     return out
 
 
+def may_transfer(store: Store) -> bool:
+    """Whether the signed-in role may offer, accept, refuse or cancel a
+    transfer (the server's rule: it may change every record that moves)."""
+    return all(store.allowed("update", e) for e in TRANSFER_ENTITIES)
+
+
+def require_transfer(store: Store) -> None:
+    """Raise `Forbidden` unless `may_transfer`: checked here before any
+    request, so a refused role learns why without asking the server."""
+    if not may_transfer(store):
+        zh, en = role_label(store.role, "zh"), role_label(store.role, "en")
+        raise Forbidden(
+            Refusal(
+                "transfer.forbidden",
+                f"当前账号（{zh}）无权迁移记录：只有乡镇录入员和管理员可以申请、接收或拒绝迁移",
+                f"This account ({en}) may not move records: only data-entry workers and "
+                "administrators offer, accept or refuse transfers",
+            )
+        )
+
+
+def person_names(info: TransferInfo) -> list[str]:
+    """The names of the persons a (pending) transfer moves, for a listing."""
+    return [
+        str(r.data["name"])
+        for r in info.records
+        if r.entity == "person" and r.data and r.data.get("name")
+    ]
+
+
 class PendingEditsError(SyncError):
     kind = "rejected"
     default_zh = "这户还有未同步的修改：请先同步，再申请迁往其他乡镇。"
@@ -108,6 +143,7 @@ def offer_family(
     """Offer a family to another township (`division_code`: a village or
     township there). The rows stay here until the receiving side accepts;
     they must be synced first, so the offer moves what the server holds."""
+    require_transfer(store)
     with store.transaction() as tx:
         out = family_rows(tx, family_id)
         pending = [
@@ -144,8 +180,18 @@ def transfers(transport: Transport, pending: bool = True) -> TransferList:
 def accept(store: Store, transport: Transport, transfer_id: int) -> TransferInfo:
     """Take an incoming offer: the server moves the rows; the next sync
     brings them here."""
+    require_transfer(store)
     info = transport.call("POST", f"/transfers/{int(transfer_id)}/accept", TransferInfo)
     store.audit("update", f"transfer {info.id}", detail=f"accepted {len(info.rows)} rows")
+    return info
+
+
+def refuse(store: Store, transport: Transport, transfer_id: int) -> TransferInfo:
+    """Turn down an incoming offer, or cancel one of this township's own
+    (the server tells which: status ``refused`` or ``cancelled``)."""
+    require_transfer(store)
+    info = transport.call("POST", f"/transfers/{int(transfer_id)}/refuse", TransferInfo)
+    store.audit("update", f"transfer {info.id}", detail=info.status)
     return info
 
 

@@ -1,6 +1,8 @@
 """Dialogs of the settings page's Security box: the audit log (township
-administrator), changing one's password, and the accounts on this computer
-(add a colleague, clear a lockout, remove, a new recovery code)."""
+administrator), changing one's password, the accounts on this computer
+(add a colleague, clear a lockout, remove, a new recovery code) and the
+township's escrow key (township administrator). Every store read and write
+runs on the database worker, every request on the network worker."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from jsxclient.sync import account
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.login import RecoveryCodeDialog
+from jsxclient.ui.operations import escrow as ops
 from jsxcore.roles import ROLES, role_label
 
 ACTIONS = (
@@ -228,9 +231,13 @@ class AccountsDialog(QDialog):
         self.new_role.setCurrentIndex(self.new_role.findData("township_worker"))
         add.addRow(self.tr("同事账号"), self.new_user)
         add.addRow(self.tr("同事本人输入密码"), self.new_password)
-        self.local = not self.ctx.store.meta("server_url")
-        if self.local:
-            add.addRow(self.tr("角色（未连接服务器的数据）"), self.new_role)
+        # Whether the store is connected (the server then knows the role) is
+        # read with the accounts, on the database worker; until then the role
+        # row is hidden and a colleague cannot be added.
+        self.local: bool | None = None
+        add.addRow(self.tr("角色（未连接服务器的数据）"), self.new_role)
+        self._form = add
+        add.setRowVisible(self.new_role, False)
         lay.addLayout(add)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
@@ -244,6 +251,7 @@ class AccountsDialog(QDialog):
             ("removeAccount", self.tr("从本机移除"), self.remove, admin),
             ("newRecoveryCode", self.tr("生成新恢复码…"), self.new_code, admin),
         ]
+        self.buttons: dict[str, QPushButton] = {}
         for name, text, slot, enabled in buttons:
             b = QPushButton(text)
             b.setObjectName(name)
@@ -251,6 +259,8 @@ class AccountsDialog(QDialog):
             b.setEnabled(enabled)
             b.clicked.connect(slot)
             row.addWidget(b)
+            self.buttons[name] = b
+        self.buttons["addColleague"].setEnabled(False)  # until `local` is known
         row.addStretch(1)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
@@ -274,7 +284,8 @@ class AccountsDialog(QDialog):
     def load(self) -> None:
         session = self.session
 
-        def work(job: Any) -> list[tuple[str, str, str, str]]:
+        def work(job: Any) -> tuple[bool, list[tuple[str, str, str, str]]]:
+            local = not session.store.meta("server_url")
             here = set(vault.registered_users(session.path))
             locks = vault.lockouts(session.path)
             rows = []
@@ -286,13 +297,16 @@ class AccountsDialog(QDialog):
                     else ("here" if a.username in here else "")
                 )
                 rows.append((a.username, a.display_name, a.role, state))
-            return rows
+            return local, rows
 
         self.ctx.tasks.db(work).owned_by(self).on_success(self._show).on_failure(
             lambda exc: errors.show(exc, self, self.tr("本机账号"))
         ).start()
 
-    def _show(self, rows: list[tuple[str, str, str, str]]) -> None:
+    def _show(self, loaded: tuple[bool, list[tuple[str, str, str, str]]]) -> None:
+        self.local, rows = loaded
+        self._form.setRowVisible(self.new_role, self.local)
+        self.buttons["addColleague"].setEnabled(True)
         states = {
             "locked": self.tr("已锁定"),
             "here": self.tr("可在本机登录"),
@@ -310,6 +324,8 @@ class AccountsDialog(QDialog):
     def add(self) -> None:
         user, pw, session = self.new_user.text().strip(), self.new_password.text(), self.session
         role = str(self.new_role.currentData())
+        if self.local is None:
+            return
         if not user or not pw:
             self.message.setText(self.tr("请填写同事的账号，并请同事本人输入密码"))
             return
@@ -338,3 +354,143 @@ class AccountsDialog(QDialog):
             dlg.open()
 
         self._run(lambda job: vault.new_recovery_code(session), show)
+
+
+class EscrowKeyDialog(QDialog):
+    """A township administrator makes the township's escrow key and
+    registers it on the server (`jsxclient escrow-key` on the desktop)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.state: ops.EscrowState | None = None
+        self.key_id: int | None = None
+        self.setObjectName("escrowKeyDialog")
+        self.setWindowTitle(self.tr("本乡镇密钥托管"))
+        lay = QVBoxLayout(self)
+        for text in (
+            self.tr(
+                "密钥托管是什么：每台电脑上的数据都用它自己的数据密钥加密。"
+                "如果某台电脑的密码和恢复码都丢了，数据就再也打不开。"
+                "设置托管后，各电脑同步时把自己的数据密钥用本乡镇的托管公钥封存，"
+                "交给服务器保管，服务器自己打不开。需要时，乡镇管理员联网并输入托管口令，"
+                "才能取回密钥，为同事设置新密码。"
+            ),
+            self.tr(
+                "这一步做什么：在本机生成本乡镇的托管密钥，私钥用您输入的托管口令加密后"
+                "登记到服务器（口令不离开本机）。再次设置会生成新的密钥，各电脑下次同步时"
+                "重新托管；用旧密钥托管的，仍可用旧口令取回。"
+            ),
+        ):
+            label = QLabel(text)
+            label.setWordWrap(True)
+            lay.addWidget(label)
+        warn = QLabel(
+            self.tr(
+                "请把托管口令写在纸上密封保存：口令丢失，托管的密钥就无法取回，"
+                "服务器也无法帮您找回。"
+            )
+        )
+        warn.setObjectName("fieldError")
+        warn.setWordWrap(True)
+        lay.addWidget(warn)
+        self.current = QLabel(self.tr("正在查询本乡镇的托管密钥…"))
+        self.current.setObjectName("escrowCurrent")
+        self.current.setWordWrap(True)
+        lay.addWidget(self.current)
+        form = QFormLayout()
+        self.passphrase = _password("escrowNewPassphrase")
+        self.passphrase2 = _password("escrowNewPassphrase2")
+        form.addRow(self.tr("托管口令"), self.passphrase)
+        form.addRow(self.tr("再次输入"), self.passphrase2)
+        lay.addLayout(form)
+        hint = QLabel(
+            self.tr(
+                "至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类；"
+                "不要与任何人的登录密码相同。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("hintLabel")
+        lay.addWidget(hint)
+        self.message = QLabel()
+        self.message.setObjectName("escrowMessage")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(
+            self.tr("生成并登记托管密钥"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.ok.setObjectName("makeEscrowKey")
+        self.ok.setEnabled(False)
+        self.ok.setAutoDefault(False)
+        close = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setAutoDefault(False)
+        self.ok.clicked.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        # Long wrapped explanations (longer in English): as tall as they need.
+        self.setMinimumSize(640, lay.totalHeightForWidth(640))
+
+        store, lang = ctx.store, i18n.lang()
+        ctx.tasks.db(lambda job: ops.escrow_access(store, lang)).owned_by(self).on_success(
+            self._accessed
+        ).on_failure(self._failed).start()
+
+    def _accessed(self, state: ops.EscrowState) -> None:
+        self.state = state
+        if not state.may_make:
+            self.message.setText(state.refusal)
+            self.ok.setToolTip(state.refusal)
+        if not state.connected:
+            self.current.setText(
+                self.tr("本机尚未连接服务器：托管密钥须联网登记，请先连接服务器。")
+            )
+            return
+        store = self.ctx.store
+        self.ctx.tasks.net(lambda job: ops.escrow_key_id(store)).owned_by(self).on_success(
+            self._known
+        ).on_failure(self._failed).start()
+
+    def _known(self, key_id: int | None) -> None:
+        self.key_id = key_id
+        if key_id is None:
+            self.current.setText(self.tr("本乡镇还没有托管密钥。"))
+        else:
+            self.current.setText(
+                self.tr("本乡镇当前的托管密钥：第 {n} 号。再次设置会生成新的密钥并替换它。").format(
+                    n=key_id
+                )
+            )
+        self.ok.setEnabled(self.state is not None and self.state.may_make)
+
+    def start(self) -> None:
+        if self.state is None or not self.state.may_make:
+            return
+        if self.passphrase.text() != self.passphrase2.text():
+            self.message.setText(self.tr("两次输入的托管口令不一致"))
+            return
+        store, phrase = self.ctx.store, self.passphrase.text()
+        self.message.setText("")
+        self.ok.setEnabled(False)
+        self.ctx.tasks.net(lambda job: ops.make_escrow_key(store, phrase)).with_progress(
+            self.tr("正在生成托管密钥"), self, cancellable=False
+        ).owned_by(self).on_success(self._made).on_failure(self._failed).start()
+
+    def _made(self, key_id: int) -> None:
+        self.passphrase.clear()
+        self.passphrase2.clear()
+        self._known(key_id)
+        self.message.setText(
+            self.tr(
+                "已设置本乡镇的托管密钥（第 {n} 号）。请把托管口令密封保存；"
+                "各电脑下次同步时托管各自的数据密钥。"
+            ).format(n=key_id)
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok.setEnabled(self.state is not None and self.state.may_make and self.state.connected)
+        if errors.kind(exc) == "bug":
+            errors.show(exc, self, self.tr("本乡镇密钥托管"))
+            return
+        self.message.setText(errors.message(exc))

@@ -760,6 +760,73 @@
     </message>
 </context>
 <context>
+    <name>EscrowKeyDialog</name>
+    <message>
+        <source>本乡镇密钥托管</source>
+        <translation>Township key escrow</translation>
+    </message>
+    <message>
+        <source>密钥托管是什么：每台电脑上的数据都用它自己的数据密钥加密。如果某台电脑的密码和恢复码都丢了，数据就再也打不开。设置托管后，各电脑同步时把自己的数据密钥用本乡镇的托管公钥封存，交给服务器保管，服务器自己打不开。需要时，乡镇管理员联网并输入托管口令，才能取回密钥，为同事设置新密码。</source>
+        <translation>What key escrow is: the data on each computer is encrypted with that computer&apos;s own data key. If both the password and the recovery code of a computer are lost, its data can never be opened again. Once escrow is set up, each computer seals its data key to the township&apos;s escrow public key when it syncs and gives it to the server to keep; the server itself cannot open it. When needed, a township administrator goes online and enters the escrow passphrase to recover the key and set a new password for a colleague.</translation>
+    </message>
+    <message>
+        <source>这一步做什么：在本机生成本乡镇的托管密钥，私钥用您输入的托管口令加密后登记到服务器（口令不离开本机）。再次设置会生成新的密钥，各电脑下次同步时重新托管；用旧密钥托管的，仍可用旧口令取回。</source>
+        <translation>What this step does: it makes the township&apos;s escrow key on this computer, encrypts its private half with the passphrase you enter and registers it on the server (the passphrase never leaves this computer). Doing it again makes a new key; each computer escrows again at its next sync, and what was escrowed to the old key can still be recovered with the old passphrase.</translation>
+    </message>
+    <message>
+        <source>请把托管口令写在纸上密封保存：口令丢失，托管的密钥就无法取回，服务器也无法帮您找回。</source>
+        <translation>Write the escrow passphrase on paper and keep it sealed: if it is lost, the escrowed keys cannot be recovered, and the server cannot help you find it.</translation>
+    </message>
+    <message>
+        <source>正在查询本乡镇的托管密钥…</source>
+        <translation>Asking the server for the township&apos;s escrow key…</translation>
+    </message>
+    <message>
+        <source>托管口令</source>
+        <translation>Escrow passphrase</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类；不要与任何人的登录密码相同。</source>
+        <translation>At least 8 characters, with at least three of: capital letters, small letters, digits, symbols. Do not use anyone&apos;s sign-in password.</translation>
+    </message>
+    <message>
+        <source>生成并登记托管密钥</source>
+        <translation>Make and register the escrow key</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>本机尚未连接服务器：托管密钥须联网登记，请先连接服务器。</source>
+        <translation>This computer is not connected to the server: the escrow key is registered online, so connect to the server first.</translation>
+    </message>
+    <message>
+        <source>本乡镇还没有托管密钥。</source>
+        <translation>The township has no escrow key yet.</translation>
+    </message>
+    <message>
+        <source>本乡镇当前的托管密钥：第 {n} 号。再次设置会生成新的密钥并替换它。</source>
+        <translation>The township&apos;s current escrow key: number {n}. Setting it again makes a new key that replaces it.</translation>
+    </message>
+    <message>
+        <source>两次输入的托管口令不一致</source>
+        <translation>The two passphrases differ</translation>
+    </message>
+    <message>
+        <source>正在生成托管密钥</source>
+        <translation>Making the escrow key</translation>
+    </message>
+    <message>
+        <source>已设置本乡镇的托管密钥（第 {n} 号）。请把托管口令密封保存；各电脑下次同步时托管各自的数据密钥。</source>
+        <translation>The township&apos;s escrow key (number {n}) is set. Keep the passphrase sealed; each computer escrows its data key at its next sync.</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>导出</source>
@@ -849,6 +916,14 @@
         <translation>Edit family</translation>
     </message>
     <message>
+        <source>迁往其他乡镇…</source>
+        <translation>Move to another township…</translation>
+    </message>
+    <message>
+        <source>户籍迁出本乡镇：申请后由接收乡镇确认（须联网）</source>
+        <translation>The family moves out of this township: offered here, accepted by the receiving township (online)</translation>
+    </message>
+    <message>
         <source>家庭成员</source>
         <translation>Family members</translation>
     </message>
@@ -895,6 +970,10 @@
     <message>
         <source>下次应走访：{due}</source>
         <translation>Next visit due: {due}</translation>
+    </message>
+    <message>
+        <source>已申请迁出（编号 {id}），等待接收乡镇确认。</source>
+        <translation>Transfer {id} offered; the receiving township accepts it.</translation>
     </message>
 </context>
 <context>
@@ -2223,6 +2302,57 @@ Choose a township and generate demo data</translation>
     </message>
 </context>
 <context>
+    <name>OfferTransferDialog</name>
+    <message>
+        <source>申请迁往其他乡镇</source>
+        <translation>Offer a family to another township</translation>
+    </message>
+    <message>
+        <source>特殊家庭（户主）</source>
+        <translation>Special family (head)</translation>
+    </message>
+    <message>
+        <source>输入乡镇或村（社区）名称，或区划代码</source>
+        <translation>Type a township or village name, or a division code</translation>
+    </message>
+    <message>
+        <source>迁往</source>
+        <translation>Moving to</translation>
+    </message>
+    <message>
+        <source>如：户籍迁移</source>
+        <translation>e.g. household registration moved</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>申请后记录仍留在本乡镇，接收乡镇确认后才移过去。这户有未同步的修改时，请先同步再申请。</source>
+        <translation>The records stay in this township until the receiving township accepts them. If the family has unsynced changes, sync first, then offer it.</translation>
+    </message>
+    <message>
+        <source>申请迁出</source>
+        <translation>Offer the transfer</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>本机尚未连接服务器：迁移须联网办理，请先连接服务器。</source>
+        <translation>This computer is not connected to the server: transfers are made online, so connect to the server first.</translation>
+    </message>
+    <message>
+        <source>随这户迁出 {n} 条记录（家庭、成员、走访、补贴等）。</source>
+        <translation>{n} records go with this family (the family, its members, visits, subsidies…).</translation>
+    </message>
+    <message>
+        <source>其中 {k} 人在本乡镇还有其他记录，留在本乡镇。</source>
+        <translation> {k} of its persons have other records here and stay in this township.</translation>
+    </message>
+</context>
+<context>
     <name>OrganisationPage</name>
     <message>
         <source>组织</source>
@@ -2778,6 +2908,14 @@ Choose a township and generate demo data</translation>
         <translation>Audit log…</translation>
     </message>
     <message>
+        <source>密钥托管…</source>
+        <translation>Key escrow…</translation>
+    </message>
+    <message>
+        <source>设置本乡镇的托管密钥：密码和恢复码都丢失时，由乡镇管理员取回数据密钥</source>
+        <translation>Set the township&apos;s escrow key: when a password and its recovery code are both lost, a township administrator recovers the data key</translation>
+    </message>
+    <message>
         <source>数据备份</source>
         <translation>Backups</translation>
     </message>
@@ -3062,6 +3200,10 @@ Account: {user}</translation>
         <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
+        <source>操作日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
         <source>打印月报</source>
         <translation>Print report</translation>
     </message>
@@ -3241,6 +3383,14 @@ Account: {user}</translation>
     <message>
         <source>立即同步</source>
         <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>户籍迁移…</source>
+        <translation>Transfers…</translation>
+    </message>
+    <message>
+        <source>特殊家庭迁往其他乡镇：申请迁出，接收或拒绝迁入（须联网）</source>
+        <translation>Special families moving to another township: offer them, accept or refuse incoming ones (online)</translation>
     </message>
     <message>
         <source>记录</source>
@@ -3423,6 +3573,157 @@ Account: {user}</translation>
     <message>
         <source>没有找到，请换个名称、拼音首字母或代码试试</source>
         <translation>Nothing found; try another name, pinyin initials or a code</translation>
+    </message>
+</context>
+<context>
+    <name>TransfersDialog</name>
+    <message>
+        <source>户籍迁移（跨乡镇）</source>
+        <translation>Transfers between townships</translation>
+    </message>
+    <message>
+        <source>特殊家庭迁往其他乡镇时，由本乡镇申请迁出，接收乡镇确认后，记录才移到对方；迁移须联网办理，接收后下次同步时生效。</source>
+        <translation>When a special family moves to another township, this township offers it and the records move only once the receiving township accepts. Transfers are made online and take effect at the next sync after acceptance.</translation>
+    </message>
+    <message>
+        <source>迁入本乡镇</source>
+        <translation>Incoming</translation>
+    </message>
+    <message>
+        <source>本乡镇迁出</source>
+        <translation>Outgoing</translation>
+    </message>
+    <message>
+        <source>显示已处理的</source>
+        <translation>Show decided ones</translation>
+    </message>
+    <message>
+        <source>申请迁出…</source>
+        <translation>Offer a family…</translation>
+    </message>
+    <message>
+        <source>接收</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>拒绝</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>撤回申请</source>
+        <translation>Cancel the offer</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>迁出乡镇</source>
+        <translation>From township</translation>
+    </message>
+    <message>
+        <source>迁往</source>
+        <translation>Moving to</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Persons</translation>
+    </message>
+    <message>
+        <source>记录数</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Offered by</translation>
+    </message>
+    <message>
+        <source>申请时间</source>
+        <translation>Offered at</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>待接收</source>
+        <translation>Awaiting acceptance</translation>
+    </message>
+    <message>
+        <source>已接收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>已撤回</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>本机尚未连接服务器：迁移须联网办理，请先连接服务器。</source>
+        <translation>This computer is not connected to the server: transfers are made online, so connect to the server first.</translation>
+    </message>
+    <message>
+        <source>（可以查看，不能办理）</source>
+        <translation> (you may look, not act)</translation>
+    </message>
+    <message>
+        <source>迁入本乡镇（{n}）</source>
+        <translation>Incoming ({n})</translation>
+    </message>
+    <message>
+        <source>本乡镇迁出（{n}）</source>
+        <translation>Outgoing ({n})</translation>
+    </message>
+    <message>
+        <source>户籍迁移</source>
+        <translation>Transfers</translation>
+    </message>
+    <message>
+        <source>已申请迁出（编号 {id}，{n} 条记录），等待接收乡镇确认。</source>
+        <translation>Transfer {id} offered ({n} records); the receiving township accepts it.</translation>
+    </message>
+    <message>
+        <source>接收编号 {id} 的迁移（{names}，{n} 条记录）？接收后，下次同步时这些记录下载到本机。</source>
+        <translation>Accept transfer {id} ({names}, {n} records)? Once accepted, the records come to this computer at the next sync.</translation>
+    </message>
+    <message>
+        <source>拒绝编号 {id} 的迁移？记录留在原乡镇，对方可以重新申请。</source>
+        <translation>Refuse transfer {id}? The records stay in their township, which may offer them again.</translation>
+    </message>
+    <message>
+        <source>撤回编号 {id} 的迁移申请？</source>
+        <translation>Cancel the offer of transfer {id}?</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已接收迁移 {id}：下次同步时这些记录下载到本机。</source>
+        <translation>Transfer {id} accepted: the records come to this computer at the next sync.</translation>
+    </message>
+    <message>
+        <source>已拒绝迁移 {id}。</source>
+        <translation>Transfer {id} refused.</translation>
+    </message>
+    <message>
+        <source>已撤回迁移申请 {id}。</source>
+        <translation>Transfer offer {id} cancelled.</translation>
     </message>
 </context>
 <context>

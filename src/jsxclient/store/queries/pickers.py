@@ -215,3 +215,38 @@ def row_of(conn: sqlite3.Connection, table: str, col: str, value: str) -> str | 
         (value,),
     ).fetchone()
     return None if r is None else str(r[0])
+
+
+def find_destinations(
+    conn: sqlite3.Connection, text: str, own_township: str | None, limit: int = 30
+) -> list[Choice]:
+    """Townships and villages of *other* townships matching `text` (name
+    terms, or the leading digits of a code): where a family can move to.
+    `Choice.id` is the 12-digit code, `detail` the county / township above."""
+    params: dict[str, Any] = {"limit": limit}
+    conds = ["d.level IN ('township', 'village')"]
+    if own_township:
+        params["own"] = own_township[:9] + "%"
+        conds.append("d.code NOT LIKE :own")
+    digits = text.strip()
+    if digits.isdigit():
+        params["code"] = digits + "%"
+        conds.append("d.code LIKE :code")
+    else:
+        terms = like_terms(text)
+        if not terms:
+            return []
+        for i, pattern in enumerate(terms):
+            params[f"t{i}"] = pattern
+            conds.append(
+                f"(d.name || ' ' || coalesce(p.name, '') || ' ' || coalesce(c.name, '')) "
+                f"LIKE :t{i} ESCAPE '\\'"
+            )
+    rows = conn.execute(
+        "SELECT d.code, d.name, coalesce(c.name, ''), coalesce(p.name, '') FROM division d "
+        "LEFT JOIN division p ON p.code = d.parent_code "
+        "LEFT JOIN division c ON c.code = p.parent_code "
+        f"WHERE {' AND '.join(conds)} ORDER BY d.level = 'village', d.code LIMIT :limit",
+        params,
+    ).fetchall()
+    return [Choice(r[0], r[1], " / ".join(x for x in (r[2], r[3]) if x)) for r in rows]

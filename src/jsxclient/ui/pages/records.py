@@ -22,6 +22,7 @@ from jsxclient.ui.context import AppContext, touches
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
 from jsxclient.ui.operations import records
 from jsxclient.ui.pages.list_page import ListPage
+from jsxclient.ui.transfers_dialog import OfferTransferDialog
 from jsxclient.ui.widgets import ChildTable, ChildTabs, FilterSpec, open_form
 
 
@@ -164,8 +165,13 @@ class FamilyDetail(_Detail):
         self.visit_button.setObjectName("quickVisit")
         self.edit_button = QPushButton(self.tr("编辑家庭"))
         self.edit_button.clicked.connect(self._edit)
+        self.move_button = QPushButton(self.tr("迁往其他乡镇…"))
+        self.move_button.setObjectName("offerFamily")
+        self.move_button.setToolTip(self.tr("户籍迁出本乡镇：申请后由接收乡镇确认（须联网）"))
+        self.move_button.clicked.connect(self._move)
         hl.addWidget(self.visit_button)
         hl.addWidget(self.edit_button)
+        hl.addWidget(self.move_button)
         lay.addWidget(head)
 
         def ctx_fn() -> dict[str, Any] | None:
@@ -198,8 +204,13 @@ class FamilyDetail(_Detail):
         ctx.bus.changed.connect(self._changed)
 
     def _set_enabled(self, on: bool) -> None:
+        from jsxclient.sync import scope
+
         self.visit_button.setEnabled(on)
         self.edit_button.setEnabled(on)
+        # The role is the signed-in account's (no store read); the dialog says
+        # when the computer is not connected.
+        self.move_button.setEnabled(on and scope.may_transfer(self.ctx.store))
 
     def _changed(self, changed: frozenset[str]) -> None:
         if self.current and touches(changed, "specialfamily", "carevisit", "person"):
@@ -257,6 +268,22 @@ class FamilyDetail(_Detail):
     def _edit(self) -> None:
         if self.current:
             open_form(self.ctx, self, "specialfamily", self.current)
+
+    def _move(self) -> OfferTransferDialog | None:
+        if not self.current:
+            return None
+        dlg = OfferTransferDialog(self.ctx, self.current, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.offered.connect(self._offered)
+        dlg.open()
+        return dlg
+
+    def _offered(self, info: Any) -> None:
+        bar = getattr(self.window(), "statusBar", None)
+        if bar is not None:
+            bar().showMessage(
+                self.tr("已申请迁出（编号 {id}），等待接收乡镇确认。").format(id=info.id), 10000
+            )
 
 
 def families_page(ctx: AppContext) -> ListPage:

@@ -30,9 +30,15 @@ from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import maintenance
 from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.sync import SyncView
-from jsxclient.ui.security_dialogs import AccountsDialog, AuditDialog, PasswordDialog
+from jsxclient.ui.security_dialogs import (
+    AccountsDialog,
+    AuditDialog,
+    EscrowKeyDialog,
+    PasswordDialog,
+)
 from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.widgets import ChildTable
+from jsxcore.roles import refusal
 
 if TYPE_CHECKING:
     from jsxclient.security.vault import Session
@@ -146,9 +152,26 @@ class SettingsPage(QScrollArea):
         self.audit_button.setObjectName("auditButton")
         self.audit_button.clicked.connect(self._audit)
         self.audit_button.setVisible(ctx.store.allowed("audit_view"))
+        self.escrow_button = QPushButton(self.tr("密钥托管…"))
+        self.escrow_button.setObjectName("escrowButton")
+        self.escrow_button.clicked.connect(self._escrow)
+        if not ctx.store.allowed("escrow_key"):
+            self.escrow_button.setEnabled(False)
+            r = refusal(ctx.store.role, "escrow_key")
+            self.escrow_button.setToolTip(r.en if i18n.lang() == "en" else r.zh)
+        else:
+            self.escrow_button.setToolTip(
+                self.tr("设置本乡镇的托管密钥：密码和恢复码都丢失时，由乡镇管理员取回数据密钥")
+            )
+        self.escrow_button.setVisible(not ctx.demo)
         for b in (self.password_button, self.accounts_button):
             b.setEnabled(session is not None)
-        for b in (self.password_button, self.accounts_button, self.audit_button):
+        for b in (
+            self.password_button,
+            self.accounts_button,
+            self.audit_button,
+            self.escrow_button,
+        ):
             srow.addWidget(b)
         srow.addStretch(1)
         sl.addRow("", srow)
@@ -302,13 +325,18 @@ class SettingsPage(QScrollArea):
         )
         if not path:
             return
+        store = self.ctx.store
+        self.ctx.tasks.db(lambda job: maintenance.unsynced_count(store)).owned_by(self).on_success(
+            lambda n: self._confirm_restore(Path(path), n)
+        ).on_failure(lambda exc: errors.show(exc, self, self.tr("从备份恢复"))).start()
+
+    def _confirm_restore(self, path: Path, unsynced: int) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("从备份恢复"))
         text = self.tr(
             "用备份替换本机现在的数据？现在的数据会另存一份，不会丢失。恢复后程序会重新打开数据。"
         )
-        unsynced = maintenance.unsynced_count(self.ctx.store)
         if unsynced:
             text += "\n\n" + self.tr(
                 "本机有 {n} 条修改尚未同步：恢复后会保留在恢复的数据中，下次同步时上传。"
@@ -317,9 +345,7 @@ class SettingsPage(QScrollArea):
         yes = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.finished.connect(
-            lambda _r: (
-                self.restore_requested.emit(Path(path)) if box.clickedButton() is yes else None
-            )
+            lambda _r: self.restore_requested.emit(path) if box.clickedButton() is yes else None
         )
         box.open()
 
@@ -334,6 +360,11 @@ class SettingsPage(QScrollArea):
         if self.session is None:
             return
         dlg = AccountsDialog(self.ctx, self.session, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def _escrow(self) -> None:
+        dlg = EscrowKeyDialog(self.ctx, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()
 

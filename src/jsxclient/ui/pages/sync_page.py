@@ -31,6 +31,7 @@ from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
 from jsxclient.ui.operations import sync as ops
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.sync_controller import SyncController
+from jsxclient.ui.transfers_dialog import TransfersDialog
 from jsxclient.ui.widgets import open_form
 from jsxcore.entities import ENTITIES
 
@@ -99,8 +100,15 @@ class SyncPage(QWidget):
         self.sync_button = QPushButton(self.tr("立即同步"))
         self.sync_button.setObjectName("syncNow")
         self.sync_button.clicked.connect(lambda: controller.sync_now())
+        self.transfers_button = QPushButton(self.tr("户籍迁移…"))
+        self.transfers_button.setObjectName("transfersButton")
+        self.transfers_button.setToolTip(
+            self.tr("特殊家庭迁往其他乡镇：申请迁出，接收或拒绝迁入（须联网）")
+        )
+        self.transfers_button.clicked.connect(self.open_transfers)
         bl.addWidget(self.connect_button)
         bl.addWidget(self.sync_button)
+        bl.addWidget(self.transfers_button)
         lay.addWidget(box)
 
         self.tabs = QTabWidget()
@@ -204,9 +212,16 @@ class SyncPage(QWidget):
         )
         # Offered when not connected too: it then says so and offers to connect.
         self.sync_button.setEnabled(not self.controller.running)
+        self.transfers_button.setEnabled(v.connected)
         self.connect_button.setText(self.tr("重新登录…") if v.connected else self.tr("连接服务器…"))
         self.tabs.setTabText(0, self.tr("冲突（{n}）").format(n=v.conflicts))
         self.tabs.setTabText(1, self.tr("被拒绝的修改（{n}）").format(n=v.rejected))
+
+    def open_transfers(self) -> TransfersDialog:
+        dlg = TransfersDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
 
     def refresh(self) -> None:
         store = self.ctx.store
