@@ -224,8 +224,22 @@ def test_several_processes_writers_and_pullers(cluster: tuple[list[str], str]) -
     writing = threading.Event()
     writing.set()
 
+    def send(method: str, dev: Any, url: str, **kw: Any) -> requests.Response:
+        # A kept-alive connection the server closes just as the next request goes out
+        # ("connection reset by peer", seen on a loaded machine) is sent again, as the
+        # client's transport does: a push is idempotent by its batch id, a pull by cursor.
+        for attempt in range(3):
+            try:
+                r: requests.Response = dev.http.request(method, url, timeout=120, **kw)
+                return r
+            except requests.ConnectionError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
+
     def post(dev: Any, body: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
-        r = dev.http.post(f"{rnd.choice(urls)}{API_PREFIX}/push", json=body, timeout=120)
+        r = send("POST", dev, f"{rnd.choice(urls)}{API_PREFIX}/push", json=body)
         if r.status_code != 200:
             raise AssertionError(f"push {r.status_code}: {r.text[:300]}")
         out: dict[str, Any] = r.json()
@@ -265,10 +279,11 @@ def test_several_processes_writers_and_pullers(cluster: tuple[list[str], str]) -
         try:
             while True:
                 finished = not writing.is_set()
-                r = dev.http.get(
+                r = send(
+                    "GET",
+                    dev,
                     f"{rnd.choice(urls)}{API_PREFIX}/pull",
                     params={"cursor": cursor, "limit": rnd.choice([3, 7, 50])},
-                    timeout=120,
                 )
                 if r.status_code != 200:
                     raise AssertionError(f"pull {r.status_code}: {r.text[:300]}")
