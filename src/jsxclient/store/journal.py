@@ -442,9 +442,10 @@ def record_conflict(
     mine_hlc: str | None,
     theirs_hlc: str | None,
     theirs_device: str | None,
-) -> None:
-    """Keep both sides of a field conflict until the worker confirms or flips it."""
-    conn.execute(
+) -> int:
+    """Keep both sides of a field conflict until the worker confirms or flips
+    it; returns its id."""
+    cur = conn.execute(
         "INSERT INTO conflict(entity, row_id, field, base, mine, theirs, winner, mine_hlc, "
         "theirs_hlc, theirs_device, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
         (
@@ -461,6 +462,7 @@ def record_conflict(
             now_text(),
         ),
     )
+    return int(cur.lastrowid or 0)
 
 
 def open_conflicts(

@@ -246,12 +246,14 @@ def apply_response(
         for e in entries:
             r = results[e.change_id]
             # The same person registered on another device: merged into it.
-            if (
-                r.status == "rejected"
-                and r.reason_code == duplicates.REASON
-                and r.server
-                and duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
-            ):
+            if r.status != "rejected" or r.reason_code != duplicates.REASON or not r.server:
+                continue
+            if e.op == "update":
+                # An ID number given to a person the server has: merged by edits.
+                merged = duplicates.merge_registered_update(tx, e, r.server, r.seq)
+            else:
+                merged = duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
+            if merged:
                 stats.rejected -= 1
                 stats.merged += 1
         _bump_row_seqs(conn, entries, results)
