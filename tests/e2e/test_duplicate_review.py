@@ -11,6 +11,7 @@ import pytest
 
 from jsxclient.store.store import ValidationFailed
 from jsxclient.sync import duplicates
+from jsxclient.sync.pull import pull
 from jsxcore.validation import make_id_number
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import Device, ServerProcess, person
@@ -162,3 +163,31 @@ def test_an_id_number_given_by_an_edit_is_recognised_like_a_registration(
     ]
     a.sync()
     assert a.rows() == b.rows() == truth
+
+
+def test_lost_delete_met_by_a_pull_is_recorded_once(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """An edit saved while a sync runs meets the other device's delete in the
+    pull (a conflict: the edit wins), then its push is told the same: one
+    conflict, not two."""
+    township, villages = server.fresh_township()
+    user = server.make_user(township)
+    a, b = make_device(user), make_device(user)
+    with a.store.transaction() as tx:
+        pid = tx.insert("person", person(villages[0], "周一"))
+    a.sync()
+    b.sync()
+    with b.store.transaction() as tx:
+        tx.delete("person", pid)
+    b.sync()
+    with a.store.transaction() as tx:
+        tx.update("person", pid, {"mobile": "13900000001"})
+    pull(a.store, a.transport)  # the pull of a run during which the worker saved
+    assert [(c["field"], c["winner"]) for c in a.conflicts()] == [("deleted", "mine")]
+    receipt = a.sync()
+    assert receipt.outcome == "ok" and receipt.conflicts == 0
+    assert [(c["field"], c["winner"]) for c in a.conflicts()] == [("deleted", "mine")]
+    b.sync()
+    assert not a.get("person", pid)["deleted"]  # type: ignore[index]
+    assert a.rows() == b.rows() == server.records(township)

@@ -465,6 +465,21 @@ def record_conflict(
     return int(cur.lastrowid or 0)
 
 
+def has_open_conflict(
+    conn: sqlite3.Connection, key: Key, fld: str, mine: Any, theirs: Any, winner: str
+) -> bool:
+    """The same conflict is open already (a lost delete a pull recorded,
+    which the push of the winning edit reports again)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM conflict WHERE resolved_at IS NULL AND entity=? AND row_id=? "
+            "AND field=? AND mine=? AND theirs=? AND winner=?",
+            (key[0], key[1], fld, dumps(mine), dumps(theirs), winner),
+        ).fetchone()
+        is not None
+    )
+
+
 def open_conflicts(
     conn: sqlite3.Connection, entity: str | None = None, row_id: str | None = None
 ) -> list[Conflict]:

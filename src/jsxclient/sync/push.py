@@ -262,6 +262,10 @@ def apply_response(
             if r.status in ("merged", "conflict"):
                 _adopt(store, conn, e, r, entries[i + 1 :])
                 for fc in r.conflicts:
+                    if fc.field == "deleted" and jr.has_open_conflict(
+                        conn, e.key, fc.field, fc.mine, fc.theirs, fc.winner
+                    ):
+                        continue  # the pull that brought the delete recorded it
                     jr.record_conflict(
                         conn,
                         e.key,
