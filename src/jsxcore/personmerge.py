@@ -15,13 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from jsxcore.merge import WRITE_ONCE, same
+from jsxcore.merge import same
 
 Side = Literal["kept", "other"]
 SIDES: tuple[Side, ...] = ("kept", "other")
-# Fields that describe the record, not the person: never reviewed.
-NOT_REVIEWED = frozenset({"deleted", "created_at", "search_key", *WRITE_ONCE})
-# The fields compared, in the order the review shows them.
+# The fields compared, in the order the review shows them (not those that
+# describe the record rather than the person: deleted, created_at).
 FIELDS: tuple[str, ...] = (
     "name",
     "id_number",
@@ -54,10 +53,6 @@ class Difference:
 class Comparison:
     fill: dict[str, Any]  # fields only the other record fills: taken as they are
     differences: list[Difference]  # fields the worker settles
-
-    @property
-    def agrees(self) -> bool:
-        return not self.differences
 
 
 def compare(kept: Mapping[str, Any], other: Mapping[str, Any]) -> Comparison:

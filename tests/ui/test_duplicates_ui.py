@@ -137,6 +137,7 @@ def test_possible_duplicates_merged_side_by_side(
     assert dlg.table.item(shown["家庭住址"], 1).text() == "新屋组3号"
     assert dlg.table.item(shown["家庭住址"], 2).text() == "—"
     assert dlg.table.item(shown["姓名"], 3).text() == "相同"
+    assert dlg.table.item(shown["家庭住址"], 3).text() == "不变"
     assert dlg.table.item(shown["手机号码"], 3).text() == "补充到保留的记录"
     assert list(dlg.radios) == ["sex"]
     dlg.choose("sex", "other")

@@ -52,7 +52,6 @@ from jsxclient.store.store import RecordNotFound, Store, Tx
 from jsxclient.sync import rows
 from jsxcore import personmerge as pm
 from jsxcore.entities import ENTITIES
-from jsxcore.merge import WRITE_ONCE, same
 from jsxcore.rules import ONE_PER_PERSON
 
 REASON = "person.duplicate"
@@ -60,8 +59,6 @@ REVIEWS_KEY = "duplicate_reviews"  # meta: {kept id: {"copy": id, "conflicts": [
 DISMISSED_KEY = "duplicate_dismissed"  # meta: [pair keys] the worker said are two people
 DUPLICATE = "duplicate"  # journal result of the copy's changes: merged away
 ENTITY = "person"
-# Fields that describe the record, not the person: never reviewed.
-_NOT_REVIEWED = frozenset({"deleted", "created_at", *WRITE_ONCE})
 
 
 @dataclass(frozen=True)
@@ -107,42 +104,40 @@ def merge_into_registered(
     jr.hard_delete(conn, ENTITY, copy_id)
     filled: list[str] = []
     review: list[str] = []
-    conflict_ids: list[int] = []
     if copy is not None:
-        fill = {}
-        for f in es.data_fields:
-            if f in _NOT_REVIEWED:
-                continue
-            mine, theirs = copy.get(f), kept.get(f)
-            if mine is None or mine == "" or same(mine, theirs):
-                continue
-            if theirs is None or theirs == "":
-                fill[f] = mine
-            else:
-                review.append(f)
-                cid = jr.record_conflict(
-                    conn,
-                    (ENTITY, kept_id),
-                    f,
-                    None,
-                    mine,
-                    theirs,
-                    "theirs",
-                    None,
-                    None,
-                    kept.get("updated_device"),
-                )
-                conflict_ids.append(cid)
-        if fill and not kept.get("deleted"):
-            filled = sorted(tx.update(ENTITY, kept_id, fill))
-    _note_review(tx, kept_id, copy_id, conflict_ids)
+        cmp = pm.compare(kept, copy)
+        if cmp.fill and not kept.get("deleted"):
+            filled = sorted(tx.update(ENTITY, kept_id, cmp.fill))
+        review = _record_review(tx, kept, cmp, copy_id)
     jr.refresh_sync_state(conn, [(ENTITY, kept_id)])
     return Merged(copy_id, kept_id, repointed, filled, review)
 
 
+def _record_review(tx: Tx, kept: Mapping[str, Any], cmp: pm.Comparison, copy_id: str) -> list[str]:
+    """Each difference a conflict on the kept record (its value stands,
+    "mine" the copy's), together a merge review; returns the fields."""
+    kept_id = str(kept["id"])
+    conflict_ids = [
+        jr.record_conflict(
+            tx.conn,
+            (ENTITY, kept_id),
+            d.field,
+            None,
+            d.other,
+            d.kept,
+            "theirs",
+            None,
+            None,
+            kept.get("updated_device"),
+        )
+        for d in cmp.differences
+    ]
+    if conflict_ids:
+        _note_review(tx, kept_id, copy_id, conflict_ids)
+    return [d.field for d in cmp.differences]
+
+
 def _note_review(tx: Tx, kept_id: str, copy_id: str, conflict_ids: list[int]) -> None:
-    if not conflict_ids:
-        return
     reviews = _load_meta(tx.store, REVIEWS_KEY, tx.conn, {})
     prior = reviews.get(kept_id, {}).get("conflicts", [])
     reviews[kept_id] = {"copy": copy_id, "conflicts": [*prior, *conflict_ids]}
@@ -276,23 +271,8 @@ def _merge_synced(
     repointed = repoint_synced(tx, other_id, kept_id)
     tx.delete(ENTITY, other_id)
     filled = sorted(tx.update(ENTITY, kept_id, cmp.fill)) if cmp.fill else []
-    ids = [
-        jr.record_conflict(
-            tx.conn,
-            (ENTITY, kept_id),
-            d.field,
-            None,
-            d.other,
-            d.kept,
-            "theirs",
-            None,
-            None,
-            kept.get("updated_device"),
-        )
-        for d in cmp.differences
-    ]
-    _note_review(tx, kept_id, other_id, ids)
-    return Merged(other_id, kept_id, repointed, filled, [d.field for d in cmp.differences])
+    review = _record_review(tx, kept, cmp, other_id)
+    return Merged(other_id, kept_id, repointed, filled, review)
 
 
 def repoint_synced(tx: Tx, other_id: str, kept_id: str) -> int:

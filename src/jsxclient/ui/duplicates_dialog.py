@@ -134,8 +134,12 @@ class PersonMergeDialog(QDialog):
                 self.table.setCellWidget(r, 3, box)
                 self.radios[f] = (kept, other)
             else:
-                alike = same(kept_v, other_v) or pm.empty(other_v)
-                mark = self.tr("相同") if alike else self.tr("补充到保留的记录")
+                if same(kept_v, other_v):
+                    mark = self.tr("相同")
+                elif pm.empty(other_v):
+                    mark = self.tr("不变")
+                else:
+                    mark = self.tr("补充到保留的记录")
                 self.table.setItem(r, 3, QTableWidgetItem(mark))
         self.table.resizeRowsToContents()
         lay.addWidget(self.table, 1)
@@ -159,7 +163,7 @@ class PersonMergeDialog(QDialog):
         later = self.buttons.addButton(self.tr("以后再说"), QDialogButtonBox.ButtonRole.RejectRole)
         later.clicked.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(860, min(680, 280 + 40 * max(len(rows), 3)))
+        self.resize(860, min(680, 250 + 36 * max(len(rows), 3)))
 
     def _show(self, f: str, value: Any) -> str:
         if f == "division_code":

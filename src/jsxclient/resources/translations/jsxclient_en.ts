@@ -2635,6 +2635,10 @@ Choose a township and generate demo data</translation>
         <translation>Same</translation>
     </message>
     <message>
+        <source>不变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
         <source>补充到保留的记录</source>
         <translation>Added to the kept record</translation>
     </message>
