@@ -362,12 +362,13 @@ def suggestions(store: Store) -> list[Candidate]:
     es = ENTITIES[ENTITY]
     dismissed = set(_load_meta(store, DISMISSED_KEY, conn, []))
     out: list[Candidate] = []
+    # Driven by the persons without an ID number (few, by the ID number
+    # index), each looked up by name: not a pass over every person.
     for a_id, b_id in conn.execute(
-        "SELECT a.id, b.id FROM person a JOIN person b ON b.name=a.name "
-        "AND b.birth_date=a.birth_date AND b.division_code=a.division_code AND b.id>a.id "
-        "WHERE a.deleted=0 AND b.deleted=0 AND a.birth_date IS NOT NULL "
-        "AND (coalesce(a.id_number, '')='' OR coalesce(b.id_number, '')='') "
-        "ORDER BY a.name, a.id, b.id"
+        "SELECT DISTINCT min(a.id, b.id), max(a.id, b.id) FROM person a JOIN person b "
+        "ON b.name=a.name AND b.birth_date=a.birth_date AND b.division_code=a.division_code "
+        "AND b.id<>a.id WHERE (a.id_number IS NULL OR a.id_number='') AND a.deleted=0 "
+        "AND b.deleted=0 AND a.birth_date IS NOT NULL ORDER BY a.name, 1, 2"
     ).fetchall():
         if pm.pair(a_id, b_id) in dismissed:
             continue
