@@ -473,7 +473,7 @@ def test_update_giving_a_registered_id_number_is_refused_like_an_insert(
     dev.push(registered, other)
     upd = dev.update("person", other["row_id"], id_number=number, mobile="13900000005")
     result = dev.push_one(upd)
-    assert (result["status"], result["reason_code"]) == ("rejected", "person.duplicate")
+    assert (result["status"], result["reason_code"]) == ("rejected", "person.duplicate_edit")
     assert result["reason_field"] == "id_number"
     assert result["server"]["id"] == registered["row_id"]
     assert result["server"]["name"] == "陈一"

@@ -25,7 +25,7 @@ worker sees both values of each field and keeps one (`apply_review`), and
 what differs from the record becomes a synced edit.
 
 An update that gives a person an ID number another person already holds is
-refused by the server the same way; that copy did reach the server, so it
+refused by the server the same way (`person.duplicate_edit`); that copy did reach the server, so it
 is merged with synced changes (`merge_registered_update`): references
 re-pointed by edits, the copy tombstoned.
 
@@ -55,6 +55,7 @@ from jsxcore.entities import ENTITIES
 from jsxcore.rules import ONE_PER_PERSON
 
 REASON = "person.duplicate"
+REASON_EDIT = "person.duplicate_edit"  # an update that gave a registered ID number
 REVIEWS_KEY = "duplicate_reviews"  # meta: {kept id: {"copy": id, "conflicts": [ids]}}
 DISMISSED_KEY = "duplicate_dismissed"  # meta: [pair keys] the worker said are two people
 DUPLICATE = "duplicate"  # journal result of the copy's changes: merged away
@@ -410,6 +411,9 @@ def apply_review(store: Store, kept_id: str, choices: Mapping[str, pm.Side]) -> 
             if c.id in cand.conflicts:
                 side = "mine" if choices.get(c.field) == "other" else "theirs"
                 jr.resolve_conflict(tx.conn, c.id, side)
+        saved = _load_meta(store, REVIEWS_KEY, tx.conn, {})
+        saved.pop(kept_id, None)  # settled
+        store.set_meta(REVIEWS_KEY, json.dumps(saved), tx.conn)
         jr.refresh_sync_state(tx.conn, [(ENTITY, kept_id)])
         return changed
 

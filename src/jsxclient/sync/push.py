@@ -246,13 +246,15 @@ def apply_response(
         for e in entries:
             r = results[e.change_id]
             # The same person registered on another device: merged into it.
-            if r.status != "rejected" or r.reason_code != duplicates.REASON or not r.server:
+            if r.status != "rejected" or not r.server:
                 continue
-            if e.op == "update":
+            if r.reason_code == duplicates.REASON_EDIT and e.op == "update":
                 # An ID number given to a person the server has: merged by edits.
                 merged = duplicates.merge_registered_update(tx, e, r.server, r.seq)
-            else:
+            elif r.reason_code == duplicates.REASON and e.op == "insert":
                 merged = duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
+            else:
+                continue
             if merged:
                 stats.rejected -= 1
                 stats.merged += 1

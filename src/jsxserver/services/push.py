@@ -114,6 +114,15 @@ PERSON_DUPLICATE = Reason(
     "A person with this ID number is already registered in the township; "
     "merged into the existing record",
 )
+# An update giving the number: its own code, so a client of an earlier
+# release (which would merge it like a refused insert and drop a person the
+# server has) only shows the refusal.
+PERSON_DUPLICATE_EDIT = Reason(
+    "person.duplicate_edit",
+    "本乡镇已有人员登记了这个身份证号码；是同一个人时两条记录会合并",
+    "Another person of the township is registered with this ID number; "
+    "if they are one person, the two records are merged",
+)
 CHANGE_FOREIGN = Reason(
     "change.duplicate_id",
     "修改编号已被其他设备使用",
@@ -444,7 +453,7 @@ class _Batch:
         server = None if row is None else dict(row.data)
         seq = out.seq
         if out.status == "rejected" and out.row is not None:
-            # person.duplicate: the person already registered, its id and data.
+            # person.duplicate(_edit): the person already registered, its id and data.
             row, seq = out.row, out.row.seq
             server = {**out.row.data, "id": out.row.id}
         result = _result(
@@ -502,7 +511,10 @@ class _Batch:
             same_person = self._registered_by_edit(ch.entity, visible, values)
             if same_person is not None:
                 return _Outcome(
-                    "rejected", reason=PERSON_DUPLICATE, reason_field="id_number", row=same_person
+                    "rejected",
+                    reason=PERSON_DUPLICATE_EDIT,
+                    reason_field="id_number",
+                    row=same_person,
                 )
             out = self._merge(es, ch, visible, values, base_known=True, restores=restores)
             if ch.entity == "person" and out.wrote and not visible.deleted:
