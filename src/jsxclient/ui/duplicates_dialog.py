@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jsxclient.ui import errors
+from jsxclient.ui import errors, i18n
 from jsxclient.ui.conflict_dialog import field_title, show_value
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import duplicates as ops
@@ -264,7 +264,8 @@ class DuplicatesPanel(QWidget):
             names = c.kept.get("name") or ""
             if c.other.get("name") and c.other.get("name") != names:
                 names = f"{names} / {c.other.get('name')}"
-            fields = "、".join(field_title("person", d.field) for d in c.comparison.differences)
+            sep = ", " if i18n.lang() == "en" else "、"
+            fields = sep.join(field_title("person", d.field) for d in c.comparison.differences)
             cells = [
                 kind,
                 str(names),
