@@ -457,3 +457,28 @@ def test_results_are_built_as_the_model_dumps_them() -> None:
         model = ChangeResult.model_validate(built)
         assert model.model_dump(mode="json") == built
         assert list(model.model_dump(mode="json")) == list(built)
+
+
+def test_update_giving_a_registered_id_number_is_refused_like_an_insert(
+    server: LiveServer,
+) -> None:
+    from datetime import date
+
+    from jsxcore.validation import make_id_number
+
+    dev, village = _worker(server)
+    number = make_id_number(village[:6], date(1966, 6, 6), 117)
+    registered = dev.insert("person", village, **person("陈一", id_number=number))
+    other = dev.insert("person", village, **person("陈壹"))
+    dev.push(registered, other)
+    upd = dev.update("person", other["row_id"], id_number=number, mobile="13900000005")
+    result = dev.push_one(upd)
+    assert (result["status"], result["reason_code"]) == ("rejected", "person.duplicate_edit")
+    assert result["reason_field"] == "id_number"
+    assert result["server"]["id"] == registered["row_id"]
+    assert result["server"]["name"] == "陈一"
+    row = _row(server, "person", other["row_id"])
+    assert row is not None and row.data["id_number"] is None and row.data["mobile"] is None
+    # Its own number again goes through.
+    same = dev.update("person", registered["row_id"], id_number=number, address="一组")
+    assert dev.push_one(same)["status"] == "applied"

@@ -1,7 +1,8 @@
 """`jsxclient` command line: headless set-up, demo data, checks, backups, sync.
 
-One module per command group (`store`, `sync`, `transfer`, `reports`, `app`), each adding its
-subcommands with `add_parsers`; one table of exit codes (`exitcodes`).
+One module per command group (`store`, `sync`, `transfer`, `reports`,
+`duplicates`, `app`), each adding its subcommands with `add_parsers`; one
+table of exit codes (`exitcodes`).
 Messages are Chinese first with the English after a slash, since the same
 commands are run by township IT staff and by developers. Every command runs
 unattended: the account and password come from `--user`/`JSXCLIENT_USER`
@@ -16,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from jsxclient.cli import app, reports, store, sync, transfer
+from jsxclient.cli import app, duplicates, reports, store, sync, transfer
 from jsxclient.cli.common import CliError
 from jsxclient.cli.exitcodes import ExitCode, epilog
 
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "JSXCLIENT_PASSWORD, standard input or a prompt)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (app, store, sync, transfer, reports):
+    for group in (app, store, sync, transfer, reports, duplicates):
         group.add_parsers(sub)
     return p
 

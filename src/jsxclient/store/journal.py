@@ -442,9 +442,10 @@ def record_conflict(
     mine_hlc: str | None,
     theirs_hlc: str | None,
     theirs_device: str | None,
-) -> None:
-    """Keep both sides of a field conflict until the worker confirms or flips it."""
-    conn.execute(
+) -> int:
+    """Keep both sides of a field conflict until the worker confirms or flips
+    it; returns its id."""
+    cur = conn.execute(
         "INSERT INTO conflict(entity, row_id, field, base, mine, theirs, winner, mine_hlc, "
         "theirs_hlc, theirs_device, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
         (
@@ -460,6 +461,22 @@ def record_conflict(
             theirs_device,
             now_text(),
         ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def has_open_conflict(
+    conn: sqlite3.Connection, key: Key, fld: str, mine: Any, theirs: Any, winner: str
+) -> bool:
+    """The same conflict is open already (a lost delete a pull recorded,
+    which the push of the winning edit reports again)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM conflict WHERE resolved_at IS NULL AND entity=? AND row_id=? "
+            "AND field=? AND mine=? AND theirs=? AND winner=?",
+            (key[0], key[1], fld, dumps(mine), dumps(theirs), winner),
+        ).fetchone()
+        is not None
     )
 
 

@@ -246,12 +246,16 @@ def apply_response(
         for e in entries:
             r = results[e.change_id]
             # The same person registered on another device: merged into it.
-            if (
-                r.status == "rejected"
-                and r.reason_code == duplicates.REASON
-                and r.server
-                and duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
-            ):
+            if r.status != "rejected" or not r.server:
+                continue
+            if r.reason_code == duplicates.REASON_EDIT and e.op == "update":
+                # An ID number given to a person the server has: merged by edits.
+                merged = duplicates.merge_registered_update(tx, e, r.server, r.seq)
+            elif r.reason_code == duplicates.REASON and e.op == "insert":
+                merged = duplicates.merge_into_registered(tx, e.row_id, r.server, r.seq)
+            else:
+                continue
+            if merged:
                 stats.rejected -= 1
                 stats.merged += 1
         _bump_row_seqs(conn, entries, results)
@@ -260,6 +264,10 @@ def apply_response(
             if r.status in ("merged", "conflict"):
                 _adopt(store, conn, e, r, entries[i + 1 :])
                 for fc in r.conflicts:
+                    if fc.field == "deleted" and jr.has_open_conflict(
+                        conn, e.key, fc.field, fc.mine, fc.theirs, fc.winner
+                    ):
+                        continue  # the pull that brought the delete recorded it
                     jr.record_conflict(
                         conn,
                         e.key,

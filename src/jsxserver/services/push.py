@@ -114,6 +114,15 @@ PERSON_DUPLICATE = Reason(
     "A person with this ID number is already registered in the township; "
     "merged into the existing record",
 )
+# An update giving the number: its own code, so a client of an earlier
+# release (which would merge it like a refused insert and drop a person the
+# server has) only shows the refusal.
+PERSON_DUPLICATE_EDIT = Reason(
+    "person.duplicate_edit",
+    "本乡镇已有人员登记了这个身份证号码；是同一个人时两条记录会合并",
+    "Another person of the township is registered with this ID number; "
+    "if they are one person, the two records are merged",
+)
 CHANGE_FOREIGN = Reason(
     "change.duplicate_id",
     "修改编号已被其他设备使用",
@@ -332,8 +341,14 @@ class _Batch:
         wanted: set[str] = set()
         towns: set[str] = set()
         for c in changes:
+            if c.entity != "person" or c.op == "delete":
+                continue
             number, code = c.fields.get("id_number"), c.fields.get("division_code")
-            if c.entity == "person" and c.op == "insert" and number and isinstance(code, str):
+            if c.op == "update" and not isinstance(code, str):
+                # An ID number given by an edit: the person's own township.
+                row = self.rows.get(("person", c.row_id))
+                code = None if row is None else row.division_code
+            if number and isinstance(code, str):
                 wanted.add(str(number))
                 towns.add(township_of(code))
         if not wanted:
@@ -393,6 +408,16 @@ class _Batch:
             return None
         return row
 
+    def _registered_by_edit(self, entity: str, row: _Row, values: Mapping[str, Any]) -> _Row | None:
+        """Another live person of the township with the ID number an update
+        gives this one (recognised as for an insert)."""
+        number = values.get("id_number")
+        if entity != "person" or not number or number == row.data.get("id_number"):
+            return None
+        code = values.get("division_code", row.division_code)
+        other = self._registered_person(entity, {"id_number": number, "division_code": code})
+        return None if other is None or other.id == row.id else other
+
     def _load_rows(self, stmt: Any) -> None:
         for r in self.session.execute(stmt):
             self.rows[(r.entity, r.id)] = _Row(
@@ -428,7 +453,7 @@ class _Batch:
         server = None if row is None else dict(row.data)
         seq = out.seq
         if out.status == "rejected" and out.row is not None:
-            # person.duplicate: the person already registered, its id and data.
+            # person.duplicate(_edit): the person already registered, its id and data.
             row, seq = out.row, out.row.seq
             server = {**out.row.data, "id": out.row.id}
         result = _result(
@@ -483,7 +508,18 @@ class _Batch:
                 return _Outcome("rejected", reason=DELETED_FIELD, reason_field="deleted")
             if visible is None:
                 return _Outcome("rejected", reason=NOT_FOUND)
-            return self._merge(es, ch, visible, values, base_known=True, restores=restores)
+            same_person = self._registered_by_edit(ch.entity, visible, values)
+            if same_person is not None:
+                return _Outcome(
+                    "rejected",
+                    reason=PERSON_DUPLICATE_EDIT,
+                    reason_field="id_number",
+                    row=same_person,
+                )
+            out = self._merge(es, ch, visible, values, base_known=True, restores=restores)
+            if ch.entity == "person" and out.wrote and not visible.deleted:
+                self._note_person(visible)
+            return out
 
         # insert
         if values.get("deleted"):

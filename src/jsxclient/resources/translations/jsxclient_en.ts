@@ -728,6 +728,49 @@
     </message>
 </context>
 <context>
+    <name>DuplicatesPanel</name>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>所在村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>不一致的项目</source>
+        <translation>Fields that differ</translation>
+    </message>
+    <message>
+        <source>同一个人的两条记录：比较后合并，或标为不是同一人。</source>
+        <translation>Two records of one person: compare them and merge, or mark them as two people.</translation>
+    </message>
+    <message>
+        <source>比较并合并…</source>
+        <translation>Compare and merge…</translation>
+    </message>
+    <message>
+        <source>合并审核</source>
+        <translation>Merge review</translation>
+    </message>
+    <message>
+        <source>可能重复</source>
+        <translation>Possible duplicate</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>无法打开数据库：密钥错误、文件损坏或不是本程序的数据库。</source>
@@ -2538,6 +2581,97 @@ Choose a township and generate demo data</translation>
     </message>
 </context>
 <context>
+    <name>PersonMergeDialog</name>
+    <message>
+        <source>合并审核</source>
+        <translation>Merge review</translation>
+    </message>
+    <message>
+        <source>可能重复的人员</source>
+        <translation>Possible duplicate persons</translation>
+    </message>
+    <message>
+        <source>同一身份证号码的人员在两台设备上分别登记，同步时已合并为一条记录，但以下项目不一致。请逐项选择要保留的值；与现值不同的选择会在下次同步时上传。</source>
+        <translation>A person with this ID number was registered on two devices and merged into one record at sync, but these fields differ. Choose the value to keep for each field; a choice that differs from the current value is uploaded at the next sync.</translation>
+    </message>
+    <message>
+        <source>这两条人员记录姓名、出生日期和所在村相同，又缺少身份证号码，可能是同一个人。合并后，关联的会员、家庭等记录都改为指向保留的人员，另一条移入回收站；如果是两个人，请选“不是同一人”。</source>
+        <translation>These two person records have the same name, date of birth and village and no ID number to tell them apart: they may be one person. Merging points their member, family and other records at the kept person and moves the other to the recycle bin; if they are two people, choose “Not the same person”.</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>保留的记录</source>
+        <translation>Kept record</translation>
+    </message>
+    <message>
+        <source>现在的值</source>
+        <translation>Current value</translation>
+    </message>
+    <message>
+        <source>另一条记录</source>
+        <translation>Other record</translation>
+    </message>
+    <message>
+        <source>另一台设备登记的值</source>
+        <translation>Value registered on the other device</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>左边</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>右边</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>相同</source>
+        <translation>Same</translation>
+    </message>
+    <message>
+        <source>不变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>补充到保留的记录</source>
+        <translation>Added to the kept record</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <source>不是同一人</source>
+        <translation>Not the same person</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>正在合并…</source>
+        <translation>Merging…</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>未能保存</source>
+        <translation>Could not save</translation>
+    </message>
+</context>
+<context>
     <name>ProjectDetail</name>
     <message>
         <source>项目覆盖的阵地</source>
@@ -3477,6 +3611,10 @@ Account: {user}</translation>
         <translation>Refused changes</translation>
     </message>
     <message>
+        <source>重复人员</source>
+        <translation>Duplicate persons</translation>
+    </message>
+    <message>
         <source>同步记录</source>
         <translation>Sync history</translation>
     </message>
@@ -3523,6 +3661,10 @@ Account: {user}</translation>
     <message>
         <source>被拒绝的修改（{n}）</source>
         <translation>Refused changes ({n})</translation>
+    </message>
+    <message>
+        <source>重复人员（{n}）</source>
+        <translation>Duplicate persons ({n})</translation>
     </message>
     <message>
         <source>放弃修改</source>

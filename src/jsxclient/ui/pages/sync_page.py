@@ -26,9 +26,12 @@ from jsxclient.store.queries.sync_views import ConflictGroup
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.conflict_dialog import ConflictDialog, field_title
 from jsxclient.ui.context import AppContext
+from jsxclient.ui.duplicates_dialog import DuplicatesPanel
 from jsxclient.ui.forms.layouts import LAYOUTS
 from jsxclient.ui.i18n import QT_TRANSLATE_NOOP
+from jsxclient.ui.operations import duplicates as dup_ops
 from jsxclient.ui.operations import sync as ops
+from jsxclient.ui.operations.duplicates import Listing
 from jsxclient.ui.operations.sync import SyncView
 from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.transfers_dialog import TransfersDialog
@@ -171,8 +174,11 @@ class SyncPage(QWidget):
             ],
             "receiptList",
         )
+        # Two records of one person: merge reviews and suggestions
+        self.duplicates = DuplicatesPanel(ctx)
         self.tabs.addTab(cw, self.tr("冲突"))
         self.tabs.addTab(rw, self.tr("被拒绝的修改"))
+        self.tabs.addTab(self.duplicates, self.tr("重复人员"))
         self.tabs.addTab(self.receipt_table, self.tr("同步记录"))
         lay.addWidget(self.tabs, 1)
         controller.view_changed.connect(self._view)
@@ -226,15 +232,24 @@ class SyncPage(QWidget):
     def refresh(self) -> None:
         store = self.ctx.store
 
-        def work(job: Any) -> tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt]]:
-            return ops.open_conflicts(store), ops.list_rejected(store), ops.receipts(store)
+        def work(
+            job: Any,
+        ) -> tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt], Listing]:
+            return (
+                ops.open_conflicts(store),
+                ops.list_rejected(store),
+                ops.receipts(store),
+                dup_ops.listing(store),
+            )
 
         self.ctx.tasks.db(work).latest("sync-page").owned_by(self).on_success(self._show).start()
 
     def _show(
-        self, data: tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt]]
+        self, data: tuple[list[ConflictGroup], list[RejectedChange], list[SyncReceipt], Listing]
     ) -> None:
-        self.conflicts, self.rejected, receipts = data
+        self.conflicts, self.rejected, receipts, dups = data
+        self.duplicates.show_listing(dups)
+        self.tabs.setTabText(2, self.tr("重复人员（{n}）").format(n=self.duplicates.count))
         lang = i18n.lang()
         t = self.conflict_table
         t.setRowCount(len(self.conflicts))
