@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -23,8 +24,27 @@ from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.tasks import TaskManager
 
 from ..conftest import TOWNSHIP
+from ..load import load_factor
 
 UI_DIR = Path(__file__).parent
+
+# qtbot's waits (5 s unless a test says otherwise) stretch with the machine's load, as
+# every other limit of the suite does (tests/load.py): a wait only ends sooner when the
+# condition holds, so a longer limit never makes a wrong test pass.
+_wait_until = QtBot.waitUntil
+_wait_signal = QtBot.waitSignal
+
+
+def _scaled_wait_until(self: QtBot, callback: Any, *, timeout: int = 5000) -> None:
+    _wait_until(self, callback, timeout=int(timeout * load_factor()))
+
+
+def _scaled_wait_signal(self: QtBot, signal: Any = None, *, timeout: int = 5000, **kw: Any) -> Any:
+    return _wait_signal(self, signal, timeout=int(timeout * load_factor()), **kw)
+
+
+QtBot.waitUntil = _scaled_wait_until  # type: ignore[method-assign]
+QtBot.waitSignal = _scaled_wait_signal  # type: ignore[method-assign]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
