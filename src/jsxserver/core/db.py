@@ -35,6 +35,7 @@ SQLITE_BUSY_MS = 30_000
 # Compact UTF-8 JSON: 3 bytes for a Chinese character instead of 6 escaped,
 # and pulls copy this text straight into responses.
 _json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+json_text = _json_dumps
 
 
 @dataclass(frozen=True)
@@ -223,3 +224,22 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
         # As SQLAlchemy would raise it (IntegrityError, DataError, ...), so
         # callers and the app's error handlers see one kind.
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+class DriverCursor:
+    """Statements straight through psycopg on a SQLAlchemy connection's
+    transaction (no statement compiling, no result processing: hot paths
+    only), raising database errors as SQLAlchemy's like ``bulk_load``."""
+
+    def __init__(self, conn: Connection) -> None:
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        self._cur = dbapi.cursor()
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        import psycopg
+
+        try:
+            return self._cur.execute(statement, params)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc
