@@ -62,6 +62,7 @@ class ClientReport:
     errors: Counter[str] = field(default_factory=Counter)
     rows_pulled: int = 0
     changes: int = 0
+    cpu_s: float = 0.0
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -165,6 +166,30 @@ def _tree_cpu(pid: int) -> float:
             continue
         if int(entry.name) == pid or int(fields[1]) == pid:
             total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _backend_cpu(admin_url: str, application: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving the server's pools
+    (those still connected: a lower bound; the server connects only after
+    the setup, so this is the burst's database work)."""
+    import psycopg
+
+    tick = os.sysconf("SC_CLK_TCK")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (application,)
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or PostgreSQL on another machine
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
@@ -382,6 +407,7 @@ def _client_process(
     base_url: str, devices: list[DeviceSpec], changes: int, cursor: int, threads: int
 ) -> ClientReport:
     report = ClientReport()
+    cpu0 = time.process_time()
     lock = threading.Lock()
     local = threading.local()
 
@@ -403,6 +429,7 @@ def _client_process(
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(one, devices))
+    report.cpu_s = time.process_time() - cpu0
     return report
 
 
@@ -428,13 +455,14 @@ def run(argv: list[str]) -> dict[str, object]:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in args.database else "?"
     url = f"{args.database}{sep}options={quote(f'-csearch_path={schema}')}"
+    admin = PG_ADMIN if args.database == PG_URL else args.database.replace("+psycopg", "")
     proc: subprocess.Popen[bytes] | None = None
     try:
         t0 = time.perf_counter()
         devices, cursor = _prepare(url, args.devices)
         setup_s = time.perf_counter() - t0
         port = free_port()
-        proc = _start_server(url, port, args.workers, args.clients)
+        proc = _start_server(f"{url}&application_name={schema}", port, args.workers, args.clients)
         base_url = f"http://127.0.0.1:{port}"
         procs = min(args.client_procs, len(devices))
         threads = max(1, args.clients // procs)
@@ -450,6 +478,7 @@ def run(argv: list[str]) -> dict[str, object]:
             reports = [f.result() for f in futures]
         wall = time.perf_counter() - start
         server_cpu = _tree_cpu(proc.pid) - cpu0
+        db_cpu = _backend_cpu(admin, schema)
     finally:
         if proc is not None:
             proc.terminate()
@@ -469,6 +498,7 @@ def run(argv: list[str]) -> dict[str, object]:
         total.errors.update(r.errors)
         total.rows_pulled += r.rows_pulled
         total.changes += r.changes
+        total.cpu_s += r.cpu_s
     every = total.push_ms + total.pull_ms
     return {
         "devices": len(devices),
@@ -482,6 +512,12 @@ def run(argv: list[str]) -> dict[str, object]:
         # across runs where the wall clock does not).
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_change": round(server_cpu * 1000 / max(total.changes, 1), 3),
+        # The rest of the machine's work for the same burst: the database
+        # backends of the server's pools and the bench's own client processes.
+        "db_cpu_s": round(db_cpu, 1),
+        "db_cpu_ms_per_change": round(db_cpu * 1000 / max(total.changes, 1), 3),
+        "client_cpu_s": round(total.cpu_s, 1),
+        "client_cpu_ms_per_change": round(total.cpu_s * 1000 / max(total.changes, 1), 3),
         "p95_request_ms": round(_pct(every, 0.95), 1),
         "push": {
             "requests": len(total.push_ms),

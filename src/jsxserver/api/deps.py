@@ -16,12 +16,14 @@ from jsxserver.core.errors import ApiError
 from jsxserver.services.users import Caller, authenticate
 
 
-def get_settings(request: Request) -> Settings:
+# Plain lookups are coroutines: FastAPI runs a ``def`` dependency in its
+# thread pool, a hand-off each per request that cost more than the lookup.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 

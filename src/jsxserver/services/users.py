@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, delete, literal, null, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    and_,
+    bindparam,
+    case,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -369,16 +380,13 @@ def _minutes_locked(
 def authenticate(db: Database, token: str) -> Caller:
     now = utcnow()
     # The primary, never a replica: a revocation or a new login counts at once.
-    with Session(db.engine) as session:
-        found = session.execute(
-            select(Device, AppUser, col(Division.level))
-            .join(AppUser, col(AppUser.username) == col(Device.username))
-            .outerjoin(Division, col(Division.code) == col(AppUser.division_code))
-            .where(col(Device.token_hash) == token_hash(token))
-        ).first()
+    # The columns it needs, no ORM objects: every request of every device
+    # runs this.
+    with db.engine.connect() as conn:
+        found = conn.execute(_AUTH.params(token_hash=token_hash(token))).first()
     if found is None:
         raise ApiError(401, E.TOKEN_INVALID, _BEARER)
-    device, user, level = found
+    device, user, level = found, found, found.level
     if device.revoked_at is not None:
         raise ApiError(401, E.DEVICE_REVOKED, _BEARER)
     if device.expires_at is None or as_utc(device.expires_at) <= now:
@@ -396,6 +404,23 @@ def authenticate(db: Database, token: str) -> Caller:
 
 
 _BEARER = {"WWW-Authenticate": "Bearer"}
+_AUTH = (
+    select(
+        col(Device.id),
+        col(Device.revoked_at),
+        col(Device.expires_at),
+        col(Device.last_seen),
+        col(AppUser.username),
+        col(AppUser.display_name),
+        col(AppUser.role),
+        col(AppUser.division_code),
+        col(AppUser.active),
+        col(Division.level),
+    )
+    .join(AppUser, col(AppUser.username) == col(Device.username))
+    .outerjoin(Division, col(Division.code) == col(AppUser.division_code))
+    .where(col(Device.token_hash) == bindparam("token_hash"))
+)
 
 
 def logout(db: Database, device_id: str) -> None:
