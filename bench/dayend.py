@@ -3,7 +3,7 @@
 Starts `jsxserver serve --workers W` on a fresh PostgreSQL schema (dropped
 afterwards), loads the division list and its 31,542 associations, gives each
 device its own township and a token, then lets a pool of client processes and
-threads play the devices: each pushes its changes in batches of 50 (person,
+threads play the devices: each pushes its changes in batches (--batch, 50 by default; person,
 special-family and care-visit inserts, visits referencing the device's own
 families, and edits of its own people) and then pulls until it is up to date.
 
@@ -42,7 +42,6 @@ from bench.common import RESULTS_DIR, free_port, load_average, print_table
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench dayend", description=__doc__.splitlines()[0])
     p.add_argument("--devices", type=int, default=2000, help="township devices (max 2008)")
     p.add_argument("--changes", type=int, default=200, help="changes per device")
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=50,
+        help="changes per push request (the desktop client sends up to 500)",
+    )
     p.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
     p.add_argument("--clients", type=int, default=48, help="devices syncing at the same time")
     p.add_argument("--client-procs", type=int, default=2, help="client processes")
@@ -81,8 +86,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 1 <= args.devices <= 2008:
         p.error("--devices must be 1..2008 (one township each)")
-    if args.changes < 1 or args.clients < 1 or args.client_procs < 1 or args.workers < 1:
-        p.error("--changes, --clients, --client-procs and --workers must be positive")
+    if min(args.changes, args.clients, args.client_procs, args.workers, args.batch) < 1:
+        p.error("--changes, --batch, --clients, --client-procs and --workers must be positive")
     return args
 
 
@@ -355,6 +360,7 @@ def _play(
     cursor: int,
     session: requests.Session,
     report: ClientReport,
+    batch_size: int,
 ) -> None:
     headers = {
         "Authorization": f"Bearer {dev.token}",
@@ -380,7 +386,7 @@ def _play(
 
     for ch in _changes(dev, changes):
         batch.append(ch)
-        if len(batch) == BATCH:
+        if len(batch) == batch_size:
             send()
     if batch:
         send()
@@ -404,7 +410,12 @@ def _play(
 
 
 def _client_process(
-    base_url: str, devices: list[DeviceSpec], changes: int, cursor: int, threads: int
+    base_url: str,
+    devices: list[DeviceSpec],
+    changes: int,
+    cursor: int,
+    threads: int,
+    batch_size: int,
 ) -> ClientReport:
     report = ClientReport()
     cpu0 = time.process_time()
@@ -416,7 +427,7 @@ def _client_process(
             local.session = requests.Session()
         mine = ClientReport()
         try:
-            _play(base_url, dev, changes, cursor, local.session, mine)
+            _play(base_url, dev, changes, cursor, local.session, mine, batch_size)
         except requests.RequestException as exc:
             mine.errors[type(exc).__name__] += 1
         with lock:
@@ -472,7 +483,9 @@ def run(argv: list[str]) -> dict[str, object]:
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=procs) as pool:
             futures = [
-                pool.submit(_client_process, base_url, share, args.changes, cursor, threads)
+                pool.submit(
+                    _client_process, base_url, share, args.changes, cursor, threads, args.batch
+                )
                 for share in shares
             ]
             reports = [f.result() for f in futures]
@@ -503,6 +516,7 @@ def run(argv: list[str]) -> dict[str, object]:
     return {
         "devices": len(devices),
         "changes_per_device": args.changes,
+        "batch": args.batch,
         "changes_pushed": total.changes,
         "wall_s": round(wall, 2),
         "changes_per_s": round(total.changes / wall, 1),

@@ -26,6 +26,7 @@ from jsxserver.core.config import Settings
 from jsxserver.core.db import make_database
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.core.security import configure_hasher
+from jsxserver.services.users import configure_auth_cache
 
 log = logging.getLogger("jsxserver")
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_hasher(
         settings.argon2_time_cost, settings.argon2_memory_kib, settings.offline_scrypt_n
     )
+    configure_auth_cache(settings.auth_cache_ms)
     db = make_database(settings)
 
     @asynccontextmanager
