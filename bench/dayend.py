@@ -75,6 +75,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         help="changes per push request (the desktop client sends up to 500)",
     )
     p.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
+    p.add_argument(
+        "--threads", type=int, default=0, help="requests per worker at once (0: the server's)"
+    )
     p.add_argument("--clients", type=int, default=48, help="devices syncing at the same time")
     p.add_argument("--client-procs", type=int, default=2, help="client processes")
     p.add_argument(
@@ -198,10 +201,14 @@ def _backend_cpu(admin_url: str, application: str) -> float:
     return total
 
 
-def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess.Popen[bytes]:
+def _start_server(
+    url: str, port: int, workers: int, clients: int, threads: int
+) -> subprocess.Popen[bytes]:
     per_worker = clients // workers + 4
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSXSERVER_")}
     env.update(JSXSERVER_POOL_SIZE=str(per_worker), JSXSERVER_MAX_OVERFLOW="4")
+    if threads:
+        env["JSXSERVER_THREADS"] = str(threads)
     root = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen(
@@ -473,7 +480,9 @@ def run(argv: list[str]) -> dict[str, object]:
         devices, cursor = _prepare(url, args.devices)
         setup_s = time.perf_counter() - t0
         port = free_port()
-        proc = _start_server(f"{url}&application_name={schema}", port, args.workers, args.clients)
+        proc = _start_server(
+            f"{url}&application_name={schema}", port, args.workers, args.clients, args.threads
+        )
         base_url = f"http://127.0.0.1:{port}"
         procs = min(args.client_procs, len(devices))
         threads = max(1, args.clients // procs)
@@ -549,6 +558,7 @@ def run(argv: list[str]) -> dict[str, object]:
         "statuses": dict(total.statuses),
         "errors": dict(total.errors) or {"none": 0},
         "server_workers": args.workers,
+        "server_threads": args.threads or "default",
         "concurrent_devices": procs * threads,
         "setup_s": round(setup_s, 1),
         "load_average": {"before": round(load_before, 2), "after": round(load_average(), 2)},

@@ -100,6 +100,13 @@ class Settings:
         default=400,
         metadata={"doc": f"days the server audit log is kept (at least {MIN_RETENTION_DAYS})"},
     )
+    threads: int = field(
+        default=8,
+        metadata={
+            "doc": "requests a worker process runs at once (its thread pool; more only "
+            "trade CPU for the GIL's hand-offs)"
+        },
+    )
     auth_cache_ms: int = field(
         default=2000,
         metadata={

@@ -38,6 +38,10 @@ _json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 json_text = _json_dumps
 
 
+class JsonText(str):
+    """A JSON column's value already encoded: ``bulk_load`` writes it as it is."""
+
+
 @dataclass(frozen=True)
 class Database:
     engine: Engine
@@ -200,6 +204,10 @@ def _memo(proc: Any) -> Any:
 _UNSET = object()
 
 
+def _as_json(value: Any) -> str:
+    return value if type(value) is JsonText else _json_dumps(value)
+
+
 def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Load many thousand rows: COPY on PostgreSQL (its parameter handling
     of large statements is the bottleneck otherwise), executemany on SQLite."""
@@ -219,7 +227,7 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     try:
         with dbapi.cursor() as cur, cur.copy(statement) as copy:
             for row in rows:
-                copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+                copy.write_row([_as_json(row[c]) if c in json_cols else row[c] for c in columns])
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it (IntegrityError, DataError, ...), so
         # callers and the app's error handlers see one kind.

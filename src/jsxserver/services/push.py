@@ -35,7 +35,14 @@ from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, FieldConflict, PushRequest
 from jsxcore.validation import validate_record
 from jsxserver.core import seqs
-from jsxserver.core.db import DriverCursor, bulk_load, execute_many, insert_rows, json_text
+from jsxserver.core.db import (
+    DriverCursor,
+    JsonText,
+    bulk_load,
+    execute_many,
+    insert_rows,
+    json_text,
+)
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
@@ -253,7 +260,12 @@ def push_encoded(
     batch.flush()
     server_seq = batch.seq or seqs.latest(session.connection())
     stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": server_seq}
-    encoded = json_text(stored_response)
+    # json_text(stored_response), from the results each encoded once already
+    # (the change log holds the same text).
+    encoded = (
+        f'{{"batch_id":{json_text(req.batch_id)},"results":[{",".join(batch.texts)}],'
+        f'"server_seq":{server_seq}}}'
+    )
     pg = batch.pg
     if pg is not None:
         pg.execute(_PG_BATCH, (req.batch_id, ctx.device_id, encoded, batch.now))
@@ -282,8 +294,10 @@ class _Batch:
         self.free_seqs: list[int] = []
         self.size = len(req.changes)
         self.now = utcnow()
+        self.created_at = self.now.strftime("%Y-%m-%d %H:%M:%S.%f")
         self.logs: list[dict[str, Any]] = []
         self.dumps: list[dict[str, Any]] = []  # each result, as stored
+        self.texts: list[str] = []  # each of them as JSON text
         self.exits: list[dict[str, Any]] = []
         self.conflict_rows: list[dict[str, Any]] = []
         self.rows: dict[tuple[str, str], _Row] = {}
@@ -475,10 +489,13 @@ class _Batch:
             device, stored = previous
             if device == self.ctx.device_id:
                 self.dumps.append(stored)
+                self.texts.append(json_text(stored))
             else:
                 # Not logged: the change id is taken, and telling the other
                 # device's result would leak it.
-                self.dumps.append(_result(ch.change_id, "rejected", reason=CHANGE_FOREIGN))
+                refused = _result(ch.change_id, "rejected", reason=CHANGE_FOREIGN)
+                self.dumps.append(refused)
+                self.texts.append(json_text(refused))
             return
 
         out = self._apply(ch)
@@ -591,7 +608,7 @@ class _Batch:
 
     def _insert(self, es: EntitySpec, ch: Change, values: dict[str, Any]) -> _Outcome:
         data = {**shape.defaults(es), **values}
-        data.setdefault("created_at", self.now.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        data.setdefault("created_at", self.created_at)
         data["deleted"] = False
         for f in es.data_fields:
             data.setdefault(f, None)
@@ -777,6 +794,8 @@ class _Batch:
 
     def _log(self, ch: Change, dump: dict[str, Any], out: _Outcome) -> None:
         self.dumps.append(dump)
+        text = json_text(dump)
+        self.texts.append(text)
         self.logs.append(
             dict(
                 change_id=ch.change_id,
@@ -792,7 +811,9 @@ class _Batch:
                 username=self.scope.username,
                 received_at=self.now,
                 status=out.status,
-                result=dump,
+                # COPY takes the text as it is (PostgreSQL); SQLite's
+                # executemany encodes the dict.
+                result=JsonText(text) if self.pg is not None else dump,
             )
         )
 
@@ -830,7 +851,9 @@ class _Batch:
             execute_many(conn, stmt, params)
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
-        (bulk_load if len(self.logs) >= _BULK_FROM else insert_rows)(conn, CHANGE_LOG, self.logs)
+        # On PostgreSQL the results are JsonText, which only COPY takes as it is.
+        log_load = bulk_load if self.pg is not None or len(self.logs) >= _BULK_FROM else insert_rows
+        log_load(conn, CHANGE_LOG, self.logs)
 
     def _record_values(self, r: _Row) -> dict[str, Any]:
         return dict(
