@@ -3,13 +3,16 @@
 Starts `jsxserver serve --workers W` on a fresh PostgreSQL schema (dropped
 afterwards), loads the division list and its 31,542 associations, gives each
 device its own township and a token, then lets a pool of client processes and
-threads play the devices: each pushes its changes in batches (--batch, 50 by default; person,
-special-family and care-visit inserts, visits referencing the device's own
-families, and edits of its own people) and then pulls until it is up to date.
+threads play the devices: each pushes its changes in batches of --batch (50;
+the desktop client sends up to 500 in one request): person, special-family and
+care-visit inserts, visits referencing the device's own families, and edits of
+its own people; then it pulls until it is up to date.
 
 Figures: changes/s over the whole burst (pushes and pulls), request latency
-percentiles per kind, and the result statuses. Password hashing is not
-measured: tokens are issued directly in the database.
+percentiles per kind, the result statuses, and CPU seconds per change of the
+server's processes (the headline: load-independent where the wall clock is
+not), of the PostgreSQL backends serving them and of the bench's own clients.
+Password hashing is not measured: tokens are issued directly in the database.
 
     python -m bench dayend                       # 2,000 devices x 200 changes
     python -m bench dayend --devices 50          # a quick run
