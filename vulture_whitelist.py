@@ -7,6 +7,7 @@ when the reason goes away.
 
 import sqlite3
 
+import anyio
 import openpyxl.cell
 import uvicorn
 from bench import ui as bench_ui
@@ -41,9 +42,10 @@ bench_ui.in_process
 server_conftest.pg_schema
 
 # Set on objects that read them: sqlite3 connections, uvicorn's server,
-# openpyxl cells (test workbooks).
+# openpyxl cells (test workbooks), anyio's thread limiter (JSXSERVER_THREADS).
 sqlite3.Connection.isolation_level
 uvicorn.Server.should_exit
+anyio.CapacityLimiter.total_tokens
 openpyxl.cell.Cell.number_format
 xlsxrows.RowSheet.row_spans  # XlsxWriter's _write_rows reads the spans computed here
 

@@ -3,13 +3,16 @@
 Starts `jsxserver serve --workers W` on a fresh PostgreSQL schema (dropped
 afterwards), loads the division list and its 31,542 associations, gives each
 device its own township and a token, then lets a pool of client processes and
-threads play the devices: each pushes its changes in batches of 50 (person,
-special-family and care-visit inserts, visits referencing the device's own
-families, and edits of its own people) and then pulls until it is up to date.
+threads play the devices: each pushes its changes in batches of --batch (50;
+the desktop client sends up to 500 in one request): person, special-family and
+care-visit inserts, visits referencing the device's own families, and edits of
+its own people; then it pulls until it is up to date.
 
 Figures: changes/s over the whole burst (pushes and pulls), request latency
-percentiles per kind, and the result statuses. Password hashing is not
-measured: tokens are issued directly in the database.
+percentiles per kind, the result statuses, and CPU seconds per change of the
+server's processes (the headline: load-independent where the wall clock is
+not), of the PostgreSQL backends serving them and of the bench's own clients.
+Password hashing is not measured: tokens are issued directly in the database.
 
     python -m bench dayend                       # 2,000 devices x 200 changes
     python -m bench dayend --devices 50          # a quick run
@@ -42,7 +45,6 @@ from bench.common import RESULTS_DIR, free_port, load_average, print_table
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,23 @@ class ClientReport:
     errors: Counter[str] = field(default_factory=Counter)
     rows_pulled: int = 0
     changes: int = 0
+    cpu_s: float = 0.0
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench dayend", description=__doc__.splitlines()[0])
     p.add_argument("--devices", type=int, default=2000, help="township devices (max 2008)")
     p.add_argument("--changes", type=int, default=200, help="changes per device")
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=50,
+        help="changes per push request (the desktop client sends up to 500)",
+    )
     p.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
+    p.add_argument(
+        "--threads", type=int, default=0, help="requests per worker at once (0: the server's)"
+    )
     p.add_argument("--clients", type=int, default=48, help="devices syncing at the same time")
     p.add_argument("--client-procs", type=int, default=2, help="client processes")
     p.add_argument(
@@ -80,8 +92,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 1 <= args.devices <= 2008:
         p.error("--devices must be 1..2008 (one township each)")
-    if args.changes < 1 or args.clients < 1 or args.client_procs < 1 or args.workers < 1:
-        p.error("--changes, --clients, --client-procs and --workers must be positive")
+    if min(args.changes, args.clients, args.client_procs, args.workers, args.batch) < 1:
+        p.error("--changes, --batch, --clients, --client-procs and --workers must be positive")
     return args
 
 
@@ -168,10 +180,38 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _start_server(url: str, port: int, workers: int, clients: int) -> subprocess.Popen[bytes]:
+def _backend_cpu(admin_url: str, application: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving the server's pools
+    (those still connected: a lower bound; the server connects only after
+    the setup, so this is the burst's database work)."""
+    import psycopg
+
+    tick = os.sysconf("SC_CLK_TCK")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (application,)
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or PostgreSQL on another machine
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _start_server(
+    url: str, port: int, workers: int, clients: int, threads: int
+) -> subprocess.Popen[bytes]:
     per_worker = clients // workers + 4
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSXSERVER_")}
     env.update(JSXSERVER_POOL_SIZE=str(per_worker), JSXSERVER_MAX_OVERFLOW="4")
+    if threads:
+        env["JSXSERVER_THREADS"] = str(threads)
     root = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen(
@@ -330,6 +370,7 @@ def _play(
     cursor: int,
     session: requests.Session,
     report: ClientReport,
+    batch_size: int,
 ) -> None:
     headers = {
         "Authorization": f"Bearer {dev.token}",
@@ -355,7 +396,7 @@ def _play(
 
     for ch in _changes(dev, changes):
         batch.append(ch)
-        if len(batch) == BATCH:
+        if len(batch) == batch_size:
             send()
     if batch:
         send()
@@ -379,9 +420,15 @@ def _play(
 
 
 def _client_process(
-    base_url: str, devices: list[DeviceSpec], changes: int, cursor: int, threads: int
+    base_url: str,
+    devices: list[DeviceSpec],
+    changes: int,
+    cursor: int,
+    threads: int,
+    batch_size: int,
 ) -> ClientReport:
     report = ClientReport()
+    cpu0 = time.process_time()
     lock = threading.Lock()
     local = threading.local()
 
@@ -390,7 +437,7 @@ def _client_process(
             local.session = requests.Session()
         mine = ClientReport()
         try:
-            _play(base_url, dev, changes, cursor, local.session, mine)
+            _play(base_url, dev, changes, cursor, local.session, mine, batch_size)
         except requests.RequestException as exc:
             mine.errors[type(exc).__name__] += 1
         with lock:
@@ -403,6 +450,7 @@ def _client_process(
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(one, devices))
+    report.cpu_s = time.process_time() - cpu0
     return report
 
 
@@ -428,13 +476,16 @@ def run(argv: list[str]) -> dict[str, object]:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in args.database else "?"
     url = f"{args.database}{sep}options={quote(f'-csearch_path={schema}')}"
+    admin = PG_ADMIN if args.database == PG_URL else args.database.replace("+psycopg", "")
     proc: subprocess.Popen[bytes] | None = None
     try:
         t0 = time.perf_counter()
         devices, cursor = _prepare(url, args.devices)
         setup_s = time.perf_counter() - t0
         port = free_port()
-        proc = _start_server(url, port, args.workers, args.clients)
+        proc = _start_server(
+            f"{url}&application_name={schema}", port, args.workers, args.clients, args.threads
+        )
         base_url = f"http://127.0.0.1:{port}"
         procs = min(args.client_procs, len(devices))
         threads = max(1, args.clients // procs)
@@ -444,12 +495,15 @@ def run(argv: list[str]) -> dict[str, object]:
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=procs) as pool:
             futures = [
-                pool.submit(_client_process, base_url, share, args.changes, cursor, threads)
+                pool.submit(
+                    _client_process, base_url, share, args.changes, cursor, threads, args.batch
+                )
                 for share in shares
             ]
             reports = [f.result() for f in futures]
         wall = time.perf_counter() - start
         server_cpu = _tree_cpu(proc.pid) - cpu0
+        db_cpu = _backend_cpu(admin, schema)
     finally:
         if proc is not None:
             proc.terminate()
@@ -469,10 +523,12 @@ def run(argv: list[str]) -> dict[str, object]:
         total.errors.update(r.errors)
         total.rows_pulled += r.rows_pulled
         total.changes += r.changes
+        total.cpu_s += r.cpu_s
     every = total.push_ms + total.pull_ms
     return {
         "devices": len(devices),
         "changes_per_device": args.changes,
+        "batch": args.batch,
         "changes_pushed": total.changes,
         "wall_s": round(wall, 2),
         "changes_per_s": round(total.changes / wall, 1),
@@ -482,6 +538,12 @@ def run(argv: list[str]) -> dict[str, object]:
         # across runs where the wall clock does not).
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_change": round(server_cpu * 1000 / max(total.changes, 1), 3),
+        # The rest of the machine's work for the same burst: the database
+        # backends of the server's pools and the bench's own client processes.
+        "db_cpu_s": round(db_cpu, 1),
+        "db_cpu_ms_per_change": round(db_cpu * 1000 / max(total.changes, 1), 3),
+        "client_cpu_s": round(total.cpu_s, 1),
+        "client_cpu_ms_per_change": round(total.cpu_s * 1000 / max(total.changes, 1), 3),
         "p95_request_ms": round(_pct(every, 0.95), 1),
         "push": {
             "requests": len(total.push_ms),
@@ -499,6 +561,7 @@ def run(argv: list[str]) -> dict[str, object]:
         "statuses": dict(total.statuses),
         "errors": dict(total.errors) or {"none": 0},
         "server_workers": args.workers,
+        "server_threads": args.threads or "default",
         "concurrent_devices": procs * threads,
         "setup_s": round(setup_s, 1),
         "load_average": {"before": round(load_before, 2), "after": round(load_average(), 2)},

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,6 +27,7 @@ from jsxserver.core.config import Settings
 from jsxserver.core.db import make_database
 from jsxserver.core.errors import ApiError, Reason
 from jsxserver.core.security import configure_hasher
+from jsxserver.services.users import configure_auth_cache
 
 log = logging.getLogger("jsxserver")
 
@@ -35,10 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_hasher(
         settings.argon2_time_cost, settings.argon2_memory_kib, settings.offline_scrypt_n
     )
+    configure_auth_cache(settings.auth_cache_ms)
     db = make_database(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = max(1, settings.threads)
         schema.prepare(db, bool(settings.auto_migrate))
         yield
         db.dispose()

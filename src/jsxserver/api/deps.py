@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -13,15 +14,17 @@ from jsxserver.core import errors as E
 from jsxserver.core.config import Settings
 from jsxserver.core.db import Database
 from jsxserver.core.errors import ApiError
-from jsxserver.services.users import Caller, authenticate
+from jsxserver.services.users import Caller, authenticate, cached_caller
 
 
-def get_settings(request: Request) -> Settings:
+# Plain lookups are coroutines: FastAPI runs a ``def`` dependency in its
+# thread pool, a hand-off each per request that cost more than the lookup.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -41,14 +44,17 @@ ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 _bearer = HTTPBearer(auto_error=False, description="The token from /auth/login")
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     db: DbDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise ApiError(401, E.AUTH_REQUIRED, {"WWW-Authenticate": "Bearer"})
-    caller = authenticate(db, credentials.credentials)
+    # A token checked a moment ago costs neither a query nor a thread hand-off.
+    caller = cached_caller(credentials.credentials)
+    if caller is None:
+        caller = await run_in_threadpool(authenticate, db, credentials.credentials)
     # For the access log (api/observe.py).
     request.state.user = caller.username
     request.state.device = caller.device_id

@@ -100,6 +100,20 @@ class Settings:
         default=400,
         metadata={"doc": f"days the server audit log is kept (at least {MIN_RETENTION_DAYS})"},
     )
+    threads: int = field(
+        default=8,
+        metadata={
+            "doc": "requests a worker process runs at once (its thread pool; more only "
+            "trade CPU for the GIL's hand-offs)"
+        },
+    )
+    auth_cache_ms: int = field(
+        default=2000,
+        metadata={
+            "doc": "how long a worker process trusts a token it checked (0: every request asks "
+            "the database); a revocation elsewhere counts within this time"
+        },
+    )
     access_log: int = field(
         default=1, metadata={"doc": "1: one JSON line per request on the jsxserver.access logger"}
     )

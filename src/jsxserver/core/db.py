@@ -35,6 +35,11 @@ SQLITE_BUSY_MS = 30_000
 # Compact UTF-8 JSON: 3 bytes for a Chinese character instead of 6 escaped,
 # and pulls copy this text straight into responses.
 _json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+json_text = _json_dumps
+
+
+class JsonText(str):
+    """A JSON column's value already encoded: ``bulk_load`` writes it as it is."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,10 @@ def _memo(proc: Any) -> Any:
 _UNSET = object()
 
 
+def _as_json(value: Any) -> str:
+    return value if type(value) is JsonText else _json_dumps(value)
+
+
 def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Load many thousand rows: COPY on PostgreSQL (its parameter handling
     of large statements is the bottleneck otherwise), executemany on SQLite."""
@@ -218,8 +227,27 @@ def bulk_load(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     try:
         with dbapi.cursor() as cur, cur.copy(statement) as copy:
             for row in rows:
-                copy.write_row([_json_dumps(row[c]) if c in json_cols else row[c] for c in columns])
+                copy.write_row([_as_json(row[c]) if c in json_cols else row[c] for c in columns])
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it (IntegrityError, DataError, ...), so
         # callers and the app's error handlers see one kind.
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+class DriverCursor:
+    """Statements straight through psycopg on a SQLAlchemy connection's
+    transaction (no statement compiling, no result processing: hot paths
+    only), raising database errors as SQLAlchemy's like ``bulk_load``."""
+
+    def __init__(self, conn: Connection) -> None:
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        self._cur = dbapi.cursor()
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        import psycopg
+
+        try:
+            return self._cur.execute(statement, params)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc

@@ -9,11 +9,23 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, delete, literal, null, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    and_,
+    bindparam,
+    case,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -130,6 +142,7 @@ def revoke_tokens(session: Session, username: str, keep_device: str | None = Non
     )
     if keep_device is not None:
         stmt = stmt.where(col(Device.id) != keep_device)
+    forget_callers()
     result = session.execute(stmt.values(token_hash=None))
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
@@ -366,19 +379,50 @@ def _minutes_locked(
     return max(1, math.ceil((as_utc(until) - now).total_seconds() / 60))
 
 
+# Token checks remembered per process: (monotonic deadline, caller, token
+# expiry) by token hash. A revocation, logout or password change made
+# through this process forgets them all at once; one made by another worker
+# process or the admin command counts within ``_auth_ttl`` seconds
+# (JSXSERVER_AUTH_CACHE_MS, 0 = every request asks the database).
+_auth_cache: dict[str, tuple[float, Caller, datetime]] = {}
+_auth_ttl = [0.0]
+_AUTH_CACHE_MAX = 20_000
+
+
+def configure_auth_cache(milliseconds: int) -> None:
+    _auth_ttl[0] = max(0, milliseconds) / 1000
+    _auth_cache.clear()
+
+
+def forget_callers() -> None:
+    """Every remembered token check (a token or an account changed)."""
+    _auth_cache.clear()
+
+
+def cached_caller(token: str) -> Caller | None:
+    """The caller of a token checked within the last ``_auth_ttl`` seconds
+    and not expired since; None means: ask ``authenticate``."""
+    if not _auth_ttl[0]:
+        return None
+    hit = _auth_cache.get(token_hash(token))
+    if hit is None:
+        return None
+    deadline, caller, expires = hit
+    if time.monotonic() > deadline or expires <= utcnow():
+        return None
+    return caller
+
+
 def authenticate(db: Database, token: str) -> Caller:
     now = utcnow()
     # The primary, never a replica: a revocation or a new login counts at once.
-    with Session(db.engine) as session:
-        found = session.execute(
-            select(Device, AppUser, col(Division.level))
-            .join(AppUser, col(AppUser.username) == col(Device.username))
-            .outerjoin(Division, col(Division.code) == col(AppUser.division_code))
-            .where(col(Device.token_hash) == token_hash(token))
-        ).first()
+    # The columns it needs, no ORM objects: every request of every device
+    # runs this.
+    with db.engine.connect() as conn:
+        found = conn.execute(_AUTH.params(token_hash=token_hash(token))).first()
     if found is None:
         raise ApiError(401, E.TOKEN_INVALID, _BEARER)
-    device, user, level = found
+    device, user, level = found, found, found.level
     if device.revoked_at is not None:
         raise ApiError(401, E.DEVICE_REVOKED, _BEARER)
     if device.expires_at is None or as_utc(device.expires_at) <= now:
@@ -392,16 +436,46 @@ def authenticate(db: Database, token: str) -> Caller:
     scope = Scope(
         user.username, user.role, user.division_code, level or level_of_code(user.division_code)
     )
-    return Caller(user.username, user.display_name, user.role, user.division_code, device.id, scope)
+    caller = Caller(
+        user.username, user.display_name, user.role, user.division_code, device.id, scope
+    )
+    if _auth_ttl[0]:
+        if len(_auth_cache) >= _AUTH_CACHE_MAX:
+            _auth_cache.clear()
+        _auth_cache[token_hash(token)] = (
+            time.monotonic() + _auth_ttl[0],
+            caller,
+            as_utc(device.expires_at),
+        )
+    return caller
 
 
 _BEARER = {"WWW-Authenticate": "Bearer"}
+_AUTH = (
+    select(
+        col(Device.id),
+        col(Device.revoked_at),
+        col(Device.expires_at),
+        col(Device.last_seen),
+        col(AppUser.username),
+        col(AppUser.display_name),
+        col(AppUser.role),
+        col(AppUser.division_code),
+        col(AppUser.active),
+        col(Division.level),
+    )
+    .join(AppUser, col(AppUser.username) == col(Device.username))
+    .outerjoin(Division, col(Division.code) == col(AppUser.division_code))
+    .where(col(Device.token_hash) == bindparam("token_hash"))
+)
 
 
 def logout(db: Database, device_id: str) -> None:
+    forget_callers()
     with Session(db.write_engine) as session:
         session.execute(update(Device).where(col(Device.id) == device_id).values(token_hash=None))
         session.commit()
+    forget_callers()  # again: a request of the device may have checked it meanwhile
 
 
 # -- devices (admin) ---------------------------------------------------------------
@@ -417,8 +491,10 @@ def list_devices(session: Session, username: str | None = None) -> list[Device]:
 def revoke_device(session: Session, device_id: str, restore: bool = False) -> None:
     # The token hash stays so the device is told it was revoked, not just
     # logged out.
+    forget_callers()
     values: dict[str, Any] = {"revoked_at": None if restore else utcnow()}
     result = session.execute(update(Device).where(col(Device.id) == device_id).values(**values))
     if cast(CursorResult[Any], result).rowcount == 0:
         raise UserError(f"no device {device_id!r}")
     session.commit()
+    forget_callers()

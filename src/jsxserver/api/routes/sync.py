@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -56,10 +55,10 @@ def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsD
         last = attempt == _PUSH_ATTEMPTS - 1
         with seqs.write_session(db) as session:
             try:
-                body = push_service.push(session, ctx, req)
+                body, encoded = push_service.push_encoded(session, ctx, req)
                 _count(body["results"])
                 # Already in JSON form: no second validation of every result.
-                return Response(_dumps(body).encode(), media_type="application/json")
+                return Response(encoded.encode(), media_type="application/json")
             except IntegrityError:
                 # A concurrent push of the same batch or the same new ids
                 # committed first: the next attempt sees it. A change id
@@ -72,9 +71,6 @@ def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsD
                 if last or _pgcode(exc) not in _RETRY_CODES:
                     raise
     raise AssertionError("unreachable")
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _count(results: list[dict[str, Any]]) -> None:
