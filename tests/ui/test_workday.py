@@ -4,10 +4,12 @@ recycle bin, demo marking, status after a save)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTabBar,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -458,3 +461,62 @@ def test_lists_use_the_height_of_a_1366x768_screen(
         room[key] = table.viewport().height() // table.verticalHeader().defaultSectionSize()
     assert room["members"] >= 18, room
     assert min(room["families"], room["activities"], room["volunteers"]) >= 9, room
+
+
+@pytest.fixture
+def styled(qapp: QApplication) -> Iterator[None]:
+    """The app's own stylesheet and font (bold, padded headers), as shipped."""
+    from jsxclient.ui import styles
+
+    font, sheet = qapp.font(), qapp.styleSheet()
+    styles.apply(qapp)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+def _short_headers(window: MainWindow) -> list[tuple[str, int, int]]:
+    """Headers narrower than their text (bold, 6 px padding a side)."""
+    out = []
+    for h in window.findChildren(QHeaderView):
+        if (
+            not h.isVisibleTo(window)
+            or h.orientation() != Qt.Orientation.Horizontal
+            or h.model() is None
+        ):
+            continue
+        bold = h.font()
+        bold.setWeight(QFont.Weight.DemiBold)
+        fm = QFontMetrics(bold)
+        for c in range(h.count()):
+            text = str(h.model().headerData(c, Qt.Orientation.Horizontal) or "")
+            if text and not h.isSectionHidden(c):
+                need = fm.horizontalAdvance(text) + 12
+                if h.sectionSize(c) < need:
+                    out.append((text, h.sectionSize(c), need))
+    return out
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_no_column_heading_is_cut_on_any_page(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)  # a maximised window on a 1366x768 laptop screen
+    short: dict[str, list[tuple[str, int, int]]] = {}
+    for key, _zh in PAGES:
+        page = window.show_page(key)
+        settle(qtbot, ctx)
+        tabs = page if isinstance(page, QTabWidget) else getattr(page, "tabs", None)
+        for i in range(tabs.count() if isinstance(tabs, QTabWidget) else 1):
+            if isinstance(tabs, QTabWidget):
+                tabs.setCurrentIndex(i)
+                settle(qtbot, ctx)
+            qtbot.wait(20)
+            if found := _short_headers(window):
+                short[f"{key}/{i}"] = found
+    assert short == {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -79,10 +79,16 @@ class RecordTable(QTableView):
         h.customContextMenuRequested.connect(self._column_menu)
         self._apply_hidden()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_once()  # a list with no rows yet: its headers whole
+
     def _fit_once(self) -> None:
-        if self._fitted or self.list_model.rowCount() == 0:
+        if self._fitted:
             return
-        self._fitted = True
+        # An empty list fits its headers (an empty child list shows whole
+        # headings), then its first rows when they come.
+        self._fitted = self.list_model.rowCount() > 0
         self.resizeColumnsToContents()
         h = self.horizontalHeader()
         for c in range(self.list_model.columnCount()):
