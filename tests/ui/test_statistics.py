@@ -243,3 +243,18 @@ def test_the_headers_of_the_table_by_village_are_whole(
         if header.sectionSize(c) < fm.horizontalAdvance(t) + 12 + 16
     ]
     assert short == []
+
+
+def test_the_pickers_read_whole_in_english(qtbot: QtBot, ctx: AppContext) -> None:
+    i18n.install("en")
+    ctx.today_override = date(2026, 11, 30)
+    p = StatisticsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1366, 700)
+    p.show()
+    settle(qtbot, ctx)
+    assert p.sub.currentText() == "Oct"  # not a bare "10"
+    assert p.village.currentText() == "Whole township"
+    # The text and the drop-down arrow fit the box.
+    room = p.village.width() - p.village.fontMetrics().horizontalAdvance("Whole township")
+    assert room >= 24, room

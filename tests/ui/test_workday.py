@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.main_window import PAGES, MainWindow
@@ -520,3 +522,29 @@ def test_no_column_heading_is_cut_on_any_page(
             if found := _short_headers(window):
                 short[f"{key}/{i}"] = found
     assert short == {}
+
+
+def test_a_long_code_label_shows_its_start(qtbot: QtBot, ctx: AppContext) -> None:
+    i18n.install("en")
+    form = open_new(qtbot, ctx, "member")
+    political = form.editors[("person", "political")]
+    assert political.isEditable()
+    political.set_value("13")  # 群众: "General public (no affiliation)", longer than the box
+    line = political.lineEdit()
+    assert line.text().startswith("General public")
+    assert line.cursorPosition() == 0
+    form.discard_changes()
+    form.reject()
+
+
+def test_a_form_has_no_empty_band_under_its_fields(qtbot: QtBot, ctx: AppContext) -> None:
+    family = a_family(ctx.store)
+    for entity, context in (("member", None), ("carevisit", family)):
+        form = open_new(qtbot, ctx, entity, context)
+        boxes = [b for b in form.findChildren(QGroupBox) if b.isVisible()]
+        last = max(b.mapTo(form, b.rect().bottomLeft()).y() for b in boxes)
+        buttons = form.save_button.mapTo(form, form.save_button.rect().topLeft()).y()
+        # Room for a few lines of messages, not a blank panel.
+        assert buttons - last <= 90, (entity, buttons - last)
+        form.discard_changes()
+        form.reject()

@@ -3133,7 +3133,7 @@ Account: {user}</translation>
     </message>
     <message>
         <source>{m}月</source>
-        <translation>{m}</translation>
+        <translation>{name}</translation>
     </message>
     <message>
         <source>上半年</source>

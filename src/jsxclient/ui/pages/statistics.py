@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -235,8 +235,10 @@ class StatisticsPage(QWidget):
         self.village.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.village.setMinimumContentsLength(9)
-        self.village.addItem(self.tr("全乡镇"), None)
+        whole = self.tr("全乡镇")
+        # ... but "Whole township" whole.
+        self.village.setMinimumContentsLength(max(9, len(whole) + 1))
+        self.village.addItem(whole, None)
         for pl in ctx.places:
             if pl.code != ctx.township:
                 self.village.addItem(pl.name, pl.code)
@@ -360,8 +362,11 @@ class StatisticsPage(QWidget):
         self.sub.blockSignals(True)
         self.sub.clear()
         if kind == "month":
+            english = QLocale(QLocale.Language.English)
             for m in range(1, 13):
-                self.sub.addItem(self.tr("{m}月").format(m=m), m)
+                # English says the month's name ("Oct"), not a bare "10".
+                name = english.monthName(m, QLocale.FormatType.ShortFormat)
+                self.sub.addItem(self.tr("{m}月").format(m=m, name=name), m)
             last = periods.previous_month(self.ctx.today())
             self.sub.setCurrentIndex(last.start.month - 1)
             if last.start.year != self.ctx.today().year:
