@@ -548,3 +548,36 @@ def test_a_form_has_no_empty_band_under_its_fields(qtbot: QtBot, ctx: AppContext
         assert buttons - last <= 90, (entity, buttons - last)
         form.discard_changes()
         form.reject()
+
+
+def test_the_export_menu_arrow_does_not_cover_its_text(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None
+) -> None:
+    page = _member_page(qtbot, ctx, window)
+    button = page.findChild(QWidget, "exportButton")
+    assert button is not None and button.isVisible()
+    text = button.fontMetrics().horizontalAdvance(button.text())  # type: ignore[attr-defined]
+    # 14 px padding left, the arrow in the 28 px on the right.
+    assert button.width() >= text + 14 + 28, (button.width(), text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_dashboard_lists_show_every_column(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)
+    page = window.show_page("dashboard")
+    ctx.bus.emit_changed("member")  # the lists filled in this language
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    for table in (page.due, page.follow):  # type: ignore[attr-defined]
+        assert table.rowCount() > 0
+        last = table.columnCount() - 1
+        # Nothing to scroll sideways to; the reason / matter keeps some room.
+        assert table.horizontalScrollBar().maximum() == 0, table.objectName()
+        assert table.columnWidth(last) >= 70, (table.objectName(), table.columnWidth(last))

@@ -626,7 +626,7 @@
     </message>
     <message>
         <source>村（社区）</source>
-        <translation>Village (community)</translation>
+        <translation>Village</translation>
     </message>
     <message>
         <source>类别</source>
