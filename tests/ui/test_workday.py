@@ -578,6 +578,11 @@ def test_the_dashboard_lists_show_every_column(
     for table in (page.due, page.follow):  # type: ignore[attr-defined]
         assert table.rowCount() > 0
         last = table.columnCount() - 1
-        # Nothing to scroll sideways to; the reason / matter keeps some room.
+        # Nothing to scroll sideways to; the matter keeps some room.
         assert table.horizontalScrollBar().maximum() == 0, table.objectName()
-        assert table.columnWidth(last) >= 70, (table.objectName(), table.columnWidth(last))
+        assert table.columnWidth(last) >= 80, (table.objectName(), table.columnWidth(last))
+    # The reason for a visit reads whole.
+    due = page.due  # type: ignore[attr-defined]
+    reasons = {due.item(r, due.columnCount() - 1).text() for r in range(due.rowCount())}
+    widest = max(due.fontMetrics().horizontalAdvance(t) for t in reasons)
+    assert due.columnWidth(due.columnCount() - 1) >= widest + 8, reasons

@@ -654,15 +654,15 @@
     </message>
     <message>
         <source>走访日期</source>
-        <translation>Visit date</translation>
+        <translation>Visited</translation>
     </message>
     <message>
         <source>跟进日期</source>
-        <translation>Follow-up date</translation>
+        <translation>Follow up by</translation>
     </message>
     <message>
         <source>事项</source>
-        <translation>Matter</translation>
+        <translation>Needs</translation>
     </message>
     <message>
         <source>双击一行打开该家庭。按 F5 刷新。</source>
@@ -686,11 +686,11 @@
     </message>
     <message>
         <source>季度走访</source>
-        <translation>Quarterly visit</translation>
+        <translation>Quarterly</translation>
     </message>
     <message>
         <source>约定跟进</source>
-        <translation>Agreed follow-up</translation>
+        <translation>Follow-up</translation>
     </message>
     <message>
         <source>无</source>
