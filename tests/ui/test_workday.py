@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabBar,
     QTabWidget,
+    QTreeWidgetItemIterator,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -586,3 +587,32 @@ def test_the_dashboard_lists_show_every_column(
     reasons = {due.item(r, due.columnCount() - 1).text() for r in range(due.rowCount())}
     widest = max(due.fontMetrics().horizontalAdvance(t) for t in reasons)
     assert due.columnWidth(due.columnCount() - 1) >= widest + 8, reasons
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_association_names_read_whole_in_the_tree(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)
+    page = window.show_page("organisation")
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    tree = page.tree  # type: ignore[attr-defined]
+    fm = tree.fontMetrics()
+    cut = []
+    it = QTreeWidgetItemIterator(tree)
+    while it.value() is not None:
+        item = it.value()
+        rect = tree.visualItemRect(item)
+        text = item.text(0)
+        left = rect.left() + (tree.iconSize().width() + 8 if not item.icon(0).isNull() else 4)
+        if left + fm.horizontalAdvance(text) > tree.columnWidth(0):
+            cut.append(text)
+        it += 1
+    assert tree.topLevelItemCount() > 0
+    assert cut == []
