@@ -616,3 +616,29 @@ def test_association_names_read_whole_in_the_tree(
         it += 1
     assert tree.topLevelItemCount() > 0
     assert cut == []
+
+
+def test_summary_lines_keep_their_parts_apart_in_english(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    settings = window.show_page("settings")
+    with qtbot.waitSignal(window.language_switched):
+        settings.language.setCurrentIndex(settings.language.findData("en"))  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    families = window.show_page("families")
+    settle(qtbot, ctx)
+    families.table.selectRow(0)  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    summaries = [w.text() for w in window.findChildren(QLabel, "familySummary") if w.isVisible()]
+    sync = window.show_page("sync")
+    settle(qtbot, ctx)
+    summaries.append(sync.state.text())  # type: ignore[attr-defined]
+    organisation = window.show_page("organisation")
+    settle(qtbot, ctx)
+    summaries.append(organisation.summary.text())  # type: ignore[attr-defined]
+    assert len(summaries) == 3
+    for text in summaries:
+        # Rich text folds runs of spaces into one: a dot keeps the parts apart.
+        assert "\u3000" not in text and "   " not in text and " · " in text, text
+    pending = ctx.store.pending_count()
+    assert f"<b>{pending:,}</b>" in summaries[1]

@@ -961,7 +961,7 @@
     </message>
     <message>
         <source>最近走访：{last}&#x3000;今年走访 {n} 次&#x3000;</source>
-        <translation>Last visit: {last}   {n} visits this year   </translation>
+        <translation>Last visit: {last} · {n} visits this year · </translation>
     </message>
     <message>
         <source>无</source>
@@ -3506,7 +3506,7 @@ Account: {user}</translation>
     </message>
     <message>
         <source>待同步的修改 &lt;b&gt;{p}&lt;/b&gt; 条&#x3000;冲突 &lt;b&gt;{c}&lt;/b&gt; 个&#x3000;被拒绝 &lt;b&gt;{r}&lt;/b&gt; 条</source>
-        <translation>Changes waiting &lt;b&gt;{p}&lt;/b&gt;   conflicts &lt;b&gt;{c}&lt;/b&gt;   refused &lt;b&gt;{r}&lt;/b&gt;</translation>
+        <translation>Changes waiting &lt;b&gt;{p}&lt;/b&gt; · conflicts &lt;b&gt;{c}&lt;/b&gt; · refused &lt;b&gt;{r}&lt;/b&gt;</translation>
     </message>
     <message>
         <source>上次同步：{last} {outcome}</source>

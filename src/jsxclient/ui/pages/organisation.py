@@ -171,7 +171,7 @@ class OrganisationPage(QWidget):
         if row is None:
             return
         self.summary.setText(
-            f"<b>{row.name}</b>　{fmt.code('association_level', row.level)}　"
+            f"<b>{row.name}</b>{fmt.gap()}{fmt.code('association_level', row.level)}{fmt.gap()}"
             + self.tr("在籍会员 {m} 人，现任负责人 {o} 人").format(
                 m=f"{row.members:,}", o=row.officers
             )
