@@ -642,3 +642,28 @@ def test_summary_lines_keep_their_parts_apart_in_english(
         assert "\u3000" not in text and "   " not in text and " · " in text, text
     pending = ctx.store.pending_count()
     assert f"<b>{pending:,}</b>" in summaries[1]
+
+
+def test_a_long_name_gets_the_room_the_list_has_to_spare(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None
+) -> None:
+    window.resize(1366, 697)
+    sites = window.show_page("sites")
+    sites.setCurrentIndex(1)  # type: ignore[attr-defined]  # the projects
+    page = sites.currentWidget()  # type: ignore[attr-defined]
+    assert isinstance(page, ListPage)
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    qtbot.wait(50)
+    table = page.table
+    col = [c.key for c in page.model.columns].index("name")
+    fm = table.fontMetrics()
+    rows = range(min(page.model.rowCount(), 12))
+    names = [str(page.model.index(r, col).data()) for r in rows]
+    widest = max(fm.horizontalAdvance(n) for n in names)
+    from jsxclient.ui.widgets import CAPPED_WIDTH
+
+    assert widest + 12 > CAPPED_WIDTH  # a name longer than a column is at first
+    assert table.columnWidth(col) >= widest + 8, (table.columnWidth(col), widest)
+    # ... and nothing to scroll sideways to.
+    assert table.horizontalScrollBar().maximum() == 0
