@@ -501,8 +501,9 @@ def _short_headers(window: MainWindow) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
 def test_no_column_heading_is_cut_on_any_page(
-    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
     if language != "zh_CN":
         settings = window.show_page("settings")
@@ -551,8 +552,9 @@ def test_a_form_has_no_empty_band_under_its_fields(qtbot: QtBot, ctx: AppContext
         form.reject()
 
 
+@pytest.mark.usefixtures("styled")
 def test_the_export_menu_arrow_does_not_cover_its_text(
-    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
 ) -> None:
     page = _member_page(qtbot, ctx, window)
     button = page.findChild(QWidget, "exportButton")
@@ -563,8 +565,9 @@ def test_the_export_menu_arrow_does_not_cover_its_text(
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
 def test_the_dashboard_lists_show_every_column(
-    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
     if language != "zh_CN":
         settings = window.show_page("settings")
@@ -590,8 +593,9 @@ def test_the_dashboard_lists_show_every_column(
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
 def test_association_names_read_whole_in_the_tree(
-    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None, language: str
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
     if language != "zh_CN":
         settings = window.show_page("settings")
@@ -644,8 +648,9 @@ def test_summary_lines_keep_their_parts_apart_in_english(
     assert f"<b>{pending:,}</b>" in summaries[1]
 
 
+@pytest.mark.usefixtures("styled")
 def test_a_long_name_gets_the_room_the_list_has_to_spare(
-    qtbot: QtBot, ctx: AppContext, window: MainWindow, styled: None
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
 ) -> None:
     window.resize(1366, 697)
     sites = window.show_page("sites")
