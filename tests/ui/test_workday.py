@@ -272,6 +272,24 @@ def test_the_recycle_bin_restores(qtbot: QtBot, ctx: AppContext, window: MainWin
     dlg.close()
 
 
+def test_the_recycle_bin_labels_its_kinds_in_english(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from jsxclient.ui.recycle_bin import RecycleBin
+
+    i18n.install("en")
+    rid = one(ctx.store, "SELECT id FROM member WHERE deleted = 0 ORDER BY id LIMIT 1")
+    with ctx.store.transaction() as tx:
+        tx.delete("member", rid)
+    window.bin_action.trigger()
+    dlg = window.findChild(RecycleBin, "recycleBin")
+    assert dlg is not None
+    settle(qtbot, ctx)
+    kinds = {dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())}
+    assert "Member" in kinds, kinds
+    dlg.close()
+
+
 def test_save_and_new_starts_clean(qtbot: QtBot, ctx: AppContext) -> None:
     form = open_new(qtbot, ctx, "member")
     fill(qtbot, form, person_values(32, "仇红梅")(ctx.store))
