@@ -690,3 +690,25 @@ def test_a_long_name_gets_the_room_the_list_has_to_spare(
     assert table.columnWidth(col) >= widest + 8, (table.columnWidth(col), widest)
     # ... and nothing to scroll sideways to.
     assert table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.usefixtures("styled")
+def test_a_family_and_its_visits_share_a_maximised_laptop_window(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from jsxclient.ui.widgets import RecordTable
+
+    window.showNormal()
+    window.resize(1366, 697)  # 1366x768 less the taskbar and the title bar
+    page = window.show_page("families")
+    settle(qtbot, ctx)
+    page.table.selectRow(0)  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    rows = {
+        t.objectName(): t.viewport().height() // t.verticalHeader().defaultSectionSize()
+        for t in page.findChildren(RecordTable)
+        if t.isVisible()
+    }
+    assert rows["table_specialfamily"] >= 9, rows
+    assert rows["table_carevisit"] >= 3, rows

@@ -307,7 +307,7 @@ def families_page(ctx: AppContext) -> ListPage:
             ),
         ],
         detail=detail,
-        detail_share=0.42,  # the family's summary above its tabs
+        detail_share=0.47,  # the family's summary above its tabs
         registers=("families", "visits", "subsidies"),
         import_kind="families",
     )
