@@ -92,6 +92,8 @@ def driver(args: argparse.Namespace) -> int:
     finally:
         xvfb.terminate()
         xvfb.wait()
+        if not args.keep_store:
+            shutil.rmtree(work, ignore_errors=True)
     shrink(written)
     total = sum(p.stat().st_size for p in written)
     print(f"{len(written)} pictures, {total / 1e6:.1f} MB")
