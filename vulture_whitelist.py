@@ -12,6 +12,7 @@ import openpyxl.cell
 import uvicorn
 from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
+from tests.ui import test_workday as workday_tests
 
 from jsxclient.transfer import xlsxrows
 from jsxclient.ui import charts, list_model, login, printing
@@ -31,7 +32,8 @@ charts.ChartView.paintEvent
 
 # Looked up by name: pages by MainWindow (`records("members_page")`), the app
 # factory by uvicorn ("jsxserver.main:app_from_env"), the bench's in-process
-# run by a child interpreter, a fixture by `request.getfixturevalue`.
+# run by a child interpreter, fixtures by `request.getfixturevalue` or
+# `pytest.mark.usefixtures`.
 records.members_page
 records.families_page
 records.activities_page
@@ -40,6 +42,7 @@ records.SitesProjectsPage
 main.app_from_env
 bench_ui.in_process
 server_conftest.pg_schema
+workday_tests.styled
 
 # Set on objects that read them: sqlite3 connections, uvicorn's server,
 # openpyxl cells (test workbooks), anyio's thread limiter (JSXSERVER_THREADS).

@@ -1,5 +1,5 @@
-"""Capture the 统计 page (cards and charts) and the first pages of the
-monthly report's PDF.
+"""Capture the first pages of the monthly report's PDF (the 统计 page
+itself comes from make.py).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/capture_reports.py [en]
 
@@ -28,7 +28,7 @@ from jsxclient.ui.sync_controller import SyncController
 from jsxclient.ui.tasks import TaskManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from capture import HERE, TOWNSHIP, pump, save
+from capture import HERE, TOWNSHIP, pump
 
 
 def main() -> int:
@@ -53,11 +53,6 @@ def main() -> int:
     win.show()
     page = win.show_page("statistics")
     pump(app, ctx, 800)
-    save(win, f"statistics{suffix}.png")
-    save(win, f"pages-statistics{suffix}.png")  # capture.py's page tour, same picture
-    page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
-    pump(app, ctx, 500)
-    save(win, f"statistics-charts{suffix}.png")
     pdf = tmp / "report.pdf"
     page.save_pdf(pdf)  # type: ignore[attr-defined]
     for n in (1, 3):

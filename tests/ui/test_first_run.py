@@ -121,3 +121,23 @@ def test_a_set_up_store_asks_for_the_password_then_opens_the_main_window(
         shell.shutdown()
         if shell.store is not None:
             shell.store.close()
+
+
+def test_a_search_typed_before_the_list_is_read_is_answered(qtbot: QtBot) -> None:
+    from jsxclient.ui.first_run import TownshipPicker
+    from jsxclient.ui.tasks import TaskManager
+
+    i18n.install("zh_CN")
+    tasks = TaskManager()
+    try:
+        picker = TownshipPicker(tasks)
+        qtbot.addWidget(picker)
+        picker.show()
+        # Typed at once, while the divisions are still being read.
+        picker.search.setText("qst")
+        qtbot.waitUntil(lambda: tasks.idle)
+        qtbot.waitUntil(lambda: picker.model.rowCount() == 14)
+        assert picker.status.text() == "找到 2 个乡镇（街道）"
+        assert picker.code() is not None
+    finally:
+        tasks.shutdown()

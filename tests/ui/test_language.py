@@ -81,3 +81,16 @@ def test_every_source_string_has_an_english_translation() -> None:
         or m.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
     ]
     assert untranslated == []
+
+
+def test_no_english_translation_uses_chinese_punctuation() -> None:
+    """Full-width brackets, commas and stops belong to the Chinese text only."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(i18n.qm_path("jsxclient_en.ts"))
+    odd = [
+        text
+        for m in tree.getroot().iter("message")
+        if any(ch in (text := m.findtext("translation") or "") for ch in "（）【】，。：；、\u3000")
+    ]
+    assert odd == []

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from jsxclient.reports import evaluate
+from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.pages.statistics import StatisticsPage
@@ -165,3 +168,93 @@ def test_quick_period_changes_show_the_last(
     settle(qtbot, ctx)
     assert page.report is not None and page.report.period.key == "2026-09"
     assert page.trend is not None and page.trend["members"][-1][0] == "2026-09"
+
+
+def _column(page: StatisticsPage, col: int) -> list[str]:
+    return [page.table.item(r, col).text() for r in range(page.table.rowCount())]
+
+
+def test_a_click_on_a_header_sorts_the_table_by_village(
+    qtbot: QtBot, ctx: AppContext, page: StatisticsPage
+) -> None:
+    settle(qtbot, ctx)
+    page.tabs.setCurrentWidget(page.table)
+    assert page.report is not None
+    header = page.table.horizontalHeader()
+    col = 1 + page._table_inds.index("members")
+    villages = _column(page, 0)
+    total = villages[-1]
+    assert total == "合计"
+    expected = sorted(
+        (page.report.figures["members"].part_value(code) or 0.0, name)
+        for code, name in page.report.parts
+    )
+
+    def click(c: int) -> None:
+        x = header.sectionViewportPosition(c) + header.sectionSize(c) // 2
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+        )
+
+    page.table.scrollTo(page.table.model().index(0, col))
+    click(col)
+    numbers = [float(t.replace(",", "")) for t in _column(page, col)[:-1]]
+    # By number (not text: "1,000" after "999"), the total still last.
+    assert numbers == sorted(numbers) and numbers == [n for n, _ in expected]
+    assert _column(page, 0)[-1] == total
+    click(col)
+    numbers = [float(t.replace(",", "")) for t in _column(page, col)[:-1]]
+    assert numbers == sorted(numbers, reverse=True)
+    assert _column(page, 0)[-1] == total
+    assert _column(page, 0)[0] == expected[-1][1]  # the most members first
+    page.table.scrollTo(page.table.model().index(0, 0))
+    click(0)
+    assert _column(page, 0) == villages
+    # A new period keeps the order the user chose.
+    click(col)
+    page.set_period("2026-Q3")
+    settle(qtbot, ctx)
+    numbers = [float(t.replace(",", "")) for t in _column(page, col)[:-1]]
+    assert numbers == sorted(numbers) and _column(page, 0)[-1] == total
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_headers_of_the_table_by_village_are_whole(
+    qtbot: QtBot, ctx: AppContext, language: str
+) -> None:
+    i18n.install(language)
+    ctx.today_override = date(2026, 11, 30)
+    p = StatisticsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1366, 700)
+    p.show()
+    settle(qtbot, ctx)
+    p.tabs.setCurrentWidget(p.table)
+    header = p.table.horizontalHeader()
+    texts = [p.table.horizontalHeaderItem(c).text() for c in range(p.table.columnCount())]
+    assert ("Members on the books" in texts) == (language == "en")
+    bold = header.font()
+    bold.setWeight(QFont.Weight.DemiBold)
+    fm = QFontMetrics(bold)
+    short = [
+        (t, header.sectionSize(c), fm.horizontalAdvance(t))
+        for c, t in enumerate(texts)
+        # The header's padding (6 px a side in app.qss) and the sort arrow.
+        if header.sectionSize(c) < fm.horizontalAdvance(t) + 12 + 16
+    ]
+    assert short == []
+
+
+def test_the_pickers_read_whole_in_english(qtbot: QtBot, ctx: AppContext) -> None:
+    i18n.install("en")
+    ctx.today_override = date(2026, 11, 30)
+    p = StatisticsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1366, 700)
+    p.show()
+    settle(qtbot, ctx)
+    assert p.sub.currentText() == "Oct"  # not a bare "10"
+    assert p.village.currentText() == "Whole township"
+    # The text and the drop-down arrow fit the box.
+    room = p.village.width() - p.village.fontMetrics().horizontalAdvance("Whole township")
+    assert room >= 24, room

@@ -135,7 +135,7 @@ def test_status_bar_shows_pending_and_not_connected(
 ) -> None:
     ind = window.indicator
     pending = ctx.store.pending_count()
-    qtbot.waitUntil(lambda: f"{pending}" in ind.pending.text())
+    qtbot.waitUntil(lambda: f"{pending:,}" in ind.pending.text())
     assert ind.state.text() == "未连接服务器"
     # Sync is offered anyway: it says why it cannot and offers to connect.
     assert ind.button.isEnabled()

@@ -4,21 +4,27 @@ recycle bin, demo marking, status after a save)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QTabBar,
+    QTabWidget,
+    QTreeWidgetItemIterator,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.form import RecordForm
 from jsxclient.ui.main_window import PAGES, MainWindow
@@ -266,6 +272,24 @@ def test_the_recycle_bin_restores(qtbot: QtBot, ctx: AppContext, window: MainWin
     dlg.close()
 
 
+def test_the_recycle_bin_labels_its_kinds_in_english(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from jsxclient.ui.recycle_bin import RecycleBin
+
+    i18n.install("en")
+    rid = one(ctx.store, "SELECT id FROM member WHERE deleted = 0 ORDER BY id LIMIT 1")
+    with ctx.store.transaction() as tx:
+        tx.delete("member", rid)
+    window.bin_action.trigger()
+    dlg = window.findChild(RecycleBin, "recycleBin")
+    assert dlg is not None
+    settle(qtbot, ctx)
+    kinds = {dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())}
+    assert "Member" in kinds, kinds
+    dlg.close()
+
+
 def test_save_and_new_starts_clean(qtbot: QtBot, ctx: AppContext) -> None:
     form = open_new(qtbot, ctx, "member")
     fill(qtbot, form, person_values(32, "仇红梅")(ctx.store))
@@ -458,3 +482,233 @@ def test_lists_use_the_height_of_a_1366x768_screen(
         room[key] = table.viewport().height() // table.verticalHeader().defaultSectionSize()
     assert room["members"] >= 18, room
     assert min(room["families"], room["activities"], room["volunteers"]) >= 9, room
+
+
+@pytest.fixture
+def styled(qapp: QApplication) -> Iterator[None]:
+    """The app's own stylesheet and font (bold, padded headers), as shipped."""
+    from jsxclient.ui import styles
+
+    font, sheet = qapp.font(), qapp.styleSheet()
+    styles.apply(qapp)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+def _short_headers(window: MainWindow) -> list[tuple[str, int, int]]:
+    """Headers narrower than their text (bold, 6 px padding a side)."""
+    out = []
+    for h in window.findChildren(QHeaderView):
+        if (
+            not h.isVisibleTo(window)
+            or h.orientation() != Qt.Orientation.Horizontal
+            or h.model() is None
+        ):
+            continue
+        bold = h.font()
+        bold.setWeight(QFont.Weight.DemiBold)
+        fm = QFontMetrics(bold)
+        for c in range(h.count()):
+            text = str(h.model().headerData(c, Qt.Orientation.Horizontal) or "")
+            if text and not h.isSectionHidden(c):
+                need = fm.horizontalAdvance(text) + 12
+                if h.sectionSize(c) < need:
+                    out.append((text, h.sectionSize(c), need))
+    return out
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
+def test_no_column_heading_is_cut_on_any_page(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)  # a maximised window on a 1366x768 laptop screen
+    short: dict[str, list[tuple[str, int, int]]] = {}
+    for key, _zh in PAGES:
+        page = window.show_page(key)
+        settle(qtbot, ctx)
+        tabs = page if isinstance(page, QTabWidget) else getattr(page, "tabs", None)
+        for i in range(tabs.count() if isinstance(tabs, QTabWidget) else 1):
+            if isinstance(tabs, QTabWidget):
+                tabs.setCurrentIndex(i)
+                settle(qtbot, ctx)
+            qtbot.wait(20)
+            if found := _short_headers(window):
+                short[f"{key}/{i}"] = found
+    assert short == {}
+
+
+def test_a_long_code_label_shows_its_start(qtbot: QtBot, ctx: AppContext) -> None:
+    i18n.install("en")
+    form = open_new(qtbot, ctx, "member")
+    political = form.editors[("person", "political")]
+    assert political.isEditable()
+    political.set_value("13")  # 群众: "General public (no affiliation)", longer than the box
+    line = political.lineEdit()
+    assert line.text().startswith("General public")
+    assert line.cursorPosition() == 0
+    form.discard_changes()
+    form.reject()
+
+
+def test_a_form_has_no_empty_band_under_its_fields(qtbot: QtBot, ctx: AppContext) -> None:
+    family = a_family(ctx.store)
+    for entity, context in (("member", None), ("carevisit", family)):
+        form = open_new(qtbot, ctx, entity, context)
+        boxes = [b for b in form.findChildren(QGroupBox) if b.isVisible()]
+        last = max(b.mapTo(form, b.rect().bottomLeft()).y() for b in boxes)
+        buttons = form.save_button.mapTo(form, form.save_button.rect().topLeft()).y()
+        # Room for a few lines of messages, not a blank panel.
+        assert buttons - last <= 90, (entity, buttons - last)
+        form.discard_changes()
+        form.reject()
+
+
+@pytest.mark.usefixtures("styled")
+def test_the_export_menu_arrow_does_not_cover_its_text(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    page = _member_page(qtbot, ctx, window)
+    button = page.findChild(QWidget, "exportButton")
+    assert button is not None and button.isVisible()
+    text = button.fontMetrics().horizontalAdvance(button.text())  # type: ignore[attr-defined]
+    # 14 px padding left, the arrow in the 28 px on the right.
+    assert button.width() >= text + 14 + 28, (button.width(), text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
+def test_the_dashboard_lists_show_every_column(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)
+    page = window.show_page("dashboard")
+    ctx.bus.emit_changed("member")  # the lists filled in this language
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    for table in (page.due, page.follow):  # type: ignore[attr-defined]
+        assert table.rowCount() > 0
+        last = table.columnCount() - 1
+        # Nothing to scroll sideways to; the matter keeps some room.
+        assert table.horizontalScrollBar().maximum() == 0, table.objectName()
+        assert table.columnWidth(last) >= 80, (table.objectName(), table.columnWidth(last))
+    # The reason for a visit reads whole.
+    due = page.due  # type: ignore[attr-defined]
+    reasons = {due.item(r, due.columnCount() - 1).text() for r in range(due.rowCount())}
+    widest = max(due.fontMetrics().horizontalAdvance(t) for t in reasons)
+    assert due.columnWidth(due.columnCount() - 1) >= widest + 8, reasons
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.usefixtures("styled")
+def test_association_names_read_whole_in_the_tree(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
+) -> None:
+    if language != "zh_CN":
+        settings = window.show_page("settings")
+        with qtbot.waitSignal(window.language_switched):
+            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+        settle(qtbot, ctx)
+    window.resize(1366, 697)
+    page = window.show_page("organisation")
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    tree = page.tree  # type: ignore[attr-defined]
+    fm = tree.fontMetrics()
+    cut = []
+    it = QTreeWidgetItemIterator(tree)
+    while it.value() is not None:
+        item = it.value()
+        rect = tree.visualItemRect(item)
+        text = item.text(0)
+        left = rect.left() + (tree.iconSize().width() + 8 if not item.icon(0).isNull() else 4)
+        if left + fm.horizontalAdvance(text) > tree.columnWidth(0):
+            cut.append(text)
+        it += 1
+    assert tree.topLevelItemCount() > 0
+    assert cut == []
+
+
+def test_summary_lines_keep_their_parts_apart_in_english(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    settings = window.show_page("settings")
+    with qtbot.waitSignal(window.language_switched):
+        settings.language.setCurrentIndex(settings.language.findData("en"))  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    families = window.show_page("families")
+    settle(qtbot, ctx)
+    families.table.selectRow(0)  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    summaries = [w.text() for w in window.findChildren(QLabel, "familySummary") if w.isVisible()]
+    sync = window.show_page("sync")
+    settle(qtbot, ctx)
+    summaries.append(sync.state.text())  # type: ignore[attr-defined]
+    organisation = window.show_page("organisation")
+    settle(qtbot, ctx)
+    summaries.append(organisation.summary.text())  # type: ignore[attr-defined]
+    assert len(summaries) == 3
+    for text in summaries:
+        # Rich text folds runs of spaces into one: a dot keeps the parts apart.
+        assert "\u3000" not in text and "   " not in text and " · " in text, text
+    pending = ctx.store.pending_count()
+    assert f"<b>{pending:,}</b>" in summaries[1]
+
+
+@pytest.mark.usefixtures("styled")
+def test_a_long_name_gets_the_room_the_list_has_to_spare(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    window.resize(1366, 697)
+    sites = window.show_page("sites")
+    sites.setCurrentIndex(1)  # type: ignore[attr-defined]  # the projects
+    page = sites.currentWidget()  # type: ignore[attr-defined]
+    assert isinstance(page, ListPage)
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    qtbot.wait(50)
+    table = page.table
+    col = [c.key for c in page.model.columns].index("name")
+    fm = table.fontMetrics()
+    rows = range(min(page.model.rowCount(), 12))
+    names = [str(page.model.index(r, col).data()) for r in rows]
+    widest = max(fm.horizontalAdvance(n) for n in names)
+    from jsxclient.ui.widgets import CAPPED_WIDTH
+
+    assert widest + 12 > CAPPED_WIDTH  # a name longer than a column is at first
+    assert table.columnWidth(col) >= widest + 8, (table.columnWidth(col), widest)
+    # ... and nothing to scroll sideways to.
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.usefixtures("styled")
+def test_a_family_and_its_visits_share_a_maximised_laptop_window(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from jsxclient.ui.widgets import RecordTable
+
+    window.showNormal()
+    window.resize(1366, 697)  # 1366x768 less the taskbar and the title bar
+    page = window.show_page("families")
+    settle(qtbot, ctx)
+    page.table.selectRow(0)  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
+    qtbot.wait(50)
+    rows = {
+        t.objectName(): t.viewport().height() // t.verticalHeader().defaultSectionSize()
+        for t in page.findChildren(RecordTable)
+        if t.isVisible()
+    }
+    assert rows["table_specialfamily"] >= 9, rows
+    assert rows["table_carevisit"] >= 3, rows

@@ -114,6 +114,8 @@ class TownshipPicker(QWidget):
             county.appendRow(item)
         self.places = [p for p, _ in rows]
         self.status.setText(self.tr("共 {n} 个乡镇（街道）").format(n=len(rows)))
+        if self.search.text().strip():  # typed before the list was read
+            self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

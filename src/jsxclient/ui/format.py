@@ -27,6 +27,12 @@ def code(table: str, value: Any) -> str:
     return codes.label(table, str(value), i18n.lang())
 
 
+def gap() -> str:
+    """Between the parts of a summary line: an ideographic space in Chinese,
+    a middle dot in English (rich text folds plain spaces into one)."""
+    return "\u3000" if i18n.lang() == "zh" else " · "
+
+
 def yes_no(value: Any) -> str:
     if value is None:
         return ""

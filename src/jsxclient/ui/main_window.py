@@ -117,7 +117,7 @@ class SyncIndicator(QWidget):
         self.state.setToolTip(tip)
         self.dot.setToolTip(tip)
         if v is not None:
-            self.pending.setText(self.tr("待同步 {n} 条").format(n=v.pending))
+            self.pending.setText(self.tr("待同步 {n} 条").format(n=f"{v.pending:,}"))
             extra = []
             if v.conflicts:
                 extra.append(self.tr("冲突 {n} 个").format(n=v.conflicts))

@@ -77,7 +77,9 @@ class RecycleBin(QDialog):
         self.items = items
         self.table.setRowCount(len(items))
         for r, n in enumerate(items):
-            for c, text in enumerate((record_noun(n.entity), n.name, n.detail, n.deleted_at[:16])):
+            noun = record_noun(n.entity)  # "care visit" in a sentence, "Care visit" as a label
+            kind = noun[:1].upper() + noun[1:]
+            for c, text in enumerate((kind, n.name, n.detail, n.deleted_at[:16])):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(3)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,10 @@ def hidden_columns(settings: Settings) -> dict[str, list[str]]:
     return {str(k): [str(x) for x in v] for k, v in raw.items()} if isinstance(raw, dict) else {}
 
 
+# A list column no wider than this at first (unless the list has room).
+CAPPED_WIDTH = 260
+
+
 class RecordTable(QTableView):
     """A list view: Enter or double-click opens, Delete asks then deletes."""
 
@@ -73,23 +77,65 @@ class RecordTable(QTableView):
         self.customContextMenuRequested.connect(self._menu)
         model.modelReset.connect(self._fit_once)
         self._fitted = False
+        # Columns cut to CAPPED_WIDTH (their whole width), and every column's fitted width.
+        self._capped: dict[int, int] = {}
+        self._widths: dict[int, int] = {}
         self.frozen: QTableView | None = None
         self._frozen_upto = -1
         h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         h.customContextMenuRequested.connect(self._column_menu)
         self._apply_hidden()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_once()  # a list with no rows yet: its headers whole
+        self._use_spare()  # filled while hidden (a tab behind): widen now
+
     def _fit_once(self) -> None:
-        if self._fitted or self.list_model.rowCount() == 0:
+        if self._fitted:
             return
-        self._fitted = True
+        # An empty list fits its headers (an empty child list shows whole
+        # headings), then its first rows when they come.
+        self._fitted = self.list_model.rowCount() > 0
         self.resizeColumnsToContents()
         h = self.horizontalHeader()
+        self._capped = {}
         for c in range(self.list_model.columnCount()):
             if self.list_model.columns[c].kind == "sync":
                 h.resizeSection(c, 28)
             else:
-                h.resizeSection(c, min(max(h.sectionSize(c) + 12, 64), 260))
+                # As resizeColumnsToContents sizes it (not the last, stretched, size).
+                fit = max(self.sizeHintForColumn(c), h.sectionSizeHint(c))
+                natural = max(fit + 12, 64)
+                h.resizeSection(c, min(natural, CAPPED_WIDTH))
+                if natural > CAPPED_WIDTH:
+                    self._capped[c] = natural
+                self._widths[c] = min(natural, CAPPED_WIDTH)
+        self._sync_frozen()
+        self._use_spare()
+
+    def _use_spare(self) -> None:
+        """Long texts (a project's name) are capped so that the other columns
+        stay in view; where the list has room to spare, rather than give it
+        all to the last column, the capped ones get it first, up to their
+        whole text (then left alone: a width set by hand stays)."""
+        capped = self._capped
+        if not capped or not self.isVisible():
+            return
+        h = self.horizontalHeader()
+        shown = [c for c in range(h.count()) if not h.isSectionHidden(c)]
+        if not shown:
+            return
+        last = max(shown, key=h.visualIndex)
+        used = sum(h.sectionSize(c) for c in shown if c != last)
+        spare = self.viewport().width() - used - self._widths.get(last, 64)
+        for c, natural in sorted(capped.items()):
+            add = min(spare, natural - h.sectionSize(c))
+            if add > 0:
+                h.resizeSection(c, h.sectionSize(c) + add)
+                spare -= add
+            if h.sectionSize(c) >= natural:
+                del self._capped[c]  # whole: left as it is from now on
         self._sync_frozen()
 
     # -- columns the worker chose (remembered per list) ------------------------
@@ -199,6 +245,7 @@ class RecordTable(QTableView):
 
     def resizeEvent(self, e: Any) -> None:
         super().resizeEvent(e)
+        self._use_spare()  # a wider window: the cut names first
         self._sync_frozen()
 
     def moveCursor(

@@ -626,7 +626,7 @@
     </message>
     <message>
         <source>村（社区）</source>
-        <translation>Village (community)</translation>
+        <translation>Village</translation>
     </message>
     <message>
         <source>类别</source>
@@ -654,15 +654,15 @@
     </message>
     <message>
         <source>走访日期</source>
-        <translation>Visit date</translation>
+        <translation>Visited</translation>
     </message>
     <message>
         <source>跟进日期</source>
-        <translation>Follow-up date</translation>
+        <translation>Follow up by</translation>
     </message>
     <message>
         <source>事项</source>
-        <translation>Matter</translation>
+        <translation>Needs</translation>
     </message>
     <message>
         <source>双击一行打开该家庭。按 F5 刷新。</source>
@@ -686,11 +686,11 @@
     </message>
     <message>
         <source>季度走访</source>
-        <translation>Quarterly visit</translation>
+        <translation>Quarterly</translation>
     </message>
     <message>
         <source>约定跟进</source>
-        <translation>Agreed follow-up</translation>
+        <translation>Follow-up</translation>
     </message>
     <message>
         <source>无</source>
@@ -1004,7 +1004,7 @@
     </message>
     <message>
         <source>最近走访：{last}&#x3000;今年走访 {n} 次&#x3000;</source>
-        <translation>Last visit: {last}   {n} visits this year   </translation>
+        <translation>Last visit: {last} · {n} visits this year · </translation>
     </message>
     <message>
         <source>无</source>
@@ -3267,7 +3267,7 @@ Account: {user}</translation>
     </message>
     <message>
         <source>{m}月</source>
-        <translation>{m}</translation>
+        <translation>{name}</translation>
     </message>
     <message>
         <source>上半年</source>
@@ -3644,7 +3644,7 @@ Account: {user}</translation>
     </message>
     <message>
         <source>待同步的修改 &lt;b&gt;{p}&lt;/b&gt; 条&#x3000;冲突 &lt;b&gt;{c}&lt;/b&gt; 个&#x3000;被拒绝 &lt;b&gt;{r}&lt;/b&gt; 条</source>
-        <translation>Changes waiting &lt;b&gt;{p}&lt;/b&gt;   conflicts &lt;b&gt;{c}&lt;/b&gt;   refused &lt;b&gt;{r}&lt;/b&gt;</translation>
+        <translation>Changes waiting &lt;b&gt;{p}&lt;/b&gt; · conflicts &lt;b&gt;{c}&lt;/b&gt; · refused &lt;b&gt;{r}&lt;/b&gt;</translation>
     </message>
     <message>
         <source>上次同步：{last} {outcome}</source>

@@ -346,6 +346,14 @@ class CodeEditor(QComboBox):
             line = self.lineEdit()
             assert line is not None
             line.editingFinished.connect(self._commit_text)
+            self.currentIndexChanged.connect(self._show_start)
+
+    def _show_start(self) -> None:
+        """A long label shows its start, not its end ("eneral public (no
+        affiliation)"), unless the worker is typing in the box."""
+        line = self.lineEdit()
+        if line is not None and not line.hasFocus():
+            line.setCursorPosition(0)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         # A short list (not typed into) finds its item by typed pinyin

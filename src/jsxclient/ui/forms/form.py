@@ -279,8 +279,9 @@ class RecordForm(QDialog):
             QShortcut(QKeySequence(seq), self).activated.connect(self.save_and_new)
         body.adjustSize()
         # Room for a line of message under a few fields, so that showing
-        # them does not push the last rows out of sight.
-        height = body.sizeHint().height() + self.heading.sizeHint().height() + 190
+        # them does not push the last rows out of sight; not much more (an
+        # empty band under the form looks like something failed to show).
+        height = body.sizeHint().height() + self.heading.sizeHint().height() + 130
         self.resize(780, min(760, max(280, height)))
 
     def _section(self, section: Any, parent: QWidget) -> QGroupBox:

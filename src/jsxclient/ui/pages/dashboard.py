@@ -31,7 +31,9 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setAlternatingRowColors(True)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
+    # The last column (the reason, the matter) takes the room left, its
+    # long texts elided (whole in the tooltip): no column pushed out of view.
+    t.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
     t.verticalHeader().setDefaultSectionSize(26)
     return t
 
@@ -215,6 +217,8 @@ class DashboardPage(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, fid)
+                if c == len(cells) - 1:
+                    item.setToolTip(str(text))
                 if alert and c in (3, 4):
                     item.setForeground(red)
                 table.setItem(r, c, item)

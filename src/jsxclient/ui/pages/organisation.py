@@ -60,6 +60,9 @@ class OrganisationPage(QWidget):
         self.tree.setObjectName("associationTree")
         self.tree.setHeaderLabels([self.tr("协会"), self.tr("会员"), self.tr("负责人")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The counts as narrow as they are: the long names get the room.
+        for col in (1, 2):
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
         self.tree.currentItemChanged.connect(self._selected)
         self.tree.itemDoubleClicked.connect(lambda *_: self._edit_association())
@@ -96,6 +99,9 @@ class OrganisationPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        # Two fifths for the tree whatever the language (the size hints
+        # alone gave the English tree less).
+        split.setSizes([2000, 3000])
         lay.addWidget(split, 1)
         ctx.bus.changed.connect(self._changed)
         self.refresh()
@@ -165,7 +171,7 @@ class OrganisationPage(QWidget):
         if row is None:
             return
         self.summary.setText(
-            f"<b>{row.name}</b>　{fmt.code('association_level', row.level)}　"
+            f"<b>{row.name}</b>{fmt.gap()}{fmt.code('association_level', row.level)}{fmt.gap()}"
             + self.tr("在籍会员 {m} 人，现任负责人 {o} 人").format(
                 m=f"{row.members:,}", o=row.officers
             )

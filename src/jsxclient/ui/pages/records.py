@@ -247,15 +247,16 @@ class FamilyDetail(_Detail):
             (self.tr("家庭医生"), s.flags["family_doctor_signed"]),
             (self.tr("就医绿色通道"), s.flags["priority_hospital"]),
         ]
-        flags = "　".join(f"{'☑' if on else '☐'} {name}" for name, on in docs)
+        gap = fmt.gap()
+        flags = gap.join(f"{'☑' if on else '☐'} {name}" for name, on in docs)
         overdue = bool(s.next_due and s.next_due < self.ctx.today().isoformat())
         due_style = "color:#cf1322;font-weight:600" if overdue else ""
         grade = fmt.code("disability_grade", s.disability_grade) if s.disability_grade else ""
         self.summary.setText(
-            f"<b style='font-size:15px'>{s.head_name}</b>　"
-            f"{fmt.code('family_category', s.category)} {grade}　"
-            f"{fmt.code('family_status', s.status)}　{s.village}　"
-            f"{fmt.mask_id(s.head_id_number)}　{fmt.mask_mobile(s.head_mobile)}<br>"
+            f"<b style='font-size:15px'>{s.head_name}</b>{gap}"
+            f"{fmt.code('family_category', s.category)} {grade}{gap}"
+            f"{fmt.code('family_status', s.status)}{gap}{s.village}{gap}"
+            f"{fmt.mask_id(s.head_id_number)}{gap}{fmt.mask_mobile(s.head_mobile)}<br>"
             + self.tr("最近走访：{last}　今年走访 {n} 次　").format(
                 last=s.last_visit or self.tr("无"), n=s.visits_this_year
             )
@@ -306,7 +307,7 @@ def families_page(ctx: AppContext) -> ListPage:
             ),
         ],
         detail=detail,
-        detail_share=0.42,  # the family's summary above its tabs
+        detail_share=0.47,  # the family's summary above its tabs
         registers=("families", "visits", "subsidies"),
         import_kind="families",
     )

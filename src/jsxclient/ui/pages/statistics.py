@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -144,6 +144,36 @@ def _met(f: Figure, value: float | None) -> bool | None:
     return value >= f.target - 1e-9
 
 
+# The sort key of a cell in the table by village (UserRole holds the code).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class StatItem(QTableWidgetItem):
+    """A cell of the table by village: figures sort as numbers (a missing
+    one below all), names in the villages' order; the total row stays last."""
+
+    def __init__(self, text: str, key: float | None, total: bool) -> None:
+        super().__init__(text)
+        self.setData(SORT_ROLE, key)
+        self.total = total
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        table = self.tableWidget()
+        descending = (
+            table is not None
+            and table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        )
+        mine, theirs = self.total, bool(getattr(other, "total", False))
+        if mine != theirs:
+            # Ascending, the total is the greatest; descending, the least.
+            return mine if descending else theirs
+        a, b = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        # No figure ("—") sorts below every figure.
+        if a is None or b is None:
+            return a is None and b is not None
+        return float(a) < float(b)
+
+
 class DrillDialog(QDialog):
     """The rows behind a figure: the record list, filtered to them."""
 
@@ -205,8 +235,10 @@ class StatisticsPage(QWidget):
         self.village.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.village.setMinimumContentsLength(9)
-        self.village.addItem(self.tr("全乡镇"), None)
+        whole = self.tr("全乡镇")
+        # ... but "Whole township" whole.
+        self.village.setMinimumContentsLength(max(9, len(whole) + 1))
+        self.village.addItem(whole, None)
         for pl in ctx.places:
             if pl.code != ctx.township:
                 self.village.addItem(pl.name, pl.code)
@@ -308,7 +340,12 @@ class StatisticsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # A click on a header sorts by it; the first column's puts the
+        # villages back in their order.
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.cellDoubleClicked.connect(self._table_drill)
         self.tabs.addTab(self.table, self.tr("分村"))
 
@@ -325,8 +362,11 @@ class StatisticsPage(QWidget):
         self.sub.blockSignals(True)
         self.sub.clear()
         if kind == "month":
+            english = QLocale(QLocale.Language.English)
             for m in range(1, 13):
-                self.sub.addItem(self.tr("{m}月").format(m=m), m)
+                # English says the month's name ("Oct"), not a bare "10".
+                name = english.monthName(m, QLocale.FormatType.ShortFormat)
+                self.sub.addItem(self.tr("{m}月").format(m=m, name=name), m)
             last = periods.previous_month(self.ctx.today())
             self.sub.setCurrentIndex(last.start.month - 1)
             if last.start.year != self.ctx.today().year:
@@ -529,22 +569,46 @@ class StatisticsPage(QWidget):
     def _fill_table(self, r: Report) -> None:
         inds = [i for i in CATALOGUE if i.id in r.figures]
         lang = _lang()
-        self.table.clear()
-        self.table.setColumnCount(len(inds) + 1)
-        self.table.setHorizontalHeaderLabels([self.tr("村（社区）"), *(i.name(lang) for i in inds)])
+        table = self.table
+        # Filled unsorted (rows stay where they are put), then sorted again
+        # by the column the user chose.
+        table.setSortingEnabled(False)
+        table.clearContents()
+        table.setColumnCount(len(inds) + 1)
+        table.setHorizontalHeaderLabels([self.tr("村（社区）"), *(i.name(lang) for i in inds)])
         parts = [*r.parts, ("", self.tr("合计"))]
-        self.table.setRowCount(len(parts))
+        table.setRowCount(len(parts))
         for row, (code, name) in enumerate(parts):
-            item = QTableWidgetItem(name)
+            total = not code
+            item = StatItem(name, row, total)  # sorts into the villages' order
             item.setData(Qt.ItemDataRole.UserRole, code or None)
-            self.table.setItem(row, 0, item)
+            table.setItem(row, 0, item)
             for col, ind in enumerate(inds, 1):
                 f = r.figures[ind.id]
-                v = f.value if not code else f.part_value(code)
-                cell = QTableWidgetItem(format_value(ind, v))
+                v = f.value if total else f.part_value(code)
+                cell = StatItem(format_value(ind, v), v, total)
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, col, cell)
+                table.setItem(row, col, cell)
         self._table_inds = [i.id for i in inds]
+        self._fit_columns()
+        table.setSortingEnabled(True)
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its figures and its whole header (the
+        header's bold font and padding, the sort arrow): nothing elided."""
+        table = self.table
+        header = table.horizontalHeader()
+        table.resizeColumnsToContents()
+        bold = header.font()
+        bold.setWeight(QFont.Weight.DemiBold)
+        fm = QFontMetrics(bold)
+        for col in range(table.columnCount()):
+            item = table.horizontalHeaderItem(col)
+            text = item.text() if item is not None else ""
+            # Padding 6 px each side (app.qss), the sort arrow and a margin.
+            need = fm.horizontalAdvance(text) + 12 + 16 + 6
+            if header.sectionSize(col) < need:
+                header.resizeSection(col, need)
 
     def _show_charts(self) -> None:
         if self.report is None:

@@ -212,7 +212,7 @@ class SyncPage(QWidget):
             f"{where}<br>"
             + self.tr(
                 "待同步的修改 <b>{p}</b> 条　冲突 <b>{c}</b> 个　被拒绝 <b>{r}</b> 条"
-            ).format(p=v.pending, c=v.conflicts, r=v.rejected)
+            ).format(p=f"{v.pending:,}", c=v.conflicts, r=v.rejected)
             + "<br>"
             + self.tr("上次同步：{last} {outcome}").format(last=last, outcome=outcome)
         )
