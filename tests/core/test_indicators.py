@@ -106,3 +106,25 @@ def test_snapshots_round_trip_and_sum() -> None:
     assert f.met is False and f.parts["430105004000"] == (1, 6)
     assert total.figures["members"].numerator == 40
     assert total.parts == [("430105003000", "甲街道"), ("430105004000", "乙街道")]
+
+
+def test_the_township_row_shows_only_where_a_figure_counts_rows_there() -> None:
+    town, village = "430105001000", "430105001001"
+    ind = CATALOGUE[0].id
+    parts = [(town, "清水塘街道"), (village, "一村")]
+    only_village = Report(
+        town,
+        "清水塘街道",
+        month(2026, 10),
+        {ind: Figure(ind, 3, None, None, {village: (3, None)})},
+        parts,
+    )
+    assert only_village.parts_with_figures() == [(village, "一村")]
+    both = Report(
+        town,
+        "清水塘街道",
+        month(2026, 10),
+        {ind: Figure(ind, 5, None, None, {village: (3, None), town: (2, None)})},
+        parts,
+    )
+    assert both.parts_with_figures() == parts

@@ -72,6 +72,16 @@ class Report:
     def ordered(self) -> list[Figure]:
         return [self.figures[i.id] for i in CATALOGUE if i.id in self.figures]
 
+    def parts_with_figures(self) -> list[tuple[str, str]]:
+        """The parts to show beside each other: every village, and the division's
+        own part (records kept at township level) only where some figure counts
+        rows there — not a row of zeros that reads like an empty village."""
+        return [
+            (code, name)
+            for code, name in self.parts
+            if code != self.division_code or any(code in f.parts for f in self.figures.values())
+        ]
+
 
 def format_value(ind: Indicator, value: float | None, lang: str = "zh") -> str:
     """A figure as a report prints it."""

@@ -960,7 +960,7 @@
     </message>
     <message>
         <source>迁往其他乡镇…</source>
-        <translation>Move to another township…</translation>
+        <translation>Transfer out…</translation>
     </message>
     <message>
         <source>户籍迁出本乡镇：申请后由接收乡镇确认（须联网）</source>
@@ -988,7 +988,7 @@
     </message>
     <message>
         <source>死亡/伤残证明</source>
-        <translation>Death/disability certificate</translation>
+        <translation>Death/disability proof</translation>
     </message>
     <message>
         <source>户口簿</source>
@@ -1000,7 +1000,7 @@
     </message>
     <message>
         <source>就医绿色通道</source>
-        <translation>Priority hospital access</translation>
+        <translation>Hospital fast track</translation>
     </message>
     <message>
         <source>最近走访：{last}&#x3000;今年走访 {n} 次&#x3000;</source>

@@ -576,7 +576,7 @@ class StatisticsPage(QWidget):
         table.clearContents()
         table.setColumnCount(len(inds) + 1)
         table.setHorizontalHeaderLabels([self.tr("村（社区）"), *(i.name(lang) for i in inds)])
-        parts = [*r.parts, ("", self.tr("合计"))]
+        parts = [*r.parts_with_figures(), ("", self.tr("合计"))]
         table.setRowCount(len(parts))
         for row, (code, name) in enumerate(parts):
             total = not code
