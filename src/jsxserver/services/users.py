@@ -132,17 +132,18 @@ def set_password(session: Session, username: str, password: str) -> None:
     # to someone else: every session of the account ends.
     revoke_tokens(session, username)
     session.commit()
+    forget_callers()
 
 
 def revoke_tokens(session: Session, username: str, keep_device: str | None = None) -> int:
     """End the account's sessions on every device but `keep_device`
-    (uncommitted); how many ended."""
+    (uncommitted: the caller commits, then calls `forget_callers`); how many
+    ended."""
     stmt = update(Device).where(
         col(Device.username) == username, col(Device.token_hash).is_not(None)
     )
     if keep_device is not None:
         stmt = stmt.where(col(Device.id) != keep_device)
-    forget_callers()
     result = session.execute(stmt.values(token_hash=None))
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
@@ -168,6 +169,7 @@ def change_password(db: Database, settings: Settings, caller: Caller, old: str, 
         session.add(fresh)
         revoke_tokens(session, caller.username, keep_device=caller.device_id)
         session.commit()
+    forget_callers()
 
 
 def unlock_user(session: Session, username: str) -> None:
@@ -234,6 +236,7 @@ def login(db: Database, settings: Settings, req: LoginRequest) -> LoginResponse:
         device.last_seen = now
         session.add(device)
         session.commit()
+        forget_callers()  # the device's previous token ended with this one
         info = user_info(session, fresh)
     return LoginResponse(token=token, expires_at=wire_time(expires), user=info)
 
@@ -380,12 +383,15 @@ def _minutes_locked(
 
 
 # Token checks remembered per process: (monotonic deadline, caller, token
-# expiry) by token hash. A revocation, logout or password change made
-# through this process forgets them all at once; one made by another worker
-# process or the admin command counts within ``_auth_ttl`` seconds
-# (JSXSERVER_AUTH_CACHE_MS, 0 = every request asks the database).
+# expiry) by token hash. A revocation, logout, login or password change made
+# through this process forgets them all once committed; one made by another
+# worker process or the admin command counts within ``_auth_ttl`` seconds
+# (JSXSERVER_AUTH_CACHE_MS, 0 = every request asks the database). A check
+# that read the database before such a forget is not remembered (the
+# generation it started in has passed), so it cannot bring a token back.
 _auth_cache: dict[str, tuple[float, Caller, datetime]] = {}
 _auth_ttl = [0.0]
+_auth_gen = [0]
 _AUTH_CACHE_MAX = 20_000
 
 
@@ -395,7 +401,9 @@ def configure_auth_cache(milliseconds: int) -> None:
 
 
 def forget_callers() -> None:
-    """Every remembered token check (a token or an account changed)."""
+    """Every remembered token check (a token or an account changed): call it
+    after the change is committed."""
+    _auth_gen[0] += 1
     _auth_cache.clear()
 
 
@@ -415,11 +423,12 @@ def cached_caller(token: str) -> Caller | None:
 
 def authenticate(db: Database, token: str) -> Caller:
     now = utcnow()
+    hashed, gen = token_hash(token), _auth_gen[0]
     # The primary, never a replica: a revocation or a new login counts at once.
     # The columns it needs, no ORM objects: every request of every device
     # runs this.
     with db.engine.connect() as conn:
-        found = conn.execute(_AUTH.params(token_hash=token_hash(token))).first()
+        found = conn.execute(_AUTH.params(token_hash=hashed)).first()
     if found is None:
         raise ApiError(401, E.TOKEN_INVALID, _BEARER)
     device, user, level = found, found, found.level
@@ -439,10 +448,10 @@ def authenticate(db: Database, token: str) -> Caller:
     caller = Caller(
         user.username, user.display_name, user.role, user.division_code, device.id, scope
     )
-    if _auth_ttl[0]:
+    if _auth_ttl[0] and gen == _auth_gen[0]:
         if len(_auth_cache) >= _AUTH_CACHE_MAX:
             _auth_cache.clear()
-        _auth_cache[token_hash(token)] = (
+        _auth_cache[hashed] = (
             time.monotonic() + _auth_ttl[0],
             caller,
             as_utc(device.expires_at),
@@ -471,11 +480,10 @@ _AUTH = (
 
 
 def logout(db: Database, device_id: str) -> None:
-    forget_callers()
     with Session(db.write_engine) as session:
         session.execute(update(Device).where(col(Device.id) == device_id).values(token_hash=None))
         session.commit()
-    forget_callers()  # again: a request of the device may have checked it meanwhile
+    forget_callers()
 
 
 # -- devices (admin) ---------------------------------------------------------------
@@ -491,7 +499,6 @@ def list_devices(session: Session, username: str | None = None) -> list[Device]:
 def revoke_device(session: Session, device_id: str, restore: bool = False) -> None:
     # The token hash stays so the device is told it was revoked, not just
     # logged out.
-    forget_callers()
     values: dict[str, Any] = {"revoked_at": None if restore else utcnow()}
     result = session.execute(update(Device).where(col(Device.id) == device_id).values(**values))
     if cast(CursorResult[Any], result).rowcount == 0:
