@@ -81,6 +81,20 @@ def _referrers() -> list[tuple[str, str]]:
     ]
 
 
+def _kept_row(
+    conn: sqlite3.Connection, kept_id: str, server: dict[str, Any], seq: int | None
+) -> dict[str, Any]:
+    """The registered person the server answered with, written from its reply
+    when this device does not hold it yet."""
+    es = ENTITIES[ENTITY]
+    kept = rows.get_row(conn, es, kept_id)
+    if kept is None:
+        _write_server_row(conn, kept_id, {f: server[f] for f in es.data_fields if f in server}, seq)
+        kept = rows.get_row(conn, es, kept_id)
+    assert kept is not None
+    return kept
+
+
 def merge_into_registered(
     tx: Tx, copy_id: str, server: dict[str, Any], seq: int | None
 ) -> Merged | None:
@@ -92,12 +106,7 @@ def merge_into_registered(
     if not kept_id or kept_id == copy_id:
         return None
     copy = rows.get_row(conn, es, copy_id)
-    data = {f: server[f] for f in es.data_fields if f in server}
-    kept = rows.get_row(conn, es, kept_id)
-    if kept is None:
-        _write_server_row(conn, kept_id, data, seq)
-        kept = rows.get_row(conn, es, kept_id)
-    assert kept is not None
+    kept = _kept_row(conn, kept_id, server, seq)
     repointed = _repoint(conn, copy_id, kept_id)
     # The copy and its own unsent changes go: it never reached the server.
     for e in jr.open_entries(conn, (ENTITY, copy_id)):
@@ -245,10 +254,7 @@ def merge_registered_update(
     copy = rows.get_row(conn, es, copy_id)
     if copy is None or copy.get("deleted"):
         return None
-    if rows.get_row(conn, es, kept_id) is None:
-        _write_server_row(conn, kept_id, {f: server[f] for f in es.data_fields if f in server}, seq)
-    kept = rows.get_row(conn, es, kept_id)
-    assert kept is not None
+    kept = _kept_row(conn, kept_id, server, seq)
     # What the worker typed stays for the review; the row goes back to what
     # the server holds, so the tombstone is of the row the server knows.
     values = dict(copy)
@@ -336,10 +342,9 @@ def reviews(store: Store) -> list[Candidate]:
         kept = rows.get_row(conn, es, kept_id)
         if not open_ or kept is None or kept.get("deleted"):
             continue
-        other = {**kept, "id": item.get("copy", ""), **{c.field: c.mine for c in open_}}
         copy = rows.get_row(conn, es, str(item.get("copy", "")))
-        if copy is not None:
-            other = {**copy, **{c.field: c.mine for c in open_}}
+        base = copy if copy is not None else {**kept, "id": item.get("copy", "")}
+        other = {**base, **{c.field: c.mine for c in open_}}
         diffs = [
             pm.Difference(c.field, kept.get(c.field), c.mine) for c in open_ if c.field in pm.FIELDS
         ]
