@@ -12,12 +12,12 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from jsxclient.security import vault
@@ -134,6 +134,17 @@ def _family(dev: Device, village: str, head_name: str) -> str:
     return fam
 
 
+D = TypeVar("D", bound=QDialog)
+
+
+def _shown(qtbot: QtBot, ctx: AppContext, dlg: D) -> D:
+    """`dlg` on screen with what it loads on the workers in."""
+    qtbot.addWidget(dlg)
+    dlg.show()
+    settle(qtbot, ctx)
+    return dlg
+
+
 def _confirm(qtbot: QtBot, text: str) -> None:
     """Click `text` in the transfer confirmation box."""
     boxes: list[QMessageBox] = []
@@ -164,10 +175,7 @@ def test_a_family_offered_from_the_dialog_reaches_the_other_township(
 
     # Township 1: the worker offers the family from the transfers dialog.
     ctx_a = make_ctx(a, "zh_CN")
-    dlg = TransfersDialog(ctx_a)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx_a)
+    dlg = _shown(qtbot, ctx_a, TransfersDialog(ctx_a))
     assert dlg.offer_button.isEnabled()
     assert not dlg.notice.isVisible()
     offer = dlg.offer()
@@ -196,10 +204,7 @@ def test_a_family_offered_from_the_dialog_reaches_the_other_township(
 
     # Township 2: the worker sees it incoming, accepts, the next sync brings it.
     ctx_c = make_ctx(c, "zh_CN")
-    dlg_c = TransfersDialog(ctx_c)
-    qtbot.addWidget(dlg_c)
-    dlg_c.show()
-    settle(qtbot, ctx_c)
+    dlg_c = _shown(qtbot, ctx_c, TransfersDialog(ctx_c))
     assert dlg_c.incoming.rowCount() == 1
     assert dlg_c.incoming.item(0, 4).text() == "冯母"
     assert dlg_c.incoming.item(0, 8).text() == "户籍迁移"
@@ -234,10 +239,7 @@ def test_the_sender_cancels_and_the_dialog_speaks_english(
     a.sync()
     info = scope.offer_family(a.store, a.transport, fam, v2[0])
     ctx_a = make_ctx(a, "en")
-    dlg = TransfersDialog(ctx_a)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx_a)
+    dlg = _shown(qtbot, ctx_a, TransfersDialog(ctx_a))
     dlg.tabs.setCurrentIndex(1)
     assert dlg.outgoing.rowCount() == 1
     assert dlg.outgoing.item(0, 1).text() == "Awaiting acceptance"
@@ -267,10 +269,7 @@ def test_a_read_only_viewer_sees_transfers_but_cannot_decide(
     info = scope.offer_family(a.store, a.transport, fam, v2[0])
 
     ctx_v = make_ctx(viewer, "zh_CN")
-    dlg = TransfersDialog(ctx_v)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx_v)
+    dlg = _shown(qtbot, ctx_v, TransfersDialog(ctx_v))
     assert dlg.incoming.rowCount() == 1  # may look
     dlg.incoming.selectRow(0)
     for b in (dlg.offer_button, dlg.accept_button, dlg.refuse_button):
@@ -320,10 +319,7 @@ def test_the_township_administrator_makes_the_escrow_key(
     t1, _v1 = server.fresh_township()
     admin = devices(t1, "township_admin")
     ctx = make_ctx(admin, "zh_CN")
-    dlg = EscrowKeyDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx)
+    dlg = _shown(qtbot, ctx, EscrowKeyDialog(ctx))
     assert dlg.current.text() == "本乡镇还没有托管密钥。"
     assert dlg.ok.isEnabled()
     # A weak passphrase is refused with the rule, nothing registered.
@@ -356,10 +352,7 @@ def test_a_worker_cannot_make_the_escrow_key(
     t1, _v1 = server.fresh_township()
     worker = devices(t1, "township_worker")
     ctx = make_ctx(worker, "en")
-    dlg = EscrowKeyDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx)
+    dlg = _shown(qtbot, ctx, EscrowKeyDialog(ctx))
     assert not dlg.ok.isEnabled()
     assert dlg.message.text() == (
         "This account (Data-entry worker) may not set the township's escrow key"
@@ -395,17 +388,11 @@ def gui_thread_reads(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> list[s
 def test_the_dialogs_say_a_store_must_be_connected(
     qtbot: QtBot, ctx: AppContext, gui_thread_reads: list[str]
 ) -> None:
-    dlg = TransfersDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    settle(qtbot, ctx)
+    dlg = _shown(qtbot, ctx, TransfersDialog(ctx))
     assert "尚未连接服务器" in dlg.notice.text()
     for b in (dlg.offer_button, dlg.accept_button, dlg.refuse_button, dlg.refresh_button):
         assert not b.isEnabled()
-    esc = EscrowKeyDialog(ctx)
-    qtbot.addWidget(esc)
-    esc.show()
-    settle(qtbot, ctx)
+    esc = _shown(qtbot, ctx, EscrowKeyDialog(ctx))
     assert "尚未连接服务器" in esc.current.text()
     assert not esc.ok.isEnabled()
     assert gui_thread_reads == []

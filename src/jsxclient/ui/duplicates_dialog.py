@@ -41,10 +41,8 @@ if TYPE_CHECKING:
     from jsxclient.sync.duplicates import Candidate
 
 
-def _place(places: dict[str, str], code: Any) -> str:
-    if not code:
-        return "—"
-    return places.get(str(code), str(code))
+def _place(ctx: AppContext, code: Any) -> str:
+    return ctx.place_name(str(code)) if code else "—"
 
 
 class PersonMergeDialog(QDialog):
@@ -52,13 +50,11 @@ class PersonMergeDialog(QDialog):
         self,
         ctx: AppContext,
         candidate: Candidate,
-        places: dict[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.candidate = candidate
-        self.places = places or {}
         review = candidate.kind == "review"
         self.setObjectName("personMergeDialog")
         self.setWindowTitle(self.tr("合并审核") if review else self.tr("可能重复的人员"))
@@ -167,7 +163,7 @@ class PersonMergeDialog(QDialog):
 
     def _show(self, f: str, value: Any) -> str:
         if f == "division_code":
-            return _place(self.places, value)
+            return _place(self.ctx, value)
         return show_value("person", f, value)
 
     def choices(self) -> dict[str, str]:
@@ -216,7 +212,7 @@ class DuplicatesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("duplicatesPanel")
-        self.listing = Listing([], {})
+        self.listing = Listing([])
         lay = QVBoxLayout(self)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("duplicateList")
@@ -270,7 +266,7 @@ class DuplicatesPanel(QWidget):
                 kind,
                 str(names),
                 show_value("person", "birth_date", c.kept.get("birth_date")),
-                _place(listing.places, c.kept.get("division_code")),
+                _place(self.ctx, c.kept.get("division_code")),
                 fields or self.tr("无"),
             ]
             for col, text in enumerate(cells):
@@ -282,9 +278,7 @@ class DuplicatesPanel(QWidget):
     def open_row(self, row: int) -> PersonMergeDialog | None:
         if not 0 <= row < self.count:
             return None
-        dlg = PersonMergeDialog(
-            self.ctx, self.listing.candidates[row], self.listing.places, self.window()
-        )
+        dlg = PersonMergeDialog(self.ctx, self.listing.candidates[row], self.window())
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()
         return dlg

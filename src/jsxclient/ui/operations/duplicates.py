@@ -15,27 +15,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Listing:
     candidates: list[Candidate]
-    places: dict[str, str]  # division code -> name, for the villages shown
 
 
 def listing(store: Store) -> Listing:
     from jsxclient.sync import duplicates
 
-    found = duplicates.candidates(store)
-    codes = sorted(
-        {str(r.get("division_code")) for c in found for r in (c.kept, c.other)} - {"None", ""}
-    )
-    conn = store.db.connection()
-    places: dict[str, str] = {}
-    for i in range(0, len(codes), 500):
-        chunk = codes[i : i + 500]
-        places.update(
-            conn.execute(
-                f"SELECT code, name FROM division WHERE code IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        )
-    return Listing(found, places)
+    return Listing(duplicates.candidates(store))
 
 
 def merge(store: Store, candidate: Candidate, choices: dict[str, str]) -> dict[str, Any]:

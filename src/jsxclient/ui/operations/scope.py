@@ -116,7 +116,6 @@ def listing(store: Store, pending: bool = True) -> Transfers:
 def offer(store: Store, family_id: str, division_code: str, note: str) -> TransferInfo:
     from jsxclient.sync import account, scope
 
-    scope.require_transfer(store)
     with account.make_transport(store) as transport:
         return scope.offer_family(store, transport, family_id, division_code, note)
 
@@ -124,7 +123,6 @@ def offer(store: Store, family_id: str, division_code: str, note: str) -> Transf
 def accept(store: Store, transfer_id: int) -> TransferInfo:
     from jsxclient.sync import account, scope
 
-    scope.require_transfer(store)
     with account.make_transport(store) as transport:
         return scope.accept(store, transport, transfer_id)
 
@@ -132,7 +130,6 @@ def accept(store: Store, transfer_id: int) -> TransferInfo:
 def refuse(store: Store, transfer_id: int) -> TransferInfo:
     from jsxclient.sync import account, scope
 
-    scope.require_transfer(store)
     with account.make_transport(store) as transport:
         return scope.refuse(store, transport, transfer_id)
 

@@ -42,7 +42,7 @@ from jsxclient.reports.evaluate import Drill
 from jsxclient.reports.submit import Submission
 from jsxclient.store.queries.base import Interrupted
 from jsxclient.store.queries.paging import Query
-from jsxclient.ui import errors, reportpdf
+from jsxclient.ui import errors, i18n, reportpdf
 from jsxclient.ui.charts import ChartView
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.list_model import ListModel
@@ -54,12 +54,6 @@ from jsxcore.indicators.figures import Figure, Report, format_value, unit_label
 
 # Period kinds the picker offers, and the sub-periods of each.
 KINDS = ("month", "quarter", "half", "year", "range")
-
-
-def _lang() -> str:
-    from jsxclient.ui import i18n
-
-    return "en" if i18n.current().startswith("en") else "zh"
 
 
 class IndicatorCard(QFrame):
@@ -78,9 +72,9 @@ class IndicatorCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(2)
-        self.name = QLabel(spec.name(_lang()), self)
+        self.name = QLabel(spec.name(i18n.lang()), self)
         self.name.setWordWrap(True)
-        self.name.setToolTip(spec.definition(_lang()))
+        self.name.setToolTip(spec.definition(i18n.lang()))
         self.value = QLabel("…", self)  # "…" until the figures come
         self.value.setObjectName("cardValue")
         self.state = QLabel("", self)
@@ -94,7 +88,7 @@ class IndicatorCard(QFrame):
 
     def show_figure(self, f: Figure, village: str | None) -> None:
         spec = f.spec
-        lang = _lang()
+        lang = i18n.lang()
         value = f.value if village is None else f.part_value(village)
         unit = "" if spec.unit == "percent" else f" {unit_label(spec, lang)}"
         self.value.setText(f"{format_value(spec, value)}{unit}")
@@ -299,7 +293,7 @@ class StatisticsPage(QWidget):
         grid = QGridLayout(inner)
         row = 0
         for g in GROUPS:
-            heading = QLabel(g.en if _lang() == "en" else g.zh, inner)
+            heading = QLabel(g.en if i18n.lang() == "en" else g.zh, inner)
             heading.setObjectName("statGroupHeading")
             grid.addWidget(heading, row, 0, 1, 5)
             row += 1
@@ -320,7 +314,7 @@ class StatisticsPage(QWidget):
         self.chart_pick.setObjectName("chartIndicator")
         for i in CATALOGUE:
             if i.chart:
-                self.chart_pick.addItem(i.name(_lang()), i.id)
+                self.chart_pick.addItem(i.name(i18n.lang()), i.id)
         pick.addWidget(self.chart_pick)
         pick.addStretch(1)
         cl.addLayout(pick)
@@ -527,7 +521,7 @@ class StatisticsPage(QWidget):
             self,
             self.tr("上报县级"),
             self.tr("把 {p} 的月报上报到县级？下次同步时发送；县级审核前可以重新上报。").format(
-                p=self.report.period.label(_lang())
+                p=self.report.period.label(i18n.lang())
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -568,7 +562,7 @@ class StatisticsPage(QWidget):
 
     def _fill_table(self, r: Report) -> None:
         inds = [i for i in CATALOGUE if i.id in r.figures]
-        lang = _lang()
+        lang = i18n.lang()
         table = self.table
         # Filled unsorted (rows stay where they are put), then sorted again
         # by the column the user chose.
@@ -613,7 +607,7 @@ class StatisticsPage(QWidget):
     def _show_charts(self) -> None:
         if self.report is None:
             return
-        charts = reportpdf.charts_for(self.report, self.trend, _lang(), self.selected_village())
+        charts = reportpdf.charts_for(self.report, self.trend, i18n.lang(), self.selected_village())
         chosen = self.chart_pick.currentData()
         bars = next((c for c in charts if c.kind == "bars" and c.indicator == chosen), None)
         line = next((c for c in charts if c.kind == "trend" and c.indicator == chosen), None)
@@ -627,9 +621,9 @@ class StatisticsPage(QWidget):
             return
         part = part if part is not None else self.selected_village()
         store, township, period = self.ctx.store, self.ctx.township, self.report.period
-        name = INDICATORS[indicator].name(_lang())
+        name = INDICATORS[indicator].name(i18n.lang())
         where = dict(self.report.parts).get(part or "", "") if part else ""
-        title = f"{name}  {period.label(_lang())}  {where}".strip()
+        title = f"{name}  {period.label(i18n.lang())}  {where}".strip()
 
         def show(d: Drill) -> None:
             dlg = DrillDialog(self.ctx, d, title, self)
@@ -696,7 +690,7 @@ class StatisticsPage(QWidget):
         assert report is not None
         try:
             store.require("export")  # the role only: no database work here
-            reportpdf.save_pdf(report, path, self.trend, _lang())
+            reportpdf.save_pdf(report, path, self.trend, i18n.lang())
         except OSError as exc:  # Forbidden is a PermissionError too
             errors.show(exc, self, self.tr("另存为 PDF"))
             return
@@ -716,7 +710,7 @@ class StatisticsPage(QWidget):
         reportpdf.setup(printer)
         dlg = QPrintPreviewDialog(printer, self)
         dlg.setWindowTitle(self.tr("打印月报"))
-        report, trend, lang = self.report, self.trend, _lang()
+        report, trend, lang = self.report, self.trend, i18n.lang()
         dlg.paintRequested.connect(
             lambda p: reportpdf.render(p, report, reportpdf.charts_for(report, trend, lang), lang)
         )
