@@ -328,3 +328,69 @@ def test_several_processes_writers_and_pullers(cluster: tuple[list[str], str]) -
         # ... and every row's last state: nothing skipped, nothing extra.
         last = {r["id"]: (r["seq"], r["data"]) for r in stream}
         assert last == final
+
+
+def test_one_person_per_id_number_when_pushes_race(cluster: tuple[list[str], str]) -> None:
+    """Devices registering the same persons at the same moment, through
+    several server processes: every ID number ends as one live person, the
+    other devices' copies refused as duplicates (pushes run side by side on
+    PostgreSQL, and no index makes an ID number unique)."""
+    from datetime import date
+
+    from jsxcore.validation import make_id_number
+
+    urls, url = cluster
+    db = make_database(Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8192))
+    live = LiveServer(backend="postgres", database_url=url, db=db, base_url=urls[0])
+    town = TOWNSHIPS[3]
+    try:
+        user = live.make_user("township_worker", town.code)
+        devs = [live.login(user) for _ in range(6)]
+    finally:
+        db.dispose()
+    numbers = [
+        make_id_number(town.village[:6], date(1960, 1, 1 + i), 101 + 2 * i) for i in range(8)
+    ]
+    start = threading.Barrier(len(devs))
+    results: list[list[dict[str, Any]]] = [[] for _ in devs]
+    failures: list[str] = []
+
+    def register(i: int) -> None:
+        dev = devs[i]
+        changes = [
+            dev.insert("person", town.village, **person(f"同{k}", id_number=n))
+            for k, n in enumerate(numbers)
+        ]
+        body = {"batch_id": uuid.uuid4().hex, "device": dev.device_id, "changes": changes}
+        try:
+            start.wait(timeout=60)
+            r = dev.http.post(f"{urls[i % len(urls)]}{API_PREFIX}/push", json=body, timeout=120)
+            assert r.status_code == 200, r.text[:300]
+            results[i] = r.json()["results"]
+        except Exception as exc:
+            failures.append(f"device {i}: {exc!r}")
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(len(devs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not failures, failures[:3]
+    statuses = Counter((r["status"], r.get("reason_code")) for res in results for r in res)
+    assert statuses[("applied", None)] == len(numbers), statuses
+    db = make_database(Settings(database_url=url))
+    try:
+        with Session(db.engine) as s:
+            live_numbers = Counter(
+                n
+                for (n,) in s.execute(
+                    text(
+                        "SELECT data->>'id_number' FROM record WHERE entity='person' "
+                        "AND NOT deleted AND township = :t"
+                    ),
+                    {"t": town.code[:9]},
+                )
+            )
+    finally:
+        db.dispose()
+    assert {n: live_numbers[n] for n in numbers} == dict.fromkeys(numbers, 1)

@@ -415,6 +415,19 @@ class _Batch:
                 towns.add(township_of(code))
         if not wanted:
             return
+        if self.pg is not None:
+            # Pushes run side by side on PostgreSQL and no index makes an ID
+            # number unique: two pushes registering one person would each find
+            # none. A transaction lock per (township, number) makes the second
+            # wait for the first's commit; its query below (a new snapshot under
+            # READ COMMITTED) then sees the first's person. A deadlock between
+            # two such pushes is retried by the route.
+            keys = sorted(f"{t}:{n}" for t in towns for n in wanted)
+            self.pg.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+                "FROM unnest(%s::text[]) AS k ORDER BY k",
+                (keys,),
+            )
         cols = RECORD.c
         number_col = cols.data["id_number"].as_string()
         stmt = select(
