@@ -86,3 +86,27 @@ def test_dismissed_pair_is_not_listed_again(
     assert code == ExitCode.OK and "不是同一个人" in out
     code, out, _ = run(capsys, "--store", db, "duplicates", "list")
     assert "龙桂香" not in out
+
+
+def test_a_read_only_account_is_refused_not_crashed(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jsxclient.security import vault
+
+    a, b = _pair(store_path)
+    session, _code = vault.migrate_plain(store_path, "clerk", "Passw0rd!x")
+    vault.add_local_user(session, "viewer", "Passw0rd!y", role="read_only")
+    session.store.close()
+    monkeypatch.setenv("JSXCLIENT_USER", "viewer")
+    monkeypatch.setenv("JSXCLIENT_PASSWORD", "Passw0rd!y")
+    code, _, err = run(capsys, "--store", str(store_path), "duplicates", "merge", a, b)
+    assert code == ExitCode.REFUSED, err
+    assert "Traceback" not in err
+    s = _open(store_path)
+    try:
+        live = s.db.connection().execute(
+            "SELECT count(*) FROM person WHERE id IN (?, ?) AND deleted=0", (a, b)
+        )
+        assert live.fetchone()[0] == 2
+    finally:
+        s.close()

@@ -60,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{ExitCode.CANCELLED.zh} / {ExitCode.CANCELLED.en}", file=sys.stderr)
         return ExitCode.CANCELLED
+    except PermissionError as exc:
+        # The store's `Forbidden`: the account's role may not make this change
+        # (nothing was written) — the user's condition, not a bug.
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return ExitCode.REFUSED
     except Exception:
         # A bug, not a condition the user can act on: the traceback is for support.
         traceback.print_exc()

@@ -1,7 +1,7 @@
 """The desktop's adapter over `jsxclient.sync.scope`: a family moving to
 another township. Every function runs on a worker thread: the network ones
 on the `net` worker (they read the store's connection meta there, as the
-sync does), the lookups on the `db` worker. The role is checked here, by
+sync does), the lookups on the `db` worker. The role is checked by
 the client (`scope.require_transfer`), before any request; the server
 checks again."""
 
