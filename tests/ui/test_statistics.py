@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -39,9 +40,21 @@ def page(qtbot: QtBot, ctx: AppContext) -> StatisticsPage:
 
 
 def test_the_page_says_when_it_is_counting_then_shows_every_card(
-    qtbot: QtBot, ctx: AppContext, page: StatisticsPage
+    qtbot: QtBot, ctx: AppContext
 ) -> None:
-    assert "正在统计" in page.range_label.text()
+    # Hold the database worker so the count cannot come back before the
+    # page is looked at (under load show() may deliver queued results).
+    gate = threading.Event()
+    ctx.tasks.db(lambda job: gate.wait(30)).start()
+    ctx.today_override = date(2026, 11, 30)
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    try:
+        assert "正在统计" in page.range_label.text()
+    finally:
+        gate.set()
     settle(qtbot, ctx)
     assert "正在统计" not in page.range_label.text()
     assert page.report is not None and page.report.period.key == "2026-10"  # last month
