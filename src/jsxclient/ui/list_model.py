@@ -128,6 +128,14 @@ COLUMN_TITLES: dict[str, str] = {
 
 
 _RIGHT = ("int", "money")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ALIGN_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+# The roles data() answers; every other role is None without a look at the row.
+_ROLES = frozenset((_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _ALIGN, ID_ROLE, RAW_ROLE))
 
 
 class ListModel(QAbstractTableModel):
@@ -153,6 +161,7 @@ class ListModel(QAbstractTableModel):
         self._index = [self.listdef.columns.index(c) for c in self.columns]
         self._ids: list[str] = []
         self._rows: list[tuple[Any, ...]] = []
+        self._shown: list[tuple[str, ...] | None] = []  # cell texts, made when painted
         self._after: tuple[Any, ...] | None = None
         self._fetching = False
         self._generation = 0
@@ -212,6 +221,7 @@ class ListModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(page.ids)
         self._rows = list(page.rows)
+        self._shown = [None] * len(self._rows)
         self._after = page.after
         self._fetching = False
         self.last_plan = page.plan
@@ -286,6 +296,7 @@ class ListModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(page.ids) - 1)
             self._ids.extend(page.ids)
             self._rows.extend(page.rows)
+            self._shown.extend([None] * len(page.rows))
             self._after = page.after
             self.endInsertRows()
         else:
@@ -313,16 +324,19 @@ class ListModel(QAbstractTableModel):
         return self._rows[row][i]
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Painting asks every visible cell for about seven roles, most of
+        # which this model never sets: those return at once (the list's
+        # repaint after each keystroke is in the search's latency).
+        if role not in _ROLES or not index.isValid():
             return None
         r, c = index.row(), index.column()
+        if role == _DISPLAY:
+            return self.cell_text(r, c)
         col = self.columns[c]
         value = self._rows[r][self._index[c]]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return fmt.display(col.kind, value)
-        if role == Qt.ItemDataRole.DecorationRole and col.kind == "sync":
-            return fmt.sync_icon(str(value))
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            return fmt.sync_icon(str(value)) if col.kind == "sync" else None
+        if role == _TOOLTIP:
             if col.kind == "sync":
                 return fmt.sync_text(str(value))
             if col.kind in ("idnum", "mobile") and value:
@@ -330,15 +344,32 @@ class ListModel(QAbstractTableModel):
                     "ListModel", "已隐去中间位；打开记录后可说明理由查看完整号码"
                 )
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and col.kind == "sync" and value != "synced":
-            return QBrush(QColor(fmt.SYNC_COLOURS.get(str(value), "#595959")))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in _RIGHT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _FOREGROUND:
+            if col.kind == "sync" and value != "synced":
+                return QBrush(QColor(fmt.SYNC_COLOURS.get(str(value), "#595959")))
+            return None
+        if role == _ALIGN:
+            return _ALIGN_RIGHT if col.kind in _RIGHT else None
         if role == ID_ROLE:
             return self._ids[r]
-        if role == RAW_ROLE:
-            return value
-        return None
+        return value  # RAW_ROLE
+
+    def cell_text(self, r: int, c: int) -> str:
+        """The text a cell shows (what data() answers for DisplayRole)."""
+        shown = self._shown[r]
+        if shown is None:
+            shown = self._shown[r] = self._format(r)
+        return shown[c]
+
+    def right_aligned(self, c: int) -> bool:
+        return self.columns[c].kind in _RIGHT
+
+    def _format(self, r: int) -> tuple[str, ...]:
+        """A row's cell texts, made once when the row is first painted."""
+        row = self._rows[r]
+        return tuple(
+            fmt.display(col.kind, row[i]) for col, i in zip(self.columns, self._index, strict=True)
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from jsxclient.store.queries.paging import Query
 from jsxclient.ui import errors, i18n
+from jsxclient.ui.cell_delegate import CellDelegate
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.editors import DateEditor
 from jsxclient.ui.forms.form import RecordForm
@@ -60,6 +61,7 @@ class RecordTable(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self.list_model = model
+        self.setItemDelegate(CellDelegate(model, self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)
@@ -189,6 +191,7 @@ class RecordTable(QTableView):
         f = QTableView(self)
         f.setObjectName("frozenColumns")
         f.setModel(self.list_model)
+        f.setItemDelegate(CellDelegate(self.list_model, f))
         f.setSelectionModel(self.selectionModel())
         f.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         f.setFocusPolicy(Qt.FocusPolicy.NoFocus)
