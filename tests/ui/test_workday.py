@@ -603,6 +603,12 @@ def test_the_dashboard_lists_show_every_column(
         # Nothing to scroll sideways to; the matter keeps some room.
         assert table.horizontalScrollBar().maximum() == 0, table.objectName()
         assert table.columnWidth(last) >= 80, (table.objectName(), table.columnWidth(last))
+    # A need is a sentence: its column has room for one, wrapped on up to three lines.
+    follow = page.follow  # type: ignore[attr-defined]
+    assert follow.columnWidth(follow.columnCount() - 1) >= 150, follow.columnWidth(3)
+    assert follow.wordWrap()
+    line = follow.fontMetrics().lineSpacing()
+    assert all(follow.rowHeight(r) <= 26 + 2 * line for r in range(follow.rowCount()))
     # The reason for a visit reads whole.
     due = page.due  # type: ignore[attr-defined]
     reasons = {due.item(r, due.columnCount() - 1).text() for r in range(due.rowCount())}

@@ -653,10 +653,6 @@
         <translation>Follow-ups</translation>
     </message>
     <message>
-        <source>走访日期</source>
-        <translation>Visited</translation>
-    </message>
-    <message>
         <source>跟进日期</source>
         <translation>Follow up by</translation>
     </message>
@@ -699,6 +695,10 @@
     <message>
         <source>【重大事项】</source>
         <translation>[Major event] </translation>
+    </message>
+    <message>
+        <source>走访日期：{d}</source>
+        <translation>Visited on {d}</translation>
     </message>
     <message>
         <source>到期与逾期的走访（{n}）</source>

@@ -119,12 +119,15 @@ class DashboardPage(QWidget):
             [
                 self.tr("户主"),
                 self.tr("村（社区）"),
-                self.tr("走访日期"),
                 self.tr("跟进日期"),
                 self.tr("事项"),
             ]
         )
         self.follow.setObjectName("followTable")
+        # A need is a sentence: wrapped on up to three lines rather than cut
+        # to its first words (English is longer still).
+        self.follow.setWordWrap(True)
+        self.follow.horizontalHeader().sectionResized.connect(lambda *_: self._fit_rows())
         self.follow.cellDoubleClicked.connect(lambda r, c: self._open(self.follow, r))
         right.addWidget(self.follow)
         lists_row.addLayout(left, 3)
@@ -189,6 +192,7 @@ class DashboardPage(QWidget):
                 )
                 for x in d.due
             ],
+            red=(3, 4),
         )
         self._fill(
             self.follow,
@@ -198,7 +202,6 @@ class DashboardPage(QWidget):
                     [
                         x.head_name,
                         x.village,
-                        x.visit_date,
                         x.follow_up_due or "",
                         (self.tr("【重大事项】") if x.major_event else "") + (x.needs or ""),
                     ],
@@ -206,22 +209,41 @@ class DashboardPage(QWidget):
                 )
                 for x in d.follow_ups
             ],
+            red=(2, 3),
+            # The visit's date in the tooltip: the follow-up date is what is due.
+            tips=[self.tr("走访日期：{d}").format(d=x.visit_date) for x in d.follow_ups],
         )
+        self._fit_rows()
         self.due_title.setText(self.tr("到期与逾期的走访（{n}）").format(n=len(d.due)))
         self.follow_title.setText(self.tr("待跟进事项（{n}）").format(n=len(d.follow_ups)))
 
-    def _fill(self, table: QTableWidget, rows: list[tuple[str, list[str], bool]]) -> None:
+    def _fill(
+        self,
+        table: QTableWidget,
+        rows: list[tuple[str, list[str], bool]],
+        red: tuple[int, ...],
+        tips: list[str] | None = None,
+    ) -> None:
+        """Rows of (family id, cells, alert): an alert's `red` columns in red;
+        the last cell's tooltip its whole text (and the row's `tips` line)."""
         table.setRowCount(len(rows))
-        red = QBrush(QColor("#cf1322"))
+        brush = QBrush(QColor("#cf1322"))
         for r, (fid, cells, alert) in enumerate(rows):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, fid)
                 if c == len(cells) - 1:
-                    item.setToolTip(str(text))
-                if alert and c in (3, 4):
-                    item.setForeground(red)
+                    item.setToolTip("\n".join([str(text), *([tips[r]] if tips else [])]))
+                if alert and c in red:
+                    item.setForeground(brush)
                 table.setItem(r, c, item)
+
+    def _fit_rows(self) -> None:
+        t = self.follow
+        one = t.verticalHeader().defaultSectionSize()
+        most = one + 2 * t.fontMetrics().lineSpacing()  # three lines
+        for r in range(t.rowCount()):
+            t.setRowHeight(r, max(one, min(most, t.sizeHintForRow(r))))
 
     def _open(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)
