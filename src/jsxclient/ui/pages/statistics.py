@@ -54,6 +54,7 @@ from jsxcore.indicators.figures import Figure, Report, format_value, unit_label
 
 # Period kinds the picker offers, and the sub-periods of each.
 KINDS = ("month", "quarter", "half", "year", "range")
+NBSP = "\u00a0"
 
 
 class IndicatorCard(QFrame):
@@ -103,12 +104,12 @@ class IndicatorCard(QFrame):
             self._set_met(None)
             return
         met = _met(f, value)
-        text = (detail + "  " if detail else "") + self.tr("目标 {t}").format(
-            t=format_value(spec, f.target)
-        )
+        parts = [detail] if detail else []
+        parts.append(self.tr("目标 {t}").format(t=format_value(spec, f.target)))
         if met is not None:
-            text += "  " + (self.tr("达标") if met else self.tr("未达标"))
-        self.state.setText(text)
+            parts.append(self.tr("达标") if met else self.tr("未达标"))
+        # A narrow card wraps between the parts, never inside one ("not / met").
+        self.state.setText("  ".join(p.replace(" ", NBSP) for p in parts))
         self._set_met(met)
 
     def _set_met(self, met: bool | None) -> None:
