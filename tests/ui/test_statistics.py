@@ -29,14 +29,18 @@ from ..conftest import TOWNSHIP
 from .conftest import settle
 
 
-@pytest.fixture
-def page(qtbot: QtBot, ctx: AppContext) -> StatisticsPage:
+def _open(qtbot: QtBot, ctx: AppContext, width: int = 1280, height: int = 800) -> StatisticsPage:
     ctx.today_override = date(2026, 11, 30)
     p = StatisticsPage(ctx)
     qtbot.addWidget(p)
-    p.resize(1280, 800)
+    p.resize(width, height)
     p.show()
     return p
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: AppContext) -> StatisticsPage:
+    return _open(qtbot, ctx)
 
 
 def test_the_page_says_when_it_is_counting_then_shows_every_card(
@@ -46,11 +50,7 @@ def test_the_page_says_when_it_is_counting_then_shows_every_card(
     # page is looked at (under load show() may deliver queued results).
     gate = threading.Event()
     ctx.tasks.db(lambda job: gate.wait(30)).start()
-    ctx.today_override = date(2026, 11, 30)
-    page = StatisticsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    page.show()
+    page = _open(qtbot, ctx)
     try:
         assert "正在统计" in page.range_label.text()
     finally:
@@ -236,11 +236,7 @@ def test_the_headers_of_the_table_by_village_are_whole(
     qtbot: QtBot, ctx: AppContext, language: str
 ) -> None:
     i18n.install(language)
-    ctx.today_override = date(2026, 11, 30)
-    p = StatisticsPage(ctx)
-    qtbot.addWidget(p)
-    p.resize(1366, 700)
-    p.show()
+    p = _open(qtbot, ctx, 1366, 700)
     settle(qtbot, ctx)
     p.tabs.setCurrentWidget(p.table)
     header = p.table.horizontalHeader()
@@ -260,11 +256,7 @@ def test_the_headers_of_the_table_by_village_are_whole(
 
 def test_the_pickers_read_whole_in_english(qtbot: QtBot, ctx: AppContext) -> None:
     i18n.install("en")
-    ctx.today_override = date(2026, 11, 30)
-    p = StatisticsPage(ctx)
-    qtbot.addWidget(p)
-    p.resize(1366, 700)
-    p.show()
+    p = _open(qtbot, ctx, 1366, 700)
     settle(qtbot, ctx)
     assert p.sub.currentText() == "Oct"  # not a bare "10"
     assert p.village.currentText() == "Whole township"
@@ -275,11 +267,7 @@ def test_the_pickers_read_whole_in_english(qtbot: QtBot, ctx: AppContext) -> Non
 
 def test_a_cards_state_wraps_between_its_parts_in_english(qtbot: QtBot, ctx: AppContext) -> None:
     i18n.install("en")
-    ctx.today_override = date(2026, 11, 30)
-    page = StatisticsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1366, 697)
-    page.show()
+    page = _open(qtbot, ctx, 1366, 697)
     settle(qtbot, ctx)
     states = [c.state.text() for c in page.cards.values() if c.state.property("met") == "false"]
     assert states
