@@ -65,6 +65,49 @@ def show_value(entity: str, name: str, value: Any) -> str:
     return str(value)
 
 
+def choice_table(name: str, headers: list[str], rows: int) -> QTableWidget:
+    """A read-only table comparing two sides field by field, its last column
+    the worker's choice (`choice_cell`)."""
+    t = QTableWidget(rows, len(headers))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    t.verticalHeader().setDefaultSectionSize(34)
+    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    hh = t.horizontalHeader()
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    hh.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def choice_cell(
+    table: QTableWidget,
+    row: int,
+    left: tuple[str, str],
+    right: tuple[str, str],
+    left_checked: bool,
+) -> tuple[QRadioButton, QRadioButton]:
+    """Two exclusive radio buttons ((object name, text) each) in the row's
+    last cell."""
+    box = QWidget()
+    bl = QHBoxLayout(box)
+    bl.setContentsMargins(6, 0, 6, 0)
+    buttons = []
+    group = QButtonGroup(box)
+    for name, text in (left, right):
+        b = QRadioButton(text)
+        b.setObjectName(name)
+        group.addButton(b)
+        bl.addWidget(b)
+        buttons.append(b)
+    buttons[0 if left_checked else 1].setChecked(True)
+    table.setCellWidget(row, table.columnCount() - 1, box)
+    return buttons[0], buttons[1]
+
+
 class ConflictDialog(QDialog):
     def __init__(self, ctx: AppContext, group: ConflictGroup, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,20 +137,8 @@ class ConflictDialog(QDialog):
             self.tr("服务器的值"),
             self.tr("保留"),
         ]
-        self.table = QTableWidget(len(group.fields), len(headers))
-        self.table.setObjectName("conflictTable")
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table = choice_table("conflictTable", headers, len(group.fields))
         self.table.setWordWrap(True)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
-        self.groups: dict[int, QButtonGroup] = {}
         self.radios: dict[int, tuple[QRadioButton, QRadioButton]] = {}
         for r, f in enumerate(group.fields):
             cells = [
@@ -123,22 +154,13 @@ class ConflictDialog(QDialog):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
-            box = QWidget()
-            bl = QHBoxLayout(box)
-            bl.setContentsMargins(6, 0, 6, 0)
-            mine = QRadioButton(self.tr("本机"))
-            mine.setObjectName(f"mine_{f.id}")
-            theirs = QRadioButton(self.tr("服务器"))
-            theirs.setObjectName(f"theirs_{f.id}")
-            g = QButtonGroup(box)
-            g.addButton(mine)
-            g.addButton(theirs)
-            (mine if f.winner == "mine" else theirs).setChecked(True)
-            bl.addWidget(mine)
-            bl.addWidget(theirs)
-            self.table.setCellWidget(r, 4, box)
-            self.groups[f.id] = g
-            self.radios[f.id] = (mine, theirs)
+            self.radios[f.id] = choice_cell(
+                self.table,
+                r,
+                (f"mine_{f.id}", self.tr("本机")),
+                (f"theirs_{f.id}", self.tr("服务器")),
+                left_checked=f.winner == "mine",
+            )
         self.table.resizeRowsToContents()
         lay.addWidget(self.table, 1)
         hint = QLabel(self.tr("粗体为当前保存的值（较新的修改）。"))

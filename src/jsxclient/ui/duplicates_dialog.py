@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from jsxclient.ui import errors, i18n
-from jsxclient.ui.conflict_dialog import field_title, show_value
+from jsxclient.ui.conflict_dialog import choice_cell, choice_table, field_title, show_value
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.operations import duplicates as ops
 from jsxclient.ui.operations.duplicates import Listing
@@ -93,18 +92,7 @@ class PersonMergeDialog(QDialog):
             self.tr("另一条记录") if not review else self.tr("另一台设备登记的值"),
             self.tr("保留"),
         ]
-        self.table = QTableWidget(len(rows), len(headers))
-        self.table.setObjectName("mergeTable")
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = choice_table("mergeTable", headers, len(rows))
         self.radios: dict[str, tuple[QRadioButton, QRadioButton]] = {}
         for r, f in enumerate(rows):
             kept_v, other_v = candidate.kept.get(f), candidate.other.get(f)
@@ -114,21 +102,13 @@ class PersonMergeDialog(QDialog):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
             if f in self.differing:
-                box = QWidget()
-                bl = QHBoxLayout(box)
-                bl.setContentsMargins(6, 0, 6, 0)
-                kept = QRadioButton(self.tr("左边"))
-                kept.setObjectName(f"kept_{f}")
-                other = QRadioButton(self.tr("右边"))
-                other.setObjectName(f"other_{f}")
-                g = QButtonGroup(box)
-                g.addButton(kept)
-                g.addButton(other)
-                kept.setChecked(True)
-                bl.addWidget(kept)
-                bl.addWidget(other)
-                self.table.setCellWidget(r, 3, box)
-                self.radios[f] = (kept, other)
+                self.radios[f] = choice_cell(
+                    self.table,
+                    r,
+                    (f"kept_{f}", self.tr("左边")),
+                    (f"other_{f}", self.tr("右边")),
+                    left_checked=True,
+                )
             else:
                 if same(kept_v, other_v):
                     mark = self.tr("相同")

@@ -6,7 +6,7 @@ runs on the database worker, every request on the network worker."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from jsxclient.security import vault
 from jsxclient.store import accounts, audit
+from jsxclient.store.audit import AuditAction
 from jsxclient.sync import account
 from jsxclient.ui import errors, i18n
 from jsxclient.ui.context import AppContext
@@ -34,26 +35,7 @@ from jsxclient.ui.login import RecoveryCodeDialog
 from jsxclient.ui.operations import escrow as ops
 from jsxcore.roles import ROLES, role_label
 
-ACTIONS = (
-    "login",
-    "unlock",
-    "lock",
-    "logout",
-    "password",
-    "recover",
-    "account",
-    "reveal",
-    "create",
-    "update",
-    "delete",
-    "import",
-    "export",
-    "print",
-    "backup",
-    "restore",
-    "sync",
-    "migrate",
-)
+ACTIONS: tuple[str, ...] = get_args(AuditAction)  # the audit filter's choices
 
 
 def _password(name: str) -> QLineEdit:
