@@ -9,11 +9,24 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from jsxclient.store.store import Store
+from jsxclient.ui import i18n
 from jsxclient.ui.context import AppContext
 from jsxclient.ui.forms.editors import IdNumberEditor, MobileEditor, SensitiveEditor, TextEditor
 from jsxclient.ui.forms.form import RecordForm
+from jsxclient.ui.main_window import MainWindow
 
 from .conftest import settle
+
+
+def switch_language(qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str) -> None:
+    """Choose `language` on the settings page, as a worker does (a no-op for
+    the language already shown)."""
+    if language == i18n.current():
+        return
+    settings = window.show_page("settings")
+    with qtbot.waitSignal(window.language_switched):
+        settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
+    settle(qtbot, ctx)
 
 
 def one(store: Store, sql: str, *params: Any) -> Any:

@@ -32,7 +32,7 @@ from jsxclient.ui.pages.list_page import ListPage
 from jsxclient.ui.shortcuts import SHORTCUTS, ShortcutsDialog, markdown
 
 from .conftest import settle
-from .helpers import click_box_button, fill, message_box, one, open_new, save
+from .helpers import click_box_button, fill, message_box, one, open_new, save, switch_language
 from .test_forms import a_family, person_values, village
 
 
@@ -343,11 +343,7 @@ def test_a_plain_save_says_so_and_selects_the_new_row(
 def test_every_page_fits_1366_pixels(
     qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
-    if language != "zh_CN":
-        settings = window.show_page("settings")
-        with qtbot.waitSignal(window.language_switched):
-            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
-        settle(qtbot, ctx)
+    switch_language(qtbot, ctx, window, language)
     texts: list[str] = []
     for key, _zh in PAGES:
         page = window.show_page(key)
@@ -523,11 +519,7 @@ def _short_headers(window: MainWindow) -> list[tuple[str, int, int]]:
 def test_no_column_heading_is_cut_on_any_page(
     qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
-    if language != "zh_CN":
-        settings = window.show_page("settings")
-        with qtbot.waitSignal(window.language_switched):
-            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
-        settle(qtbot, ctx)
+    switch_language(qtbot, ctx, window, language)
     window.resize(1366, 697)  # a maximised window on a 1366x768 laptop screen
     short: dict[str, list[tuple[str, int, int]]] = {}
     for key, _zh in PAGES:
@@ -587,11 +579,7 @@ def test_the_export_menu_arrow_does_not_cover_its_text(
 def test_the_dashboard_lists_show_every_column(
     qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
-    if language != "zh_CN":
-        settings = window.show_page("settings")
-        with qtbot.waitSignal(window.language_switched):
-            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
-        settle(qtbot, ctx)
+    switch_language(qtbot, ctx, window, language)
     window.resize(1366, 697)
     page = window.show_page("dashboard")
     ctx.bus.emit_changed("member")  # the lists filled in this language
@@ -621,11 +609,7 @@ def test_the_dashboard_lists_show_every_column(
 def test_association_names_read_whole_in_the_tree(
     qtbot: QtBot, ctx: AppContext, window: MainWindow, language: str
 ) -> None:
-    if language != "zh_CN":
-        settings = window.show_page("settings")
-        with qtbot.waitSignal(window.language_switched):
-            settings.language.setCurrentIndex(settings.language.findData(language))  # type: ignore[attr-defined]
-        settle(qtbot, ctx)
+    switch_language(qtbot, ctx, window, language)
     window.resize(1366, 697)
     page = window.show_page("organisation")
     settle(qtbot, ctx)
@@ -649,10 +633,7 @@ def test_association_names_read_whole_in_the_tree(
 def test_summary_lines_keep_their_parts_apart_in_english(
     qtbot: QtBot, ctx: AppContext, window: MainWindow
 ) -> None:
-    settings = window.show_page("settings")
-    with qtbot.waitSignal(window.language_switched):
-        settings.language.setCurrentIndex(settings.language.findData("en"))  # type: ignore[attr-defined]
-    settle(qtbot, ctx)
+    switch_language(qtbot, ctx, window, "en")
     families = window.show_page("families")
     settle(qtbot, ctx)
     families.table.selectRow(0)  # type: ignore[attr-defined]
