@@ -423,7 +423,8 @@ def test_persons_without_id_number_are_only_suggested(
     b.sync()
     a.sync()
     assert a.get("person", pa) is not None and a.get("person", pb) is not None
-    assert duplicates.possible_duplicates(a.store.db.connection(), pa) == [pb]
+    offered = [(c.kind, {c.kept["id"], c.other["id"]}) for c in duplicates.suggestions(a.store)]
+    assert offered == [("possible", {pa, pb})]
     assert a.rows() == b.rows() == server.records(township)
 
 

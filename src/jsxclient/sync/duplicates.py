@@ -214,26 +214,6 @@ def _open_entries_naming(
     )
 
 
-def possible_duplicates(conn: sqlite3.Connection, person_id: str) -> list[str]:
-    """Other live persons with the same name, birth date and village as a
-    person without an ID number: a suggestion for the worker, never merged
-    automatically (two people may share all three)."""
-    r = conn.execute(
-        "SELECT name, birth_date, division_code, id_number FROM person WHERE id=?",
-        (person_id,),
-    ).fetchone()
-    if r is None or r[1] is None:
-        return []
-    return [
-        x[0]
-        for x in conn.execute(
-            "SELECT id FROM person WHERE deleted=0 AND id<>? AND name=? AND birth_date=? "
-            "AND division_code=? AND (id_number IS NULL OR ? IS NULL) ORDER BY id",
-            (person_id, r[0], r[1], r[2], r[3]),
-        )
-    ]
-
-
 # -- a refused update: the copy reached the server, so it is merged by edits --
 
 
