@@ -78,7 +78,7 @@ def _entry(r: tuple[Any, ...]) -> Entry:
         r[3],
         r[4],
         json.loads(r[5]),
-        json.loads(r[6]),
+        {} if r[6] == "{}" else json.loads(r[6]),  # an insert's: the most common by far
         r[7],
         r[8],
         r[9],

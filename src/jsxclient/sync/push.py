@@ -99,11 +99,13 @@ def push(
         if cancel is not None and cancel.is_set():
             raise SyncCancelled("push")
         seqs = queue.pop(0)
-        batch_id, entries = _assign(store, seqs)
+        batch_id, entries, changes = _assign(store, seqs)
         if not entries:
             continue
         try:
-            resp = transport.push(_request(store, batch_id, entries))
+            resp = transport.push(
+                PushRequest(batch_id=batch_id, device=store.device_id, changes=changes)
+            )
         except RejectedError as exc:
             if exc.status not in _SPLIT_STATUSES:
                 _unassign(store, batch_id)
@@ -142,12 +144,13 @@ def push(
     return stats
 
 
-def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
-    """Persist the batch id before sending; reuse the one already given."""
+def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry], list[Change]]:
+    """Persist the batch id before sending; reuse the one already given.
+    Returns the entries to send and their changes as the protocol has them."""
     with store.transaction() as tx:
         entries = jr.pending_entries(tx.conn, seqs)
         if not entries:
-            return "", []
+            return "", [], []
         by_seq = {e.seq: e for e in entries}
         entries = [by_seq[s] for s in seqs if s in by_seq]
         batch_id = next((e.batch_id for e in entries if e.batch_id), None)
@@ -156,10 +159,10 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
             jr.assign_batch(tx.conn, batch_id, [e.seq for e in entries])
         # A change that can't even be expressed in the protocol (a damaged
         # journal entry) is refused here, with a reason, not sent.
-        good = []
+        good, changes = [], []
         for e in entries:
             try:
-                _change(e)
+                changes.append(_change(e))
                 good.append(e)
             except ValidationError as exc:
                 jr.mark_rejected(
@@ -171,7 +174,7 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry]]:
                     None,
                 )
                 jr.refresh_sync_state(tx.conn, [e.key])
-        return batch_id, good
+        return batch_id, good, changes
 
 
 def _unassign(store: Store, batch_id: str) -> None:
@@ -191,12 +194,6 @@ def _change(e: jr.Entry) -> Change:
         hlc=e.hlc,
         device=e.device,
         user=e.user,
-    )
-
-
-def _request(store: Store, batch_id: str, entries: list[jr.Entry]) -> PushRequest:
-    return PushRequest(
-        batch_id=batch_id, device=store.device_id, changes=[_change(e) for e in entries]
     )
 
 
