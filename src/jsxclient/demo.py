@@ -69,7 +69,7 @@ WRITE_ORDER: tuple[str, ...] = (
     "volunteerpairing",
 )
 # Associations come from the divisions; monthly reports are submitted, not made up.
-assert set(WRITE_ORDER) == set(ENTITIES) - {"association", "monthlyreport"}
+assert set(WRITE_ORDER) == set(ENTITIES) - {"association", "monthlyreport", "persondecision"}
 
 # --- name and code pools ------------------------------------------------------------
 

@@ -45,8 +45,9 @@ class Peer:
     protocol_max: int = PROTOCOL_VERSION
     schema: int = SCHEMA_VERSION
     # The oldest record schema of a client a server serves. A server sends
-    # its rows unconverted; schema 2 only added an entity (monthlyreport),
-    # which a schema-1 client skips when it pulls it, so both are served.
+    # its rows unconverted; schemas 2 and 3 only added an entity each
+    # (monthlyreport, persondecision), which an older client skips when it
+    # pulls it, so all are served.
     schema_min: int = MIN_CLIENT_SCHEMA
 
 

@@ -307,6 +307,14 @@ _SPECS = [
         {"activity_id": "activity", "person_id": "person"},
     ),
     _spec(
+        m.PersonDecision,
+        2,
+        "重复人员判断",
+        "Duplicate decision",
+        RecordRules(required=("person_a", "person_b", "decision")),
+        {"person_a": "person", "person_b": "person"},
+    ),
+    _spec(
         m.VolunteerPairing,
         3,
         "志愿者结对",
@@ -322,7 +330,7 @@ ENTITIES: dict[str, EntitySpec] = {s.name: s for s in sorted(_SPECS, key=lambda 
 # fields travel. Adding or removing one is a new schema version (the server
 # must know whether a client can take its rows; see jsxcore.compat), and
 # tests/core/test_compat.py pins the fingerprint of each version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_fingerprint() -> str:

@@ -260,6 +260,20 @@ class VolunteerPairing(SyncedRecord, table=True):
     since: date | None = None
 
 
+# --- duplicates -------------------------------------------------------------------
+
+
+class PersonDecision(SyncedRecord, table=True):
+    """A worker's answer to a suggested duplicate: the two persons are
+    different people ("distinct"), so no device suggests the pair again.
+    One record per pair (a deterministic id from the two person ids), so
+    two devices deciding the same pair write the same record."""
+
+    person_a: str = Field(index=True, max_length=32)
+    person_b: str = Field(index=True, max_length=32)
+    decision: str = Field(default="distinct", max_length=10)
+
+
 # --- reports upward -----------------------------------------------------------
 
 

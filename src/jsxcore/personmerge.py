@@ -11,6 +11,7 @@ persons without an ID number) is `keeper`: the one registered first.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -103,7 +104,16 @@ def keeper(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str]:
     return str(first["id"]), str(second["id"])
 
 
+_DECISIONS = uuid.UUID("5d1c8f0e-8f53-4c55-9a7e-6a2f0c1d7b21")  # namespace of decision ids
+
+
 def pair(a: str, b: str) -> str:
     """The key of a suggestion of two persons, whichever way round."""
     x, y = sorted((a, b))
     return f"{x}:{y}"
+
+
+def decision_id(a: str, b: str) -> str:
+    """The id of the `persondecision` record about two persons, whichever
+    way round: every device deciding the pair writes the same record."""
+    return uuid.uuid5(_DECISIONS, pair(a, b)).hex

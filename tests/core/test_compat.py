@@ -15,7 +15,11 @@ from jsxcore.version import is_older, parse_version
 # of the entities' data fields fails this test: bump SCHEMA_VERSION, add the
 # new fingerprint here, and decide which older clients the server can still
 # serve (Peer.schema_min, docs/sync-protocol.md section 1.1).
-SCHEMA_FINGERPRINTS = {1: "7b21793c7f568a1f", 2: "e8d3b98707708bb9"}  # 2: monthlyreport
+SCHEMA_FINGERPRINTS = {
+    1: "7b21793c7f568a1f",
+    2: "e8d3b98707708bb9",  # monthlyreport
+    3: "8e2d7489d23ff46b",  # persondecision
+}
 
 
 def test_the_record_schema_is_versioned() -> None:

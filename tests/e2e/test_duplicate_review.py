@@ -110,19 +110,47 @@ def test_possible_duplicates_merged_on_one_device_end_as_one_everywhere(
     assert a.conflicts() == b.conflicts() == []
 
 
-def test_dismissed_suggestion_is_not_shown_again(
+def test_dismissed_suggestion_is_not_shown_again_on_any_device(
     server: ServerProcess, make_device: MakeDevice
 ) -> None:
     township, villages = server.fresh_township()
-    a = make_device(server.make_user(township))
+    user = server.make_user(township)
+    a, b = make_device(user), make_device(user)
     same = person(villages[0], "钱二", birth_date="1960-01-01")
     with a.store.transaction() as tx:
         pa, pb = tx.insert("person", same), tx.insert("person", same)
+    assert a.sync().outcome == "ok" and b.sync().outcome == "ok"
+    assert len(duplicates.suggestions(b.store)) == 1
     [s] = duplicates.suggestions(a.store)
     duplicates.dismiss(a.store, str(s.other["id"]), str(s.kept["id"]))
     assert duplicates.suggestions(a.store) == []
     assert a.sync().outcome == "ok" and duplicates.suggestions(a.store) == []
-    assert {pa, pb} <= set(_live_persons(a))
+    # The answer travels: the other laptop stops suggesting the pair too.
+    assert b.sync().outcome == "ok" and duplicates.suggestions(b.store) == []
+    assert {pa, pb} <= set(_live_persons(a)) and {pa, pb} <= set(_live_persons(b))
+    assert a.rows() == b.rows() == server.records(township)
+
+
+def test_the_same_pair_dismissed_on_two_devices_offline_is_one_answer(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages = server.fresh_township()
+    user = server.make_user(township)
+    a, b = make_device(user), make_device(user)
+    same = person(villages[1], "孙四", birth_date="1955-05-05")
+    with a.store.transaction() as tx:
+        pa, pb = tx.insert("person", same), tx.insert("person", same)
+    a.sync()
+    b.sync()
+    duplicates.dismiss(a.store, pa, pb)
+    duplicates.dismiss(b.store, pb, pa)  # the other way round, before any sync
+    for d in (a, b, a):
+        assert d.sync().outcome == "ok"
+    decisions = {k: v for k, v in a.rows().items() if k[0] == "persondecision"}
+    assert len(decisions) == 1
+    assert a.rows() == b.rows() == server.records(township)
+    assert a.conflicts() == b.conflicts() == []
+    assert duplicates.suggestions(a.store) == duplicates.suggestions(b.store) == []
 
 
 def test_an_id_number_given_by_an_edit_is_recognised_like_a_registration(

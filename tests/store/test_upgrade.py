@@ -50,7 +50,7 @@ def data(path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {
             name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
             for name in ENTITIES
-            if name in tables and name != "monthlyreport"
+            if name in tables and name not in ("monthlyreport", "persondecision")
         }
         out["journal"] = conn.execute("SELECT * FROM journal ORDER BY seq").fetchall()
         out["meta"] = conn.execute("SELECT * FROM meta ORDER BY key").fetchall()

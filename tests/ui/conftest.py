@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ from jsxclient.ui.tasks import TaskManager
 
 from ..conftest import TOWNSHIP
 from ..load import load_factor
+
+# The day the UI tests' demo township is made as of, and their "today": the
+# figures, due visits and default periods they check do not move with the
+# calendar (a test run just after midnight once found no target met).
+UI_TODAY = date(2026, 11, 30)
 
 UI_DIR = Path(__file__).parent
 
@@ -60,7 +66,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ui-template") / "demo.db"
     s = Store.open(path, user="tester")
-    demo.generate(s, TOWNSHIP, scale=0.2, seed=7)
+    demo.generate(s, TOWNSHIP, scale=0.2, seed=7, today=UI_TODAY)
     s.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()
     return path
@@ -99,6 +105,7 @@ def ctx(qtbot: QtBot, demo_path: Path, tmp_path: Path) -> Iterator[AppContext]:
         township=info.township,
         township_name=info.township_name,
         places=info.places,
+        today_override=UI_TODAY,
     )
     yield c
     for w in QApplication.topLevelWidgets():

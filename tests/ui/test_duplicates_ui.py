@@ -15,6 +15,7 @@ from jsxclient.ui.context import AppContext
 from jsxclient.ui.duplicates_dialog import PersonMergeDialog
 from jsxclient.ui.main_window import MainWindow
 from jsxclient.ui.pages.sync_page import SyncPage
+from jsxcore import personmerge as pm
 
 from .conftest import settle
 from .helpers import one
@@ -184,6 +185,9 @@ def test_possible_duplicate_dismissed_is_not_shown_again(
     assert not any(
         {c.kept["id"], c.other["id"]} == {a, b} for c in page.duplicates.listing.candidates
     )
-    assert ctx.store.pending_count() == pending  # nothing to sync: a local note
+    # One change to sync, the answer (so other laptops stop suggesting the pair).
+    assert ctx.store.pending_count() == pending + 1
+    decision = ctx.store.get("persondecision", pm.decision_id(a, b))
+    assert decision is not None and {decision["person_a"], decision["person_b"]} == {a, b}
     assert not ctx.store.get("person", a)["deleted"]  # type: ignore[index]
     assert not ctx.store.get("person", b)["deleted"]  # type: ignore[index]

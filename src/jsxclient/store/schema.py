@@ -138,6 +138,7 @@ MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (6, "0006_security.sql", _audit_append_only),
     (7, None, _surname_readings),
     (8, "0008_reports.sql", None),
+    (9, "0009_person_decision.sql", None),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -346,7 +346,7 @@ def suggestions(store: Store) -> list[Candidate]:
     dismissed."""
     conn = store.db.connection()
     es = ENTITIES[ENTITY]
-    dismissed = set(_load_meta(store, DISMISSED_KEY, conn, []))
+    dismissed = dismissed_pairs(store, conn)
     out: list[Candidate] = []
     # Driven by the persons without an ID number (few, by the ID number
     # index), each looked up by name: not a pass over every person.
@@ -371,14 +371,47 @@ def candidates(store: Store) -> list[Candidate]:
     return [*reviews(store), *suggestions(store)]
 
 
+DECISION = "persondecision"
+
+
 def dismiss(store: Store, a: str, b: str) -> None:
-    """The worker says these two are different people: not suggested again."""
+    """The worker says these two are different people: not suggested again,
+    on any device of the township (a synced `persondecision` record; an
+    account that may not write records keeps the answer on this device)."""
+    if not store.allowed("create", DECISION):
+        with store.transaction() as tx:
+            dismissed = _load_meta(store, DISMISSED_KEY, tx.conn, [])
+            if pm.pair(a, b) not in dismissed:
+                dismissed.append(pm.pair(a, b))
+                store.set_meta(DISMISSED_KEY, json.dumps(dismissed), tx.conn)
+        return
+    x, y = sorted((a, b))
+    rid = pm.decision_id(x, y)
     with store.transaction() as tx:
-        dismissed = _load_meta(store, DISMISSED_KEY, tx.conn, [])
-        key = pm.pair(a, b)
-        if key not in dismissed:
-            dismissed.append(key)
-            store.set_meta(DISMISSED_KEY, json.dumps(dismissed), tx.conn)
+        current = tx.get(DECISION, rid)
+        if current is not None and not current["deleted"]:
+            return
+        person = tx.get(ENTITY, x)
+        if person is None:
+            raise RecordNotFound(f"no person {x}")
+        values = {"person_a": x, "person_b": y, "decision": "distinct"}
+        if current is not None:  # deleted (a merge, the recycle bin): decided again
+            tx.restore(DECISION, rid)
+            tx.update(DECISION, rid, values)
+        else:
+            tx.insert(DECISION, {"id": rid, "division_code": person["division_code"], **values})
+
+
+def dismissed_pairs(store: Store, conn: sqlite3.Connection) -> set[str]:
+    """Pairs the worker (here, or on another device) said are two people."""
+    out = set(_load_meta(store, DISMISSED_KEY, conn, []))
+    out.update(
+        pm.pair(a, b)
+        for a, b in conn.execute(
+            f"SELECT person_a, person_b FROM {DECISION} WHERE deleted=0 AND decision='distinct'"
+        )
+    )
+    return out
 
 
 def apply_review(store: Store, kept_id: str, choices: Mapping[str, pm.Side]) -> dict[str, Any]:
