@@ -491,7 +491,7 @@ def test_text_with_copy_escapes_is_stored_as_pushed(server: LiveServer) -> None:
     dev, village = _worker(server)
     tricky = 'a\\b\tc\nd\re "q" \\N \\\\t 湘江路'
     a = dev.insert("person", village, **person("张三", address=tricky))
-    b = dev.insert("person", village, **person("李四", address="\\"))
+    b = dev.insert("person", village, **person("李四", address="\\N"))
     assert [r["status"] for r in dev.push(a, b)["results"]] == ["applied", "applied"]
     edited = "\\N\t" + tricky[::-1]
     ua = dev.update("person", a["row_id"], address=edited)

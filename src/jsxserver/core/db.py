@@ -258,38 +258,66 @@ def _copy_text(
     stamps: dict[int, str] = {}
     lines: list[str] = []
     is_json = [c in json_cols for c in columns]
+    tabs = len(columns) - 1
     for row in rows:
-        fields: list[str] = []
-        for c, as_json in zip(columns, is_json, strict=True):
-            v = row[c]
-            t = type(v)
-            if as_json:
-                v = v if t is JsonText else _json_dumps(v)
-            elif t is str:
-                pass
-            elif v is None:
-                fields.append("\\N")
-                continue
-            elif t is bool:
-                fields.append("t" if v else "f")
-                continue
-            elif t is int:
-                fields.append(str(v))
-                continue
-            elif t is datetime or t is date:
-                text_ = stamps.get(id(v))
-                if text_ is None:
-                    text_ = stamps[id(v)] = v.isoformat()
-                fields.append(text_)
-                continue
-            else:
-                return None
-            if _COPY_SPECIAL.search(v) is not None:
-                v = v.translate(_COPY_ESCAPES)
-            fields.append(v)
-        lines.append("\t".join(fields))
+        got = _copy_fields(row, columns, is_json, stamps, escape=False)
+        if got is None:
+            return None
+        fields, nulls = got
+        line = "\t".join(fields)
+        # A row of plain values (the usual one) is checked as one line: only
+        # its separators are tabs and only its NULLs hold a backslash.
+        if line.count("\t") != tabs or line.count("\\") != nulls or "\n" in line or "\r" in line:
+            escaped = _copy_fields(row, columns, is_json, stamps, escape=True)
+            assert escaped is not None
+            line = "\t".join(escaped[0])
+        lines.append(line)
     lines.append("")
     return "\n".join(lines)
+
+
+_COPY_NULL = "\\N"
+
+
+def _copy_fields(
+    row: Mapping[str, Any],
+    columns: list[str],
+    is_json: list[bool],
+    stamps: dict[int, str],
+    escape: bool,
+) -> tuple[list[str], int] | None:
+    """One row's values as COPY text fields, and how many are NULL."""
+    fields: list[str] = []
+    nulls = 0
+    for c, as_json in zip(columns, is_json, strict=True):
+        v = row[c]
+        t = type(v)
+        if as_json:
+            v = v if t is JsonText else _json_dumps(v)
+        elif t is str:
+            pass
+        elif v is None:
+            fields.append(_COPY_NULL)
+            nulls += 1
+            continue
+        elif t is bool:
+            fields.append("t" if v else "f")
+            continue
+        elif t is int:
+            fields.append(str(v))
+            continue
+        elif t is datetime or t is date:
+            text_ = stamps.get(id(v))
+            if text_ is None:
+                text_ = stamps[id(v)] = v.isoformat()
+            fields.append(text_)
+            continue
+        else:
+            return None
+        if escape and _COPY_SPECIAL.search(v) is not None:
+            v = v.translate(_COPY_ESCAPES)
+        fields.append(v)
+    return fields, nulls
 
 
 class DriverCursor:
