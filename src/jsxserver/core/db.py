@@ -337,3 +337,22 @@ class DriverCursor:
             return self._cur.execute(statement, params)
         except psycopg.Error as exc:
             raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc
+
+    def fetch_all(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Any]]:
+        """The rows of each query, all sent in one round trip (psycopg's
+        pipeline mode; the transaction's BEGIN goes with them), run in order."""
+        import psycopg
+
+        conn = self._cur.connection
+        try:
+            with conn.pipeline():
+                cursors = []
+                for statement, params in queries:
+                    cur = conn.cursor()
+                    cur.execute(statement, params)
+                    cursors.append(cur)
+            return [cur.fetchall() for cur in cursors]
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(
+                "; ".join(q for q, _ in queries), None, exc, psycopg.Error
+            ) from exc

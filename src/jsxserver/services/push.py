@@ -266,15 +266,27 @@ def push_encoded(
     # On PostgreSQL the push's statements go straight through psycopg
     # (SQLAlchemy's compiling and result handling cost more than the queries).
     pg = DriverCursor(conn) if conn.dialect.name == "postgresql" else None
-    stored = (
-        pg.execute(_PG_STORED, (req.batch_id,)).fetchone()
-        if pg is not None
-        else session.execute(
+    preloaded: _Preloaded | None = None
+    if pg is not None:
+        # The replay check and the preload in one round trip; the rows are
+        # locked by the time the batch takes seqs, as in the module doc.
+        ids, keys, codes = _wanted(req.changes)
+        found, seen, rows, divisions = pg.fetch_all(
+            [
+                (_PG_STORED, (req.batch_id,)),
+                (_PG_SEEN, (ids,)),
+                (_PG_ROWS, ([e for e, _ in keys], [i for _, i in keys])),
+                (_PG_DIVISIONS, (codes,)),
+            ]
+        )
+        stored = found[0] if found else None
+        preloaded = _Preloaded(seen, rows, divisions)
+    else:
+        stored = session.execute(
             select(col(PushBatch.device), col(PushBatch.response)).where(
                 col(PushBatch.batch_id) == req.batch_id
             )
         ).first()
-    )
     if stored is not None:
         session.rollback()
         device, stored_response = stored
@@ -282,7 +294,7 @@ def push_encoded(
             raise ApiError(409, BATCH_FOREIGN)
         return stored_response, json_text(stored_response)
 
-    batch = _Batch(session, ctx, req, pg)
+    batch = _Batch(session, ctx, req, pg, preloaded)
     for ch in req.changes:
         batch.apply(ch)
     batch.flush()
@@ -315,9 +327,46 @@ def push_encoded(
     return stored_response, encoded
 
 
+@dataclass(frozen=True)
+class _Preloaded:
+    """What PostgreSQL's one round trip found: (change_id, device, result),
+    the record rows (locked), (code, level)."""
+
+    seen: list[Any]
+    rows: list[Any]
+    divisions: list[Any]
+
+
+def _wanted(changes: list[Change]) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """What a batch reads: its change ids, the (entity, id) keys of its rows
+    and of the rows they reference (sorted: the order rows are locked in, the
+    same in every push, so two pushes never deadlock on them), and the
+    division codes it gives."""
+    keys: set[tuple[str, str]] = set()
+    codes: set[str] = set()
+    for c in changes:
+        es = ENTITIES.get(c.entity)
+        if es is None:
+            continue
+        keys.add((c.entity, c.row_id))
+        for fld, target in es.references.items():
+            ref = c.fields.get(fld)
+            if isinstance(ref, str) and ref:
+                keys.add((target, ref))
+        code = c.fields.get("division_code")
+        if isinstance(code, str):
+            codes.add(code)
+    return [c.change_id for c in changes], sorted(keys), sorted(codes)
+
+
 class _Batch:
     def __init__(
-        self, session: Session, ctx: PushContext, req: PushRequest, pg: DriverCursor | None
+        self,
+        session: Session,
+        ctx: PushContext,
+        req: PushRequest,
+        pg: DriverCursor | None,
+        preloaded: _Preloaded | None,
     ) -> None:
         self.session = session
         self.ctx = ctx
@@ -339,50 +388,28 @@ class _Batch:
         self.seen: dict[str, tuple[str, dict[str, Any]]] = {}
         self.divisions: dict[str, str] = {}  # code -> level
         self.pg = pg
-        self._preload(req.changes)
+        if preloaded is not None:
+            # PostgreSQL: one statement for every key, locked in (entity, id)
+            # order (ORDER BY is applied before FOR UPDATE).
+            for cid, device, result in preloaded.seen:
+                self.seen[cid] = (device, result)
+            self._add_rows(preloaded.rows)
+            self._preload_persons(req.changes)
+            self.divisions.update(preloaded.divisions)
+        else:
+            self._preload(req.changes)
 
-    # -- loading everything the batch needs in a few queries ------------------
+    # -- loading everything the batch needs in a few queries (SQLite) ----------
 
     def _preload(self, changes: list[Change]) -> None:
-        ids = [c.change_id for c in changes]
-        pg = self.pg
-        seen = (
-            pg.execute(_PG_SEEN, (ids,))
-            if pg is not None
-            else self.session.execute(
-                select(
-                    col(ChangeLog.change_id), col(ChangeLog.device), col(ChangeLog.result)
-                ).where(col(ChangeLog.change_id).in_(ids))
+        ids, keys, codes = _wanted(changes)
+        seen = self.session.execute(
+            select(col(ChangeLog.change_id), col(ChangeLog.device), col(ChangeLog.result)).where(
+                col(ChangeLog.change_id).in_(ids)
             )
         )
         for cid, device, result in seen:
             self.seen[cid] = (device, result)
-
-        keys: set[tuple[str, str]] = set()
-        codes: set[str] = set()
-        for c in changes:
-            es = ENTITIES.get(c.entity)
-            if es is None:
-                continue
-            keys.add((c.entity, c.row_id))
-            for fld, target in es.references.items():
-                ref = c.fields.get(fld)
-                if isinstance(ref, str) and ref:
-                    keys.add((target, ref))
-            code = c.fields.get("division_code")
-            if isinstance(code, str):
-                codes.add(code)
-        if pg is not None:
-            # One statement for every key, locked in (entity, id) order, the
-            # same in every push (ORDER BY is applied before FOR UPDATE).
-            ordered = sorted(keys)
-            self._add_rows(
-                pg.execute(_PG_ROWS, ([e for e, _ in ordered], [i for _, i in ordered])).fetchall()
-            )
-            self._preload_persons(changes)
-            if codes:
-                self.divisions.update(pg.execute(_PG_DIVISIONS, (sorted(codes),)).fetchall())
-            return
         # One query per entity: ``entity = ? AND id IN (...)`` searches the
         # primary key, where a row-value ``(entity, id) IN (...)`` makes
         # SQLite scan the whole record table.
