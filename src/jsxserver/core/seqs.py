@@ -9,9 +9,9 @@ PostgreSQL: pushes run side by side and take seqs from the sequence
 8, a pull may only return seqs up to a *watermark* below which nothing can
 still appear. Each push registers itself in ``push_open`` (its own committed
 transaction) with ``floor`` = the sequence's last value *before* it takes any
-seq, and removes the row with its last statement (``unregister_sql``: the
-registration goes the moment the push's rows appear) or, when it did not
-commit, after its transaction ended. A pull, in one REPEATABLE READ snapshot
+seq, and removes the row with its last statement (``registration``,
+``unregistered``: it goes the moment the push's rows appear) or, when it did
+not commit, after its transaction ended. A pull, in one REPEATABLE READ snapshot
 S, computes
 
     watermark = min(max(record.seq), min(push_open.floor))
