@@ -96,6 +96,34 @@ def test_a_rolled_back_push_releases_the_watermark(server: LiveServer) -> None:
     assert [r["seq"] for r in rows] == [seq]
 
 
+def _registrations(server: LiveServer) -> int:
+    with server.db.engine.connect() as conn:
+        n: int = conn.execute(text("SELECT count(*) FROM push_open")).scalar_one()
+    return n
+
+
+def test_a_push_removes_its_registration_as_it_commits_or_after_a_failure(
+    server: LiveServer,
+) -> None:
+    _only_postgres(server)
+    town = server.fresh_township()
+    dev = server.device_for("township_worker", town.code)
+    before = _registrations(server)
+    with seqs.write_session(server.db) as other:
+        assert seqs.registration(other) is not None
+        assert _registrations(server) == before + 1
+        # Its removal is the push's last statement, committed with its rows.
+        ins = dev.insert("person", town.village, **person("登记随提交"))
+        assert dev.push_one(ins)["status"] == "applied"
+        assert _registrations(server) == before + 1
+        # A batch that rolls back (a change id twice) removes it afterwards.
+        dup = dev.insert("person", town.village, **person("重复"))
+        r = dev.push_raw([dup, dict(dup, row_id=uuid.uuid4().hex)])
+        assert r.status_code == 409
+        assert _registrations(server) == before + 1
+    assert _registrations(server) == before
+
+
 def test_a_stale_registration_is_reaped(server: LiveServer) -> None:
     _only_postgres(server)
     town = server.fresh_township()

@@ -482,3 +482,30 @@ def test_update_giving_a_registered_id_number_is_refused_like_an_insert(
     # Its own number again goes through.
     same = dev.update("person", registered["row_id"], id_number=number, address="一组")
     assert dev.push_one(same)["status"] == "applied"
+
+
+def test_text_with_copy_escapes_is_stored_as_pushed(server: LiveServer) -> None:
+    """Inserts go to PostgreSQL as hand-built COPY text and updates as one
+    JSON parameter (core/db.py, services/push.py): a backslash, tab, newline,
+    carriage return or a literal \\N in a value must come back unchanged."""
+    dev, village = _worker(server)
+    tricky = 'a\\b\tc\nd\re "q" \\N \\\\t 湘江路'
+    a = dev.insert("person", village, **person("张三", address=tricky))
+    b = dev.insert("person", village, **person("李四", address="\\N"))
+    assert [r["status"] for r in dev.push(a, b)["results"]] == ["applied", "applied"]
+    edited = "\\N\t" + tricky[::-1]
+    ua = dev.update("person", a["row_id"], address=edited)
+    ub = dev.update("person", b["row_id"], address="\r\n\\")
+    assert [r["status"] for r in dev.push(ua, ub)["results"]] == ["applied", "applied"]
+    for change, expected in ((a, edited), (b, "\r\n\\")):
+        row = _row(server, "person", change["row_id"])
+        assert row is not None and row.data["address"] == expected
+        assert row.data["name"] == change["fields"]["name"]
+        assert row.field_hlc["address"] != row.field_hlc["name"]
+    with Session(server.db.engine) as s:
+        logged = s.get(ChangeLog, a["change_id"])
+        assert logged is not None and logged.fields["address"] == tricky
+        assert logged.result["status"] == "applied"
+    rows, _ = dev.pull_all()
+    pulled = {r["id"]: r["data"].get("address") for r in rows}
+    assert (pulled[a["row_id"]], pulled[b["row_id"]]) == (edited, "\r\n\\")

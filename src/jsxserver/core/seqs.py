@@ -9,8 +9,10 @@ PostgreSQL: pushes run side by side and take seqs from the sequence
 8, a pull may only return seqs up to a *watermark* below which nothing can
 still appear. Each push registers itself in ``push_open`` (its own committed
 transaction) with ``floor`` = the sequence's last value *before* it takes any
-seq, and removes the row after its transaction ended. A pull, in one
-REPEATABLE READ snapshot S, computes
+seq, and removes the row with its last statement (``registration``,
+``unregistered``: it goes the moment the push's rows appear) or, when it did
+not commit, after its transaction ended. A pull, in one REPEATABLE READ snapshot
+S, computes
 
     watermark = min(max(record.seq), min(push_open.floor))
 
@@ -32,7 +34,7 @@ from datetime import timedelta
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from jsxserver.core.db import Database
+from jsxserver.core.db import Database, DriverCursor
 from jsxserver.models import HORIZON_COUNTER, SEQ_COUNTER, SEQ_SEQUENCE, utcnow
 
 log = logging.getLogger("jsxserver")
@@ -45,6 +47,12 @@ _NO_FLOOR = 2**63 - 1
 _LAST = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
 
 
+# Where write_session leaves the registration's id (Session.info), and the
+# mark of a transaction that removed it itself (``unregistered``).
+_REG = "push_open_id"
+_GONE = "push_open_removed"
+
+
 @contextmanager
 def write_session(db: Database) -> Iterator[Session]:
     """A session for one transaction that takes seqs (a push, the
@@ -55,13 +63,29 @@ def write_session(db: Database) -> Iterator[Session]:
         return
     with db.write_engine.connect() as conn:
         reg = _register(conn)
+        gone = False
         try:
             with Session(bind=conn) as session:
+                session.info[_REG] = reg
                 yield session
+                gone = bool(session.info.get(_GONE))
         finally:
             if conn.in_transaction():
                 conn.rollback()
-            _deregister(conn, reg)
+            if not gone:
+                _deregister(conn, reg)
+
+
+def registration(session: Session) -> int | None:
+    """The id of ``session``'s push_open row (None on SQLite). A transaction
+    that deletes it itself (``DELETE FROM push_open WHERE id = ...`` in its
+    last statement) calls ``unregistered`` once it committed."""
+    reg: int | None = session.info.get(_REG)
+    return reg
+
+
+def unregistered(session: Session) -> None:
+    session.info[_GONE] = True
 
 
 # Losing a registration in a crash loses its push too (same WAL, written
@@ -70,29 +94,45 @@ def write_session(db: Database) -> Iterator[Session]:
 _NO_SYNC = "SELECT set_config('synchronous_commit', 'off', true) AS off"
 
 
+_REGISTER = (
+    f"WITH ns AS ({_NO_SYNC}) INSERT INTO push_open (floor, pid, started_at) "
+    f"SELECT {_LAST}, pg_backend_pid(), now() FROM {SEQ_SEQUENCE}, ns RETURNING id"
+)
+
+
 def _register(conn: Connection) -> int:
-    with conn.begin():
-        reg: int = conn.execute(
-            text(
-                f"WITH ns AS ({_NO_SYNC}) INSERT INTO push_open (floor, pid, started_at) "
-                f"SELECT {_LAST}, pg_backend_pid(), now() FROM {SEQ_SEQUENCE}, ns RETURNING id"
-            )
-        ).scalar_one()
+    """Insert the registration in a transaction of its own: one statement in
+    autocommit (one round trip; BEGIN and COMMIT were two more)."""
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    dbapi.autocommit = True
+    try:
+        row = DriverCursor(conn).execute(_REGISTER).fetchone()
+    finally:
+        dbapi.autocommit = False
+    reg: int = row[0]
     return reg
+
+
+_DEREGISTER = (
+    f"WITH ns AS ({_NO_SYNC}) DELETE FROM push_open WHERE id = %s AND EXISTS (SELECT 1 FROM ns)"
+)
 
 
 def _deregister(conn: Connection, reg: int) -> None:
     try:
-        with conn.begin():
-            conn.execute(
-                text(
-                    f"WITH ns AS ({_NO_SYNC}) DELETE FROM push_open WHERE id = :id AND EXISTS "
-                    "(SELECT 1 FROM ns)"
-                ),
-                {"id": reg},
-            )
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        dbapi.autocommit = True
+        try:
+            DriverCursor(conn).execute(_DEREGISTER, (reg,))
+        finally:
+            dbapi.autocommit = False
     except Exception:  # the connection broke: reap_stale removes the row
         log.warning("could not remove push registration %s", reg, exc_info=True)
+
+
+_ALLOCATE = f"SELECT nextval('{SEQ_SEQUENCE}') FROM generate_series(1, %s)"
 
 
 def allocate(session: Session, n: int) -> list[int]:
@@ -105,10 +145,8 @@ def allocate(session: Session, n: int) -> list[int]:
             {"n": n, "c": SEQ_COUNTER},
         ).scalar_one()
         return list(range(top - n + 1, top + 1))
-    got = session.execute(
-        text(f"SELECT nextval('{SEQ_SEQUENCE}') FROM generate_series(1, :n)"), {"n": n}
-    ).scalars()
-    return sorted(got)
+    got = DriverCursor(session.connection()).execute(_ALLOCATE, (n,)).fetchall()
+    return sorted(v for (v,) in got)
 
 
 def watermark(session: Session) -> tuple[int, bool]:

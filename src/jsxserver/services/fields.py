@@ -147,8 +147,36 @@ MAX_JSON_DEPTH = 32
 def json_problem(*values: Any) -> Reason | None:
     """Why decoded JSON cannot be taken: nested deeper than MAX_JSON_DEPTH,
     or NUL characters, lone surrogates, non-finite numbers (PostgreSQL
-    cannot store them and no client sends them). Walked without recursion."""
-    stack: list[tuple[Any, int]] = [(v, 1) for v in values]
+    cannot store them and no client sends them). Walked without recursion.
+
+    Strings and flat objects (a pushed change's fields) are taken in one
+    pass and their text checked at once; anything nested goes through the
+    general walk."""
+    texts: list[str] = []
+    stack: list[tuple[Any, int]] = []
+    for value in values:
+        if type(value) is str:
+            texts.append(value)
+        elif type(value) is dict:
+            for k, v in value.items():
+                if type(k) is str:
+                    texts.append(k)
+                else:
+                    stack.append((k, 1))
+                t = type(v)
+                if t is str:
+                    texts.append(v)
+                elif not (v is None or t is int or t is bool):
+                    stack.append((v, 2))
+        else:
+            stack.append((value, 1))
+    joined = "".join(texts)
+    if "\x00" in joined:
+        return BAD_TEXT
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return BAD_TEXT
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
