@@ -9,6 +9,7 @@ import sqlite3
 
 import anyio
 import openpyxl.cell
+import psycopg
 import uvicorn
 from bench import ui as bench_ui
 from tests.server import conftest as server_conftest
@@ -79,3 +80,6 @@ form.RecordForm.confirm_box  # keeps the open question box alive until it is ans
 # Page actions the main window's shortcuts call by name (MainWindow.page_action).
 list_page.ListPage.focus_search
 organisation.OrganisationPage.focus_search
+
+# A driver setting psycopg reads: set around the push registration's one statement.
+psycopg.Connection.autocommit
