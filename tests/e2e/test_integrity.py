@@ -455,6 +455,39 @@ def test_refused_edit_given_up_leaves_the_servers_delete(
     assert reader.sync().outcome == "ok" and reader.rows() == server.records(township)
 
 
+def test_refused_edit_given_up_after_the_delete_was_undone_keeps_the_row(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """As above, but another device's edit brought the row back on the
+    server before the worker gave the refused edit up: the row stays, as on
+    the server (the delete the refused edit had kept here is moot). Found by
+    the convergence property."""
+    township, villages, writer = _township(server)
+    a, b = make_device(writer), make_device(writer)
+    reader = make_device(server.make_user(township, role="read_only"))
+    with a.store.transaction() as tx:
+        pid = tx.insert("person", person(villages[0], "郑二"))
+    a.sync()
+    b.sync()
+    reader.sync()
+    with reader.store.transaction() as tx:
+        tx.update("person", pid, {"mobile": "13900000008"})
+    assert reader.sync().outcome == "rejected"
+    with a.store.transaction() as tx:
+        tx.delete("person", pid)
+    a.sync()
+    reader.sync()  # the delete meets the refused edit: kept here, a conflict
+    with b.store.transaction() as tx:
+        tx.update("person", pid, {"address": "新屋组1号"})  # an edit beats the delete
+    b.sync()
+    assert not server.records(township)[("person", pid)]["deleted"]
+    reader.sync()
+    [bad] = rejected.list_rejected(reader.store)
+    rejected.discard(reader.store, bad.seq)
+    assert not reader.get("person", pid)["deleted"]  # type: ignore[index]
+    assert reader.sync().outcome == "ok" and reader.rows() == server.records(township)
+
+
 # -- 6. no echo ------------------------------------------------------------------------
 
 

@@ -490,6 +490,13 @@ def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: 
             theirs_device,
         )
         conflicts += 1
+    if not row.deleted and dc is None:
+        # The server's row is live: a delete recorded here earlier as lost
+        # to an unsent edit was undone there since, so that conflict no
+        # longer holds (giving the edit up must not bring the delete back).
+        for c in jr.open_conflicts(conn, *key):
+            if c.field == "deleted" and c.theirs is True and c.winner == "mine":
+                jr.resolve_conflict(conn, c.id, "theirs")
     for e in entries:
         if e.dirty:
             jr.save_entry(conn, e)
