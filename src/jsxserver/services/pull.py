@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Text, and_, not_, select
+from sqlalchemy import ColumnElement, Text, and_, not_, select, type_coerce
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session
 
@@ -101,6 +102,12 @@ def _uniform_stamp(entity: str, text: str) -> str | None:
     return None
 
 
+def _wire_stamp(value: datetime | str) -> str:
+    """A row's updated_at as the database gives it back untyped: a datetime
+    (PostgreSQL's driver) or SQLite's text, in wire form."""
+    return wire_time(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+
+
 def _in_scope(scope: Scope, township: Any, division_code: Any) -> ColumnElement[bool]:
     prefix = scope.prefix
     if len(prefix) > 9:  # a village: part of one township
@@ -159,7 +166,9 @@ def pull_page(
             r.deleted,
             sql_cast(r.data, Text),
             sql_cast(r.field_hlc, Text),
-            r.updated_at,
+            # Untyped: SQLite's text is not parsed into a datetime per row
+            # (it is formatted once per distinct time below).
+            type_coerce(r.updated_at, Text),
             r.updated_device,
             r.updated_user,
         )
@@ -194,7 +203,7 @@ def pull_page(
     for seq, entity, row_id, deleted, data, field_hlc, updated_at, device, user in rows:
         stamp = times.get(updated_at)
         if stamp is None:
-            stamp = times[updated_at] = wire_time(updated_at)
+            stamp = times[updated_at] = _wire_stamp(updated_at)
         dev = names.get(device)
         if dev is None:
             dev = names[device] = _dumps(device)
