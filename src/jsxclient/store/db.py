@@ -76,6 +76,34 @@ OPERATIONAL_ERRORS = _both("OperationalError")
 INTEGRITY_ERRORS = _both("IntegrityError")
 
 
+def _null(value: None) -> None:
+    return None
+
+
+def _bind_fast(driver: Any) -> None:
+    """Bind None and bools without the driver's adaptation look-up.
+
+    Both drivers send every parameter that is not exactly an int, float or
+    str through their adapter registry; for None and bool nothing is found
+    there and the search ends by raising and clearing an error, per value:
+    a bootstrap binds millions of them (about half of all its binding time
+    on plain SQLite, far more on SQLCipher). Registered adapters give the
+    same values (NULL; 0 and 1) straight away. Process-wide, like the
+    registry itself."""
+    driver.register_adapter(type(None), _null)
+    driver.register_adapter(bool, int)
+
+
+def _bind_fast_both() -> None:
+    from sqlcipher3 import dbapi2
+
+    _bind_fast(sqlite3)
+    _bind_fast(dbapi2)
+
+
+_bind_fast_both()
+
+
 # What reading a damaged page can raise: SQLCipher reports a page failing
 # its HMAC as "file is not a database", and some reads of one as SQLITE_NOMEM
 # (Python's MemoryError).

@@ -43,7 +43,7 @@ from jsxclient.sync.errors import SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.merge import MISSING, merge_record, same
-from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PulledRowDict, PullPage
+from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullPage
 from jsxcore.wire import expand_stamps
 
 CURSOR_KEY = "sync_cursor"
@@ -283,40 +283,72 @@ def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = Fals
         ckeys = jr.open_conflict_keys(conn)
         evict = jr.evict_keys(conn)
         simple: dict[str, list[list[Any]]] = {}
+        layouts: dict[str, _Layout | None] = {}
         merged: set[jr.Key] = set()
         top = ""
         now = now_text()
+        received = 0
+        # This loop runs once per row of a bootstrap: one C call takes the
+        # row's fields, and the look-ups of local state are skipped when
+        # there is none (a fresh device has nothing to merge or evict).
         for row in page["rows"]:
-            entity = row["entity"]
-            es = ENTITIES.get(entity)
-            if es is None:
+            try:
+                entity, row_id, seq, in_scope, deleted, data, hlc, field_hlc, at, dev, user = (
+                    _ROW_FIELDS(row)
+                )
+            except KeyError:
+                entity, row_id, seq, in_scope, deleted, data, hlc, field_hlc, at, dev, user = (
+                    _ROW_FIELDS({**_ROW_DEFAULTS, **row})
+                )
+            lay = layouts.get(entity, _UNSEEN)
+            if lay is _UNSEEN:
+                lay = layouts[entity] = _layout(entity) if entity in ENTITIES else None
+            if lay is None:
                 continue  # an entity this version does not know yet
-            key = (entity, row["id"])
             # The newest stamp of the row: its row stamp (protocol 2) or one
             # of its field stamps.
-            hlc = row.get("hlc")
             if hlc is not None and hlc > top:
                 top = hlc
-            field_hlc = row.get("field_hlc")
             if field_hlc:
                 newest = max((s for s in field_hlc.values() if s is not None), default="")
                 if newest > top:
                     top = newest
-            if not row.get("in_scope", True):
+            if not in_scope:
+                key = (entity, row_id)
                 if key in okeys:
-                    jr.queue_evict(conn, key, row["seq"])
+                    jr.queue_evict(conn, key, seq)
                 else:
-                    jr.hard_delete(conn, entity, row["id"])
+                    jr.hard_delete(conn, entity, row_id)
                 continue
-            if key in evict:
-                jr.unqueue_evict(conn, key)
-            stats.received += 1
-            if key in okeys and _merge_row(conn, es, PulledRow.model_validate(row), stats):
-                merged.add(key)
-                continue
-            simple.setdefault(entity, []).append(
-                _row_values(row, "conflict" if key in ckeys else "synced", now)
-            )
+            received += 1
+            state = "synced"
+            if okeys or ckeys or evict:
+                key = (entity, row_id)
+                if key in evict:
+                    jr.unqueue_evict(conn, key)
+                if key in okeys and _merge_row(
+                    conn, ENTITIES[entity], PulledRow.model_validate(row), stats
+                ):
+                    merged.add(key)
+                    continue
+                if key in ckeys:
+                    state = "conflict"
+            get, deleted_at, derived, pairs = lay
+            vals: list[Any] = [row_id]
+            try:
+                vals.extend(get(data))  # the server sends every field
+            except (KeyError, TypeError):
+                d = data or {}
+                vals.extend([d.get(c, v) for c, v in pairs])
+            vals[deleted_at] = deleted
+            for src, how in derived:
+                vals.append(how(vals[src]))
+            vals.extend((at or now, dev or "", user or "", seq, state))
+            out = simple.get(entity)
+            if out is None:
+                out = simple[entity] = []
+            out.append(vals)
+        stats.received += received
         for entity, params in simple.items():
             (rows.upsert_rows if bulk else rows.write_rows)(conn, entity, params)
         jr.refresh_sync_state(conn, merged)
@@ -328,57 +360,59 @@ def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = Fals
         store.set_meta("server_seq", str(page["server_seq"]), conn)
 
 
-@cache
-def _layout(
-    entity: str,
-) -> tuple[
-    tuple[tuple[str, Any], ...],
+# A page row's keys in the order apply_page reads them, and PulledRow's
+# defaults for those a row may leave out.
+_ROW_FIELDS = operator.itemgetter(
+    "entity",
+    "id",
+    "seq",
+    "in_scope",
+    "deleted",
+    "data",
+    "hlc",
+    "field_hlc",
+    "updated_at",
+    "updated_device",
+    "updated_user",
+)
+_ROW_DEFAULTS: dict[str, Any] = {
+    "in_scope": True,
+    "deleted": False,
+    "data": None,
+    "hlc": None,
+    "field_hlc": {},
+    "updated_at": None,
+    "updated_device": None,
+    "updated_user": None,
+}
+_UNSEEN: Any = object()
+
+# A getter of all the data columns at once (KeyError when one is missing),
+# the index of `deleted` in a row's values, the derived columns
+# (person.search_key) as (index of the value they come from, how), and the
+# (data column, default) pairs in `row_sql` order.
+_Layout = tuple[
+    Callable[[Any], tuple[Any, ...]],
+    int,
     tuple[tuple[int, Callable[[Any], Any]], ...],
-    Callable[[dict[str, Any]], tuple[Any, ...]],
-]:
-    """(data column, default) pairs in `row_sql` order, the derived columns
-    (person.search_key) as (index of the value they come from, how), and a
-    getter of all the data columns at once (KeyError when one is missing)."""
+    tuple[tuple[str, Any], ...],
+]
+
+
+@cache
+def _layout(entity: str) -> _Layout:
     cols = rows.row_sql(entity)[2]
     dflt = rows.defaults(entity)
     data_cols = cols[1 : len(ENTITIES[entity].data_fields) + 1]
     getter = operator.itemgetter(*data_cols)
-    get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-        getter if len(data_cols) > 1 else lambda d: (getter(d),)
-    )
+    get: Callable[[Any], tuple[Any, ...]] = getter if len(data_cols) > 1 else lambda d: (getter(d),)
     derived = tuple((1 + data_cols.index(src), how) for _, src, how in DERIVED.get(entity, ()))
-    return tuple((c, dflt.get(c)) for c in data_cols), derived, get
-
-
-def _row_values(row: PulledRowDict, state: str, now: str) -> list[Any]:
-    """One row in `row_sql` column order, straight from the reply (this loop
-    runs once per row of a bootstrap: keep it lean)."""
-    entity = row["entity"]
-    pairs, derived, get = _layout(entity)
-    data = row.get("data") or {}
-    vals: list[Any] = [row["id"]]
-    try:
-        vals.extend(get(data))  # the server sends every field
-    except KeyError:
-        vals.extend([data.get(c, d) for c, d in pairs])
-    vals[1 + _deleted_index(entity)] = row.get("deleted", False)
-    for at, how in derived:
-        vals.append(how(vals[at]))
-    vals.extend(
-        (
-            row.get("updated_at") or now,
-            row.get("updated_device") or "",
-            row.get("updated_user") or "",
-            row["seq"],
-            state,
-        )
+    return (
+        get,
+        1 + data_cols.index("deleted"),
+        derived,
+        tuple((c, dflt.get(c)) for c in data_cols),
     )
-    return vals
-
-
-@cache
-def _deleted_index(entity: str) -> int:
-    return ENTITIES[entity].data_fields.index("deleted")
 
 
 def _merge_row(conn: sqlite3.Connection, es: EntitySpec, row: PulledRow, stats: PullStats) -> bool:

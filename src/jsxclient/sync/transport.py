@@ -391,24 +391,28 @@ def _pull_params(cursor: int, limit: int, own_after: int | None) -> dict[str, in
 def inflate(raw: bytes, limit: int = MAX_RESPONSE_BYTES) -> bytes:
     """gunzip `raw`, refusing to produce more than `limit` bytes (a small
     reply can inflate to gigabytes). Works a megabyte at a time, so a bomb
-    is stopped with at most `limit` bytes in memory."""
+    is stopped with at most `limit` bytes in memory; the pieces are joined
+    once at the end (growing one buffer copied a bootstrap's 100 MB twice)."""
     d = zlib.decompressobj(wbits=31)
-    out = bytearray()
+    parts: list[bytes] = []
+    size = 0
     data = raw
     while True:
         chunk = d.decompress(data, 1 << 20)
-        out += chunk
-        if len(out) > limit:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
             raise ReplyTooLarge(f"reply inflates to more than {limit} bytes")
         data = d.unconsumed_tail
         if not data and (d.eof or not chunk):
             break
-    out += d.flush()
-    if len(out) > limit:
+    tail = d.flush()
+    if size + len(tail) > limit:
         raise ReplyTooLarge(f"reply inflates to more than {limit} bytes")
     if not d.eof:
         raise EOFError("truncated gzip reply")
-    return bytes(out)
+    parts.append(tail)
+    return b"".join(parts)
 
 
 def _decode(headers: dict[str, str], raw: bytes) -> bytes:

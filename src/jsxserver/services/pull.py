@@ -11,13 +11,13 @@ horizon (tombstones and scope exits up to it were removed) is refused with
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Text, and_, not_, select
+from sqlalchemy import ColumnElement, Text, and_, not_, select, type_coerce
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session
 
@@ -60,7 +60,10 @@ def _row_stamps(entity: str, field_hlc: str) -> str:
         and '""' not in field_hlc
         and len(_skeletons[entity]) < _MAX_SKELETONS
     ):
-        _skeletons[entity].add(field_hlc.replace(row, ""))
+        skeleton = field_hlc.replace(row, "")
+        parts = tuple(skeleton.split('""'))
+        if len(parts) == len(fields) + 1:
+            _skeletons[entity][skeleton] = (parts, len(skeleton) - 2 * len(fields))
     return f'"hlc":{_dumps(row)},"field_hlc":{_dumps(exceptions)}'
 
 
@@ -68,29 +71,41 @@ def _row_stamps(entity: str, field_hlc: str) -> str:
 # stamp. Such a row's stamps, as the database gives them back as text, with
 # the stamp taken out, are the same few texts per entity (its "skeleton":
 # the field names in the database's order, every value empty); learned from
-# rows decoded the long way.
-_skeletons: defaultdict[str, set[str]] = defaultdict(set)
+# rows decoded the long way, each kept split at its empty values (and the
+# length of those pieces).
+_skeletons: defaultdict[str, dict[str, tuple[tuple[str, ...], int]]] = defaultdict(dict)
 _MAX_SKELETONS = 8
-_FIRST_VALUE = re.compile(r':\s*"([^"]+)"')
 
 
 def _uniform_stamp(entity: str, text: str) -> str | None:
     """The one stamp of every field of a row stamped whole, read without
     decoding the JSON; None when the text is not exactly that.
 
-    Exact: with no empty string and no escape in the text, a stamp that
-    occurs as often as the entity has fields and leaves a known skeleton
-    when taken out must fill each of the skeleton's empty values once."""
+    Exact: the text must equal a known skeleton with each of its empty
+    values filled with one stamp (a text without quotes or escapes)."""
     skeletons = _skeletons.get(entity)
-    if not skeletons:
+    if not skeletons or "\\" in text:
         return None
-    first = _FIRST_VALUE.search(text)
-    if first is None or "\\" in text or '""' in text:
-        return None
-    stamp = first.group(1)
-    if text.count(stamp) != len(_fields(entity)) or text.replace(stamp, "") not in skeletons:
-        return None
-    return stamp
+    for parts, fixed in skeletons.values():
+        head = parts[0]
+        if not text.startswith(head):
+            continue
+        start = len(head) + 1  # past the first value's opening quote
+        end = text.find('"', start)
+        if end <= start:
+            continue
+        stamp = text[start:end]
+        if len(text) == fixed + (len(parts) - 1) * (end - start + 2) and text == f'"{stamp}"'.join(
+            parts
+        ):
+            return stamp
+    return None
+
+
+def _wire_stamp(value: datetime | str) -> str:
+    """A row's updated_at as the database gives it back untyped: a datetime
+    (PostgreSQL's driver) or SQLite's text, in wire form."""
+    return wire_time(value if isinstance(value, datetime) else datetime.fromisoformat(value))
 
 
 def _in_scope(scope: Scope, township: Any, division_code: Any) -> ColumnElement[bool]:
@@ -151,7 +166,9 @@ def pull_page(
             r.deleted,
             sql_cast(r.data, Text),
             sql_cast(r.field_hlc, Text),
-            r.updated_at,
+            # Untyped: SQLite's text is not parsed into a datetime per row
+            # (it is formatted once per distinct time below).
+            type_coerce(r.updated_at, Text),
             r.updated_device,
             r.updated_user,
         )
@@ -186,7 +203,7 @@ def pull_page(
     for seq, entity, row_id, deleted, data, field_hlc, updated_at, device, user in rows:
         stamp = times.get(updated_at)
         if stamp is None:
-            stamp = times[updated_at] = wire_time(updated_at)
+            stamp = times[updated_at] = _wire_stamp(updated_at)
         dev = names.get(device)
         if dev is None:
             dev = names[device] = _dumps(device)
