@@ -110,16 +110,25 @@ def test_possible_duplicates_merged_on_one_device_end_as_one_everywhere(
     assert a.conflicts() == b.conflicts() == []
 
 
-def test_dismissed_suggestion_is_not_shown_again_on_any_device(
-    server: ServerProcess, make_device: MakeDevice
-) -> None:
+def _suggested_pair(
+    server: ServerProcess, make_device: MakeDevice, name: str
+) -> tuple[str, Device, Device, str, str]:
+    """Two laptops of a fresh township that both hold two persons of one name,
+    birth date and village without an ID number (a suggested duplicate)."""
     township, villages = server.fresh_township()
     user = server.make_user(township)
     a, b = make_device(user), make_device(user)
-    same = person(villages[0], "钱二", birth_date="1960-01-01")
+    same = person(villages[0], name, birth_date="1960-01-01")
     with a.store.transaction() as tx:
         pa, pb = tx.insert("person", same), tx.insert("person", same)
     assert a.sync().outcome == "ok" and b.sync().outcome == "ok"
+    return township, a, b, pa, pb
+
+
+def test_dismissed_suggestion_is_not_shown_again_on_any_device(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, a, b, pa, pb = _suggested_pair(server, make_device, "钱二")
     assert len(duplicates.suggestions(b.store)) == 1
     [s] = duplicates.suggestions(a.store)
     duplicates.dismiss(a.store, str(s.other["id"]), str(s.kept["id"]))
@@ -134,14 +143,7 @@ def test_dismissed_suggestion_is_not_shown_again_on_any_device(
 def test_the_same_pair_dismissed_on_two_devices_offline_is_one_answer(
     server: ServerProcess, make_device: MakeDevice
 ) -> None:
-    township, villages = server.fresh_township()
-    user = server.make_user(township)
-    a, b = make_device(user), make_device(user)
-    same = person(villages[1], "孙四", birth_date="1955-05-05")
-    with a.store.transaction() as tx:
-        pa, pb = tx.insert("person", same), tx.insert("person", same)
-    a.sync()
-    b.sync()
+    township, a, b, pa, pb = _suggested_pair(server, make_device, "孙四")
     duplicates.dismiss(a.store, pa, pb)
     duplicates.dismiss(b.store, pb, pa)  # the other way round, before any sync
     for d in (a, b, a):

@@ -428,18 +428,20 @@ def test_persons_without_id_number_are_only_suggested(
     assert a.rows() == b.rows() == server.records(township)
 
 
-def test_refused_edit_given_up_leaves_the_servers_delete(
+def _refused_edit_meets_a_delete(
     server: ServerProcess, make_device: MakeDevice
-) -> None:
-    """A refused edit kept the row here when a pull brought its delete (an
-    edit beats a delete); given up, the delete stands, as on the server."""
+) -> tuple[str, Device, Device, str]:
+    """A read-only laptop's refused edit of a person that a writer then
+    deletes; the reader's pull brings the delete (kept there: an edit beats a
+    delete, a conflict). Returns the township, a second writer that has not
+    seen the delete, the reader and the person."""
     township, villages, writer = _township(server)
-    a = make_device(writer)
+    a, b = make_device(writer), make_device(writer)
     reader = make_device(server.make_user(township, role="read_only"))
     with a.store.transaction() as tx:
         pid = tx.insert("person", person(villages[0], "郑一"))
-    a.sync()
-    reader.sync()
+    for d in (a, b, reader):
+        d.sync()
     with reader.store.transaction() as tx:
         tx.update("person", pid, {"mobile": "13900000009"})
     assert reader.sync().outcome == "rejected"
@@ -447,6 +449,15 @@ def test_refused_edit_given_up_leaves_the_servers_delete(
         tx.delete("person", pid)
     a.sync()
     reader.sync()
+    return township, b, reader, pid
+
+
+def test_refused_edit_given_up_leaves_the_servers_delete(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """A refused edit kept the row here when a pull brought its delete (an
+    edit beats a delete); given up, the delete stands, as on the server."""
+    township, _b, reader, pid = _refused_edit_meets_a_delete(server, make_device)
     assert not reader.get("person", pid)["deleted"]  # type: ignore[index]
     [bad] = rejected.list_rejected(reader.store)
     rejected.discard(reader.store, bad.seq)
@@ -462,21 +473,7 @@ def test_refused_edit_given_up_after_the_delete_was_undone_keeps_the_row(
     server before the worker gave the refused edit up: the row stays, as on
     the server (the delete the refused edit had kept here is moot). Found by
     the convergence property."""
-    township, villages, writer = _township(server)
-    a, b = make_device(writer), make_device(writer)
-    reader = make_device(server.make_user(township, role="read_only"))
-    with a.store.transaction() as tx:
-        pid = tx.insert("person", person(villages[0], "郑二"))
-    a.sync()
-    b.sync()
-    reader.sync()
-    with reader.store.transaction() as tx:
-        tx.update("person", pid, {"mobile": "13900000008"})
-    assert reader.sync().outcome == "rejected"
-    with a.store.transaction() as tx:
-        tx.delete("person", pid)
-    a.sync()
-    reader.sync()  # the delete meets the refused edit: kept here, a conflict
+    township, b, reader, pid = _refused_edit_meets_a_delete(server, make_device)
     with b.store.transaction() as tx:
         tx.update("person", pid, {"address": "新屋组1号"})  # an edit beats the delete
     b.sync()

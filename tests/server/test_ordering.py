@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -227,18 +228,26 @@ def cluster(tmp_path: Any) -> Iterator[tuple[list[str], str]]:
             conn.execute(f"DROP SCHEMA {name} CASCADE")
 
 
-def test_several_processes_writers_and_pullers(cluster: tuple[list[str], str]) -> None:
+@contextmanager
+def _accounts(cluster: tuple[list[str], str]) -> Iterator[LiveServer]:
+    """The cluster's first process, with the database at hand to make
+    accounts (closed afterwards: the processes serve the rest)."""
     urls, url = cluster
     db = make_database(Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8192))
-    live = LiveServer(backend="postgres", database_url=url, db=db, base_url=urls[0])
-    town = TOWNSHIPS[3]
     try:
+        yield LiveServer(backend="postgres", database_url=url, db=db, base_url=urls[0])
+    finally:
+        db.dispose()
+
+
+def test_several_processes_writers_and_pullers(cluster: tuple[list[str], str]) -> None:
+    urls, url = cluster
+    town = TOWNSHIPS[3]
+    with _accounts(cluster) as live:
         user = live.make_user("township_worker", town.code)
         reader = live.make_user("read_only", town.code)
         writers = [live.login(user) for _ in range(WRITERS)]
         pullers = [live.login(reader) for _ in range(PULLERS)]
-    finally:
-        db.dispose()
     seed = writers[0]
     shared = [seed.insert("person", town.village, **person(f"共享{i}")) for i in range(SHARED)]
     seed.push(*shared)
@@ -368,14 +377,10 @@ def test_one_person_per_id_number_when_pushes_race(cluster: tuple[list[str], str
     from jsxcore.validation import make_id_number
 
     urls, url = cluster
-    db = make_database(Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8192))
-    live = LiveServer(backend="postgres", database_url=url, db=db, base_url=urls[0])
     town = TOWNSHIPS[3]
-    try:
+    with _accounts(cluster) as live:
         user = live.make_user("township_worker", town.code)
         devs = [live.login(user) for _ in range(6)]
-    finally:
-        db.dispose()
     numbers = [
         make_id_number(town.village[:6], date(1960, 1, 1 + i), 101 + 2 * i) for i in range(8)
     ]
