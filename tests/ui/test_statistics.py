@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -30,7 +29,6 @@ from .conftest import settle
 
 
 def _open(qtbot: QtBot, ctx: AppContext, width: int = 1280, height: int = 800) -> StatisticsPage:
-    ctx.today_override = date(2026, 11, 30)
     p = StatisticsPage(ctx)
     qtbot.addWidget(p)
     p.resize(width, height)

@@ -3,8 +3,6 @@ until the records change; the cards' met/unmet colours come from app.qss."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -17,7 +15,6 @@ from .conftest import settle
 
 @pytest.fixture
 def page(qtbot: QtBot, ctx: AppContext) -> StatisticsPage:
-    ctx.today_override = date(2026, 11, 30)
     p = StatisticsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1280, 800)
@@ -74,7 +71,6 @@ def test_a_card_says_met_or_not_in_its_colour(
 
 
 def _card_colours(qtbot: QtBot, ctx: AppContext) -> None:
-    ctx.today_override = date(2026, 11, 30)
     page = StatisticsPage(ctx)
     qtbot.addWidget(page)
     page.show()
