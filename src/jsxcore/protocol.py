@@ -1,4 +1,4 @@
-"""Sync protocol (v1, v2): the typed messages the client and the provincial server
+"""Sync protocol (v1 to v3): the typed messages the client and the provincial server
 exchange. Shared by both sides; `docs/sync-protocol.md` describes the same
 thing for implementers in other languages.
 
@@ -20,12 +20,15 @@ from jsxcore.roles import Role
 # understands. A wire-format change adds a version and raises
 # PROTOCOL_VERSION; dropping support for an old format raises PROTOCOL_MIN.
 # Both sides run `jsxcore.compat`; docs/sync-protocol.md section 1.1.
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 PROTOCOL_MIN = 1
 # From this version on, pull pages carry one row stamp plus only the field
 # stamps that differ from it (jsxcore.wire.compress_stamps); a request in an
 # older version gets every field's stamp.
 PROTOCOL_ROW_STAMP = 2
+# From this version on, a pull page is tables (`PullTables`): per entity the
+# data columns once and each row as an array; older versions get `PullPage`.
+PROTOCOL_TABLES = 3
 API_PREFIX = "/api/v1"
 
 # Request headers in which a client states what it is (every request).
@@ -315,6 +318,34 @@ class PulledRowDict(TypedDict, total=False):
 @with_config(ConfigDict(extra="forbid"))
 class PullPage(TypedDict):
     rows: list[PulledRowDict]
+    cursor: int
+    more: bool
+    server_seq: int
+
+
+# Protocol 3 (PROTOCOL_TABLES): the same rows as tables, per entity and set
+# of data fields the data columns once and each row as an array:
+#   [id, value of each column..., row stamp, updated_at, updated_device,
+#    updated_user, seq]
+# (TABLE_TAIL items after the values; "deleted" is always a column, the
+# record's flag). `stamps` holds, by row id, only the rows whose field
+# stamps are not all the row stamp: the exceptions, as in protocol 2.
+# `exits` are the rows that left the scope: [entity, id, seq].
+# docs/sync-protocol.md section 3.5; jsxcore.wire.table_rows reads them
+# back as PulledRowDict.
+TABLE_TAIL = 5
+
+
+class PullTable(TypedDict):
+    entity: str
+    columns: list[str]
+    rows: list[list[Any]]
+    stamps: dict[str, dict[str, str | None]]
+
+
+class PullTables(TypedDict):
+    tables: list[PullTable]
+    exits: list[list[Any]]
     cursor: int
     more: bool
     server_seq: int

@@ -10,6 +10,10 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from typing_extensions import TypeIs
+
+from jsxcore.protocol import PulledRowDict, PullPage, PullTables
+
 
 def wire(value: Any) -> Any:
     """A value in the form stored in SQLite, the journal and on the wire."""
@@ -64,4 +68,55 @@ def expand_stamps(
             out.pop(f, None)
         else:
             out[f] = stamp
+    return out
+
+
+# -- pull pages as tables (protocol 3) -------------------------------------------
+
+
+def is_tables(page: PullPage | PullTables) -> TypeIs[PullTables]:
+    """A page in protocol 3's form (tables) rather than rows."""
+    return "tables" in page
+
+
+def table_rows(page: PullTables) -> list[PulledRowDict]:
+    """A protocol 3 page's rows as protocol 2 has them (row stamp and
+    exceptions), in seq order: what a reader that goes row by row (a merge,
+    an incremental pull) takes. Tables of an unknown shape are the caller's
+    to refuse first (jsxclient.sync.transport checks every page)."""
+    out: list[PulledRowDict] = []
+    for table in page["tables"]:
+        entity, cols, stamps = table["entity"], table["columns"], table["stamps"]
+        n = len(cols)
+        for r in table["rows"]:
+            data = dict(zip(cols, r[1 : 1 + n], strict=True))
+            out.append(
+                {
+                    "entity": entity,
+                    "id": r[0],
+                    "seq": r[n + 5],
+                    "in_scope": True,
+                    "deleted": bool(data.get("deleted", False)),
+                    "data": data,
+                    "hlc": r[n + 1],
+                    "field_hlc": dict(stamps.get(r[0], {})),
+                    "updated_at": r[n + 2],
+                    "updated_device": r[n + 3],
+                    "updated_user": r[n + 4],
+                }
+            )
+    for entity, row_id, seq in page["exits"]:
+        out.append(
+            {
+                "entity": entity,
+                "id": row_id,
+                "seq": seq,
+                "in_scope": False,
+                "deleted": False,
+                "data": None,
+                "hlc": None,
+                "field_hlc": {},
+            }
+        )
+    out.sort(key=lambda row: row["seq"])
     return out

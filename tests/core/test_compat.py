@@ -45,11 +45,12 @@ def info(**kw: object) -> VersionInfo:
     return VersionInfo.model_validate({**base, **kw})
 
 
-def test_today_both_sides_speak_protocols_1_and_2() -> None:
-    assert (PROTOCOL_MIN, PROTOCOL_VERSION) == (1, 2)
-    assert compat.check(info(), "0.2.0") == compat.Outcome("ok", 2)
-    # A server of protocol 1 only (before row stamps on pull pages) is
-    # answered in protocol 1.
+def test_today_both_sides_speak_protocols_1_to_3() -> None:
+    assert (PROTOCOL_MIN, PROTOCOL_VERSION) == (1, 3)
+    assert compat.check(info(), "0.2.0") == compat.Outcome("ok", 3)
+    # A server of protocol 2 (before pull pages as tables) is answered in 2,
+    # one of protocol 1 only (before row stamps on pull pages) in 1.
+    assert compat.check(info(protocol=2), "0.2.0") == compat.Outcome("ok", 2)
     assert compat.check(info(protocol=1), "0.2.0") == compat.Outcome("ok", 1)
 
 

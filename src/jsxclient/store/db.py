@@ -74,6 +74,8 @@ def _both(name: str) -> tuple[type[Exception], ...]:
 SQL_ERRORS = _both("Error")
 OPERATIONAL_ERRORS = _both("OperationalError")
 INTEGRITY_ERRORS = _both("IntegrityError")
+# A value of a type SQLite cannot bind (a list, a dict).
+PROGRAMMING_ERRORS = _both("ProgrammingError") + _both("InterfaceError")
 
 
 def _null(value: None) -> None:

@@ -28,14 +28,14 @@ import queue
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jsxclient.store import journal as jr
 from jsxclient.store.bulk import defer as defer_indexes
-from jsxclient.store.db import INTEGRITY_ERRORS, SQL_ERRORS, now_text
+from jsxclient.store.db import INTEGRITY_ERRORS, PROGRAMMING_ERRORS, SQL_ERRORS, now_text
 from jsxclient.store.search import DERIVED
 from jsxclient.store.store import Store
 from jsxclient.sync import rows
@@ -43,8 +43,8 @@ from jsxclient.sync.errors import SyncBugError, SyncCancelled
 from jsxclient.sync.transport import Transport
 from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.merge import MISSING, merge_record, same
-from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PullPage
-from jsxcore.wire import expand_stamps
+from jsxcore.protocol import MAX_PULL_LIMIT, PulledRow, PulledRowDict, PullPage, PullTables
+from jsxcore.wire import expand_stamps, is_tables, table_rows
 
 CURSOR_KEY = "sync_cursor"
 OWN_AFTER_KEY = jr.OWN_AFTER_KEY
@@ -143,7 +143,7 @@ def pull(
 
 def _sequential(
     transport: Transport, cur: int, limit: int, mine: int | None = None
-) -> Iterator[PullPage]:
+) -> Iterator[PullPage | PullTables]:
     while True:
         page = Transport.parse_page(transport.pull_raw(cur, limit, mine))
         yield page
@@ -175,6 +175,11 @@ RAMP = (500, 2000)
 BULK_CHECKPOINT = 20_000
 
 
+# What the fetch thread hands over: a page's bytes with the cursor and more
+# peeked at, a page it had to parse, what it raised, or None at the end.
+_Item = tuple[bytes, int, bool] | PullPage | PullTables | BaseException | None
+
+
 def _prefetched(
     transport: Transport,
     cur: int,
@@ -182,7 +187,7 @@ def _prefetched(
     cancel: threading.Event | None,
     ramp: bool = False,
     mine: int | None = None,
-) -> Iterator[PullPage]:
+) -> Iterator[PullPage | PullTables]:
     """Yield pages while the next one is already being fetched.
 
     The fetch thread only moves bytes (waiting on the network and inflating
@@ -191,12 +196,12 @@ def _prefetched(
     thread. The fetch thread finds the next cursor by peeking at the page's
     tail; the parsed page must agree, else fetching ahead stops and the rest
     is fetched one page at a time."""
-    q: queue.Queue[tuple[bytes, int, bool] | PullPage | BaseException | None] = queue.Queue(
-        maxsize=2
+    q: queue.Queue[tuple[bytes, int, bool] | PullPage | PullTables | BaseException | None] = (
+        queue.Queue(maxsize=2)
     )
     stop = threading.Event()
 
-    def put(item: tuple[bytes, int, bool] | PullPage | BaseException | None) -> bool:
+    def put(item: _Item) -> bool:
         while not stop.is_set():
             try:
                 q.put(item, timeout=0.2)
@@ -263,18 +268,26 @@ def _prefetched(
         t.join(1.0)
 
 
-def _check(page: PullPage, cur: int) -> None:
-    """Reject a page that can't be right before any of it is applied."""
+def _check(page: PullPage | PullTables, cur: int) -> None:
+    """Reject a page that can't be right before any of it is applied (the
+    transport checked a protocol 3 page's shape)."""
     if page["cursor"] < cur:
         raise SyncBugError(f"pull cursor went back ({cur} -> {page['cursor']})")
+    if is_tables(page):
+        return
     for row in page["rows"]:
         if row.get("in_scope", True) and row.get("data") is None:
             raise SyncBugError(f"pulled {row['entity']} {row['id']} in scope without data")
 
 
-def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = False) -> None:
+def apply_page(
+    store: Store, page: PullPage | PullTables, stats: PullStats, bulk: bool = False
+) -> None:
     """One page and the cursor after it, in one transaction. Rows are the
-    page's plain dicts (keys left out take `PulledRow`'s defaults)."""
+    page's plain dicts (keys left out take `PulledRow`'s defaults), or, in
+    protocol 3, its tables: a bulk pull writes the rows of a table that
+    have nothing local to merge with as they came (`_write_tables`), the
+    others go row by row as protocol 2 has them."""
     with store.transaction() as tx:
         conn = tx.conn
         if bulk:
@@ -282,16 +295,25 @@ def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = Fals
         okeys = jr.open_keys(conn)
         ckeys = jr.open_conflict_keys(conn)
         evict = jr.evict_keys(conn)
+        top = ""
+        if is_tables(page):
+            if bulk:
+                local = okeys | ckeys | evict
+                page_rows, top = _write_tables(conn, page, stats, local)
+            else:
+                page_rows = table_rows(page)
+        else:
+            page_rows = page["rows"]
         simple: dict[str, list[list[Any]]] = {}
         layouts: dict[str, _Layout | None] = {}
         merged: set[jr.Key] = set()
-        top = ""
         now = now_text()
         received = 0
-        # This loop runs once per row of a bootstrap: one C call takes the
-        # row's fields, and the look-ups of local state are skipped when
-        # there is none (a fresh device has nothing to merge or evict).
-        for row in page["rows"]:
+        # This loop runs once per row of a bootstrap in protocols 1 and 2:
+        # one C call takes the row's fields, and the look-ups of local state
+        # are skipped when there is none (a fresh device has nothing to
+        # merge or evict).
+        for row in page_rows:
             try:
                 entity, row_id, seq, in_scope, deleted, data, hlc, field_hlc, at, dev, user = (
                     _ROW_FIELDS(row)
@@ -358,6 +380,57 @@ def apply_page(store: Store, page: PullPage, stats: PullStats, bulk: bool = Fals
             store.set_meta("hlc", store.clock.last, conn)
         store.set_meta(CURSOR_KEY, str(page["cursor"]), conn)
         store.set_meta("server_seq", str(page["server_seq"]), conn)
+
+
+def _write_tables(
+    conn: sqlite3.Connection, page: PullTables, stats: PullStats, local: Collection[jr.Key]
+) -> tuple[list[PulledRowDict], str]:
+    """Write a protocol 3 page's rows as they came, one executemany per
+    table (`rows.table_sql`), all but those of a row with local state
+    (`local`: pending, conflicting or to be evicted) or of a table this
+    version must fill in field by field: those are returned as protocol 2
+    rows for `apply_page`'s loop, with the exits. Also the newest stamp of
+    the rows written."""
+    rest: list[PulledRowDict] = []
+    top = ""
+    received = 0
+    for table in page["tables"]:
+        entity, rows_in = table["entity"], table["rows"]
+        if entity not in ENTITIES or not rows_in:
+            continue  # an entity this version does not know yet
+        cols = tuple(table["columns"])
+        plan = rows.table_sql(entity, cols)
+        if plan is None:
+            rest.extend(table_rows({**page, "tables": [table], "exits": []}))
+            continue
+        n = len(cols)
+        newest = max(filter(None, map(operator.itemgetter(n + 1), rows_in)), default="")
+        for exceptions in table["stamps"].values():
+            newest = max(newest, max(filter(None, exceptions.values()), default=""))
+        top = max(top, newest)
+        if local:
+            keep = [r for r in rows_in if (entity, r[0]) not in local]
+            if len(keep) < len(rows_in):
+                ids = {r[0] for r in keep}
+                rest.extend(
+                    r
+                    for r in table_rows({**page, "tables": [table], "exits": []})
+                    if r["id"] not in ids
+                )
+                rows_in = keep
+        sql, derived = plan
+        for src, how in derived:
+            for r in rows_in:
+                r.append(how(r[src]))
+        try:
+            conn.executemany(sql, rows_in)
+        except PROGRAMMING_ERRORS as exc:  # a value SQLite cannot take: the page rolls back
+            raise SyncBugError(f"pulled {entity} rows do not fit: {exc}") from exc
+        received += len(rows_in)
+    stats.received += received
+    if page["exits"]:
+        rest.extend(table_rows({**page, "tables": []}))
+    return rest, top
 
 
 # A page row's keys in the order apply_page reads them, and PulledRow's

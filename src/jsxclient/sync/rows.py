@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from jsxclient.store.search import derive_fields
+from jsxclient.store.search import DERIVED, derive_fields
 from jsxcore.entities import ENTITIES, EntitySpec
 
 
@@ -129,6 +129,37 @@ def upsert_rows(conn: sqlite3.Connection, entity: str, rows: list[list[Any]]) ->
     each, no look-up first. Only while the bulk load has dropped person's
     search triggers (see `row_sql` for why not otherwise)."""
     conn.executemany(_upsert_sql(entity), rows)
+
+
+# Derived columns of a table's rows: (index of the value each comes from, how).
+_Derived = tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+@cache
+def table_sql(
+    entity: str, columns: tuple[str, ...]
+) -> tuple[str, tuple[tuple[int, Any], ...]] | None:
+    """`upsert_rows` for the rows of a protocol 3 table exactly as they came
+    (`jsxcore.protocol.TABLE_TAIL`): numbered parameters pick each column's
+    value out of [id, values..., row stamp, updated_at, updated_device,
+    updated_user, seq], the derived columns appended after them; and those
+    derived columns as (index of their source value, how). None when this
+    version has a data field the table lacks (its default is filled in row
+    by row instead); columns this version does not know are passed over."""
+    _, _, cols = row_sql(entity)
+    n = len(columns)
+    at = {"id": 1, **{c: 2 + i for i, c in enumerate(columns)}}
+    if any(f not in at for f in ENTITIES[entity].data_fields):
+        return None
+    derived = DERIVED.get(entity, ())
+    at.update({col: n + 7 + j for j, (col, _, _) in enumerate(derived)})
+    at.update(updated_at=n + 3, updated_device=n + 4, updated_user=n + 5, server_seq=n + 6)
+    values = ",".join(f"?{at[c]}" if c != "sync_state" else "'synced'" for c in cols)
+    sql = (
+        f"INSERT INTO {entity}({','.join(cols)}) VALUES({values}) "
+        f"ON CONFLICT(id) DO UPDATE SET {','.join(f'{c}=excluded.{c}' for c in cols[1:])}"
+    )
+    return sql, tuple((1 + columns.index(src), how) for _, src, how in derived)
 
 
 _TRIGGER_OF = re.compile(r"\bAFTER\s+UPDATE\s+OF\s+(.+?)\s+ON\s+\"?(\w+)", re.I | re.S)

@@ -19,9 +19,10 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 import urllib3.exceptions
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -45,17 +46,21 @@ from jsxcore.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SCHEMA_HEADER,
+    TABLE_TAIL,
     ErrorResponse,
     LoginRequest,
     LoginResponse,
+    PulledRow,
     PullPage,
     PullResponse,
+    PullTables,
     PushRequest,
     PushResponse,
     ReferenceResponse,
     VersionInfo,
 )
 from jsxcore.version import APP_VERSION
+from jsxcore.wire import is_tables, table_rows
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -202,9 +207,17 @@ class Transport:
         return self.call("POST", self.PUSH, PushResponse, body=req)
 
     def pull(self, cursor: int, limit: int, own_after: int | None = None) -> PullResponse:
-        return self.call(
-            "GET", self.PULL, PullResponse, params=_pull_params(cursor, limit, own_after)
-        )
+        """One page as `PullResponse` rows, whatever protocol it came in."""
+        raw = self.pull_raw(cursor, limit, own_after)
+        page = self.parse_page(raw)
+        if is_tables(page):
+            return PullResponse(
+                rows=[PulledRow.model_validate(row) for row in table_rows(page)],
+                cursor=page["cursor"],
+                more=page["more"],
+                server_seq=page["server_seq"],
+            )
+        return self.parse(raw, PullResponse, "GET /pull")
 
     def reference(self) -> ReferenceResponse:
         return self.call("GET", self.REFERENCE, ReferenceResponse)
@@ -257,11 +270,17 @@ class Transport:
             raise SyncBugError(f"{what}: malformed reply: {str(exc)[:300]}") from exc
 
     @staticmethod
-    def parse_page(text: bytes) -> PullPage:
-        """A pull page as plain dicts, validated as strictly as `PullResponse`
-        (a bootstrap parses hundreds of thousands of rows: no object each)."""
+    def parse_page(text: bytes) -> PullPage | PullTables:
+        """A pull page as plain dicts and lists (a bootstrap parses hundreds
+        of thousands of rows: no object each), in the form it came in:
+        tables (protocol 3, checked by `check_tables`) or rows, validated as
+        strictly as `PullResponse`."""
         try:
-            return _PULL_PAGE.validate_json(text)
+            page = orjson.loads(text)
+            if isinstance(page, dict) and "tables" in page:
+                check_tables(page)
+                return cast(PullTables, page)
+            return _PULL_PAGE.validate_python(page)
         except (ValidationError, ValueError) as exc:
             raise SyncBugError(f"pull: malformed reply: {str(exc)[:300]}") from exc
 
@@ -376,6 +395,69 @@ class Transport:
                 raise SyncCancelled("cancelled while waiting to retry")
         else:
             time.sleep(delay)
+
+
+_PAGE_KEYS = frozenset(PullTables.__annotations__)
+_TABLE_KEYS = frozenset(("entity", "columns", "rows", "stamps"))
+_STAMP = (str, type(None))
+
+
+def check_tables(page: dict[str, Any]) -> None:
+    """Refuse (ValueError) a protocol 3 page whose shape is not
+    `jsxcore.protocol.PullTables`, before any of it is applied: every row
+    an array of its table's length whose id, stamps and seq are of their
+    types. The values are the data's own (bound as they are: a value
+    SQLite cannot take fails the page's transaction)."""
+    if page.keys() != _PAGE_KEYS:
+        raise ValueError(f"page keys {sorted(page)}")
+    cursor, more, high = page["cursor"], page["more"], page["server_seq"]
+    if type(cursor) is not int or type(high) is not int or type(more) is not bool:
+        raise ValueError("cursor, more or server_seq of the wrong type")
+    tables, exits = page["tables"], page["exits"]
+    if type(tables) is not list or type(exits) is not list:
+        raise ValueError("tables and exits must be arrays")
+    for t in tables:
+        if type(t) is not dict or t.keys() != _TABLE_KEYS:
+            raise ValueError("a table must have entity, columns, rows and stamps")
+        entity, cols, rows, stamps = t["entity"], t["columns"], t["rows"], t["stamps"]
+        if (
+            type(entity) is not str
+            or type(cols) is not list
+            or not all(type(c) is str for c in cols)
+            or len(set(cols)) != len(cols)
+            or "deleted" not in cols
+            or type(rows) is not list
+            or type(stamps) is not dict
+        ):
+            raise ValueError(f"table {entity!r}: malformed")
+        n = len(cols)
+        width, hlc, at, dev, user, seq = n + 1 + TABLE_TAIL, n + 1, n + 2, n + 3, n + 4, n + 5
+        for r in rows:
+            if (
+                type(r) is not list
+                or len(r) != width
+                or type(r[0]) is not str
+                or type(r[seq]) is not int
+                or type(r[at]) is not str
+                or type(r[dev]) is not str
+                or type(r[user]) is not str
+                or type(r[hlc]) not in _STAMP
+            ):
+                raise ValueError(f"table {entity!r}: a row is not [id, {n} values, {TABLE_TAIL}]")
+        if stamps:
+            ids = {r[0] for r in rows}
+            for row_id, exceptions in stamps.items():
+                if (
+                    row_id not in ids
+                    or type(exceptions) is not dict
+                    or not all(type(v) in _STAMP for v in exceptions.values())
+                ):
+                    raise ValueError(f"table {entity!r}: stamps of {row_id!r} malformed")
+    for e in exits:
+        if type(e) is not list or len(e) != 3 or type(e[0]) is not str:
+            raise ValueError("an exit must be [entity, id, seq]")
+        if type(e[1]) is not str or type(e[2]) is not int:
+            raise ValueError("an exit must be [entity, id, seq]")
 
 
 def _pull_params(cursor: int, limit: int, own_after: int | None) -> dict[str, int]:

@@ -11,18 +11,20 @@ horizon (tombstones and scope exits up to it were removed) is refused with
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import ColumnElement, Text, and_, not_, select, type_coerce
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session
 
 from jsxcore.entities import ENTITIES
-from jsxcore.protocol import PROTOCOL_ROW_STAMP
+from jsxcore.protocol import PROTOCOL_ROW_STAMP, PROTOCOL_TABLES, PullTable, PullTables
 from jsxcore.wire import compress_stamps
 from jsxserver.core import errors as E
 from jsxserver.core import seqs
@@ -34,7 +36,7 @@ RECORD = RECORD_TABLE
 EXIT = SCOPE_EXIT_TABLE
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.loads
+_loads = orjson.loads
 _FULL = '"field_hlc":'
 
 
@@ -44,62 +46,24 @@ def _fields(entity: str) -> frozenset[str]:
     return frozenset(spec.data_fields) if spec is not None else frozenset()
 
 
+def _stamps(
+    entity: str, field_hlc: str, fields: frozenset[str] | None = None
+) -> tuple[str | None, dict[str, str | None]]:
+    """The row stamp and the field stamps that differ from it (jsxcore.wire)
+    of a row of `fields` (default: the entity's data fields)."""
+    fields = _fields(entity) if fields is None else fields
+    stamps = _loads(field_hlc)
+    distinct = set(stamps.values())
+    if len(distinct) == 1 and stamps.keys() == fields:
+        # Most rows were written whole by one change: one stamp for all.
+        return distinct.pop(), {}
+    return compress_stamps(stamps, fields)
+
+
 def _row_stamps(entity: str, field_hlc: str) -> str:
-    """The `"hlc":..,"field_hlc":..` part of a protocol 2 page row: the row
-    stamp and only the field stamps that differ (jsxcore.wire)."""
-    uniform = _uniform_stamp(entity, field_hlc)
-    if uniform is not None:
-        return f'"hlc":{_dumps(uniform)},"field_hlc":{{}}'
-    fields = _fields(entity)
-    row, exceptions = compress_stamps(_loads(field_hlc), fields)
-    if (
-        row is not None
-        and not exceptions
-        and field_hlc.count(row) == len(fields)
-        and "\\" not in field_hlc
-        and '""' not in field_hlc
-        and len(_skeletons[entity]) < _MAX_SKELETONS
-    ):
-        skeleton = field_hlc.replace(row, "")
-        parts = tuple(skeleton.split('""'))
-        if len(parts) == len(fields) + 1:
-            _skeletons[entity][skeleton] = (parts, len(skeleton) - 2 * len(fields))
+    """The `"hlc":..,"field_hlc":..` part of a protocol 2 page row."""
+    row, exceptions = _stamps(entity, field_hlc)
     return f'"hlc":{_dumps(row)},"field_hlc":{_dumps(exceptions)}'
-
-
-# Most rows were written whole by one change: every field has the same
-# stamp. Such a row's stamps, as the database gives them back as text, with
-# the stamp taken out, are the same few texts per entity (its "skeleton":
-# the field names in the database's order, every value empty); learned from
-# rows decoded the long way, each kept split at its empty values (and the
-# length of those pieces).
-_skeletons: defaultdict[str, dict[str, tuple[tuple[str, ...], int]]] = defaultdict(dict)
-_MAX_SKELETONS = 8
-
-
-def _uniform_stamp(entity: str, text: str) -> str | None:
-    """The one stamp of every field of a row stamped whole, read without
-    decoding the JSON; None when the text is not exactly that.
-
-    Exact: the text must equal a known skeleton with each of its empty
-    values filled with one stamp (a text without quotes or escapes)."""
-    skeletons = _skeletons.get(entity)
-    if not skeletons or "\\" in text:
-        return None
-    for parts, fixed in skeletons.values():
-        head = parts[0]
-        if not text.startswith(head):
-            continue
-        start = len(head) + 1  # past the first value's opening quote
-        end = text.find('"', start)
-        if end <= start:
-            continue
-        stamp = text[start:end]
-        if len(text) == fixed + (len(parts) - 1) * (end - start + 2) and text == f'"{stamp}"'.join(
-            parts
-        ):
-            return stamp
-    return None
 
 
 def _wire_stamp(value: datetime | str) -> str:
@@ -150,7 +114,8 @@ def pull_page(
     device's own inserts after `own_after` are left out (`_not_echo`).
     `protocol`: the version the request was written in (None: unstated,
     treated as 1); from PROTOCOL_ROW_STAMP on, rows carry a row stamp and
-    only the field stamps that differ."""
+    only the field stamps that differ; from PROTOCOL_TABLES on, the page is
+    tables (`_tables_page`)."""
     lean = protocol is not None and protocol >= PROTOCOL_ROW_STAMP
     high, stale = seqs.watermark(session)  # first: it fixes the snapshot
     if 0 < cursor < seqs.horizon(session):
@@ -195,6 +160,8 @@ def pull_page(
         .limit(limit + 1)
     ).all()
 
+    if protocol is not None and protocol >= PROTOCOL_TABLES:
+        return _tables_page(rows, exits, cursor, limit, high, skip_echo, stale)
     parts: list[tuple[int, str]] = []
     # A push stamps all its rows with one time, device and user: format
     # each distinct one once per page, not once per row.
@@ -248,3 +215,89 @@ def pull_page(
         f'"server_seq":{high}}}'
     )
     return Page(text.encode(), len(page), stale)
+
+
+@cache
+def _columns(entity: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    spec = ENTITIES.get(entity)
+    cols = tuple(spec.data_fields) if spec is not None else ()
+    return cols, frozenset(cols)
+
+
+@cache
+def _getter(cols: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    if len(cols) > 1:
+        return operator.itemgetter(*cols)
+    return lambda d: tuple(d[c] for c in cols)
+
+
+def _tables_page(
+    rows: Sequence[Any],
+    exits: Sequence[Any],
+    cursor: int,
+    limit: int,
+    high: int,
+    skip_echo: bool,
+    stale: bool,
+) -> Page:
+    """The page in protocol 3 (`jsxcore.protocol.PullTables`): per entity and
+    set of data fields, the columns once and each row as an array in their
+    order, so a client writes them nearly as parsed."""
+    if exits:
+        # Rows and exits interleave by seq; the page is the first `limit`.
+        merged = sorted(
+            [(row[0], False, row) for row in rows] + [(e[0], True, e) for e in exits],
+            key=operator.itemgetter(0),
+        )
+        more = len(merged) > limit
+        merged = merged[:limit]
+        page_rows = [row for _, is_exit, row in merged if not is_exit]
+        page_exits = [[e[1], e[2], e[0]] for _, is_exit, e in merged if is_exit]
+        last = merged[-1][0] if merged else cursor
+    else:
+        more = len(rows) > limit
+        page_rows = list(rows[:limit])
+        page_exits = []
+        last = page_rows[-1][0] if page_rows else cursor
+    tables: dict[tuple[str, tuple[str, ...]], PullTable] = {}
+    times: dict[Any, str] = {}
+    for seq, entity, row_id, deleted, data, field_hlc, updated_at, device, user in page_rows:
+        values = _loads(data)
+        # The record's flag, as protocol 1 and 2 send it beside the data
+        # (the two are kept equal on push).
+        values["deleted"] = bool(deleted)
+        cols, names = _columns(entity)
+        if len(values) == len(cols) and values.keys() == names:
+            hlc, exceptions = _stamps(entity, field_hlc, names)
+        else:
+            # Fields missing or unknown here: a table of their own, and the
+            # stamps compressed against exactly those columns.
+            cols = (*(c for c in cols if c in values), *sorted(values.keys() - names))
+            hlc, exceptions = _stamps(entity, field_hlc, frozenset(cols))
+        table = tables.get((entity, cols))
+        if table is None:
+            table = tables[(entity, cols)] = {
+                "entity": entity,
+                "columns": list(cols),
+                "rows": [],
+                "stamps": {},
+            }
+        stamp = times.get(updated_at)
+        if stamp is None:
+            stamp = times[updated_at] = _wire_stamp(updated_at)
+        table["rows"].append([row_id, *_getter(cols)(values), hlc, stamp, device, user, seq])
+        if exceptions:
+            table["stamps"][row_id] = exceptions
+    next_cursor = last
+    if skip_echo and not more:
+        next_cursor = max(next_cursor, high)
+    page: PullTables = {
+        "tables": list(tables.values()),
+        "exits": page_exits,
+        # Last, after every array: the client's prefetch reads them from the
+        # page's tail without parsing it (jsxclient.sync.pull._peek).
+        "cursor": next_cursor,
+        "more": more,
+        "server_seq": high,
+    }
+    return Page(orjson.dumps(page), len(page_rows) + len(page_exits), stale)
