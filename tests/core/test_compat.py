@@ -103,7 +103,8 @@ def test_the_server_side_verdicts() -> None:
     assert verdict("1", "1", "0.1.9") == verdict("1", "1", "nonsense") == "client_too_old"
     assert verdict("0", "1", "0.2.0") == verdict("1", "0", "0.2.0") == "client_too_old"
     assert verdict("2", "1", "0.2.0") == "ok"  # row stamps on pull pages
-    assert verdict("3", "1", "0.2.0") == verdict("x") == "server_too_old"
+    assert verdict("3", "1", "0.2.0") == "ok"  # pull pages as tables
+    assert verdict("4", "1", "0.2.0") == verdict("x") == "server_too_old"
     assert verdict("1", str(SCHEMA_VERSION + 1), "0.2.0") == "server_too_old"
     # Schema 2 only added the monthly report, which a schema-1 client skips.
     assert verdict("1", "1", "0.2.0") == verdict("1", str(SCHEMA_VERSION), "0.2.0") == "ok"

@@ -1,11 +1,12 @@
-"""Pull pages in protocol 1 (every field's stamp) and 2 (a row stamp plus
-the stamps that differ), over HTTP on 127.0.0.1: devices speaking either,
-mixed in one township, converge to the same rows, conflicts and merges.
+"""Pull pages in protocol 1 (every field's stamp), 2 (a row stamp plus
+the stamps that differ) and 3 (tables: columns once, rows as arrays), over
+HTTP on 127.0.0.1: devices speaking any of them, mixed in one township,
+converge to the same rows, conflicts and merges.
 
-A device speaking protocol 1 is this program told by `GET /version` that
-the server speaks only protocol 1: it then writes every request in protocol
-1, as an older client does, and the server answers it in protocol 1 (what a
-server of protocol 1 sends too)."""
+A device speaking protocol N below this program's is told by `GET /version`
+that the server speaks only up to N: it then writes every request in
+protocol N, as an older client does, and the server answers it in protocol N
+(what a server of protocol N sends too)."""
 
 from __future__ import annotations
 
@@ -14,23 +15,26 @@ import time
 import pytest
 
 from jsxclient.sync.pull import pull
-from jsxcore.protocol import VersionInfo
+from jsxcore.entities import ENTITIES
+from jsxcore.protocol import PROTOCOL_VERSION, VersionInfo
 from tests.e2e.conftest import MakeDevice
 from tests.e2e.harness import Device, ServerProcess, person
 
 
 def speak(dev: Device, protocol: int) -> Device:
-    if protocol == 1:
+    if protocol < PROTOCOL_VERSION:
         asked = dev.transport.version
 
         def older_server() -> VersionInfo:
-            return asked().model_copy(update={"protocol": 1})
+            return asked().model_copy(update={"protocol": protocol})
 
         dev.transport.version = older_server  # type: ignore[method-assign]
     return dev
 
 
-@pytest.mark.parametrize(("pa", "pb"), [(2, 2), (2, 1), (1, 2), (1, 1)])
+@pytest.mark.parametrize(
+    ("pa", "pb"), [(3, 3), (3, 2), (2, 3), (3, 1), (1, 3), (2, 2), (2, 1), (1, 2), (1, 1)]
+)
 def test_edits_merge_and_conflict_alike_in_every_protocol(
     server: ServerProcess, make_device: MakeDevice, pa: int, pb: int
 ) -> None:
@@ -72,7 +76,8 @@ def test_edits_merge_and_conflict_alike_in_every_protocol(
     assert a.sync().outcome == "ok"
     a_stamps = {(j["row_id"], f): j["hlc"] for j in a.journal() for f in j["fields"]}
     # b pulls a's changes onto its own pending ones: the pull merges them
-    # field by field with the stamps of the page (expanded in protocol 2).
+    # field by field with the stamps of the page (expanded in protocols 2
+    # and 3).
     pull(b.store, b.transport)
     for dev in (b, a, b, a):
         assert dev.sync().outcome == "ok"
@@ -94,6 +99,15 @@ def test_edits_merge_and_conflict_alike_in_every_protocol(
     }
 
 
+def _tables(dev: Device) -> dict[str, list[tuple[object, ...]]]:
+    """Every column of every record table: server_seq, updated_*, person's
+    search key and sync state too."""
+    conn = dev.store.db.connection()
+    return {
+        name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall() for name in ENTITIES
+    }
+
+
 def test_a_bootstrap_in_protocol_2_is_smaller_and_the_same(
     server: ServerProcess, make_device: MakeDevice
 ) -> None:
@@ -110,9 +124,11 @@ def test_a_bootstrap_in_protocol_2_is_smaller_and_the_same(
             tx.delete("person", i)
     writer.sync()
 
-    new, old = speak(make_device(user), 2), speak(make_device(user), 1)
-    new.sync()
-    old.sync()
-    assert new.rows() == old.rows() == writer.rows() == server.records(township)
-    assert (new.transport.protocol, old.transport.protocol) == (2, 1)
+    tables, new, old = (speak(make_device(user), p) for p in (3, 2, 1))
+    for dev in (tables, new, old):
+        dev.sync()
+    assert tables.rows() == new.rows() == old.rows() == writer.rows() == server.records(township)
+    assert _tables(tables) == _tables(new) == _tables(old)
+    assert [d.transport.protocol for d in (tables, new, old)] == [3, 2, 1]
     assert new.transport.bytes_received < old.transport.bytes_received
+    assert tables.transport.bytes_received < old.transport.bytes_received

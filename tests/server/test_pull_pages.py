@@ -1,6 +1,7 @@
-"""Pull page rows per protocol version (docs/sync-protocol.md section 4.2):
+"""Pull page rows per protocol version (docs/sync-protocol.md section 3.5):
 protocol 1 gets every field's stamp, protocol 2 one row stamp plus only the
-stamps that differ, on SQLite and PostgreSQL alike."""
+stamps that differ, protocol 3 the same as tables (columns once, rows as
+arrays), on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import requests
 from sqlmodel import Session
 
 from jsxcore.entities import ENTITIES
-from jsxcore.protocol import PROTOCOL_HEADER, PullResponse
-from jsxcore.wire import expand_stamps
+from jsxcore.protocol import PROTOCOL_HEADER, TABLE_TAIL, PullResponse
+from jsxcore.wire import expand_stamps, table_rows
 from jsxserver.models import Record
 from tests.server.support import Device, LiveServer, person
 
@@ -108,3 +109,75 @@ def test_a_request_without_protocol_gets_full_stamps(server: LiveServer) -> None
     assert all("hlc" not in other for other in r.json()["rows"]) and row["field_hlc"] == _stored(
         server, "person", ins["row_id"]
     )
+
+
+def test_tables_carry_the_rows_and_stamps_of_protocol_2(server: LiveServer) -> None:
+    """Protocol 3 read back row by row (jsxcore.wire.table_rows) is exactly
+    the protocol 2 page: data, deleted, seq, row stamp and exceptions,
+    updated_*, scope exits; in pages of every size (rows and exits cut at
+    the same places)."""
+    town, other = server.fresh_township(), server.fresh_township()
+    dev = server.device_for("township_worker", town.code)
+    plain = dev.insert("person", town.village, **person("王五"))
+    edited = dev.insert("person", town.village, **person("赵六"))
+    gone = dev.insert("person", town.village, **person("钱七"))
+    moved = dev.insert("person", town.village, **person("孙八"))
+    dev.push(plain, edited, gone, moved)
+    dev.push(
+        dev.update("person", edited["row_id"], address="湘江路1号"),
+        dev.delete("person", gone["row_id"]),
+    )
+    admin = server.device_for("province_admin", "430000000000")
+    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
+    move = admin.update("person", moved["row_id"], division_code=other.villages[0])
+    assert admin.push_one(move)["status"] == "applied"
+    after = dev.insert("person", town.village, **person("周九"))
+    dev.push(after)
+
+    for limit in (1000, 2, 1):
+        cursor, v2_rows, v3_rows = 0, [], []
+        while True:
+            params = {"cursor": cursor, "limit": limit}
+            v2 = _get(dev, "2", params).json()
+            raw = _get(dev, "3", params)
+            v3 = raw.json()
+            PullResponse.model_validate(v2)
+            assert set(v3) == {"tables", "exits", "cursor", "more", "server_seq"}
+            assert (v3["cursor"], v3["more"], v3["server_seq"]) == (
+                v2["cursor"],
+                v2["more"],
+                v2["server_seq"],
+            )
+            # The tail the client's prefetch peeks at: after every array.
+            assert raw.content.rsplit(b"]", 1)[1].startswith(b',"cursor":')
+            v2_rows += v2["rows"]
+            v3_rows += table_rows(v3)
+            cursor = v2["cursor"]
+            if not v2["more"]:
+                break
+        assert v3_rows == v2_rows
+        assert {r["id"] for r in v3_rows} >= {plain["row_id"], moved["row_id"], after["row_id"]}
+
+    whole = _get(dev, "3", {"cursor": 0, "limit": 1000}).json()
+    (table,) = [t for t in whole["tables"] if t["entity"] == "person"]
+    cols = table["columns"]
+    assert set(cols) == set(ENTITIES["person"].data_fields)
+    assert all(len(r) == 1 + len(cols) + TABLE_TAIL for r in table["rows"])
+    by_id = {r[0]: r for r in table["rows"]}
+    # The row stamp after the values; exceptions only for the edited rows.
+    assert by_id[plain["row_id"]][len(cols) + 1] == plain["hlc"]
+    assert set(table["stamps"]) == {edited["row_id"], gone["row_id"]}
+    assert whole["exits"] == [["person", moved["row_id"], whole["exits"][0][2]]]
+    for row_id in (plain["row_id"], edited["row_id"], gone["row_id"]):
+        r = by_id[row_id]
+        data = dict(zip(cols, r[1 : 1 + len(cols)], strict=True))
+        stamps = expand_stamps(r[len(cols) + 1], table["stamps"].get(row_id, {}), data)
+        assert stamps == _stored(server, "person", row_id)
+
+
+def _get(dev: Device, protocol: str, params: dict[str, int]) -> requests.Response:
+    r = dev.http.get(
+        dev.server.url("/pull"), params=params, headers={PROTOCOL_HEADER: protocol}, timeout=60
+    )
+    assert r.status_code == 200, r.text
+    return r

@@ -231,6 +231,10 @@ def _getter(cols: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]
     return lambda d: tuple(d[c] for c in cols)
 
 
+def _table(entity: str, cols: tuple[str, ...]) -> PullTable:
+    return {"entity": entity, "columns": list(cols), "rows": [], "stamps": {}}
+
+
 def _tables_page(
     rows: Sequence[Any],
     exits: Sequence[Any],
@@ -260,39 +264,44 @@ def _tables_page(
         page_exits = []
         last = page_rows[-1][0] if page_rows else cursor
     tables: dict[tuple[str, tuple[str, ...]], PullTable] = {}
+    # Per entity: its data fields, a getter of their values, and the table
+    # of the rows that hold exactly those (nearly all of them).
+    shapes: dict[str, tuple[int, frozenset[str], Callable[[Any], tuple[Any, ...]], PullTable]] = {}
     times: dict[Any, str] = {}
     for seq, entity, row_id, deleted, data, field_hlc, updated_at, device, user in page_rows:
         values = _loads(data)
         # The record's flag, as protocol 1 and 2 send it beside the data
         # (the two are kept equal on push).
         values["deleted"] = bool(deleted)
-        cols, names = _columns(entity)
-        if len(values) == len(cols) and values.keys() == names:
+        shape = shapes.get(entity)
+        if shape is None:
+            cols, names = _columns(entity)
+            table = tables[(entity, cols)] = _table(entity, cols)
+            shape = shapes[entity] = (len(cols), names, _getter(cols), table)
+        width, names, get, table = shape
+        stamp = times.get(updated_at)
+        if stamp is None:
+            stamp = times[updated_at] = _wire_stamp(updated_at)
+        if len(values) == width and values.keys() == names:
             hlc, exceptions = _stamps(entity, field_hlc, names)
         else:
             # Fields missing or unknown here: a table of their own, and the
             # stamps compressed against exactly those columns.
+            cols = _columns(entity)[0]
             cols = (*(c for c in cols if c in values), *sorted(values.keys() - names))
             hlc, exceptions = _stamps(entity, field_hlc, frozenset(cols))
-        table = tables.get((entity, cols))
-        if table is None:
-            table = tables[(entity, cols)] = {
-                "entity": entity,
-                "columns": list(cols),
-                "rows": [],
-                "stamps": {},
-            }
-        stamp = times.get(updated_at)
-        if stamp is None:
-            stamp = times[updated_at] = _wire_stamp(updated_at)
-        table["rows"].append([row_id, *_getter(cols)(values), hlc, stamp, device, user, seq])
+            get = _getter(cols)
+            table = tables.get((entity, cols)) or tables.setdefault(
+                (entity, cols), _table(entity, cols)
+            )
+        table["rows"].append([row_id, *get(values), hlc, stamp, device, user, seq])
         if exceptions:
             table["stamps"][row_id] = exceptions
     next_cursor = last
     if skip_echo and not more:
         next_cursor = max(next_cursor, high)
     page: PullTables = {
-        "tables": list(tables.values()),
+        "tables": [t for t in tables.values() if t["rows"]],
         "exits": page_exits,
         # Last, after every array: the client's prefetch reads them from the
         # page's tail without parsing it (jsxclient.sync.pull._peek).
