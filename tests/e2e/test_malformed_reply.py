@@ -117,6 +117,41 @@ BAD_PULLS: dict[str, bytes] = {
 }
 
 
+def _tables(**change: Any) -> bytes:
+    """A protocol 3 page of one person row, with `change` applied: "row"
+    edits the row array (index -> value, or "cut" to drop the last item),
+    the other keys replace the table's or the page's."""
+    cols = list(ENTITIES["person"].data_fields)
+    values = {c: None for c in cols} | {"name": "某人", "sex": "1", "deleted": False}
+    values |= {"division_code": "430105003001", "created_at": "2024-01-01 00:00:00.000000"}
+    row: list[Any] = ["a" * 32, *(values[c] for c in cols)]
+    row += ["1716945164120-00000-a1b2c3d4e5f60718", "2024-01-01 00:00:00.000000", "d", "u", 5]
+    for i, v in change.pop("row", {}).items():
+        row[i] = v
+    if change.pop("cut", False):
+        row.pop()
+    table = {"entity": "person", "columns": cols, "rows": [row], "stamps": {}}
+    table |= {k: change.pop(k) for k in list(change) if k in table}
+    page = {"tables": [table], "exits": [], "cursor": 5, "more": False, "server_seq": 5}
+    return json.dumps(page | change).encode()
+
+
+# Protocol 3 pages (tables) that do not fit; the first one does.
+BAD_TABLES: dict[str, bytes] = {
+    "tables: a row one item short": _tables(cut=True),
+    "tables: seq not a number": _tables(row={-1: "5"}),
+    "tables: id not a string": _tables(row={0: 7}),
+    "tables: a value SQLite cannot take": _tables(row={1: ["430105003001"]}),
+    "tables: stamps of a row not in the table": _tables(stamps={"b" * 32: {"name": None}}),
+    "tables: no deleted column": _tables(
+        columns=[c for c in ENTITIES["person"].data_fields if c != "deleted"]
+    ),
+    "tables: an unknown key": _tables(surprise=1),
+    "tables: an exit without its seq": _tables(exits=[["person", "a" * 32]]),
+}
+BAD_PULLS.update(BAD_TABLES)
+
+
 @pytest.fixture
 def loaded(server: ServerProcess, make_device: MakeDevice) -> tuple[Device, Device, str]:
     township, villages = server.fresh_township()
@@ -153,9 +188,11 @@ def test_bad_push_reply_changes_nothing(
     assert a.rows() == server.records(township)
 
 
-@pytest.mark.parametrize("case", list(BAD_PULLS))
+@pytest.mark.parametrize(
+    ("case", "bulk"), [(c, False) for c in BAD_PULLS] + [(c, True) for c in BAD_TABLES]
+)
 def test_bad_pull_reply_changes_nothing(
-    loaded: tuple[Device, Device, str], server: ServerProcess, case: str
+    loaded: tuple[Device, Device, str], server: ServerProcess, case: str, bulk: bool
 ) -> None:
     a, b, township = loaded
     a.sync()
@@ -169,7 +206,12 @@ def test_bad_pull_reply_changes_nothing(
         from jsxclient.sync.pull import pull
 
         with pytest.raises(SyncBugError):
-            pull(a.store, Transport(url, "tok", retries=0))
+            pull(a.store, Transport(url, "tok", retries=0), bulk=bulk)
     assert _state(a) == before
     assert a.sync().outcome == "ok"
     assert a.rows() == server.records(township)
+
+
+def test_the_page_of_tables_spoilt_above_is_taken_unspoilt() -> None:
+    page = Transport.parse_page(_tables())
+    assert "tables" in page and page["cursor"] == 5

@@ -103,9 +103,7 @@ def _tables(dev: Device) -> dict[str, list[tuple[object, ...]]]:
     """Every column of every record table: server_seq, updated_*, person's
     search key and sync state too."""
     conn = dev.store.db.connection()
-    return {
-        name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall() for name in ENTITIES
-    }
+    return {name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall() for name in ENTITIES}
 
 
 def test_a_bootstrap_in_protocol_2_is_smaller_and_the_same(

@@ -120,9 +120,10 @@ def pull(
             _check(page, cur)
             try:
                 apply_page(store, page, stats, bulk=bulk)
-            except INTEGRITY_ERRORS as exc:
+            except INTEGRITY_ERRORS + PROGRAMMING_ERRORS as exc:
                 # The page rolled back whole; a row the server accepted does
-                # not fit this client's table. A bug on one side or the other.
+                # not fit this client's table (or holds a value SQLite cannot
+                # take). A bug on one side or the other.
                 raise SyncBugError(f"pulled page does not fit the local tables: {exc}") from exc
             cur = page["cursor"]
             stats.pages += 1
@@ -422,10 +423,7 @@ def _write_tables(
         for src, how in derived:
             for r in rows_in:
                 r.append(how(r[src]))
-        try:
-            conn.executemany(sql, rows_in)
-        except PROGRAMMING_ERRORS as exc:  # a value SQLite cannot take: the page rolls back
-            raise SyncBugError(f"pulled {entity} rows do not fit: {exc}") from exc
+        conn.executemany(sql, rows_in)
         received += len(rows_in)
     stats.received += received
     if page["exits"]:
