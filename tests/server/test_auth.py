@@ -164,8 +164,9 @@ def test_protocol_header(server: LiveServer) -> None:
     dev = server.device_for("township_worker", town.code)
     assert dev.get("/pull", headers={"X-JSX-Protocol": "1"}).status_code == 200
     assert dev.get("/pull", headers={"X-JSX-Protocol": "2"}).status_code == 200
+    assert dev.get("/pull", headers={"X-JSX-Protocol": "3"}).status_code == 200
     # Newer than the server speaks (or unreadable): the server is too old.
-    for bad in ("3", "x"):
+    for bad in ("4", "x"):
         r = dev.get("/pull", headers={"X-JSX-Protocol": bad})
         assert r.status_code == 426, bad
         assert _error(r) == "protocol.incompatible"
@@ -174,7 +175,7 @@ def test_protocol_header(server: LiveServer) -> None:
     assert r.status_code == 426 and _error(r) == "client.too_old"
     assert "请更新" in r.json()["error"]["zh"]
     r = requests.post(
-        server.url("/auth/login"), headers={"X-JSX-Protocol": "3"}, json={}, timeout=10
+        server.url("/auth/login"), headers={"X-JSX-Protocol": "4"}, json={}, timeout=10
     )
     assert r.status_code == 426
     # The record schema is checked the same way.

@@ -197,9 +197,7 @@ def _prefetched(
     thread. The fetch thread finds the next cursor by peeking at the page's
     tail; the parsed page must agree, else fetching ahead stops and the rest
     is fetched one page at a time."""
-    q: queue.Queue[tuple[bytes, int, bool] | PullPage | PullTables | BaseException | None] = (
-        queue.Queue(maxsize=2)
-    )
+    q: queue.Queue[_Item] = queue.Queue(maxsize=2)
     stop = threading.Event()
 
     def put(item: _Item) -> bool:

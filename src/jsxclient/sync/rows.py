@@ -136,9 +136,7 @@ _Derived = tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 @cache
-def table_sql(
-    entity: str, columns: tuple[str, ...]
-) -> tuple[str, tuple[tuple[int, Any], ...]] | None:
+def table_sql(entity: str, columns: tuple[str, ...]) -> tuple[str, _Derived] | None:
     """`upsert_rows` for the rows of a protocol 3 table exactly as they came
     (`jsxcore.protocol.TABLE_TAIL`): numbered parameters pick each column's
     value out of [id, values..., row stamp, updated_at, updated_device,
