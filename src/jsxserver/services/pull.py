@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,24 +47,68 @@ def _fields(entity: str) -> frozenset[str]:
     return frozenset(spec.data_fields) if spec is not None else frozenset()
 
 
-def _stamps(
-    entity: str, field_hlc: str, fields: frozenset[str] | None = None
-) -> tuple[str | None, dict[str, str | None]]:
+def _stamps(entity: str, field_hlc: str) -> tuple[str | None, dict[str, str | None]]:
     """The row stamp and the field stamps that differ from it (jsxcore.wire)
-    of a row of `fields` (default: the entity's data fields)."""
-    fields = _fields(entity) if fields is None else fields
-    stamps = _loads(field_hlc)
-    distinct = set(stamps.values())
-    if len(distinct) == 1 and stamps.keys() == fields:
-        # Most rows were written whole by one change: one stamp for all.
-        return distinct.pop(), {}
-    return compress_stamps(stamps, fields)
+    of a row whose data holds exactly the entity's data fields."""
+    uniform = _uniform_stamp(entity, field_hlc)
+    if uniform is not None:
+        return uniform, {}
+    fields = _fields(entity)
+    row, exceptions = compress_stamps(_loads(field_hlc), fields)
+    if (
+        row is not None
+        and not exceptions
+        and field_hlc.count(row) == len(fields)
+        and "\\" not in field_hlc
+        and '""' not in field_hlc
+        and len(_skeletons[entity]) < _MAX_SKELETONS
+    ):
+        skeleton = field_hlc.replace(row, "")
+        parts = tuple(skeleton.split('""'))
+        if len(parts) == len(fields) + 1:
+            _skeletons[entity][skeleton] = (parts, len(skeleton) - 2 * len(fields))
+    return row, exceptions
 
 
 def _row_stamps(entity: str, field_hlc: str) -> str:
     """The `"hlc":..,"field_hlc":..` part of a protocol 2 page row."""
     row, exceptions = _stamps(entity, field_hlc)
     return f'"hlc":{_dumps(row)},"field_hlc":{_dumps(exceptions)}'
+
+
+# Most rows were written whole by one change: every field has the same
+# stamp. Such a row's stamps, as the database gives them back as text, with
+# the stamp taken out, are the same few texts per entity (its "skeleton":
+# the field names in the database's order, every value empty); learned from
+# rows decoded the long way, each kept split at its empty values (and the
+# length of those pieces).
+_skeletons: defaultdict[str, dict[str, tuple[tuple[str, ...], int]]] = defaultdict(dict)
+_MAX_SKELETONS = 8
+
+
+def _uniform_stamp(entity: str, text: str) -> str | None:
+    """The one stamp of every field of a row stamped whole, read without
+    decoding the JSON; None when the text is not exactly that.
+
+    Exact: the text must equal a known skeleton with each of its empty
+    values filled with one stamp (a text without quotes or escapes)."""
+    skeletons = _skeletons.get(entity)
+    if not skeletons or "\\" in text:
+        return None
+    for parts, fixed in skeletons.values():
+        head = parts[0]
+        if not text.startswith(head):
+            continue
+        start = len(head) + 1  # past the first value's opening quote
+        end = text.find('"', start)
+        if end <= start:
+            continue
+        stamp = text[start:end]
+        if len(text) == fixed + (len(parts) - 1) * (end - start + 2) and text == f'"{stamp}"'.join(
+            parts
+        ):
+            return stamp
+    return None
 
 
 def _wire_stamp(value: datetime | str) -> str:
@@ -283,13 +328,13 @@ def _tables_page(
         if stamp is None:
             stamp = times[updated_at] = _wire_stamp(updated_at)
         if len(values) == width and values.keys() == names:
-            hlc, exceptions = _stamps(entity, field_hlc, names)
+            hlc, exceptions = _stamps(entity, field_hlc)
         else:
             # Fields missing or unknown here: a table of their own, and the
             # stamps compressed against exactly those columns.
             cols = _columns(entity)[0]
             cols = (*(c for c in cols if c in values), *sorted(values.keys() - names))
-            hlc, exceptions = _stamps(entity, field_hlc, frozenset(cols))
+            hlc, exceptions = compress_stamps(_loads(field_hlc), frozenset(cols))
             get = _getter(cols)
             table = tables.get((entity, cols)) or tables.setdefault(
                 (entity, cols), _table(entity, cols)
