@@ -23,10 +23,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from jsxclient.store.schema import fill_person_search, person_search_triggers
+from jsxclient.store.schema import BULK_DEFERRED_KEY, fill_person_search, person_search_triggers
 from jsxcore.entities import ENTITIES
 
-DEFERRED_KEY = "bulk_deferred"
+DEFERRED_KEY = BULK_DEFERRED_KEY
 
 # The triggers on person itself; those on person_search (its FTS index)
 # stay: nothing writes person_search while the index is deferred.
