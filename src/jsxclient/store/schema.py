@@ -160,8 +160,9 @@ def lean_indexes() -> dict[str, str | None]:
     * sync_state: only the rows not synced are ever looked up (the sync
       status, the pending checks; nearly every row is 'synced').
     * member.left_on: the members who left in a period (a range: never NULL).
-    * person.mobile: no query looks a mobile up (search goes through
-      person_search)."""
+    * person.mobile, person.division_code: no query looks a person up by
+      them (search goes through person_search, lists filter their own
+      table's division_code)."""
     out: dict[str, str | None] = {
         f"ix_{t}_sync_state": f"CREATE INDEX ix_{t}_sync_state ON {t} (sync_state) "
         "WHERE sync_state <> 'synced'"
@@ -171,6 +172,7 @@ def lean_indexes() -> dict[str, str | None]:
         "CREATE INDEX ix_member_left_on ON member (left_on) WHERE left_on IS NOT NULL"
     )
     out["ix_person_mobile"] = None
+    out["ix_person_division_code"] = None
     return out
 
 
