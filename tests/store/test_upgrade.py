@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from jsxclient import cli
-from jsxclient.store import schema
+from jsxclient.store import bulk, journal, schema
 from jsxclient.store.db import Database
 from jsxclient.store.maintenance import check, verify_store_file
 from jsxclient.store.search import name_key
@@ -221,3 +221,71 @@ def test_an_encrypted_store_is_backed_up_encrypted(tmp_path: Path) -> None:
     [backup] = upgrade_backups(path)
     assert not backup.read_bytes().startswith(b"SQLite format 3")
     assert verify_store_file(backup, key, expect_township=TOWNSHIP)["township_code"] == TOWNSHIP
+
+
+def _indexes(conn: sqlite3.Connection) -> dict[str, str]:
+    return {
+        n: s
+        for n, s in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
+        )
+    }
+
+
+def _schema9_store(path: Path) -> None:
+    """A store of schema 9 holding a pending and a synced person and member."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=9)
+    for i, state in enumerate(("pending", "synced")):
+        conn.execute(
+            "INSERT INTO person(id, division_code, created_at, updated_at, updated_device, "
+            "updated_user, deleted, sync_state, name, sex, mobile) VALUES(?, '430105003001', "
+            "'2024-01-01', '2024-01-01', 'd', 'u', 0, ?, '王芳', '2', '13900000000')",
+            (f"p{i}", state),
+        )
+    conn.close()
+
+
+def test_schema_10_keeps_indexes_to_what_queries_read(tmp_path: Path) -> None:
+    path = tmp_path / "v9.db"
+    _schema9_store(path)
+    s = Store.open(path)
+    try:
+        conn = s.db.connection()
+        have = _indexes(conn)
+        assert "ix_person_mobile" not in have and "ix_person_division_code" not in have
+        assert "WHERE sync_state <> 'synced'" in have["ix_person_sync_state"]
+        assert "WHERE left_on IS NOT NULL" in have["ix_member_left_on"]
+        # The rows not synced are still found through the (smaller) index.
+        status = "SELECT sync_state, count(*) FROM person WHERE sync_state != 'synced' GROUP BY 1"
+        plan = " ".join(r[-1] for r in conn.execute(f"EXPLAIN QUERY PLAN {status}"))
+        assert "ix_person_sync_state" in plan
+        assert conn.execute(status).fetchall() == [("pending", 1)]
+        assert journal.pending_rows_without_change(conn, "person") == 1
+    finally:
+        s.close()
+
+
+def test_schema_10_during_a_bootstrap_changes_what_its_end_rebuilds(tmp_path: Path) -> None:
+    """A bootstrap stopped half-way by schema 9 (its indexes dropped, their
+    SQL kept), then a program of schema 10: the rebuild makes schema 10's."""
+    path = tmp_path / "v9.db"
+    _schema9_store(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    bulk.defer(conn)
+    conn.execute("COMMIT")
+    assert "ix_person_mobile" not in _indexes(conn)
+    conn.close()
+    s = Store.open(path)  # upgrades, then finishes the deferred rebuild
+    try:
+        have = _indexes(s.db.connection())
+        fresh = Store.open(tmp_path / "new.db")
+        try:
+            assert have == _indexes(fresh.db.connection())
+        finally:
+            fresh.close()
+        assert "ix_person_mobile" not in have
+        assert "WHERE sync_state <> 'synced'" in have["ix_member_sync_state"]
+    finally:
+        s.close()

@@ -23,14 +23,19 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from jsxclient.store.schema import fill_person_search, person_search_triggers
+from jsxclient.store.schema import BULK_DEFERRED_KEY, fill_person_search, person_search_triggers
 from jsxcore.entities import ENTITIES
 
-DEFERRED_KEY = "bulk_deferred"
+DEFERRED_KEY = BULK_DEFERRED_KEY
 
 # The triggers on person itself; those on person_search (its FTS index)
 # stay: nothing writes person_search while the index is deferred.
 _ROW_TRIGGERS = ("person_search_ai", "person_search_au", "person_search_ad")
+
+# FTS5's pending-terms limit (bytes): its default, and while the rebuild
+# fills the index (a cap, not an allocation).
+_FTS_HASH = 1024 * 1024
+_FTS_BULK_HASH = 64 * 1024 * 1024
 
 
 def deferred(conn: sqlite3.Connection) -> bool:
@@ -84,7 +89,12 @@ def rebuild(conn: sqlite3.Connection) -> None:
     fill_person_search(conn, ordered=True)
     for _, sql in walk:
         conn.execute(sql)
+    # FTS5 flushes its pending terms to a new segment each time they pass
+    # `hashsize` (1 MB), and merges the segments as it goes: with room for
+    # the whole table it writes the index once.
+    conn.execute(f"INSERT INTO person_fts(person_fts, rank) VALUES('hashsize', {_FTS_BULK_HASH})")
     conn.execute("INSERT INTO person_fts(person_fts) VALUES('rebuild')")
+    conn.execute(f"INSERT INTO person_fts(person_fts, rank) VALUES('hashsize', {_FTS_HASH})")
     for _, sql in triggers:
         conn.execute(sql)
     conn.execute("DELETE FROM meta WHERE key=?", (DEFERRED_KEY,))

@@ -724,7 +724,9 @@ def untracked_rows(conn: sqlite3.Connection, entity: str) -> int:
 def pending_rows_without_change(conn: sqlite3.Connection, entity: str) -> int:
     return int(
         conn.execute(
-            f"SELECT count(*) FROM {entity} r WHERE r.sync_state='pending' AND NOT EXISTS "
+            # `<> 'synced'`: the sync_state index holds only those rows (schema 10).
+            f"SELECT count(*) FROM {entity} r WHERE r.sync_state='pending' "
+            "AND r.sync_state <> 'synced' AND NOT EXISTS "
             f"(SELECT 1 FROM journal j WHERE j.entity=? AND j.row_id=r.id "
             f"AND j.state='pending')",
             (entity,),

@@ -10,6 +10,7 @@ backup first.)
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from importlib import resources
@@ -126,6 +127,81 @@ def _surname_readings(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE person SET search_key=? WHERE id=?", changed)
 
 
+# The record tables of schema 9 (frozen: a later table is not schema 10's).
+_TABLES_9 = (
+    "activity",
+    "activityparticipant",
+    "association",
+    "caresubsidy",
+    "carevisit",
+    "familycontact",
+    "familymember",
+    "member",
+    "membergroup",
+    "monthlyreport",
+    "officer",
+    "person",
+    "persondecision",
+    "project",
+    "projectsite",
+    "site",
+    "specialfamily",
+    "subsidyrate",
+    "volunteer",
+    "volunteerpairing",
+)
+
+
+def lean_indexes() -> dict[str, str | None]:
+    """Schema 10's changes: index name -> its new CREATE INDEX, or None
+    (dropped). A bootstrap rebuilds every index at its end, so an index
+    costs every device its build: these are kept to what queries read.
+
+    * sync_state: only the rows not synced are ever looked up (the sync
+      status, the pending checks; nearly every row is 'synced').
+    * member.left_on: the members who left in a period (a range: never NULL).
+    * person.mobile, person.division_code: no query looks a person up by
+      them (search goes through person_search, lists filter their own
+      table's division_code)."""
+    out: dict[str, str | None] = {
+        f"ix_{t}_sync_state": f"CREATE INDEX ix_{t}_sync_state ON {t} (sync_state) "
+        "WHERE sync_state <> 'synced'"
+        for t in _TABLES_9
+    }
+    out["ix_member_left_on"] = (
+        "CREATE INDEX ix_member_left_on ON member (left_on) WHERE left_on IS NOT NULL"
+    )
+    out["ix_person_mobile"] = None
+    out["ix_person_division_code"] = None
+    return out
+
+
+# The meta key under which a bootstrap under way keeps the SQL of the
+# indexes it dropped (`jsxclient.store.bulk`).
+BULK_DEFERRED_KEY = "bulk_deferred"
+
+
+def _lean_indexes(conn: sqlite3.Connection) -> None:
+    """Schema 10 (`lean_indexes`). Indexes a bootstrap under way has
+    dropped change in the SQL it keeps to rebuild them at its end."""
+    r = conn.execute("SELECT value FROM meta WHERE key=?", (BULK_DEFERRED_KEY,)).fetchone()
+    deferred: dict[str, str] | None = json.loads(r[0]) if r is not None and r[0] else None
+    for name, sql in lean_indexes().items():
+        if deferred is not None and name in deferred:
+            if sql is None:
+                del deferred[name]
+            else:
+                deferred[name] = sql
+            continue
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+        if sql is not None:
+            conn.execute(sql)
+    if deferred is not None:
+        conn.execute(
+            "UPDATE meta SET value=? WHERE key=?", (json.dumps(deferred), BULK_DEFERRED_KEY)
+        )
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 # (version, SQL file or None, Python step or None)
@@ -139,6 +215,7 @@ MIGRATIONS: list[tuple[int, str | None, Step | None]] = [
     (7, None, _surname_readings),
     (8, "0008_reports.sql", None),
     (9, "0009_person_decision.sql", None),
+    (10, None, _lean_indexes),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -135,24 +135,34 @@ def _has_phrase(run: str) -> bool:
     phrase dictionary (the only way its reading of a run differs from the
     readings of its characters one by one)."""
     n = len(run)
-    return any(run[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+    for i in range(n - 1):
+        for j in range(i + 2, n + 1):
+            if run[i:j] in PHRASES_DICT:
+                return True
+    return False
 
 
-@lru_cache(maxsize=65536)
 def _run_pinyin(run: str) -> tuple[str, ...]:
     if len(run) > 1 and _has_phrase(run):
         return tuple(lazy_pinyin(run, errors="ignore"))
     return tuple(s for c in run for s in _char_pinyin(c))
 
 
-def _pinyin(text: str) -> list[str]:
-    """`lazy_pinyin(text, errors="ignore")`, from cached characters and runs
-    (a bootstrap derives the key of every person it receives)."""
-    return [s for run in _HAN_RUN.findall(text) for s in _run_pinyin(run)]
+@lru_cache(maxsize=65536)
+def _run_key(run: str) -> tuple[str, str]:
+    """A run of Chinese characters' reading in full and as initials."""
+    syllables = _run_pinyin(run)
+    return "".join(syllables), "".join(s[:1] for s in syllables)
 
 
-def _key(syllables: list[str]) -> str:
-    return f"{''.join(syllables)} {''.join(s[:1] for s in syllables)}".lower()
+def _text_key(text: str) -> tuple[str, str]:
+    """`text`'s reading in full and as initials: its runs' one after the
+    other (a name is nearly always one run, whose key is cached)."""
+    runs = _HAN_RUN.findall(text)
+    if len(runs) == 1:
+        return _run_key(runs[0])
+    keys = [_run_key(r) for r in runs]
+    return "".join(k[0] for k in keys), "".join(k[1] for k in keys)
 
 
 @lru_cache(maxsize=65536)
@@ -191,15 +201,17 @@ def name_key(name: str) -> str:
     name = name.strip()
     if not name:
         return ""
-    plain = _pinyin(name)
+    full, initials = _text_key(name)
+    plain = f"{full} {initials}".lower()
     surname = surname_syllables(name)
     if surname is None:
-        return _key(plain)
+        return plain
     reading, length = surname
-    given = _pinyin(name[length:])
-    key = _key(reading + given)
-    other = _key(plain)
-    return key if other == key else f"{key} {other}"
+    given_full, given_initials = _text_key(name[length:])
+    key = (
+        f"{''.join(reading)}{given_full} {''.join(s[:1] for s in reading)}{given_initials}"
+    ).lower()
+    return key if plain == key else f"{key} {plain}"
 
 
 def _person_key(name: Any) -> str:
