@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
 import orjson
@@ -206,6 +207,15 @@ REVIEW_ONLY = Reason(
     "Only a county reviewer answers a monthly report",
 )
 _ANSWER_FIELDS = ("review_comment", "reviewed_by", "reviewed_at")
+
+
+def _data_fields(es: EntitySpec) -> frozenset[str]:
+    return _field_set(es.name)
+
+
+@cache
+def _field_set(entity: str) -> frozenset[str]:
+    return frozenset(ENTITIES[entity].data_fields)
 
 
 def _review_answer(role: str, ch: Change) -> str | None:
@@ -629,7 +639,7 @@ class _Batch:
                 return _Outcome("rejected", reason=DELETE_SHAPE)
             return self._delete(es, ch, visible)
 
-        data_fields = set(es.data_fields)
+        data_fields = _data_fields(es)
         for name in (*ch.fields, *ch.old):
             if name not in data_fields:
                 return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
@@ -736,7 +746,7 @@ class _Batch:
             ch.row_id,
             data["division_code"],
             data,
-            {f: ch.hlc for f in data},
+            dict.fromkeys(data, ch.hlc),
             False,
             0,
             "",
