@@ -66,6 +66,7 @@ models.ChangeLog.received_at
 models.ScopeExit  # table scope_exit, used through metadata.tables
 models.ServerConflict  # table server_conflict, likewise
 models.PushOpen  # table push_open, written by SQL in core/seqs.py
+models.PushBatch  # table push_batch, written by SQL in services/push.py
 models.LoginThrottle  # table login_throttle, likewise
 # Kept for the administrator and investigations (who asked, from where).
 models.Transfer.requested_device

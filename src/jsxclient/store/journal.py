@@ -16,11 +16,14 @@ until the worker resends or discards it).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+import orjson
 
 from jsxclient.store.db import now_text
 from jsxcore.divisions import is_derived_row
@@ -70,6 +73,22 @@ class Entry:
 _ENTRY_COLS = "seq, change_id, entity, row_id, op, fields, old, hlc, device, user, state, batch_id"
 
 
+# 19 digits in a row: perhaps an integer orjson would read as a float.
+_LONG_NUMBER = re.compile(r"[0-9]{19}")
+
+
+def _loads(text: str) -> Any:
+    """JSON text the journal holds: orjson (a push reads thousands), or the
+    standard decoder for what orjson would not read exactly (integers beyond
+    64 bits) or refuses (non-finite numbers)."""
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def _entry(r: tuple[Any, ...]) -> Entry:
     return Entry(
         r[0],
@@ -77,8 +96,8 @@ def _entry(r: tuple[Any, ...]) -> Entry:
         r[2],
         r[3],
         r[4],
-        json.loads(r[5]),
-        {} if r[6] == "{}" else json.loads(r[6]),  # an insert's: the most common by far
+        _loads(r[5]),
+        {} if r[6] == "{}" else _loads(r[6]),  # an insert's: the most common by far
         r[7],
         r[8],
         r[9],
@@ -533,16 +552,32 @@ def resolve_conflict(conn: sqlite3.Connection, conflict_id: int, resolution: str
 
 # -- a record's sync state ----------------------------------------------------------
 
-_STATE_SQL = (
-    "UPDATE {t} SET sync_state = CASE "
+_STATE_CASE = (
+    "CASE "
     "WHEN EXISTS(SELECT 1 FROM journal j WHERE j.entity=?1 AND j.row_id=?2 "
     "AND j.state='rejected') THEN 'rejected' "
     "WHEN EXISTS(SELECT 1 FROM conflict c WHERE c.resolved_at IS NULL AND c.entity=?1 "
     "AND c.row_id=?2) THEN 'conflict' "
     "WHEN EXISTS(SELECT 1 FROM journal j WHERE j.entity=?1 AND j.row_id=?2 "
     "AND j.state='pending') THEN 'pending' "
-    "ELSE 'synced' END WHERE id=?2"
+    "ELSE 'synced' END"
 )
+_STATE_SQL = "UPDATE {t} SET sync_state = " + _STATE_CASE + " WHERE id=?2"
+_ACKED_SQL = (
+    "UPDATE {t} SET server_seq = max(coalesce(server_seq, 0), ?3), sync_state = "
+    + _STATE_CASE
+    + " WHERE id=?2"
+)
+
+
+def settle_acked(conn: sqlite3.Connection, seqs: dict[str, dict[str, int]]) -> None:
+    """Rows whose changes the server applied as sent ({entity: {row_id:
+    seq}}): the server seq raised (it only ever grows) and the sync state
+    refreshed as ``refresh_sync_state`` does, in one statement a row."""
+    for entity, by_row in seqs.items():
+        conn.executemany(
+            _ACKED_SQL.format(t=entity), [(entity, r, seq) for r, seq in by_row.items()]
+        )
 
 
 def refresh_sync_state(conn: sqlite3.Connection, keys: Iterable[Key]) -> None:

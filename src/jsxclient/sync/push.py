@@ -19,8 +19,10 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import orjson
 from pydantic import ValidationError
 
 from jsxclient.store import journal as jr
@@ -75,88 +77,161 @@ def push(
     stats: PushStats | None = None,
 ) -> PushStats:
     """Push everything pending. `stats` (if given) is filled as batches are
-    answered, so a caller still has the counts when a later batch fails."""
+    answered, so a caller still has the counts when a later batch fails.
+
+    Batches overlap with the server's work: the next batch is built while
+    the server applies one, and sent as soon as its reply is in, before the
+    reply is applied here. It is sent early only when the reply rewrites
+    nothing here (every change applied): a merge (a duplicate person, the
+    server's merged values) can rewrite later changes, so after such a reply
+    the next batch, not yet sent, is released and built again from the
+    journal once the reply is applied."""
     stats = stats if stats is not None else PushStats()
     batch_size = max(1, min(batch_size, MAX_BATCH_CHANGES))
     settle_derived_inserts(store)
     conn = store.db.connection()
     rank = {name: es.rank for name, es in ENTITIES.items()}
-    # Batches already in flight first, exactly as they were sent.
+
+    def order(r: tuple[int, str]) -> tuple[int, int]:
+        return rank.get(r[1], 99), r[0]
+
+    # Batches already in flight first, exactly as they were sent, in the
+    # order they were made (two can be: one sent early, see above).
     queue: list[list[int]] = []
-    for batch in jr.in_flight_batches(conn):
-        batch.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
-        queue.append([s for s, _ in batch])
+    flying = [sorted(b, key=order) for b in jr.in_flight_batches(conn)]
+    flying.sort(key=lambda b: order(b[0]))
+    queue.extend([s for s, _ in b] for b in flying)
     fresh = jr.unsent(conn)
-    fresh.sort(key=lambda r: (rank.get(r[1], 99), r[0]))
-    order = [s for s, _ in fresh]
-    queue.extend(order[i : i + batch_size] for i in range(0, len(order), batch_size))
+    fresh.sort(key=order)
+    ids = [s for s, _ in fresh]
+    queue.extend(ids[i : i + batch_size] for i in range(0, len(ids), batch_size))
     total = sum(len(b) for b in queue)
     done = 0
     renamed: set[str] = set()
     if progress:
         progress(0, total)
-    while queue:
-        if cancel is not None and cancel.is_set():
-            raise SyncCancelled("push")
-        seqs = queue.pop(0)
-        batch_id, entries, changes = _assign(store, seqs)
-        if not entries:
-            continue
-        try:
-            resp = transport.push(
-                PushRequest(batch_id=batch_id, device=store.device_id, changes=changes)
-            )
-        except RejectedError as exc:
-            if exc.status not in _SPLIT_STATUSES:
-                _unassign(store, batch_id)
+    sender = ThreadPoolExecutor(1, thread_name_prefix="push")
+    cur: _Batch | None = None
+    sent: Future[PushResponse] | None = None
+    try:
+        while True:
+            if cur is None:
+                if cancel is not None and cancel.is_set():
+                    raise SyncCancelled("push")
+                cur = _next(store, queue)
+                if cur is None:
+                    break
+                sent = sender.submit(transport.push, cur.body)
+            assert sent is not None
+            # Built while the server works on the batch sent.
+            nxt = None if cancel is not None and cancel.is_set() else _next(store, queue)
+            try:
+                resp = sent.result()
+            except RejectedError as exc:
+                _release(store, queue, nxt)
+                batch_id, entries = cur.batch_id, cur.entries
+                cur = sent = None
+                if exc.status not in _SPLIT_STATUSES:
+                    _unassign(store, batch_id)
+                    raise
+                if exc.code in _ACCOUNT_REFUSED:
+                    rest = [e for b in queue for e in _pending(store, b)]
+                    queue.clear()
+                    n = _reject_all(store, [*entries, *rest], exc)
+                    stats.rejected += n
+                    done += n
+                    if progress:
+                        progress(done, total)
+                    continue
+                if exc.code == "push.batch_foreign" and batch_id not in renamed:
+                    # Another device sent a batch under this id first: the server
+                    # applied nothing of ours; send the same changes under a new id.
+                    _unassign(store, batch_id)
+                    renamed.add(batch_id)
+                    queue.insert(0, [e.seq for e in entries])
+                    continue
+                if len(entries) > 1:
+                    _unassign(store, batch_id)
+                    half = len(entries) // 2
+                    seqs = [e.seq for e in entries]
+                    queue[:0] = [seqs[:half], seqs[half:]]
+                    continue
+                code = exc.code or f"http.{exc.status}"
+                _reject_locally(store, entries[0], code, exc.zh, exc.en)
+                stats.rejected += 1
+                done += 1
+                continue
+            except BaseException:
+                _release(store, queue, nxt)
                 raise
-            if exc.code in _ACCOUNT_REFUSED:
-                rest = [e for b in queue for e in _pending(store, b)]
-                queue.clear()
-                n = _reject_all(store, [*entries, *rest], exc)
-                stats.rejected += n
-                done += n
-                if progress:
-                    progress(done, total)
-                continue
-            if exc.code == "push.batch_foreign" and batch_id not in renamed:
-                # Another device sent a batch under this id first: the server
-                # applied nothing of ours; send the same changes under a new id.
-                _unassign(store, batch_id)
-                renamed.add(batch_id)
-                queue.insert(0, [e.seq for e in entries])
-                continue
-            if len(entries) > 1:
-                _unassign(store, batch_id)
-                half = len(entries) // 2
-                ids = [e.seq for e in entries]
-                queue[:0] = [ids[:half], ids[half:]]
-                continue
-            _reject_locally(store, entries[0], exc.code or f"http.{exc.status}", exc.zh, exc.en)
-            stats.rejected += 1
-            done += 1
-            continue
-        _check(resp, batch_id, entries)
-        apply_response(store, entries, resp, stats)
-        done += len(entries)
-        if progress:
-            progress(done, total)
+            _check(resp, cur.batch_id, cur.entries)
+            stopping = cancel is not None and cancel.is_set()
+            if nxt is not None and (stopping or not _rewrites_nothing(resp)):
+                _release(store, queue, nxt)
+                nxt = None
+            # The next batch travels while this reply is applied.
+            sent = None if nxt is None else sender.submit(transport.push, nxt.body)
+            apply_response(store, cur.entries, resp, stats)
+            done += len(cur.entries)
+            if progress:
+                progress(done, total)
+            cur = nxt
+    finally:
+        if sent is not None and not sent.done():
+            # Leaving with a batch on its way (an error above): it stays in
+            # flight in the journal and is sent again by the next push.
+            sent.cancel()
+        sender.shutdown(wait=True)
     return stats
 
 
-def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry], list[Change]]:
+@dataclass
+class _Batch:
+    """A batch with its id written to the journal, ready to send."""
+
+    batch_id: str
+    entries: list[jr.Entry]
+    body: bytes  # the PushRequest's JSON
+
+
+def _next(store: Store, queue: list[list[int]]) -> _Batch | None:
+    """The next batch of the queue with something left to send."""
+    while queue:
+        batch_id, entries, body = _assign(store, queue.pop(0))
+        if entries:
+            return _Batch(batch_id, entries, body)
+    return None
+
+
+def _release(store: Store, queue: list[list[int]], batch: _Batch | None) -> None:
+    """Give back a batch built but never sent: first in the queue again,
+    built anew from the journal (what a reply rewrote included)."""
+    if batch is not None:
+        _unassign(store, batch.batch_id)
+        queue.insert(0, [e.seq for e in batch.entries])
+
+
+def _rewrites_nothing(resp: PushResponse) -> bool:
+    """Applying the reply changes no journal entry other than its own."""
+    return all(r.status == "applied" for r in resp.results)
+
+
+def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry], bytes]:
     """Persist the batch id before sending; reuse the one already given.
-    Returns the entries to send and their changes as the protocol has them."""
+    Returns the entries to send and the PushRequest's JSON."""
     with store.transaction() as tx:
         entries = jr.pending_entries(tx.conn, seqs)
         if not entries:
-            return "", [], []
+            return "", [], b""
         by_seq = {e.seq: e for e in entries}
         entries = [by_seq[s] for s in seqs if s in by_seq]
         batch_id = next((e.batch_id for e in entries if e.batch_id), None)
         if batch_id is None:
             batch_id = uuid.uuid4().hex
             jr.assign_batch(tx.conn, batch_id, [e.seq for e in entries])
+        body = _encode(batch_id, store.device_id, entries)
+        if body is not None:
+            return batch_id, entries, body
         # A change that can't even be expressed in the protocol (a damaged
         # journal entry) is refused here, with a reason, not sent.
         good, changes = [], []
@@ -174,7 +249,38 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry], list[Ch
                     None,
                 )
                 jr.refresh_sync_state(tx.conn, [e.key])
-        return batch_id, good, changes
+        req = PushRequest(batch_id=batch_id, device=store.device_id, changes=changes)
+        return batch_id, good, req.model_dump_json().encode()
+
+
+def _encode(batch_id: str, device: str, entries: list[jr.Entry]) -> bytes | None:
+    """The batch's PushRequest as JSON, checked against the protocol in one
+    pass (a model per change cost more than the rest of building a batch);
+    None when some change does not fit, which ``_assign`` then finds."""
+    request = {
+        "batch_id": batch_id,
+        "device": device,
+        "changes": [
+            {
+                "change_id": e.change_id,
+                "entity": e.entity,
+                "row_id": e.row_id,
+                "op": e.op,
+                "fields": e.fields,
+                "old": e.old,
+                "hlc": e.hlc,
+                "device": e.device,
+                "user": e.user,
+            }
+            for e in entries
+        ],
+    }
+    try:
+        PushRequest.model_validate(request)
+        body = orjson.dumps(request)
+    except (TypeError, ValidationError):
+        return None
+    return body
 
 
 def _unassign(store: Store, batch_id: str) -> None:
@@ -255,7 +361,13 @@ def apply_response(
             if merged:
                 stats.rejected -= 1
                 stats.merged += 1
-        _bump_row_seqs(conn, entries, results)
+        # Every change applied as sent: nothing below rewrites a row or
+        # records a conflict, so each row's seq and state are set in one pass.
+        plain = all(results[e.change_id].status == "applied" for e in entries)
+        if plain:
+            jr.settle_acked(conn, _row_seqs(entries, results))
+        else:
+            _bump_row_seqs(conn, entries, results)
         for i, e in enumerate(entries):
             r = results[e.change_id]
             if r.status in ("merged", "conflict"):
@@ -280,7 +392,8 @@ def apply_response(
                     stats.conflicts += 1
             for stamp in (r.field_hlc or {}).values():
                 store.clock.observe(stamp)
-        jr.refresh_sync_state(conn, touched)
+        if not plain:
+            jr.refresh_sync_state(conn, touched)
         jr.evict_ready(conn)
         store.set_meta("hlc", store.clock.last, conn)
         store.set_meta("server_seq", str(resp.server_seq), conn)
@@ -304,6 +417,19 @@ def _bump_row_seqs(
             by_entity.setdefault(e.entity, []).append((seq, e.row_id))
     for entity, params in by_entity.items():
         rows.raise_server_seqs(conn, entity, params)
+
+
+def _row_seqs(
+    entries: list[jr.Entry], results: dict[str, ChangeResult]
+) -> dict[str, dict[str, int]]:
+    """{entity: {row_id: the highest seq the reply gives the row}}."""
+    out: dict[str, dict[str, int]] = {}
+    for e in entries:
+        seq = results[e.change_id].seq
+        if seq is not None:
+            rows_ = out.setdefault(e.entity, {})
+            rows_[e.row_id] = max(seq, rows_.get(e.row_id, seq))
+    return out
 
 
 def _adopt(

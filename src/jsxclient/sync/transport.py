@@ -203,7 +203,9 @@ class Transport:
     def login(self, req: LoginRequest) -> LoginResponse:
         return self.call("POST", self.LOGIN, LoginResponse, body=req, auth=False, gzip_body=False)
 
-    def push(self, req: PushRequest) -> PushResponse:
+    def push(self, req: PushRequest | bytes) -> PushResponse:
+        """``req`` may come as its JSON already (the push stage encodes and
+        checks a whole batch at once)."""
         return self.call("POST", self.PUSH, PushResponse, body=req)
 
     def pull(self, cursor: int, limit: int, own_after: int | None = None) -> PullResponse:
@@ -254,7 +256,7 @@ class Transport:
         path: str,
         model: type[M],
         *,
-        body: BaseModel | None = None,
+        body: BaseModel | bytes | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
         gzip_body: bool | None = None,
@@ -294,7 +296,7 @@ class Transport:
         method: str,
         path: str,
         *,
-        body: BaseModel | None = None,
+        body: BaseModel | bytes | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
         gzip_body: bool | None = None,
@@ -303,7 +305,7 @@ class Transport:
         headers: dict[str, str] = {}
         data: bytes | None = None
         if body is not None:
-            data = body.model_dump_json().encode("utf-8")
+            data = body if isinstance(body, bytes) else body.model_dump_json().encode("utf-8")
             headers["Content-Type"] = "application/json"
             if self.gzip_requests if gzip_body is None else gzip_body:
                 data = gzip.compress(data, compresslevel=5)

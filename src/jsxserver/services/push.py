@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, insert, select, update
+import orjson
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from jsxcore import roles
@@ -35,23 +37,14 @@ from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, FieldConflict, PushRequest
 from jsxcore.validation import validate_record
 from jsxserver.core import seqs
-from jsxserver.core.db import (
-    DriverCursor,
-    JsonText,
-    bulk_load,
-    execute_many,
-    insert_rows,
-    json_text,
-)
+from jsxserver.core.db import DriverCursor, insert_rows, json_text, load_rows, stamp
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
     RECORD_TABLE,
     SCOPE_EXIT_TABLE,
     SERVER_CONFLICT_TABLE,
-    ChangeLog,
     Division,
-    PushBatch,
     utcnow,
 )
 from jsxserver.services import fields as shape
@@ -65,10 +58,38 @@ CHANGE_LOG = CHANGE_LOG_TABLE
 RECORD_LEVELS = frozenset({"township", "village"})
 # Ids per ``IN (...)`` list: well under SQLite's and psycopg's parameter limits.
 _IN_CHUNK = 500
-# Rows from which a batch's inserts go through ``bulk_load``: COPY on
-# PostgreSQL costs the database less than an executemany from a few rows on
-# (bench dayend: server CPU per change 0.41 -> 0.36 ms).
-_BULK_FROM = 2
+
+# What a push writes, as tuples in these columns' order (``load_rows``).
+_RECORD_COLS = (
+    "entity",
+    "id",
+    "township",
+    "division_code",
+    "data",
+    "field_hlc",
+    "deleted",
+    "seq",
+    "created_at",
+    "updated_at",
+    "updated_device",
+    "updated_user",
+)
+_LOG_COLS = (
+    "change_id",
+    "seq",
+    "batch_id",
+    "entity",
+    "row_id",
+    "op",
+    "fields",
+    "old",
+    "hlc",
+    "device",
+    "username",
+    "received_at",
+    "status",
+    "result",
+)
 
 
 # The preload on PostgreSQL: arrays instead of IN lists, one statement each.
@@ -97,6 +118,21 @@ _PG_BATCH = (
     "INSERT INTO push_batch (batch_id, device, response, created_at) VALUES (%s, %s, %s::jsonb, %s)"
 )
 _PG_BATCH_UNREGISTER = f"WITH gone AS (DELETE FROM push_open WHERE id = %s) {_PG_BATCH}"
+
+# The same on SQLite, straight through the driver as well: SQLAlchemy's
+# statement and result handling cost more than the queries there too.
+_SQ_STORED = "SELECT device, response FROM push_batch WHERE batch_id = ?"
+_SQ_SEEN = "SELECT change_id, device, result FROM change_log WHERE change_id IN ({})"
+_SQ_ROWS = (
+    "SELECT entity, id, division_code, data, field_hlc, deleted, seq, updated_device, "
+    "updated_user FROM record WHERE entity = ? AND id IN ({}) ORDER BY id"
+)
+_SQ_UPDATE = (
+    "UPDATE record SET township = ?, division_code = ?, data = ?, field_hlc = ?, "
+    "deleted = ?, seq = ?, updated_at = ?, updated_device = ?, updated_user = ? "
+    "WHERE entity = ? AND id = ?"
+)
+_SQ_BATCH = "INSERT INTO push_batch (batch_id, device, response, created_at) VALUES (?, ?, ?, ?)"
 
 
 # -- why a change is rejected ---------------------------------------------------
@@ -171,6 +207,15 @@ REVIEW_ONLY = Reason(
     "Only a county reviewer answers a monthly report",
 )
 _ANSWER_FIELDS = ("review_comment", "reviewed_by", "reviewed_at")
+
+
+def _data_fields(es: EntitySpec) -> frozenset[str]:
+    return _field_set(es.name)
+
+
+@cache
+def _field_set(entity: str) -> frozenset[str]:
+    return frozenset(ENTITIES[entity].data_fields)
 
 
 def _review_answer(role: str, ch: Change) -> str | None:
@@ -282,11 +327,8 @@ def push_encoded(
         stored = found[0] if found else None
         preloaded = _Preloaded(seen, rows, divisions)
     else:
-        stored = session.execute(
-            select(col(PushBatch.device), col(PushBatch.response)).where(
-                col(PushBatch.batch_id) == req.batch_id
-            )
-        ).first()
+        found_sq = conn.exec_driver_sql(_SQ_STORED, (req.batch_id,)).first()
+        stored = None if found_sq is None else (found_sq[0], orjson.loads(found_sq[1]))
     if stored is not None:
         session.rollback()
         device, stored_response = stored
@@ -313,14 +355,7 @@ def push_encoded(
     elif pg is not None:
         pg.execute(_PG_BATCH, (req.batch_id, ctx.device_id, encoded, batch.now))
     else:
-        session.execute(
-            insert(PushBatch).values(
-                batch_id=req.batch_id,
-                device=ctx.device_id,
-                response=stored_response,
-                created_at=batch.now,
-            )
-        )
+        conn.exec_driver_sql(_SQ_BATCH, (req.batch_id, ctx.device_id, encoded, batch.stamp))
     session.commit()
     if pg is not None and reg is not None:
         seqs.unregistered(session)
@@ -379,7 +414,9 @@ class _Batch:
         self.size = len(req.changes)
         self.now = utcnow()
         self.created_at = self.now.strftime("%Y-%m-%d %H:%M:%S.%f")
-        self.logs: list[dict[str, Any]] = []
+        # The timestamp columns' value as the database takes it, made once.
+        self.stamp = stamp(session.connection(), RECORD.c.created_at, self.now)
+        self.logs: list[tuple[Any, ...]] = []
         self.dumps: list[dict[str, Any]] = []  # each result, as stored
         self.texts: list[str] = []  # each of them as JSON text
         self.exits: list[dict[str, Any]] = []
@@ -403,40 +440,26 @@ class _Batch:
 
     def _preload(self, changes: list[Change]) -> None:
         ids, keys, codes = _wanted(changes)
-        seen = self.session.execute(
-            select(col(ChangeLog.change_id), col(ChangeLog.device), col(ChangeLog.result)).where(
-                col(ChangeLog.change_id).in_(ids)
-            )
-        )
-        for cid, device, result in seen:
-            self.seen[cid] = (device, result)
+        conn = self.session.connection()
+        for i in range(0, len(ids), _IN_CHUNK):
+            part = ids[i : i + _IN_CHUNK]
+            sql = _SQ_SEEN.format(",".join("?" * len(part)))
+            for cid, device, result in conn.exec_driver_sql(sql, tuple(part)):
+                self.seen[cid] = (device, orjson.loads(result))
         # One query per entity: ``entity = ? AND id IN (...)`` searches the
         # primary key, where a row-value ``(entity, id) IN (...)`` makes
         # SQLite scan the whole record table.
         by_entity: dict[str, list[str]] = {}
         for entity, row_id in keys:
             by_entity.setdefault(entity, []).append(row_id)
-        cols = RECORD.c
-        wanted = (
-            cols.entity,
-            cols.id,
-            cols.division_code,
-            cols.data,
-            cols.field_hlc,
-            cols.deleted,
-            cols.seq,
-            cols.updated_device,
-            cols.updated_user,
-        )
         for entity, row_ids in sorted(by_entity.items()):
             row_ids.sort()
             for i in range(0, len(row_ids), _IN_CHUNK):
-                # Locked in (entity, id) order, the same in every push.
-                self._load_rows(
-                    select(*wanted)
-                    .where(cols.entity == entity, cols.id.in_(row_ids[i : i + _IN_CHUNK]))
-                    .order_by(cols.id)
-                    .with_for_update()
+                part = row_ids[i : i + _IN_CHUNK]
+                sql = _SQ_ROWS.format(",".join("?" * len(part)))
+                self._add_rows(
+                    (e, rid, code, orjson.loads(data), orjson.loads(hlc), *rest)
+                    for e, rid, code, data, hlc, *rest in conn.exec_driver_sql(sql, (entity, *part))
                 )
         self._preload_persons(changes)
         if codes:
@@ -546,9 +569,6 @@ class _Batch:
         other = self._registered_person(entity, {"id_number": number, "division_code": code})
         return None if other is None or other.id == row.id else other
 
-    def _load_rows(self, stmt: Any) -> None:
-        self._add_rows(self.session.execute(stmt))
-
     def _add_rows(self, found: Iterable[Any]) -> None:
         for entity, row_id, code, data, field_hlc, deleted, seq, device, user in found:
             self.rows[(entity, row_id)] = _Row(
@@ -619,7 +639,7 @@ class _Batch:
                 return _Outcome("rejected", reason=DELETE_SHAPE)
             return self._delete(es, ch, visible)
 
-        data_fields = set(es.data_fields)
+        data_fields = _data_fields(es)
         for name in (*ch.fields, *ch.old):
             if name not in data_fields:
                 return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
@@ -726,7 +746,7 @@ class _Batch:
             ch.row_id,
             data["division_code"],
             data,
-            {f: ch.hlc for f in data},
+            dict.fromkeys(data, ch.hlc),
             False,
             0,
             "",
@@ -892,23 +912,21 @@ class _Batch:
         text = json_text(dump)
         self.texts.append(text)
         self.logs.append(
-            dict(
-                change_id=ch.change_id,
-                seq=out.seq if out.wrote else None,
-                batch_id=self.batch_id,
-                entity=ch.entity,
-                row_id=ch.row_id,
-                op=ch.op,
-                fields=ch.fields,
-                old=ch.old,
-                hlc=ch.hlc,
-                device=self.ctx.device_id,
-                username=self.scope.username,
-                received_at=self.now,
-                status=out.status,
-                # COPY takes the text as it is (PostgreSQL); SQLite's
-                # executemany encodes the dict.
-                result=JsonText(text) if self.pg is not None else dump,
+            (
+                ch.change_id,
+                out.seq if out.wrote else None,
+                self.batch_id,
+                ch.entity,
+                ch.row_id,
+                ch.op,
+                json_text(ch.fields),
+                json_text(ch.old),
+                ch.hlc,
+                self.ctx.device_id,
+                self.scope.username,
+                self.stamp,
+                out.status,
+                text,
             )
         )
 
@@ -920,37 +938,32 @@ class _Batch:
         new = [r for r in touched if not r.in_db]
         old = [r for r in touched if r.in_db]
         conn = self.session.connection()
-        load = bulk_load if len(new) >= _BULK_FROM else insert_rows
-        load(conn, RECORD, [self._record_values(r) for r in new])
+        load_rows(conn, RECORD, _RECORD_COLS, [self._record_values(r) for r in new])
         if old and self.pg is not None:
             self._update_pg(self.pg, old)
         elif old:
-            stmt = (
-                update(RECORD)
-                .where(RECORD.c.entity == bindparam("k_entity"), RECORD.c.id == bindparam("k_id"))
-                .values(
-                    township=bindparam("township"),
-                    division_code=bindparam("division_code"),
-                    data=bindparam("data", type_=RECORD.c.data.type),
-                    field_hlc=bindparam("field_hlc", type_=RECORD.c.field_hlc.type),
-                    deleted=bindparam("deleted"),
-                    seq=bindparam("seq"),
-                    updated_at=bindparam("updated_at"),
-                    updated_device=bindparam("updated_device"),
-                    updated_user=bindparam("updated_user"),
-                )
+            conn.exec_driver_sql(
+                _SQ_UPDATE,
+                [
+                    (
+                        r.township,
+                        r.division_code,
+                        json_text(r.data),
+                        json_text(r.field_hlc),
+                        r.deleted,
+                        r.seq,
+                        self.stamp,
+                        r.updated_device,
+                        r.updated_user,
+                        r.entity,
+                        r.id,
+                    )
+                    for r in old
+                ],
             )
-            params = []
-            for r in old:
-                v = self._record_values(r)
-                del v["entity"], v["id"], v["created_at"]
-                params.append({"k_entity": r.entity, "k_id": r.id, **v})
-            execute_many(conn, stmt, params)
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
-        # On PostgreSQL the results are JsonText, which only COPY takes as it is.
-        log_load = bulk_load if self.pg is not None or len(self.logs) >= _BULK_FROM else insert_rows
-        log_load(conn, CHANGE_LOG, self.logs)
+        load_rows(conn, CHANGE_LOG, _LOG_COLS, self.logs)
 
     def _update_pg(self, pg: DriverCursor, rows: list[_Row]) -> None:
         """The rows' new state in one statement, as one JSON parameter: an
@@ -973,20 +986,20 @@ class _Batch:
         ]
         pg.execute(_PG_UPDATE, (self.now, json_text(values)))
 
-    def _record_values(self, r: _Row) -> dict[str, Any]:
-        return dict(
-            entity=r.entity,
-            id=r.id,
-            township=r.township,
-            division_code=r.division_code,
-            data=r.data,
-            field_hlc=r.field_hlc,
-            deleted=r.deleted,
-            seq=r.seq,
-            created_at=self.now,
-            updated_at=self.now,
-            updated_device=r.updated_device,
-            updated_user=r.updated_user,
+    def _record_values(self, r: _Row) -> tuple[Any, ...]:
+        return (
+            r.entity,
+            r.id,
+            r.township,
+            r.division_code,
+            json_text(r.data),
+            json_text(r.field_hlc),
+            r.deleted,
+            r.seq,
+            self.stamp,
+            self.stamp,
+            r.updated_device,
+            r.updated_user,
         )
 
 
