@@ -24,6 +24,7 @@ from jsxserver.api.observe import Observe, access_log
 from jsxserver.api.routes import auth, health, keys, reference, reports, sync, transfers
 from jsxserver.core import errors as E
 from jsxserver.core import schema
+from jsxserver.core.compression import GZIP_MINIMUM
 from jsxserver.core.config import Settings
 from jsxserver.core.db import make_database
 from jsxserver.core.errors import ApiError, Reason
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     _install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=settings.gzip_level)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=settings.gzip_level)
     app.add_middleware(RequestGuard, max_bytes=MAX_REQUEST_BYTES, settings=settings)
     app.add_middleware(Observe)
     if settings.access_log and not access_log.handlers:

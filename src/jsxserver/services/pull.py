@@ -22,6 +22,7 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import ColumnElement, Text, and_, not_, select, type_coerce
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
 from jsxcore.entities import ENTITIES
@@ -168,7 +169,7 @@ def pull_page(
     echo = _not_echo(device, own_after) if device is not None and own_after is not None else None
     skip_echo = echo is not None
     r = RECORD.c
-    rows = session.execute(
+    result = session.execute(
         select(
             r.seq,
             r.entity,
@@ -190,7 +191,12 @@ def pull_page(
         )
         .order_by(r.seq)
         .limit(limit + 1)
-    ).all()
+    )
+    # The driver's own tuples: Row objects cost about 2 us a row, a fifth
+    # of the server's time for a page. No column here has a result type to
+    # apply but `deleted` (0/1 from SQLite, only read as a truth value).
+    rows: Sequence[Any] = cast(CursorResult[Any], result).cursor.fetchall()
+    result.close()
     e = EXIT.c
     exits = session.execute(
         select(e.seq, e.entity, e.row_id)

@@ -22,6 +22,7 @@ from jsxcore.protocol import (
 from jsxserver.api.deps import CurrentCaller, DbDep, ReadSessionDep, SettingsDep, client_address
 from jsxserver.core import errors as E
 from jsxserver.core import metrics, seqs
+from jsxserver.core.compression import GZIP_MINIMUM, accepts_gzip, gzip_body
 from jsxserver.core.errors import ApiError
 from jsxserver.services import audit
 from jsxserver.services import client_audit as audit_service
@@ -109,6 +110,7 @@ def pull(
     caller: CurrentCaller,
     db: DbDep,
     session: ReadSessionDep,
+    settings: SettingsDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
     own_after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
@@ -139,7 +141,16 @@ def pull(
         rows=page.rows,
         detail={"cursor": cursor},
     )
-    return Response(page.body, media_type="application/json")
+    body = page.body
+    if len(body) >= GZIP_MINIMUM and accepts_gzip(request.headers.get("accept-encoding", "")):
+        # Compressed here, in the route's worker thread, with the fastest
+        # gzip at hand; the GZip middleware passes an encoded body through.
+        return Response(
+            gzip_body(body, settings.gzip_level),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.post(
