@@ -39,17 +39,42 @@ def _by_id(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in page["rows"]}
 
 
+def _history(dev: Device, village: str) -> dict[str, dict[str, Any]]:
+    """Four persons pushed, then one edited and one deleted: a row stamped
+    whole ("plain"), one with an exception ("edited" by "upd"), a tombstone
+    ("gone" by "dele") and one to move out of scope ("moved")."""
+    made = {
+        key: dev.insert("person", village, **person(name))
+        for key, name in (
+            ("plain", "王五"),
+            ("edited", "赵六"),
+            ("gone", "钱七"),
+            ("moved", "孙八"),
+        )
+    }
+    dev.push(*made.values())
+    made["upd"] = dev.update("person", made["edited"]["row_id"], address="湘江路1号")
+    made["dele"] = dev.delete("person", made["gone"]["row_id"])
+    dev.push(made["upd"], made["dele"])
+    return made
+
+
+def _move_out(server: LiveServer, moved: dict[str, Any], village: str) -> None:
+    """`moved` to another township's `village` by the province (a township's
+    own push may not move a row away)."""
+    admin = server.device_for("province_admin", "430000000000")
+    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
+    move = admin.update("person", moved["row_id"], division_code=village)
+    assert admin.push_one(move)["status"] == "applied"
+
+
 def test_page_rows_per_protocol(server: LiveServer) -> None:
     town, other = server.fresh_township(), server.fresh_township()
     dev = server.device_for("township_worker", town.code)
-    plain = dev.insert("person", town.village, **person("王五"))
-    edited = dev.insert("person", town.village, **person("赵六"))
-    gone = dev.insert("person", town.village, **person("钱七"))
-    moved = dev.insert("person", town.village, **person("孙八"))
-    dev.push(plain, edited, gone, moved)
-    upd = dev.update("person", edited["row_id"], address="湘江路1号")
-    dele = dev.delete("person", gone["row_id"])
-    dev.push(upd, dele)
+    h = _history(dev, town.village)
+    plain, edited, gone, moved, upd, dele = (
+        h[k] for k in ("plain", "edited", "gone", "moved", "upd", "dele")
+    )
     v1, v2 = _pull(dev, "1"), _pull(dev, "2")
     old, new = v1.json(), v2.json()
     PullResponse.model_validate(old)
@@ -81,11 +106,7 @@ def test_page_rows_per_protocol(server: LiveServer) -> None:
 
     # A row that left the scope: no stamps in either version.
     cursor = new["cursor"]
-    # Moved by the province (a township's own push may not move a row away).
-    admin = server.device_for("province_admin", "430000000000")
-    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
-    move = admin.update("person", moved["row_id"], division_code=other.villages[0])
-    assert admin.push_one(move)["status"] == "applied"
+    _move_out(server, moved, other.villages[0])
     exit_old = _by_id(_pull(dev, "1", cursor).json())[moved["row_id"]]
     exit_new = _by_id(_pull(dev, "2", cursor).json())[moved["row_id"]]
     assert exit_old["in_scope"] is False and exit_old["field_hlc"] == {} and "hlc" not in exit_old
@@ -118,19 +139,9 @@ def test_tables_carry_the_rows_and_stamps_of_protocol_2(server: LiveServer) -> N
     the same places)."""
     town, other = server.fresh_township(), server.fresh_township()
     dev = server.device_for("township_worker", town.code)
-    plain = dev.insert("person", town.village, **person("王五"))
-    edited = dev.insert("person", town.village, **person("赵六"))
-    gone = dev.insert("person", town.village, **person("钱七"))
-    moved = dev.insert("person", town.village, **person("孙八"))
-    dev.push(plain, edited, gone, moved)
-    dev.push(
-        dev.update("person", edited["row_id"], address="湘江路1号"),
-        dev.delete("person", gone["row_id"]),
-    )
-    admin = server.device_for("province_admin", "430000000000")
-    admin.adopt("person", moved["row_id"], dict(moved["fields"]))
-    move = admin.update("person", moved["row_id"], division_code=other.villages[0])
-    assert admin.push_one(move)["status"] == "applied"
+    h = _history(dev, town.village)
+    plain, edited, gone, moved = (h[k] for k in ("plain", "edited", "gone", "moved"))
+    _move_out(server, moved, other.villages[0])
     after = dev.insert("person", town.village, **person("周九"))
     dev.push(after)
 

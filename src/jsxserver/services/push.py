@@ -127,10 +127,12 @@ _SQ_ROWS = (
     "SELECT entity, id, division_code, data, field_hlc, deleted, seq, updated_device, "
     "updated_user FROM record WHERE entity = ? AND id IN ({}) ORDER BY id"
 )
+# Numbered as the values of `_record_values` (?9, created_at, is not set):
+# the same tuple a new row is inserted with updates one.
 _SQ_UPDATE = (
-    "UPDATE record SET township = ?, division_code = ?, data = ?, field_hlc = ?, "
-    "deleted = ?, seq = ?, updated_at = ?, updated_device = ?, updated_user = ? "
-    "WHERE entity = ? AND id = ?"
+    "UPDATE record SET township = ?3, division_code = ?4, data = ?5, field_hlc = ?6, "
+    "deleted = ?7, seq = ?8, updated_at = ?10, updated_device = ?11, updated_user = ?12 "
+    "WHERE entity = ?1 AND id = ?2"
 )
 _SQ_BATCH = "INSERT INTO push_batch (batch_id, device, response, created_at) VALUES (?, ?, ?, ?)"
 
@@ -942,25 +944,7 @@ class _Batch:
         if old and self.pg is not None:
             self._update_pg(self.pg, old)
         elif old:
-            conn.exec_driver_sql(
-                _SQ_UPDATE,
-                [
-                    (
-                        r.township,
-                        r.division_code,
-                        json_text(r.data),
-                        json_text(r.field_hlc),
-                        r.deleted,
-                        r.seq,
-                        self.stamp,
-                        r.updated_device,
-                        r.updated_user,
-                        r.entity,
-                        r.id,
-                    )
-                    for r in old
-                ],
-            )
+            conn.exec_driver_sql(_SQ_UPDATE, [self._record_values(r) for r in old])
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
         load_rows(conn, CHANGE_LOG, _LOG_COLS, self.logs)
