@@ -27,7 +27,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         except (TypeError, ValueError):
             continue
         if seconds > 0:
-            item.add_marker(pytest.mark.timeout(int(scaled(seconds))))
+            # First, so that it is the closest marker even over the test's own.
+            item.add_marker(pytest.mark.timeout(int(scaled(seconds))), append=False)
 
 
 # Wrapped keys at a test cost (milliseconds, not a third of a second); child
