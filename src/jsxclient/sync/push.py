@@ -15,15 +15,17 @@ server's merged values adopted, conflicts recorded, rows' sync_state set.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Literal, get_args, get_origin
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jsxclient.store import journal as jr
 from jsxclient.store.db import now_text
@@ -257,30 +259,88 @@ def _encode(batch_id: str, device: str, entries: list[jr.Entry]) -> bytes | None
     """The batch's PushRequest as JSON, checked against the protocol in one
     pass (a model per change cost more than the rest of building a batch);
     None when some change does not fit, which ``_assign`` then finds."""
-    request = {
-        "batch_id": batch_id,
-        "device": device,
-        "changes": [
-            {
-                "change_id": e.change_id,
-                "entity": e.entity,
-                "row_id": e.row_id,
-                "op": e.op,
-                "fields": e.fields,
-                "old": e.old,
-                "hlc": e.hlc,
-                "device": e.device,
-                "user": e.user,
-            }
-            for e in entries
-        ],
-    }
+    changes = [
+        {
+            "change_id": e.change_id,
+            "entity": e.entity,
+            "row_id": e.row_id,
+            "op": e.op,
+            "fields": e.fields,
+            "old": e.old,
+            "hlc": e.hlc,
+            "device": e.device,
+            "user": e.user,
+        }
+        for e in entries
+    ]
+    if len(changes) > MAX_BATCH_CHANGES or not all(map(_FITS, changes)):
+        return None
     try:
-        PushRequest.model_validate(request)
-        body = orjson.dumps(request)
+        # The request's own fields; its changes were checked above.
+        PushRequest.model_validate({"batch_id": batch_id, "device": device, "changes": []})
+        body = orjson.dumps({"batch_id": batch_id, "device": device, "changes": changes})
     except (TypeError, ValidationError):
         return None
     return body
+
+
+def _fits_check(model: type[BaseModel]) -> Callable[[dict[str, Any]], bool]:
+    """A check of a change's dict at least as strict as validating it as
+    `model` (`Change`), built from the model's own constraints: a model
+    per change cost 6 us, this 1.5 us. What it refuses goes to the model
+    (`_assign`), which decides; a constraint it does not know stops the
+    import rather than being skipped."""
+    if model.model_config.keys() - {"extra"}:
+        raise TypeError(f"{model.__name__}: {model.model_config} not checked here")
+    checks: list[tuple[str, Callable[[Any], bool]]] = []
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        if get_origin(kind) is Literal:
+            allowed = frozenset(get_args(kind))
+            types = frozenset(type(a) for a in allowed)
+            checks.append((name, lambda v, a=allowed, t=types: type(v) in t and v in a))
+            continue
+        if get_origin(kind) is dict and get_args(kind) == (str, Any) and not info.metadata:
+            checks.append((name, lambda v: type(v) is dict and all(type(k) is str for k in v)))
+            continue
+        if kind is not str:
+            raise TypeError(f"{model.__name__}.{name}: {kind} not checked here")
+        low, high, pattern = 0, None, None
+        for m in info.metadata:
+            # annotated_types' MinLen and MaxLen, pydantic's pattern.
+            said = {
+                a: getattr(m, a)
+                for a in ("min_length", "max_length", "pattern")
+                if getattr(m, a, None) is not None
+            }
+            if len(said) != 1 or set(getattr(m, "__dict__", {})) - said.keys():
+                raise TypeError(f"{model.__name__}.{name}: {m!r} not checked here")
+            low = said.get("min_length", low)
+            high = said.get("max_length", high)
+            pattern = said.get("pattern", pattern)
+        checks.append((name, _str_check(low, high, pattern)))
+    names = frozenset(model.model_fields)
+
+    def fits(change: dict[str, Any]) -> bool:
+        return change.keys() <= names and all(
+            name in change and check(change[name]) for name, check in checks
+        )
+
+    return fits
+
+
+def _str_check(low: int, high: int | None, pattern: str | None) -> Callable[[Any], bool]:
+    # fullmatch: a pattern's `$` must not let a trailing newline through.
+    match = re.compile(pattern.removeprefix("^").removesuffix("$")).fullmatch if pattern else None
+    return lambda v: (
+        type(v) is str
+        and low <= len(v)
+        and (high is None or len(v) <= high)
+        and (match is None or match(v) is not None)
+    )
+
+
+_FITS = _fits_check(Change)
 
 
 def _unassign(store: Store, batch_id: str) -> None:
