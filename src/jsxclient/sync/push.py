@@ -296,9 +296,7 @@ def _fits_check(model: type[BaseModel]) -> Callable[[dict[str, Any]], bool]:
     for name, info in model.model_fields.items():
         kind = info.annotation
         if get_origin(kind) is Literal:
-            allowed = frozenset(get_args(kind))
-            types = frozenset(type(a) for a in allowed)
-            checks.append((name, lambda v, a=allowed, t=types: type(v) in t and v in a))
+            checks.append((name, _one_of(frozenset(get_args(kind)))))
             continue
         if get_origin(kind) is dict and get_args(kind) == (str, Any) and not info.metadata:
             checks.append((name, lambda v: type(v) is dict and all(type(k) is str for k in v)))
@@ -327,6 +325,11 @@ def _fits_check(model: type[BaseModel]) -> Callable[[dict[str, Any]], bool]:
         )
 
     return fits
+
+
+def _one_of(allowed: frozenset[Any]) -> Callable[[Any], bool]:
+    types = frozenset(type(a) for a in allowed)  # a value that can't be hashed: refused
+    return lambda v: type(v) in types and v in allowed
 
 
 def _str_check(low: int, high: int | None, pattern: str | None) -> Callable[[Any], bool]:
