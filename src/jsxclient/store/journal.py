@@ -16,7 +16,6 @@ until the worker resends or discards it).
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -73,20 +72,29 @@ class Entry:
 _ENTRY_COLS = "seq, change_id, entity, row_id, op, fields, old, hlc, device, user, state, batch_id"
 
 
-# 19 digits in a row: perhaps an integer orjson would read as a float.
-_LONG_NUMBER = re.compile(r"[0-9]{19}")
-
-
 def _loads(text: str) -> Any:
     """JSON text the journal holds: orjson (a push reads thousands), or the
-    standard decoder for what orjson would not read exactly (integers beyond
-    64 bits) or refuses (non-finite numbers)."""
-    if _LONG_NUMBER.search(text) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
+    standard decoder for what orjson would not read exactly or refuses:
+    orjson reads an integer beyond 64 bits as a float, so a value with any
+    float in it is read again (searching the text for long numbers first
+    cost more than reading it)."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    return value if _no_float(value) else json.loads(text)
+
+
+def _no_float(value: Any) -> bool:
+    if type(value) is dict:
+        value = value.values()
+    elif type(value) is not list:
+        return type(value) is not float
+    for v in value:
+        t = type(v)
+        if t is float or ((t is dict or t is list) and not _no_float(v)):
+            return False
+    return True
 
 
 def _entry(r: tuple[Any, ...]) -> Entry:
@@ -266,7 +274,11 @@ def unsent(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 
 def assign_batch(conn: sqlite3.Connection, batch_id: str, seqs: Iterable[int]) -> None:
-    conn.executemany("UPDATE journal SET batch_id=? WHERE seq=?", [(batch_id, s) for s in seqs])
+    # One statement over the seqs (a JSON array): half the CPU of a statement a row.
+    conn.execute(
+        "UPDATE journal SET batch_id=? WHERE seq IN (SELECT value FROM json_each(?))",
+        (batch_id, orjson.dumps(list(seqs)).decode()),
+    )
 
 
 def unassign_batch(conn: sqlite3.Connection, batch_id: str) -> None:
@@ -288,11 +300,24 @@ def waiting_for_reply(conn: sqlite3.Connection, batch_id: str, seqs: Sequence[in
 
 
 def ack(conn: sqlite3.Connection, rows: Sequence[tuple[str, int | None, str, int]]) -> None:
-    """Entries the server took: (result, server_seq, acked_at, seq) each."""
-    conn.executemany(
-        "UPDATE journal SET state='acked', result=?, server_seq=?, reason=NULL, "
-        "acked_at=? WHERE seq=?",
-        rows,
+    """Entries the server took: (result, server_seq, acked_at, seq) each.
+    One statement for the entries of a result and time (a JSON object
+    {seq: server_seq}): a statement a row cost half again as much CPU."""
+    groups: dict[tuple[str, str], dict[int, int | None]] = defaultdict(dict)
+    for result, server_seq, acked_at, seq in rows:
+        groups[result, acked_at][seq] = server_seq
+    for (result, acked_at), seqs in groups.items():
+        ack_seqs(conn, result, acked_at, seqs)
+
+
+def ack_seqs(
+    conn: sqlite3.Connection, result: str, acked_at: str, seqs: dict[int, int | None]
+) -> None:
+    """Entries the server took with the same result: {seq: server_seq}."""
+    conn.execute(
+        "UPDATE journal SET state='acked', result=?, server_seq=v.value, reason=NULL, "
+        "acked_at=? FROM json_each(?) v WHERE journal.seq = CAST(v.key AS INTEGER)",
+        (result, acked_at, orjson.dumps(seqs, option=orjson.OPT_NON_STR_KEYS).decode()),
     )
 
 
@@ -563,21 +588,21 @@ _STATE_CASE = (
     "ELSE 'synced' END"
 )
 _STATE_SQL = "UPDATE {t} SET sync_state = " + _STATE_CASE + " WHERE id=?2"
+# The rows and their seqs as a JSON object {row_id: seq} (?2).
 _ACKED_SQL = (
-    "UPDATE {t} SET server_seq = max(coalesce(server_seq, 0), ?3), sync_state = "
-    + _STATE_CASE
-    + " WHERE id=?2"
+    "UPDATE {t} SET server_seq = max(coalesce(server_seq, 0), v.value), sync_state = "
+    + _STATE_CASE.replace("?2", "{t}.id")
+    + " FROM json_each(?2) v WHERE {t}.id = v.key"
 )
 
 
 def settle_acked(conn: sqlite3.Connection, seqs: dict[str, dict[str, int]]) -> None:
     """Rows whose changes the server applied as sent ({entity: {row_id:
     seq}}): the server seq raised (it only ever grows) and the sync state
-    refreshed as ``refresh_sync_state`` does, in one statement a row."""
+    refreshed as ``refresh_sync_state`` does, in one statement an entity
+    (a statement a row cost half again as much CPU)."""
     for entity, by_row in seqs.items():
-        conn.executemany(
-            _ACKED_SQL.format(t=entity), [(entity, r, seq) for r, seq in by_row.items()]
-        )
+        conn.execute(_ACKED_SQL.format(t=entity), (entity, orjson.dumps(by_row).decode()))
 
 
 def refresh_sync_state(conn: sqlite3.Connection, keys: Iterable[Key]) -> None:
