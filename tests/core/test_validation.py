@@ -19,6 +19,7 @@ from jsxcore.validation import (
     make_id_number,
     parse_date,
     parse_id_number,
+    passes,
     special_family_eligibility,
     validate_code,
     validate_mobile,
@@ -510,3 +511,75 @@ def test_eligibility_all_at_once_and_unknown_category() -> None:
         "special_family.other_child",
     ]
     assert special_family_eligibility("bereaved", "not a date", TODAY, 1, False) == []
+
+
+# -- passes: validate_record's verdict, told quickly --------------------------------
+
+# Values of every kind a pushed field may hold, each rule's edge cases among them.
+_SOME_VALUES = st.sampled_from(
+    [
+        None,
+        "",
+        "  ",
+        "1",
+        "2",
+        "3",
+        "01",
+        "x",
+        "active",
+        "member",
+        "individual",
+        "submitted",
+        "2020-01-12",
+        "2024-06-01",
+        "2024-06-02",
+        "2023-02-29",
+        " 2020-01-12",
+        "2020-1-12",
+        date(2020, 1, 12),
+        date(2030, 1, 1),
+        datetime(2020, 1, 12, 8, 0),
+        "13812345678",
+        "1381234567",
+        "11010519491231002X",
+        "110105194912310021",
+        0,
+        5,
+        -1,
+        1.5,
+        float("nan"),
+        True,
+    ]
+)
+
+
+@settings(max_examples=400)
+@given(st.data())
+def test_passes_agrees_with_validate_record(data: st.DataObject) -> None:
+    from jsxcore.entities import ENTITIES
+
+    spec = ENTITIES[data.draw(st.sampled_from(sorted(ENTITIES)))]
+    names = list(spec.data_fields)
+    values = {name: data.draw(_SOME_VALUES, label=name) for name in names}
+    assert passes(spec.rules, values, TODAY) == (not validate_record(spec.rules, values, TODAY))
+
+
+def test_passes_takes_valid_records_quickly() -> None:
+    rules = RecordRules(
+        required=("name",),
+        codes={"sex": "sex"},
+        past_dates=("joined_on",),
+        date_order=(("joined_on", "left_on"),),
+        non_negative=("amount",),
+    )
+    ok = {"name": "王芳", "sex": "2", "joined_on": "2020-01-12", "left_on": None, "amount": 3}
+    assert passes(rules, ok, TODAY) and not validate_record(rules, ok, TODAY)
+    for bad in (
+        {"name": " "},
+        {"sex": "x"},
+        {"joined_on": "2024-06-02"},
+        {"left_on": "2019-12-31"},
+        {"joined_on": "2023-02-29"},
+        {"amount": -1},
+    ):
+        assert not passes(rules, {**ok, **bad}, TODAY), bad

@@ -310,3 +310,24 @@ def test_deeply_nested_json_is_refused(dev: Device, depth: int) -> None:
     # The login and the transfer offer read JSON the same way.
     r = requests.post(dev.server.url("/auth/login"), data=nested, timeout=60)
     assert 400 <= r.status_code < 500, r.text[:300]
+
+
+def test_push_body_is_decoded_as_the_model_at_once() -> None:
+    """A valid push body reaches FastAPI as a PushRequest already (one
+    parse); one pydantic refuses is decoded as JSON as before, so FastAPI
+    reports it the way it always did (the tests above)."""
+    import asyncio
+
+    from jsxcore.protocol import PushRequest
+    from jsxserver.api.routes.sync import _PushBody
+
+    def body_of(data: bytes) -> object:
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": data, "more_body": False}
+
+        request = _PushBody({"type": "http", "method": "POST", "headers": []}, receive)
+        return asyncio.run(request.json())
+
+    good = {"batch_id": "abcdefgh1", "device": "d", "changes": []}
+    assert isinstance(body_of(json.dumps(good).encode()), PushRequest)
+    assert body_of(json.dumps({**good, "extra": 1}).encode()) == {**good, "extra": 1}

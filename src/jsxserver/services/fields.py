@@ -138,6 +138,43 @@ def check_value(field: str, shape: FieldShape, value: Any) -> tuple[Any, Reason 
     return value, None
 
 
+def check_values(
+    es: EntitySpec, fields: dict[str, Any]
+) -> tuple[dict[str, Any], tuple[str, Reason] | None]:
+    """``check_value`` of every pushed field (names known to be data fields):
+    the values in wire form, or the first field that does not fit and why.
+    An empty value of a nullable field and text that fits a plain text
+    column are taken without the general check (most of an insert's fields)."""
+    quick = _quick(es.name)
+    values: dict[str, Any] = {}
+    for name, raw in fields.items():
+        if raw is None:
+            if quick[name][0]:
+                values[name] = None
+                continue
+        elif type(raw) is str and len(raw) <= quick[name][1]:
+            values[name] = raw
+            continue
+        value, problem = check_value(name, _shapes(es.name)[name], raw)
+        if problem is not None:
+            return values, (name, problem)
+        values[name] = value
+    return values, None
+
+
+@cache
+def _quick(entity: str) -> dict[str, tuple[bool, float]]:
+    """Per data field: whether None fits it, and the longest text that
+    fits it as is (-1 where text needs the general check: not a text
+    column, or a division code)."""
+    out: dict[str, tuple[bool, float]] = {}
+    for name, s in _shapes(entity).items():
+        plain = s.kind == "str" and name != "division_code"
+        longest = (math.inf if s.max_length is None else s.max_length) if plain else -1
+        out[name] = (s.nullable, longest)
+    return out
+
+
 # Records are flat: a push nests five levels (batch, changes, change,
 # fields, value). Deeper is not a client's, and walking it recursively
 # anywhere would be a crash waiting to happen.

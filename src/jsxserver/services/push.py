@@ -35,7 +35,7 @@ from jsxcore.entities import ENTITIES, EntitySpec
 from jsxcore.hlc import is_hlc
 from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, FieldConflict, PushRequest
-from jsxcore.validation import validate_record
+from jsxcore.validation import passes, validate_record
 from jsxserver.core import seqs
 from jsxserver.core.db import DriverCursor, insert_rows, json_text, load_rows, stamp
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
@@ -286,6 +286,8 @@ def _conflict(c: FieldMerge, row: _Row) -> FieldConflict:
 
 
 def _errors(es: EntitySpec, data: Mapping[str, Any], today: date) -> list[tuple[str, Reason]]:
+    if passes(es.rules, data, today):
+        return []
     return [
         (i.field, Reason(i.code, i.zh, i.en))
         for i in validate_record(es.rules, data, today)
@@ -642,19 +644,16 @@ class _Batch:
             return self._delete(es, ch, visible)
 
         data_fields = _data_fields(es)
-        for name in (*ch.fields, *ch.old):
-            if name not in data_fields:
-                return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
+        if not (ch.fields.keys() <= data_fields and ch.old.keys() <= data_fields):
+            for name in (*ch.fields, *ch.old):
+                if name not in data_fields:
+                    return _Outcome("rejected", reason=_unknown_field(name), reason_field=name)
         answer = _review_answer(self.scope.role, ch)
         if answer is not None:
             return _Outcome("rejected", reason=REVIEW_ONLY, reason_field=answer)
-        shapes = shape.shapes(es)
-        values: dict[str, Any] = {}
-        for name, raw in ch.fields.items():
-            value, problem = shape.check_value(name, shapes[name], raw)
-            if problem is not None:
-                return _Outcome("rejected", reason=problem, reason_field=name)
-            values[name] = value
+        values, bad = shape.check_values(es, ch.fields)
+        if bad is not None:
+            return _Outcome("rejected", reason=bad[1], reason_field=bad[0])
 
         if ch.op == "update":
             # The one update of "deleted": a restore from the recycle bin,
@@ -733,13 +732,18 @@ class _Batch:
         if errors:
             fld, reason = errors[0]
             return _Outcome("rejected", reason=reason, reason_field=fld or None)
-        shapes = shape.shapes(es)
-        for name, value in data.items():
-            if name in values and value is values[name]:
-                continue  # a pushed value: checked in _apply already
-            _, problem = shape.check_value(name, shapes[name], value)
-            if problem is not None:  # a default left empty: a required column
-                return _Outcome("rejected", reason=problem, reason_field=name)
+        # The values not pushed (checked in _apply already; a pushed
+        # "deleted" is False, as set): defaults, or None for a column with
+        # none. A client sending every column leaves none to check.
+        unpushed = data.keys() - values.keys()
+        if unpushed:
+            shapes = shape.shapes(es)
+            for name, value in data.items():
+                if name not in unpushed:
+                    continue
+                _, problem = shape.check_value(name, shapes[name], value)
+                if problem is not None:  # a default left empty: a required column
+                    return _Outcome("rejected", reason=problem, reason_field=name)
         bad_ref = self._reference_problem(es, data, es.references)
         if bad_ref is not None:
             return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
@@ -922,7 +926,7 @@ class _Batch:
                 ch.row_id,
                 ch.op,
                 json_text(ch.fields),
-                json_text(ch.old),
+                json_text(ch.old) if ch.old else "{}",  # an insert's
                 ch.hlc,
                 self.ctx.device_id,
                 self.scope.username,

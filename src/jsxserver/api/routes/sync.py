@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -41,7 +45,34 @@ def _texts(c: Change) -> tuple[object, ...]:
     return (c.fields, c.old, c.hlc, c.device, c.user, c.entity)
 
 
-@router.post("/push", response_model=PushResponse, responses=_PUSH_ERRORS)
+class _PushBody(Request):
+    """A push request whose JSON body FastAPI takes as the PushRequest
+    already: parsed and validated in one pass by pydantic's own JSON parser
+    (an instance of the model passes FastAPI's validation as it is), about
+    half the CPU of ``json.loads`` followed by validating the decoded
+    objects (500 changes a request). A body that pass refuses is decoded
+    as Starlette always does, so FastAPI reports it exactly as before."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = PushRequest.model_validate_json(body)
+            except ValidationError:
+                self._json = json.loads(body)
+        return self._json
+
+
+class _PushRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_PushBody(request.scope, request.receive))
+
+        return route
+
+
 def push(req: PushRequest, caller: CurrentCaller, db: DbDep, settings: SettingsDep) -> Response:
     """Apply a batch of changes atomically. Each change gets its own result;
     a replayed batch id returns the stored response."""
@@ -90,6 +121,15 @@ def _count(results: list[dict[str, Any]]) -> None:
     if conflicts:
         metrics.CONFLICTS.inc(conflicts)
 
+
+router.add_api_route(
+    "/push",
+    push,
+    methods=["POST"],
+    response_model=PushResponse,
+    responses=_PUSH_ERRORS,
+    route_class_override=_PushRoute,
+)
 
 _PUSH_ATTEMPTS = 3
 # deadlock_detected, serialization_failure: the transaction can run again.
