@@ -170,7 +170,7 @@ def test_bootstrap_leaves_what_a_plain_pull_does_and_finds_people(
 
 # Killed with SIGKILL at a point of its bootstrap, in a process of its own.
 _KILLED = """
-import os, signal, sys
+import os, signal, sys, time
 from jsxclient.store import bulk
 from jsxclient.store.store import Store
 from jsxclient.sync import pull as pl
@@ -181,6 +181,20 @@ path, user, where, page = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]
 store = Store.open(path, user=user)
 if where == "index":  # every page in, the index not built yet
     bulk.rebuild = lambda conn: os.kill(os.getpid(), signal.SIGKILL)
+elif where == "behind":  # all committed, its checkpoint under way on its own thread
+    from jsxclient.store.db import Database
+
+    behind, started = Database.checkpoint_behind, []
+
+    def killing(self):
+        t = behind(self)
+        started.append(t)
+        if len(started) == 2:
+            time.sleep(0.002)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return t
+
+    Database.checkpoint_behind = killing
 else:  # after the second page
     apply_page, done = pl.apply_page, []
 
@@ -247,5 +261,44 @@ def test_bootstrap_killed_opens_with_its_index_whole_and_finishes(
         assert receipt.outcome == "ok" and "bootstrap" in stages
         assert _snapshot(conn) == expected
         _search_finds_people(conn, ids)
+    finally:
+        store.close()
+
+
+def test_bootstrap_killed_while_its_checkpoint_runs_behind_loses_nothing(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """The end of a bootstrap's checkpoint runs on a thread of its own after
+    the rebuild committed: a kill then leaves a whole store, no bootstrap
+    left to resume."""
+    township, villages = server.fresh_township()
+    user = server.make_user(township)
+    ids = _fill(make_device(user, "filler"), villages)
+    expected = _reference(make_device, user)
+    dev = make_device(user, "killed")
+    path = dev.path
+    dev.close()
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(path), user, "behind", str(PAGE)],
+        capture_output=True,
+        timeout=300,
+        env=os.environ.copy(),
+    )
+    assert proc.returncode == -9, proc.stderr.decode()
+
+    store = Store.open(path, user=user)
+    try:
+        conn = store.db.connection()
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.meta(DEFERRED_KEY) is None and store.meta(BOOTSTRAP_KEY) is None
+        assert _snapshot(conn) == expected
+        _search_finds_people(conn, ids)
+        stages: set[str] = set()
+        receipt = SyncEngine(store, make_transport(store), page_size=PAGE).run(
+            progress=lambda p: stages.add(p.stage)
+        )
+        assert receipt.outcome == "ok" and "bootstrap" not in stages
+        assert (receipt.sent, receipt.received) == (0, 0)
     finally:
         store.close()

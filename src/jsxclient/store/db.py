@@ -133,6 +133,10 @@ class Database:
         self.key = key
         self._local = threading.local()
         self._engine: Engine | None = None
+        # The last checkpoint `checkpoint_behind` started (each waits for
+        # the one before it).
+        self._behind: threading.Thread | None = None
+        self._behind_lock = threading.Lock()
 
     def _driver(self) -> Any:
         if self.key is None:
@@ -174,6 +178,47 @@ class Database:
         conn.execute("PRAGMA cache_size=-65536")
         return conn
 
+    def checkpoint_behind(self) -> threading.Thread:
+        """A PASSIVE checkpoint of the WAL on a connection and a thread of
+        their own (returned), after those started before it (`checkpointed`
+        waits for them; `close` does).
+
+        A passive checkpoint copies committed frames only and takes neither
+        the write lock nor a reader's place: writes on other connections go
+        on meanwhile (their frames follow in the WAL), and their commits'
+        own automatic checkpoints skip while it holds the checkpoint lock.
+        It mostly waits on the disk (its fsyncs), so a bootstrap has its
+        rows checkpointed while it builds its indexes, and those indexes
+        after it returns. Housekeeping only: an error leaves the frames to
+        the next commit's automatic checkpoint."""
+        with self._behind_lock:
+            before = self._behind
+
+            def run() -> None:
+                if before is not None:
+                    before.join()
+                try:
+                    conn = self.open_connection()
+                except DB_ERRORS:
+                    return
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except DB_ERRORS:
+                    pass
+                finally:
+                    conn.close()
+
+            t = self._behind = threading.Thread(target=run, name="jsx-checkpoint", daemon=True)
+            t.start()
+            return t
+
+    def checkpointed(self) -> None:
+        """Wait for the checkpoints `checkpoint_behind` started."""
+        with self._behind_lock:
+            t = self._behind
+        if t is not None:
+            t.join()
+
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -192,6 +237,8 @@ class Database:
         return self._engine
 
     def close(self) -> None:
+        # No connection of a checkpoint left behind on the file once closed.
+        self.checkpointed()
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

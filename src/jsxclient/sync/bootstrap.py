@@ -108,15 +108,26 @@ def bootstrap(
             # Again: every row the server holds, this device's own too, so
             # that a row missing from the download is one the server lost.
             skip_own=mode != AGAIN,
+            checkpoint_after=False,
         )
-        with store.transaction() as tx:
-            if mode == AGAIN:
-                _forget_unseen(tx.conn, stats)
-            if bulk.deferred(tx.conn):
-                bulk.rebuild(tx.conn)
-            tx.conn.execute("DELETE FROM meta WHERE key=?", (BOOTSTRAP_KEY,))
-            if mode == AGAIN and (stats.removed or stats.kept):
-                store.audit("sync", "re-download", "ok", _report(stats), tx.conn)
+        # The pages' rows go from the WAL to the file on another thread
+        # (mostly waiting on fsync) while this one builds the indexes, and
+        # the indexes' pages after this returns, not in the commit.
+        store.db.checkpoint_behind()
+        auto = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            with store.transaction() as tx:
+                if mode == AGAIN:
+                    _forget_unseen(tx.conn, stats)
+                if bulk.deferred(tx.conn):
+                    bulk.rebuild(tx.conn)
+                tx.conn.execute("DELETE FROM meta WHERE key=?", (BOOTSTRAP_KEY,))
+                if mode == AGAIN and (stats.removed or stats.kept):
+                    store.audit("sync", "re-download", "ok", _report(stats), tx.conn)
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint={auto}")
+        store.db.checkpoint_behind()
     except BaseException:
         # Stopped half-way: what came in is searchable until the bootstrap
         # resumes (a crash leaves it to the next open of the store).

@@ -81,13 +81,16 @@ def pull(
     stats: PullStats | None = None,
     bulk: bool = False,
     skip_own: bool = True,
+    checkpoint_after: bool = True,
 ) -> PullStats:
     """``bulk`` (a bootstrap): start with small pages so writing begins while
     the server is still producing the first full page, checkpoint the WAL
     once at the end rather than every few pages (each checkpoint copies the
     same index pages again), and leave the indexes and the person search index to be built
     in one pass once the last page is in (`jsxclient.store.bulk`:
-    the caller rebuilds it). ``skip_own=False``: the server sends this
+    the caller rebuilds it). ``checkpoint_after=False``: a bulk pull that
+    ends well leaves that checkpoint to the caller (a bootstrap runs it
+    beside its rebuild). ``skip_own=False``: the server sends this
     device's own inserts too (a download that must see every row)."""
     conn = store.db.connection()
     if jr.has_in_flight(conn):
@@ -113,6 +116,7 @@ def pull(
     # in a bootstrap for nothing. Collections resume when the pull ends.
     collecting = gc.isenabled()
     gc.disable()
+    done = False
     try:
         for page in pages:
             if cancel is not None and cancel.is_set():
@@ -129,6 +133,7 @@ def pull(
             stats.pages += 1
             if progress:
                 progress(cur - start, max(page["server_seq"] - start, cur - start))
+        done = True
     finally:
         if collecting:
             gc.enable()
@@ -138,7 +143,8 @@ def pull(
         if checkpoint > 0:
             with contextlib.suppress(*SQL_ERRORS):  # never mask the pull's own error
                 conn.execute(f"PRAGMA wal_autocheckpoint={checkpoint}")
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                if checkpoint_after or not done:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return stats
 
 
