@@ -210,10 +210,12 @@ sys.exit(3)
 """
 
 
-@pytest.mark.parametrize("where", ["index", "pages"])
-def test_bootstrap_killed_opens_with_its_index_whole_and_finishes(
-    server: ServerProcess, make_device: MakeDevice, tmp_path: Path, where: str
-) -> None:
+def _killed_bootstrap(
+    server: ServerProcess, make_device: MakeDevice, where: str
+) -> tuple[str, dict[str, str], dict[str, Any], Path]:
+    """A filled township, the snapshot a plain bootstrap gives, and a device
+    whose bootstrap was killed at `where` (see _KILLED): its user, the people
+    filled (name -> ID number), that snapshot and the store's path."""
     township, villages = server.fresh_township()
     user = server.make_user(township)
     ids = _fill(make_device(user, "filler"), villages)
@@ -221,7 +223,6 @@ def test_bootstrap_killed_opens_with_its_index_whole_and_finishes(
     dev = make_device(user, "killed")
     path = dev.path
     dev.close()
-
     proc = subprocess.run(
         [sys.executable, "-c", _KILLED, str(path), user, where, str(PAGE)],
         capture_output=True,
@@ -229,6 +230,14 @@ def test_bootstrap_killed_opens_with_its_index_whole_and_finishes(
         env=os.environ.copy(),
     )
     assert proc.returncode == -9, proc.stderr.decode()
+    return user, ids, expected, path
+
+
+@pytest.mark.parametrize("where", ["index", "pages"])
+def test_bootstrap_killed_opens_with_its_index_whole_and_finishes(
+    server: ServerProcess, make_device: MakeDevice, tmp_path: Path, where: str
+) -> None:
+    user, ids, expected, path = _killed_bootstrap(server, make_device, where)
 
     raw = sqlite3.connect(path)
     meta = dict(raw.execute("SELECT key, value FROM meta"))
@@ -271,21 +280,7 @@ def test_bootstrap_killed_while_its_checkpoint_runs_behind_loses_nothing(
     """The end of a bootstrap's checkpoint runs on a thread of its own after
     the rebuild committed: a kill then leaves a whole store, no bootstrap
     left to resume."""
-    township, villages = server.fresh_township()
-    user = server.make_user(township)
-    ids = _fill(make_device(user, "filler"), villages)
-    expected = _reference(make_device, user)
-    dev = make_device(user, "killed")
-    path = dev.path
-    dev.close()
-
-    proc = subprocess.run(
-        [sys.executable, "-c", _KILLED, str(path), user, "behind", str(PAGE)],
-        capture_output=True,
-        timeout=300,
-        env=os.environ.copy(),
-    )
-    assert proc.returncode == -9, proc.stderr.decode()
+    user, ids, expected, path = _killed_bootstrap(server, make_device, "behind")
 
     store = Store.open(path, user=user)
     try:
