@@ -14,6 +14,8 @@ loaded (as `jsxclient init` would), then connected through
 from __future__ import annotations
 
 import contextlib
+import http.client
+import http.server
 import itertools
 import json
 import os
@@ -23,11 +25,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import select
@@ -418,3 +422,84 @@ class Device:
 
 def person(village: str, name: str = "张三", **extra: Any) -> dict[str, Any]:
     return {"name": name, "sex": "1", "division_code": village, **extra}
+
+
+class HoldingProxy:
+    """An HTTP forward proxy (the client's HTTP_PROXY) that can hold one
+    request of a run: the n-th after `arm`, before it reaches the server or
+    after the server has answered it. A test kills the client while that
+    request is held, so the kill lands at a known step of a run (inside it:
+    its receipt is written after the handshake) however fast or loaded the
+    machine is; held after the answer, the server has applied a push whose
+    acknowledgement the client never reads."""
+
+    def __init__(self) -> None:
+        self.requests = 0  # since the last arm
+        self.held = threading.Event()
+        self._release = threading.Event()
+        self._hold_at = 0
+        self._after = False
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _forward(self) -> None:
+                with proxy._lock:
+                    proxy.requests += 1
+                    hold = proxy.requests == proxy._hold_at
+                if hold and not proxy._after:
+                    proxy._wait()
+                    return
+                url = urlsplit(self.path)  # absolute: http://host:port/path?query
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                skip = {"proxy-connection", "connection", "keep-alive", "host"}
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+                conn = http.client.HTTPConnection(url.netloc, timeout=300)
+                try:
+                    target = url.path + (f"?{url.query}" if url.query else "")
+                    conn.request(self.command, target, body or None, headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                finally:
+                    conn.close()
+                if hold:
+                    proxy._wait()
+                    return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _wait(self) -> None:
+        self.held.set()
+        self._release.wait(300)
+
+    def arm(self, n: int = 0, *, after: bool = False) -> None:
+        """Count requests from zero; hold the n-th (0: none)."""
+        with self._lock:
+            self.requests, self._hold_at, self._after = 0, n, after
+        self.held.clear()
+        self._release.clear()
+
+    def release(self) -> None:
+        self._release.set()
+
+    def close(self) -> None:
+        self.release()
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,7 +1,10 @@
-"""`jsxclient sync` killed with SIGKILL at random moments, again and again,
-while the worker keeps saving between runs. After a final clean run: the
-store passes `jsxclient check`, every journal entry was acknowledged exactly
-once, the server holds each change once, and device and server agree."""
+"""`jsxclient sync` killed with SIGKILL again and again, while the worker
+keeps saving between runs: at random moments (every other run), and while
+a request of the run is held at a proxy, before the server sees it or after
+the server has applied it (the others), so some kills land inside runs
+however fast the machine. After a final clean run: the store passes
+`jsxclient check`, every journal entry was acknowledged exactly once, the
+server holds each change once, and device and server agree."""
 
 from __future__ import annotations
 
@@ -17,14 +20,16 @@ import pytest
 
 from jsxclient.store.store import Store
 from tests.e2e.conftest import MakeDevice
-from tests.e2e.harness import PASSWORD, ServerProcess, encrypt, person
+from tests.e2e.harness import PASSWORD, HoldingProxy, ServerProcess, encrypt, person
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 TRIALS = int(os.environ.get("JSX_CRASH_TRIALS", "24"))
 
 
-def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def _cli(store: Path, *args: str, proxy: HoldingProxy | None = None) -> subprocess.Popen[bytes]:
+    url = proxy.url if proxy else ""
+    via = {"HTTP_PROXY": url, "http_proxy": url, "NO_PROXY": "", "no_proxy": ""}
     return subprocess.Popen(
         [sys.executable, "-m", "jsxclient.cli", "--store", str(store), *args],
         stdout=subprocess.PIPE,
@@ -34,7 +39,7 @@ def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> subproce
             "JSXCLIENT_PASSWORD": PASSWORD,
             "JSXCLIENT_SYNC_BATCH": "40",
             "JSXCLIENT_SYNC_PAGE": "60",
-            **(env or {}),
+            **(via if proxy else {}),
         },
     )
 
@@ -81,50 +86,71 @@ def test_sync_survives_being_killed_anywhere(
     path = a.path
     key = encrypt(a)  # as the CLI finds it: encrypted, the password in the environment
     a.close()
-    # How long a whole run takes here and now (start-up included): kills
-    # are spread over that span, so they land in every stage on a fast or
-    # a loaded machine alike. The span follows the load: each run that
-    # finishes sets it, each kill before a run began stretches it.
+    # A first run through the proxy: how long a whole run takes here and
+    # now (start-up included), and how many requests it makes.
     store = Store.open(path, key, user=user)
     _edit(store, villages, rng, 100)
     store.close()
+    proxy = HoldingProxy()
+    proxy.arm()
     t0 = time.monotonic()
-    calib = _cli(path, "sync", "--quiet")
+    calib = _cli(path, "sync", "--quiet", proxy=proxy)
     calib.communicate(timeout=300)
     span = time.monotonic() - t0
     assert calib.returncode == 0
+    per_run = proxy.requests  # requests of a whole run (the 1st is the handshake)
     killed_at: list[str] = []
-    for trial in range(TRIALS):
-        store = Store.open(path, key, user=user)
-        _edit(store, villages, rng, rng.randint(20, 200))
-        store.close()
-        if trial % 4 == 3:  # the other laptop keeps working too
-            _edit(b.store, villages, rng, 60)
-            b.sync()
-        runs = _receipts(path, key)
-        t1 = time.monotonic()
-        proc = _cli(path, "sync", "--quiet")
-        try:
+    held: list[str] = []
+    try:
+        for trial in range(TRIALS):
+            store = Store.open(path, key, user=user)
+            _edit(store, villages, rng, rng.randint(20, 200))
+            store.close()
+            if trial % 4 == 3:  # the other laptop keeps working too
+                _edit(b.store, villages, rng, 60)
+                b.sync()
+            runs = _receipts(path, key)
             if trial % 2:
-                # Once its run has begun (its receipt is written), so that a
-                # loaded machine, where start-up takes most of the span, still
-                # sees runs killed in their stages, not only before them.
-                while proc.poll() is None and _receipts(path, key) == runs:
-                    time.sleep(0.05)
-                proc.wait(rng.uniform(0.0, 1.0) * max(span - (time.monotonic() - t1), 0.1))
-            else:
+                # A request of the run (after the handshake: its receipt is
+                # written) held before or after the server handles it.
+                n, after = rng.randint(2, max(2, per_run)), rng.random() < 0.5
+                proxy.arm(n, after=after)
+                proc = _cli(path, "sync", "--quiet", proxy=proxy)
+                while proc.poll() is None and not proxy.held.wait(0.05):
+                    pass
+                if proxy.held.is_set():
+                    proc.send_signal(signal.SIGKILL)
+                    proc.communicate()
+                    proxy.release()
+                    killed_at.append(f"trial {trial}")
+                    held.append(f"request {n} {'answered' if after else 'unsent'}")
+                else:  # the run had fewer requests than that
+                    proc.communicate()
+                    per_run = proxy.requests
+                continue
+            # Kills spread over how long a whole run takes here and now
+            # (start-up included), so they land in every stage, local ones
+            # too. The span follows the load: each run that finishes sets it,
+            # each kill before a run began stretches it.
+            t1 = time.monotonic()
+            proc = _cli(path, "sync", "--quiet")
+            try:
                 proc.wait(rng.uniform(0.1, 1.1) * span)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.communicate()
-            killed_at.append(f"trial {trial}")
-            if _receipts(path, key) == runs:
-                # Killed before its run began: the machine is slower now than
-                # when the span was measured (other tests share its 2 cores).
-                span *= 1.5
-        else:
-            proc.communicate()
-            span = time.monotonic() - t1  # the newest whole run, the best guess
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.communicate()
+                killed_at.append(f"trial {trial}")
+                if _receipts(path, key) == runs:
+                    # Killed before its run began: the machine is slower now
+                    # than when the span was measured (other tests share it).
+                    span *= 1.5
+            else:
+                proc.communicate()
+                span = time.monotonic() - t1  # the newest whole run, the best guess
+    finally:
+        proxy.close()
+    # Held requests are inside their runs: at least half of those trials.
+    assert len(held) >= TRIALS // 4, held
     assert len(killed_at) >= TRIALS // 3, "most runs should have been killed mid-way"
 
     done = _cli(path, "sync")
