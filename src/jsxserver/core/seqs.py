@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
 from sqlmodel import Session
@@ -42,7 +42,7 @@ log = logging.getLogger("jsxserver")
 # A registration this old whose backend is no longer in a transaction (its
 # process died between commit and clean-up) is removed by ``reap_stale``.
 STALE_AFTER = timedelta(seconds=60)
-_NO_FLOOR = 2**63 - 1
+NO_FLOOR = 2**63 - 1
 # The last value the sequence handed out (0 before the first).
 _LAST = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
 
@@ -165,8 +165,13 @@ def watermark(session: Session) -> tuple[int, bool]:
         )
     ).one()
     high, floor, oldest = row
-    value = min(high, _NO_FLOOR if floor is None else floor)
-    return value, oldest is not None and oldest < utcnow() - STALE_AFTER
+    value = min(high, NO_FLOOR if floor is None else floor)
+    return value, is_stale(oldest)
+
+
+def is_stale(oldest_registration: datetime | None) -> bool:
+    """Whether the oldest push registration is old enough to look stale."""
+    return oldest_registration is not None and oldest_registration < utcnow() - STALE_AFTER
 
 
 def reap_stale(db: Database) -> int:

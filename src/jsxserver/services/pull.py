@@ -30,8 +30,9 @@ from jsxcore.protocol import PROTOCOL_ROW_STAMP, PROTOCOL_TABLES, PullTable, Pul
 from jsxcore.wire import compress_stamps
 from jsxserver.core import errors as E
 from jsxserver.core import seqs
+from jsxserver.core.db import DriverCursor
 from jsxserver.core.errors import ApiError
-from jsxserver.models import RECORD_TABLE, SCOPE_EXIT_TABLE, wire_time
+from jsxserver.models import HORIZON_COUNTER, RECORD_TABLE, SCOPE_EXIT_TABLE, wire_time
 from jsxserver.services.scope import Scope
 
 RECORD = RECORD_TABLE
@@ -163,11 +164,33 @@ def pull_page(
     only the field stamps that differ; from PROTOCOL_TABLES on, the page is
     tables (`_tables_page`)."""
     lean = protocol is not None and protocol >= PROTOCOL_ROW_STAMP
+    skip_echo = device is not None and own_after is not None
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        high, stale, rows, exits = _read_pg(
+            DriverCursor(conn), scope, cursor, limit, device if skip_echo else None, own_after
+        )
+    else:
+        high, stale, rows, exits = _read(session, scope, cursor, limit, device, own_after)
+    if protocol is not None and protocol >= PROTOCOL_TABLES:
+        return _tables_page(rows, exits, cursor, limit, high, skip_echo, stale)
+    return _rows_page(rows, exits, cursor, limit, high, skip_echo, stale, lean)
+
+
+def _read(
+    session: Session,
+    scope: Scope,
+    cursor: int,
+    limit: int,
+    device: str | None,
+    own_after: int | None,
+) -> tuple[int, bool, Sequence[Any], Sequence[Any]]:
+    """The watermark, whether a registration looks stale, the rows and the
+    scope exits after `cursor` (up to `limit` + 1 each), in one snapshot."""
     high, stale = seqs.watermark(session)  # first: it fixes the snapshot
     if 0 < cursor < seqs.horizon(session):
         raise ApiError(410, E.CURSOR_EXPIRED)
     echo = _not_echo(device, own_after) if device is not None and own_after is not None else None
-    skip_echo = echo is not None
     r = RECORD.c
     result = session.execute(
         select(
@@ -210,9 +233,90 @@ def pull_page(
         .order_by(e.seq)
         .limit(limit + 1)
     ).all()
+    return high, stale, rows, exits
 
-    if protocol is not None and protocol >= PROTOCOL_TABLES:
-        return _tables_page(rows, exits, cursor, limit, high, skip_echo, stale)
+
+# PostgreSQL: the same reads as `_read` through the driver, sent in one round
+# trip (SQLAlchemy's statement building cost more than the queries for the
+# small pages of a day's end). The first statement fixes the REPEATABLE READ
+# snapshot; the others compute the same watermark again in it (seqs.watermark).
+_PG_WATERMARK = (
+    "SELECT (SELECT coalesce(max(seq), 0) FROM record), (SELECT min(floor) FROM push_open), "
+    "(SELECT min(started_at) FROM push_open), "
+    "(SELECT coalesce(max(value), 0) FROM counter WHERE name = %s)"
+)
+_PG_HIGH = (
+    "LEAST((SELECT coalesce(max(seq), 0) FROM record), "
+    f"coalesce((SELECT min(floor) FROM push_open), {seqs.NO_FLOOR}))"
+)
+_PG_ROWS = (
+    "SELECT r.seq, r.entity, r.id, r.deleted, r.data::text, r.field_hlc::text, r.updated_at, "
+    "r.updated_device, r.updated_user FROM record r WHERE {scope} AND r.seq > %s "
+    f"AND r.seq <= {_PG_HIGH} {{echo}}ORDER BY r.seq LIMIT %s"
+)
+_PG_ECHO = "AND NOT (r.updated_device = %s AND r.seq > %s AND r.created_at = r.updated_at) "
+_PG_EXITS = (
+    "SELECT e.seq, e.entity, e.row_id FROM scope_exit e "
+    "JOIN record r ON r.entity = e.entity AND r.id = e.row_id "
+    "WHERE {exit_scope} AND NOT ({scope}) AND e.seq > %s "
+    f"AND e.seq <= {_PG_HIGH} ORDER BY e.seq LIMIT %s"
+)
+
+
+def _scope_sql(scope: Scope, t: str) -> tuple[str, tuple[str, ...]]:
+    """`_in_scope` as SQL on table alias `t`, with its parameters."""
+    prefix = scope.prefix
+    if len(prefix) > 9:  # a village: part of one township
+        return f"({t}.township = %s AND {t}.division_code = %s)", (prefix[:9], prefix)
+    if len(prefix) == 9:
+        return f"{t}.township = %s", (prefix,)
+    return f"{t}.township BETWEEN %s AND %s", scope.township_range()
+
+
+def _read_pg(
+    pg: DriverCursor,
+    scope: Scope,
+    cursor: int,
+    limit: int,
+    device: str | None,
+    own_after: int | None,
+) -> tuple[int, bool, Sequence[Any], Sequence[Any]]:
+    """`_read` on PostgreSQL."""
+    in_r, r_params = _scope_sql(scope, "r")
+    in_e, e_params = _scope_sql(scope, "e")
+    echo = "" if device is None else _PG_ECHO
+    echo_params: tuple[Any, ...] = () if device is None else (device, own_after)
+    marks, rows, exits = pg.fetch_all(
+        [
+            (_PG_WATERMARK, (HORIZON_COUNTER,)),
+            (
+                _PG_ROWS.format(scope=in_r, echo=echo),
+                (*r_params, cursor, *echo_params, limit + 1),
+            ),
+            (
+                _PG_EXITS.format(exit_scope=in_e, scope=in_r),
+                (*e_params, *r_params, cursor, limit + 1),
+            ),
+        ]
+    )
+    top, floor, oldest, horizon = marks[0]
+    if 0 < cursor < horizon:
+        raise ApiError(410, E.CURSOR_EXPIRED)
+    high = min(top, seqs.NO_FLOOR if floor is None else floor)
+    return high, seqs.is_stale(oldest), rows, exits
+
+
+def _rows_page(
+    rows: Sequence[Any],
+    exits: Sequence[Any],
+    cursor: int,
+    limit: int,
+    high: int,
+    skip_echo: bool,
+    stale: bool,
+    lean: bool,
+) -> Page:
+    """The page in protocols 1 and 2: one JSON object per row."""
     parts: list[tuple[int, str]] = []
     # A push stamps all its rows with one time, device and user: format
     # each distinct one once per page, not once per row.
