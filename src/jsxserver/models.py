@@ -88,8 +88,9 @@ class ChangeLog(ServerModel, table=True):
     )
 
     change_id: str = Field(primary_key=True, max_length=64)
-    seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
-    batch_id: str = Field(max_length=64, index=True)
+    # Not indexed: nothing reads the log by seq or batch (migration 0005).
+    seq: int | None = Field(default=None, sa_type=BigInteger)
+    batch_id: str = Field(max_length=64)
     entity: str = Field(max_length=32)
     row_id: str = Field(max_length=64)
     op: str = Field(max_length=8)
