@@ -378,7 +378,9 @@ def push_encoded(
             last = (_PG_BATCH_UNREGISTER, (reg, req.batch_id, ctx.device_id, encoded, batch.now))
         else:
             last = (_PG_BATCH, (req.batch_id, ctx.device_id, encoded, batch.now))
-        pg.execute_all([*writes, last])
+        # The commit in the same round trip; session.commit() below only
+        # ends SQLAlchemy's transaction.
+        pg.execute_all([*writes, last], commit=True)
     else:
         conn.exec_driver_sql(_SQ_BATCH, (req.batch_id, ctx.device_id, encoded, batch.stamp))
     session.commit()
