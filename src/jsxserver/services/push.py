@@ -116,9 +116,9 @@ _PG_UPDATE = (
     "WHERE r.entity = v.entity AND r.id = v.id"
 )
 # The record inserts and the change log as one JSON parameter each, so that
-# they go in one pipeline with the batch's own row (COPY cannot be pipelined,
-# and cost two round trips a table). Inserted in the order given (key order:
-# see flush); the timestamps as COPY took them, from the same text.
+# they go in one statement with the batch's own row (``push_encoded``: COPY
+# cost two round trips a table). Inserted in the order given (key order: see
+# flush); the timestamps as COPY took them, from the same text.
 _PG_INSERT_RECORDS = (
     "INSERT INTO record (entity, id, township, division_code, data, field_hlc, deleted, seq, "
     "created_at, updated_at, updated_device, updated_user) "
@@ -136,7 +136,7 @@ _PG_INSERT_LOG = (
 _PG_BATCH = (
     "INSERT INTO push_batch (batch_id, device, response, created_at) VALUES (%s, %s, %s::jsonb, %s)"
 )
-_PG_BATCH_UNREGISTER = f"WITH gone AS (DELETE FROM push_open WHERE id = %s) {_PG_BATCH}"
+_PG_UNREGISTER = "DELETE FROM push_open WHERE id = %s"
 
 # The same on SQLite, straight through the driver as well: SQLAlchemy's
 # statement and result handling cost more than the queries there too.
@@ -375,12 +375,15 @@ def push_encoded(
     if pg is not None:
         if reg is not None:
             # The registration goes with the push's commit (core/seqs.py).
-            last = (_PG_BATCH_UNREGISTER, (reg, req.batch_id, ctx.device_id, encoded, batch.now))
-        else:
-            last = (_PG_BATCH, (req.batch_id, ctx.device_id, encoded, batch.now))
-        # The commit in the same round trip; session.commit() below only
-        # ends SQLAlchemy's transaction.
-        pg.execute_all([*writes, last], commit=True)
+            writes.append((_PG_UNREGISTER, (reg,)))
+        # The writes as parts of the batch row's statement, and the commit
+        # in the same round trip: session.commit() below only ends
+        # SQLAlchemy's transaction.
+        last = (req.batch_id, ctx.device_id, encoded, batch.now)
+        parts = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(writes))
+        statement = f"WITH {parts} {_PG_BATCH}" if writes else _PG_BATCH
+        params = [p for _, ps in writes for p in ps]
+        pg.execute_all([(statement, (*params, *last))], commit=True)
     else:
         conn.exec_driver_sql(_SQ_BATCH, (req.batch_id, ctx.device_id, encoded, batch.stamp))
     session.commit()
@@ -962,7 +965,7 @@ class _Batch:
     def flush(self) -> list[tuple[str, tuple[Any, ...]]]:
         """Write every touched row once (its last state), then the history.
         On PostgreSQL the record and change log writes are returned instead,
-        for ``push_encoded`` to send in one round trip with the batch's row."""
+        for ``push_encoded`` to make parts of the batch row's statement."""
         # Key order, like the locks: two pushes racing to insert the same new
         # ids wait for each other instead of deadlocking.
         touched = sorted((r for r in self.rows.values() if r.dirty), key=lambda r: (r.entity, r.id))
