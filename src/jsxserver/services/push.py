@@ -93,19 +93,24 @@ _LOG_COLS = (
 )
 
 
-# The preload on PostgreSQL: arrays instead of IN lists, one statement each.
+# The preload on PostgreSQL: arrays instead of IN lists. The stored answer,
+# the change ids seen and the divisions in one statement, its rows tagged
+# (b)atch, (c)hange, (d)ivision (a statement a lookup cost more than each
+# lookup), then the rows to lock.
 _ROW_COLUMNS = (
     "r.entity, r.id, r.division_code, r.data, r.field_hlc, r.deleted, r.seq, "
     "r.updated_device, r.updated_user"
 )
-_PG_STORED = "SELECT device, response FROM push_batch WHERE batch_id = %s"
-_PG_SEEN = "SELECT change_id, device, result FROM change_log WHERE change_id = ANY(%s)"
+_PG_LOOKUP = (
+    "SELECT 'b', NULL::text, device, response FROM push_batch WHERE batch_id = %s "
+    "UNION ALL SELECT 'c', change_id, device, result FROM change_log WHERE change_id = ANY(%s) "
+    "UNION ALL SELECT 'd', code, level, NULL FROM division WHERE code = ANY(%s)"
+)
 _PG_ROWS = (
     f"SELECT {_ROW_COLUMNS} FROM record r "
     "JOIN unnest(%s::text[], %s::text[]) AS k(entity, id) ON r.entity = k.entity AND r.id = k.id "
     "ORDER BY r.entity, r.id FOR UPDATE OF r"
 )
-_PG_DIVISIONS = "SELECT code, level FROM division WHERE code = ANY(%s)"
 _PG_UPDATE = (
     "UPDATE record r SET township = v.township, division_code = v.division_code, "
     "data = v.data, field_hlc = v.field_hlc, deleted = v.deleted, seq = v.seq, "
@@ -339,16 +344,21 @@ def push_encoded(
         # The replay check and the preload in one round trip; the rows are
         # locked by the time the batch takes seqs, as in the module doc.
         ids, keys, codes = _wanted(req.changes)
-        found, seen, rows, divisions = pg.fetch_all(
+        found, rows = pg.fetch_all(
             [
-                (_PG_STORED, (req.batch_id,)),
-                (_PG_SEEN, (ids,)),
+                (_PG_LOOKUP, (req.batch_id, ids, codes)),
                 (_PG_ROWS, ([e for e, _ in keys], [i for _, i in keys])),
-                (_PG_DIVISIONS, (codes,)),
             ]
         )
-        stored = found[0] if found else None
-        preloaded = _Preloaded(seen, rows, divisions)
+        stored = None
+        preloaded = _Preloaded([], rows, [])
+        for tag, key, text, value in found:
+            if tag == "b":
+                stored = (text, value)
+            elif tag == "c":
+                preloaded.seen.append((key, text, value))
+            else:
+                preloaded.divisions.append((key, text))
     else:
         found_sq = conn.exec_driver_sql(_SQ_STORED, (req.batch_id,)).first()
         stored = None if found_sq is None else (found_sq[0], orjson.loads(found_sq[1]))
