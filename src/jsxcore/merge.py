@@ -180,11 +180,11 @@ def merge_record(
     ]
     theirs_changed = bool(changed_fields)
     result = RecordMerge(merged, theirs_deleted, None, theirs_changed, frozenset(skipped))
-    latest_theirs = max((theirs_hlc.get(n, "") for n in changed_fields), default="") or None
     if deletes:
         if theirs_deleted:
             return result  # deleted on both sides: nothing to settle
         if theirs_changed:
+            latest_theirs = max(theirs_hlc.get(n, "") for n in changed_fields) or None
             # Their edit beats our delete: the row stays.
             conflict = FieldMerge(
                 "deleted", False, True, False, "theirs", True, delete_hlc, latest_theirs

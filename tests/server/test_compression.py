@@ -1,11 +1,14 @@
-"""Pull pages gzip'd by the route itself (ISA-L when installed, else zlib)."""
+"""Pull pages and push answers gzip'd by the route itself (ISA-L when installed, else zlib)."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import uuid
 
 import pytest
+import requests
 
 from jsxserver.core import compression
 from jsxserver.core.compression import GZIP_MINIMUM, gzip_body, isal_level
@@ -44,3 +47,32 @@ def test_pull_page_is_the_routes_gzip(server: LiveServer) -> None:
     # Exactly what gzip_body makes of the page (not the middleware's zlib).
     assert raw == gzip_body(plain.content, Settings().gzip_level)  # the suite's level: the default
     assert gzip.decompress(raw) == plain.content
+
+
+def test_push_answer_is_the_routes_gzip(server: LiveServer) -> None:
+    town = server.fresh_township()
+    dev = server.device_for("township_worker", town.code)
+    changes = [dev.insert("person", town.village, **person(f"人{i}")) for i in range(10)]
+    body = json.dumps({"batch_id": uuid.uuid4().hex, "device": dev.device_id, "changes": changes})
+
+    def post(accept: str) -> requests.Response:
+        return dev.http.post(
+            server.url("/push"),
+            data=body,
+            headers={"Content-Type": "application/json", "Accept-Encoding": accept},
+            stream=True,
+            timeout=60,
+        )
+
+    assert post("gzip").status_code == 200
+    # Replays of the batch: one answer, compressed by the route as a pull page is.
+    plain = post("identity")
+    assert len(plain.content) >= GZIP_MINIMUM and "Content-Encoding" not in plain.headers
+    r = post("gzip, deflate")
+    raw = r.raw.read(decode_content=False)
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip"
+    assert r.headers["Vary"] == "Accept-Encoding"
+    assert int(r.headers["Content-Length"]) == len(raw)
+    assert raw == gzip_body(plain.content, Settings().gzip_level)
+    small = dev.push_raw(changes[:1])  # asks for gzip
+    assert small.status_code == 200 and "Content-Encoding" not in small.headers

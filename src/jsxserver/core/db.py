@@ -381,6 +381,27 @@ class DriverCursor:
         except psycopg.Error as exc:
             raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc
 
+    def execute_all(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], commit: bool = False
+    ) -> None:
+        """Run ``statements`` in order, all sent in one round trip (psycopg's
+        pipeline mode), their results unread; the first error is raised.
+        With ``commit`` the transaction's COMMIT goes with them: the
+        SQLAlchemy commit that must still follow finds nothing left to do."""
+        import psycopg
+
+        conn = self._cur.connection
+        try:
+            with conn.pipeline():
+                for statement, params in statements:
+                    self._cur.execute(statement, params)
+                if commit:
+                    conn.commit()
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(
+                "; ".join(q for q, _ in statements), None, exc, psycopg.Error
+            ) from exc
+
     def fetch_all(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Any]]:
         """The rows of each query, all sent in one round trip (psycopg's
         pipeline mode; the transaction's BEGIN goes with them), run in order."""

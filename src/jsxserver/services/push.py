@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any, Literal
 
 import orjson
+from orjson import Fragment
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -92,19 +93,24 @@ _LOG_COLS = (
 )
 
 
-# The preload on PostgreSQL: arrays instead of IN lists, one statement each.
+# The preload on PostgreSQL: arrays instead of IN lists. The stored answer,
+# the change ids seen and the divisions in one statement, its rows tagged
+# (b)atch, (c)hange, (d)ivision (a statement a lookup cost more than each
+# lookup), then the rows to lock.
 _ROW_COLUMNS = (
     "r.entity, r.id, r.division_code, r.data, r.field_hlc, r.deleted, r.seq, "
     "r.updated_device, r.updated_user"
 )
-_PG_STORED = "SELECT device, response FROM push_batch WHERE batch_id = %s"
-_PG_SEEN = "SELECT change_id, device, result FROM change_log WHERE change_id = ANY(%s)"
+_PG_LOOKUP = (
+    "SELECT 'b', NULL::text, device, response FROM push_batch WHERE batch_id = %s "
+    "UNION ALL SELECT 'c', change_id, device, result FROM change_log WHERE change_id = ANY(%s) "
+    "UNION ALL SELECT 'd', code, level, NULL FROM division WHERE code = ANY(%s)"
+)
 _PG_ROWS = (
     f"SELECT {_ROW_COLUMNS} FROM record r "
     "JOIN unnest(%s::text[], %s::text[]) AS k(entity, id) ON r.entity = k.entity AND r.id = k.id "
     "ORDER BY r.entity, r.id FOR UPDATE OF r"
 )
-_PG_DIVISIONS = "SELECT code, level FROM division WHERE code = ANY(%s)"
 _PG_UPDATE = (
     "UPDATE record r SET township = v.township, division_code = v.division_code, "
     "data = v.data, field_hlc = v.field_hlc, deleted = v.deleted, seq = v.seq, "
@@ -114,10 +120,28 @@ _PG_UPDATE = (
     "updated_device text, updated_user text) "
     "WHERE r.entity = v.entity AND r.id = v.id"
 )
+# The record inserts and the change log as one JSON parameter each, so that
+# they go in one statement with the batch's own row (``push_encoded``: COPY
+# cost two round trips a table). Inserted in the order given (key order: see
+# flush); the timestamps as COPY took them, from the same text.
+_PG_INSERT_RECORDS = (
+    "INSERT INTO record (entity, id, township, division_code, data, field_hlc, deleted, seq, "
+    "created_at, updated_at, updated_device, updated_user) "
+    "SELECT r->>0, r->>1, r->>2, r->>3, r->4, r->5, (r->>6)::boolean, (r->>7)::bigint, "
+    "%s::timestamptz, %s::timestamptz, r->>8, r->>9 "
+    "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n"
+)
+_PG_INSERT_LOG = (
+    "INSERT INTO change_log (change_id, seq, batch_id, entity, row_id, op, fields, old, hlc, "
+    "device, username, received_at, status, result) "
+    "SELECT r->>0, (r->>1)::bigint, %s::text, r->>2, r->>3, r->>4, r->5, r->6, r->>7, "
+    "%s::text, %s::text, %s::timestamptz, r->>8, r->9 "
+    "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n"
+)
 _PG_BATCH = (
     "INSERT INTO push_batch (batch_id, device, response, created_at) VALUES (%s, %s, %s::jsonb, %s)"
 )
-_PG_BATCH_UNREGISTER = f"WITH gone AS (DELETE FROM push_open WHERE id = %s) {_PG_BATCH}"
+_PG_UNREGISTER = "DELETE FROM push_open WHERE id = %s"
 
 # The same on SQLite, straight through the driver as well: SQLAlchemy's
 # statement and result handling cost more than the queries there too.
@@ -320,16 +344,21 @@ def push_encoded(
         # The replay check and the preload in one round trip; the rows are
         # locked by the time the batch takes seqs, as in the module doc.
         ids, keys, codes = _wanted(req.changes)
-        found, seen, rows, divisions = pg.fetch_all(
+        found, rows = pg.fetch_all(
             [
-                (_PG_STORED, (req.batch_id,)),
-                (_PG_SEEN, (ids,)),
+                (_PG_LOOKUP, (req.batch_id, ids, codes)),
                 (_PG_ROWS, ([e for e, _ in keys], [i for _, i in keys])),
-                (_PG_DIVISIONS, (codes,)),
             ]
         )
-        stored = found[0] if found else None
-        preloaded = _Preloaded(seen, rows, divisions)
+        stored = None
+        preloaded = _Preloaded([], rows, [])
+        for tag, key, text, value in found:
+            if tag == "b":
+                stored = (text, value)
+            elif tag == "c":
+                preloaded.seen.append((key, text, value))
+            else:
+                preloaded.divisions.append((key, text))
     else:
         found_sq = conn.exec_driver_sql(_SQ_STORED, (req.batch_id,)).first()
         stored = None if found_sq is None else (found_sq[0], orjson.loads(found_sq[1]))
@@ -343,7 +372,7 @@ def push_encoded(
     batch = _Batch(session, ctx, req, pg, preloaded)
     for ch in req.changes:
         batch.apply(ch)
-    batch.flush()
+    writes = batch.flush()
     server_seq = batch.seq or seqs.latest(session.connection())
     stored_response = {"batch_id": req.batch_id, "results": batch.dumps, "server_seq": server_seq}
     # json_text(stored_response), from the results each encoded once already
@@ -353,11 +382,18 @@ def push_encoded(
         f'"server_seq":{server_seq}}}'
     )
     reg = seqs.registration(session)
-    if pg is not None and reg is not None:
-        # The registration goes with the push's commit (core/seqs.py).
-        pg.execute(_PG_BATCH_UNREGISTER, (reg, req.batch_id, ctx.device_id, encoded, batch.now))
-    elif pg is not None:
-        pg.execute(_PG_BATCH, (req.batch_id, ctx.device_id, encoded, batch.now))
+    if pg is not None:
+        if reg is not None:
+            # The registration goes with the push's commit (core/seqs.py).
+            writes.append((_PG_UNREGISTER, (reg,)))
+        # The writes as parts of the batch row's statement, and the commit
+        # in the same round trip: session.commit() below only ends
+        # SQLAlchemy's transaction.
+        last = (req.batch_id, ctx.device_id, encoded, batch.now)
+        parts = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(writes))
+        statement = f"WITH {parts} {_PG_BATCH}" if writes else _PG_BATCH
+        params = [p for _, ps in writes for p in ps]
+        pg.execute_all([(statement, (*params, *last))], commit=True)
     else:
         conn.exec_driver_sql(_SQ_BATCH, (req.batch_id, ctx.device_id, encoded, batch.stamp))
     session.commit()
@@ -936,24 +972,89 @@ class _Batch:
             )
         )
 
-    def flush(self) -> None:
-        """Write every touched row once (its last state), then the history."""
+    def flush(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """Write every touched row once (its last state), then the history.
+        On PostgreSQL the record and change log writes are returned instead,
+        for ``push_encoded`` to make parts of the batch row's statement."""
         # Key order, like the locks: two pushes racing to insert the same new
         # ids wait for each other instead of deadlocking.
         touched = sorted((r for r in self.rows.values() if r.dirty), key=lambda r: (r.entity, r.id))
         new = [r for r in touched if not r.in_db]
         old = [r for r in touched if r.in_db]
         conn = self.session.connection()
+        if self.pg is not None:
+            writes = self._pg_writes(new, old)
+            if writes is not None:
+                # No key refers to these tables' rows or from them: written
+                # first, they leave the rest to the one round trip.
+                insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
+                insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
+                return writes
         load_rows(conn, RECORD, _RECORD_COLS, [self._record_values(r) for r in new])
         if old and self.pg is not None:
-            self._update_pg(self.pg, old)
+            self.pg.execute(_PG_UPDATE, self._update_params(old))
         elif old:
             conn.exec_driver_sql(_SQ_UPDATE, [self._record_values(r) for r in old])
         insert_rows(conn, SCOPE_EXIT_TABLE, self.exits)
         insert_rows(conn, SERVER_CONFLICT_TABLE, self.conflict_rows)
         load_rows(conn, CHANGE_LOG, _LOG_COLS, self.logs)
+        return []
 
-    def _update_pg(self, pg: DriverCursor, rows: list[_Row]) -> None:
+    def _pg_writes(
+        self, new: list[_Row], old: list[_Row]
+    ) -> list[tuple[str, tuple[Any, ...]]] | None:
+        """The statements writing ``new``, ``old`` and the change log on
+        PostgreSQL; None when orjson refuses a log value (then ``flush``
+        writes as it did before: COPY and the standard encoder)."""
+        try:
+            # The log's JSON columns are encoded already (``_log``).
+            log = orjson.dumps(
+                [
+                    (
+                        t[0],
+                        t[1],
+                        t[3],
+                        t[4],
+                        t[5],
+                        Fragment(t[6]),
+                        Fragment(t[7]),
+                        t[8],
+                        t[12],
+                        Fragment(t[13]),
+                    )
+                    for t in self.logs
+                ]
+            ).decode()
+        except TypeError:
+            return None
+        created = self.now.isoformat()  # what COPY was given
+        writes: list[tuple[str, tuple[Any, ...]]] = []
+        if new:
+            rows = [
+                (
+                    r.entity,
+                    r.id,
+                    r.township,
+                    r.division_code,
+                    r.data,
+                    r.field_hlc,
+                    r.deleted,
+                    r.seq,
+                    r.updated_device,
+                    r.updated_user,
+                )
+                for r in new
+            ]
+            writes.append((_PG_INSERT_RECORDS, (created, created, json_text(rows))))
+        if old:
+            writes.append((_PG_UPDATE, self._update_params(old)))
+        if self.logs:
+            user = self.scope.username
+            params = (self.batch_id, self.ctx.device_id, user, created, log)
+            writes.append((_PG_INSERT_LOG, params))
+        return writes
+
+    def _update_params(self, rows: list[_Row]) -> tuple[Any, ...]:
         """The rows' new state in one statement, as one JSON parameter: an
         executemany through SQLAlchemy cost a bind-processing pass and a
         statement per row (bench dayend: a seventh of a push's flush)."""
@@ -972,7 +1073,7 @@ class _Batch:
             }
             for r in rows
         ]
-        pg.execute(_PG_UPDATE, (self.now, json_text(values)))
+        return (self.now, json_text(values))
 
     def _record_values(self, r: _Row) -> tuple[Any, ...]:
         return (
