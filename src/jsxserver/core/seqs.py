@@ -149,6 +149,14 @@ def allocate(session: Session, n: int) -> list[int]:
     return sorted(v for (v,) in got)
 
 
+# The watermark's parts on PostgreSQL as SQL, and the watermark itself (a
+# pull may bound each of its statements by it: in one snapshot they agree).
+PG_TOP = "(SELECT coalesce(max(seq), 0) FROM record)"
+PG_FLOOR = "(SELECT min(floor) FROM push_open)"
+PG_OLDEST = "(SELECT min(started_at) FROM push_open)"
+PG_WATERMARK = f"LEAST({PG_TOP}, coalesce({PG_FLOOR}, {NO_FLOOR}))"
+
+
 def watermark(session: Session) -> tuple[int, bool]:
     """The highest seq a pull in this (snapshot) session may return, and
     whether a registration looks stale (then call ``reap_stale``). Run it
@@ -158,12 +166,7 @@ def watermark(session: Session) -> tuple[int, bool]:
             text("SELECT value FROM counter WHERE name = :c"), {"c": SEQ_COUNTER}
         ).scalar_one()
         return value, False
-    row = session.execute(
-        text(
-            "SELECT (SELECT coalesce(max(seq), 0) FROM record), "
-            "(SELECT min(floor) FROM push_open), (SELECT min(started_at) FROM push_open)"
-        )
-    ).one()
+    row = session.execute(text(f"SELECT {PG_TOP}, {PG_FLOOR}, {PG_OLDEST}")).one()
     high, floor, oldest = row
     value = min(high, NO_FLOOR if floor is None else floor)
     return value, is_stale(oldest)

@@ -241,14 +241,10 @@ def _read(
 # small pages of a day's end). The first statement fixes the REPEATABLE READ
 # snapshot; the others compute the same watermark again in it (seqs.watermark).
 _PG_WATERMARK = (
-    "SELECT (SELECT coalesce(max(seq), 0) FROM record), (SELECT min(floor) FROM push_open), "
-    "(SELECT min(started_at) FROM push_open), "
+    f"SELECT {seqs.PG_TOP}, {seqs.PG_FLOOR}, {seqs.PG_OLDEST}, "
     "(SELECT coalesce(max(value), 0) FROM counter WHERE name = %s)"
 )
-_PG_HIGH = (
-    "LEAST((SELECT coalesce(max(seq), 0) FROM record), "
-    f"coalesce((SELECT min(floor) FROM push_open), {seqs.NO_FLOOR}))"
-)
+_PG_HIGH = seqs.PG_WATERMARK
 _PG_ROWS = (
     "SELECT r.seq, r.entity, r.id, r.deleted, r.data::text, r.field_hlc::text, r.updated_at, "
     "r.updated_device, r.updated_user FROM record r WHERE {scope} AND r.seq > %s "
