@@ -66,14 +66,15 @@ class Checkpointer:
     this thread runs a PASSIVE checkpoint (it never waits for a writer or
     blocks one) whenever the log changed, every `interval` seconds. A push
     that crossed SQLite's default 1,000 pages did the copy (and its fsync)
-    before it could answer: a filled store's first push ran 16 % faster
-    without it (bench sync_bootstrap)."""
+    before it could answer (`python -m bench sync_bootstrap --cases members`:
+    first push 7,291 and 6,969 changes/s with it there, 9,184 and 9,057 here)."""
 
     def __init__(self, path: str, interval: float = 0.5) -> None:
         self.path = path
         self.wal = Path(f"{path}-wal")
         self.interval = interval
         self.runs = 0  # checkpoints run (tests)
+        self._conn: sqlite3.Connection | None = None  # opened once the log exists
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="jsxserver-checkpoint", daemon=True)
         self._thread.start()
@@ -88,8 +89,6 @@ class Checkpointer:
             if self._conn is not None:
                 self._conn.close()
 
-    _conn: sqlite3.Connection | None = None
-
     def _checkpoint(self, seen: int) -> int:
         try:
             changed = self.wal.stat().st_mtime_ns
@@ -98,7 +97,7 @@ class Checkpointer:
         if changed == seen:
             return seen
         try:
-            if self._conn is None:  # once the file and its log exist
+            if self._conn is None:
                 self._conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_MS / 1000)
             self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error:  # busy or gone: the next round, or the writers' own
@@ -446,6 +445,17 @@ class DriverCursor:
             return self._cur.execute(statement, params)
         except psycopg.Error as exc:
             raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc
+
+    def execute_autocommit(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        """``statement`` as a transaction of its own: one round trip, where
+        BEGIN and COMMIT would be two more (the connection is outside any
+        transaction; it is left in psycopg's usual mode after)."""
+        conn = self._cur.connection
+        conn.autocommit = True
+        try:
+            return self.execute(statement, params)
+        finally:
+            conn.autocommit = False
 
     def execute_all(
         self, statements: Sequence[tuple[str, Sequence[Any]]], commit: bool = False

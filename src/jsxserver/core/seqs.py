@@ -103,13 +103,7 @@ _REGISTER = (
 def _register(conn: Connection) -> int:
     """Insert the registration in a transaction of its own: one statement in
     autocommit (one round trip; BEGIN and COMMIT were two more)."""
-    dbapi = conn.connection.driver_connection
-    assert dbapi is not None
-    dbapi.autocommit = True
-    try:
-        row = DriverCursor(conn).execute(_REGISTER).fetchone()
-    finally:
-        dbapi.autocommit = False
+    row = DriverCursor(conn).execute_autocommit(_REGISTER).fetchone()
     reg: int = row[0]
     return reg
 
@@ -121,13 +115,7 @@ _DEREGISTER = (
 
 def _deregister(conn: Connection, reg: int) -> None:
     try:
-        dbapi = conn.connection.driver_connection
-        assert dbapi is not None
-        dbapi.autocommit = True
-        try:
-            DriverCursor(conn).execute(_DEREGISTER, (reg,))
-        finally:
-            dbapi.autocommit = False
+        DriverCursor(conn).execute_autocommit(_DEREGISTER, (reg,))
     except Exception:  # the connection broke: reap_stale removes the row
         log.warning("could not remove push registration %s", reg, exc_info=True)
 

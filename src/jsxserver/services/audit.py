@@ -63,33 +63,17 @@ def record(
 # One statement in autocommit through the driver: every pull writes one
 # event, and SQLAlchemy's insert building with BEGIN and COMMIT as round trips
 # of their own cost a pull more than its reads (bench dayend).
+_PG_COLUMNS = ("at", "kind", "username", "device", "address", "scope", "rows", "detail")
 _PG_INSERT = (
-    "INSERT INTO audit_log (at, kind, username, device, address, scope, rows, detail) "
+    f"INSERT INTO audit_log ({', '.join(_PG_COLUMNS)}) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)"
 )
 
 
 def _insert_pg(db: Database, values: dict[str, Any]) -> None:
+    params = (*(values[k] for k in _PG_COLUMNS[:-1]), json_text(values["detail"]))
     with db.engine.connect() as conn:
-        dbapi = conn.connection.driver_connection
-        assert dbapi is not None
-        dbapi.autocommit = True
-        try:
-            DriverCursor(conn).execute(
-                _PG_INSERT,
-                (
-                    values["at"],
-                    values["kind"],
-                    values["username"],
-                    values["device"],
-                    values["address"],
-                    values["scope"],
-                    values["rows"],
-                    json_text(values["detail"]),
-                ),
-            )
-        finally:
-            dbapi.autocommit = False
+        DriverCursor(conn).execute_autocommit(_PG_INSERT, params)
 
 
 def events(
