@@ -365,7 +365,7 @@ class Tx:
             self.conn,
             [
                 (
-                    uuid.uuid4().hex,
+                    new_id(),
                     es.name,
                     row_id,
                     op,
@@ -407,7 +407,7 @@ class Tx:
         for f in fulls:
             entries.append(
                 (
-                    uuid.uuid4().hex,
+                    new_id(),
                     es.name,
                     f["id"],
                     "insert",

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +51,7 @@ from jsxclient.store.store import RecordNotFound, Store, Tx
 from jsxclient.sync import rows
 from jsxcore import personmerge as pm
 from jsxcore.entities import ENTITIES
+from jsxcore.models import new_id
 from jsxcore.rules import ONE_PER_PERSON
 
 REASON = "person.duplicate"
@@ -194,7 +194,7 @@ def _repoint(conn: sqlite3.Connection, copy_id: str, kept_id: str) -> int:
             if e.old.get(fld) == copy_id:
                 e.old[fld] = kept_id
             if e.state == "rejected":
-                jr.requeue(conn, e, uuid.uuid4().hex)  # refused for the copy: send again
+                jr.requeue(conn, e, new_id())  # refused for the copy: send again
             else:
                 jr.save_entry(conn, e)
             touched.add(e.key)

@@ -10,13 +10,13 @@ clean edit of what it holds instead of the bad value followed by the fix.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 from jsxclient.store import journal as jr
 from jsxclient.store.journal import RejectedChange
 from jsxclient.store.store import Store
 from jsxclient.sync import rows
 from jsxcore.entities import ENTITIES
+from jsxcore.models import new_id
 
 
 def list_rejected(
@@ -50,7 +50,7 @@ def resend(store: Store, seq: int) -> bool:
                 e.hlc = max(e.hlc, x.hlc)
             if fold:
                 jr.save_entry(tx.conn, x)
-        jr.requeue(tx.conn, e, uuid.uuid4().hex)
+        jr.requeue(tx.conn, e, new_id())
         jr.refresh_sync_state(tx.conn, [e.key])
         return True
 

@@ -26,6 +26,7 @@ from jsxcore.indicators import targets as tg
 from jsxcore.indicators.figures import Report, aggregate, from_snapshot, to_snapshot
 from jsxcore.indicators.periods import Period
 from jsxcore.indicators.submission import REVIEW_STATES, comment_needed
+from jsxcore.models import new_id
 from jsxcore.protocol import (
     AggregateResponse,
     Change,
@@ -191,7 +192,7 @@ def review(
     for stamp in row.field_hlc.values():
         clock.observe(stamp)
     change = Change(
-        change_id=uuid.uuid4().hex,
+        change_id=new_id(),
         entity=ENTITY,
         row_id=report_id,
         op="update",
