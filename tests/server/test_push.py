@@ -509,3 +509,33 @@ def test_text_with_copy_escapes_is_stored_as_pushed(server: LiveServer) -> None:
     rows, _ = dev.pull_all()
     pulled = {r["id"]: r["data"].get("address") for r in rows}
     assert (pulled[a["row_id"]], pulled[b["row_id"]]) == (edited, "\r\n\\")
+
+
+def test_a_person_linked_and_registered_again_in_one_batch_is_recognised(
+    server: LiveServer,
+) -> None:
+    """A batch whose member links to a person and whose new person carries
+    that person's ID number: the linked person is read for the link only
+    (services/push.py reads such rows without their data), and must still be
+    found as the registered holder of the number."""
+    from datetime import date
+
+    from jsxcore.validation import make_id_number
+
+    dev, village = _worker(server)
+    number = make_id_number(village[:6], date(1971, 3, 9), 231)
+    registered = dev.insert("person", village, **person("周一", id_number=number))
+    assert dev.push_one(registered)["status"] == "applied"
+    member = dev.insert(
+        "member",
+        village,
+        person_id=registered["row_id"],
+        association_id=association_id(village),
+        joined_on="2021-05-01",
+    )
+    again = dev.insert("person", village, **person("周壹", id_number=number))
+    linked, duplicate = dev.push(member, again)["results"]
+    assert linked["status"] == "applied"
+    assert (duplicate["status"], duplicate["reason_code"]) == ("rejected", "person.duplicate")
+    assert duplicate["server"]["id"] == registered["row_id"]
+    assert _row(server, "person", again["row_id"]) is None

@@ -97,8 +97,10 @@ _LOG_COLS = (
 # the change ids seen and the divisions in one statement, its rows tagged
 # (b)atch, (c)hange, (d)ivision (a statement a lookup cost more than each
 # lookup), then the rows to lock.
+# A row the batch only links to comes without its data (``_Row.linked``).
 _ROW_COLUMNS = (
-    "r.entity, r.id, r.division_code, r.data, r.field_hlc, r.deleted, r.seq, "
+    "r.entity, r.id, r.division_code, CASE WHEN k.linked THEN NULL ELSE r.data END, "
+    "CASE WHEN k.linked THEN NULL ELSE r.field_hlc END, r.deleted, r.seq, "
     "r.updated_device, r.updated_user"
 )
 _PG_LOOKUP = (
@@ -108,7 +110,8 @@ _PG_LOOKUP = (
 )
 _PG_ROWS = (
     f"SELECT {_ROW_COLUMNS} FROM record r "
-    "JOIN unnest(%s::text[], %s::text[]) AS k(entity, id) ON r.entity = k.entity AND r.id = k.id "
+    "JOIN unnest(%s::text[], %s::text[], %s::bool[]) AS k(entity, id, linked) "
+    "ON r.entity = k.entity AND r.id = k.id "
     "ORDER BY r.entity, r.id FOR UPDATE OF r"
 )
 _PG_UPDATE = (
@@ -151,6 +154,7 @@ _SQ_ROWS = (
     "SELECT entity, id, division_code, data, field_hlc, deleted, seq, updated_device, "
     "updated_user FROM record WHERE entity = ? AND id IN ({}) ORDER BY id"
 )
+_SQ_LINKED = "SELECT entity, id, division_code, deleted FROM record WHERE entity = ? AND id IN ({})"
 # Numbered as the values of `_record_values` (?9, created_at, is not set):
 # the same tuple a new row is inserted with updates one.
 _SQ_UPDATE = (
@@ -280,6 +284,12 @@ class _Row:
     in_db: bool
     dirty: bool = False
     division_before: str = ""
+    # Read only to check a link to it: no data (the batch does not change it).
+    partial: bool = False
+
+    @classmethod
+    def linked(cls, entity: str, row_id: str, code: str, deleted: Any) -> _Row:
+        return cls(entity, row_id, code, {}, {}, bool(deleted), 0, "", "", in_db=True, partial=True)
 
     @property
     def township(self) -> str:
@@ -344,10 +354,11 @@ def push_encoded(
         # The replay check and the preload in one round trip; the rows are
         # locked by the time the batch takes seqs, as in the module doc.
         ids, keys, codes = _wanted(req.changes)
+        linked = _linked(req.changes, keys)
         found, rows = pg.fetch_all(
             [
                 (_PG_LOOKUP, (req.batch_id, ids, codes)),
-                (_PG_ROWS, ([e for e, _ in keys], [i for _, i in keys])),
+                (_PG_ROWS, ([e for e, _ in keys], [i for _, i in keys], linked)),
             ]
         )
         stored = None
@@ -434,6 +445,12 @@ def _wanted(changes: list[Change]) -> tuple[list[str], list[tuple[str, str]], li
     return [c.change_id for c in changes], sorted(keys), sorted(codes)
 
 
+def _linked(changes: list[Change], keys: list[tuple[str, str]]) -> list[bool]:
+    """Which of ``keys`` the batch only links to (no change of its own)."""
+    own = {(c.entity, c.row_id) for c in changes}
+    return [k not in own for k in keys]
+
+
 class _Batch:
     def __init__(
         self,
@@ -489,17 +506,25 @@ class _Batch:
         # One query per entity: ``entity = ? AND id IN (...)`` searches the
         # primary key, where a row-value ``(entity, id) IN (...)`` makes
         # SQLite scan the whole record table.
-        by_entity: dict[str, list[str]] = {}
-        for entity, row_id in keys:
-            by_entity.setdefault(entity, []).append(row_id)
-        for entity, row_ids in sorted(by_entity.items()):
-            row_ids.sort()
+        # Rows the batch only refers to (a member's person) are read without
+        # their data: only whether they are live and where (``_Row.linked``).
+        by_entity: dict[tuple[str, bool], list[str]] = {}
+        for (entity, row_id), linked in zip(keys, _linked(changes, keys), strict=True):
+            by_entity.setdefault((entity, linked), []).append(row_id)
+        for (entity, linked), row_ids in sorted(by_entity.items()):
             for i in range(0, len(row_ids), _IN_CHUNK):
                 part = row_ids[i : i + _IN_CHUNK]
-                sql = _SQ_ROWS.format(",".join("?" * len(part)))
+                found = conn.exec_driver_sql(
+                    (_SQ_LINKED if linked else _SQ_ROWS).format(",".join("?" * len(part))),
+                    (entity, *part),
+                )
+                if linked:
+                    for e, rid, code, deleted in found:
+                        self.rows[(e, rid)] = _Row.linked(e, rid, code, deleted)
+                    continue
                 self._add_rows(
                     (e, rid, code, orjson.loads(data), orjson.loads(hlc), *rest)
-                    for e, rid, code, data, hlc, *rest in conn.exec_driver_sql(sql, (entity, *part))
+                    for e, rid, code, data, hlc, *rest in found
                 )
         self._preload_persons(changes)
         if codes:
@@ -564,7 +589,7 @@ class _Batch:
         )
         for r in self.session.execute(stmt):
             row = self.rows.get(("person", r.id))
-            if row is None:
+            if row is None or row.partial:
                 row = _Row(
                     r.entity,
                     r.id,
@@ -611,6 +636,9 @@ class _Batch:
 
     def _add_rows(self, found: Iterable[Any]) -> None:
         for entity, row_id, code, data, field_hlc, deleted, seq, device, user in found:
+            if data is None:  # PostgreSQL: a row linked to only
+                self.rows[(entity, row_id)] = _Row.linked(entity, row_id, code, deleted)
+                continue
             self.rows[(entity, row_id)] = _Row(
                 entity,
                 row_id,
