@@ -1,13 +1,17 @@
 """The push builds and sends the next batch while the server works on one
-(`jsxclient.sync.push`): a reply that rewrites later changes holds the next
-batch back, and batches left in flight by a crash go out in batch order."""
+(`jsxclient.sync.push`): two batches not coupled are in flight at once, a
+reply that rewrites later changes holds the next batch back, and batches
+left in flight by a crash go out in batch order."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import date
 
 from jsxclient.store import journal as jr
+from jsxclient.sync import push as push_stage
 from jsxclient.sync import rejected
 from jsxcore.validation import make_id_number
 from tests.e2e.conftest import MakeDevice
@@ -75,4 +79,73 @@ def test_batches_left_in_flight_by_a_crash_are_sent_in_batch_order(
     assert r.outcome == "ok" and d.pending() == 0 and rejected.list_rejected(d.store) == []
     truth = server.records(township)
     assert {("member", m0), ("member", m1), ("person", p1), ("person", p2)} <= set(truth)
+    assert d.rows() == truth
+
+
+def _batch(*entries: tuple[str, str, dict[str, object]]) -> push_stage._Batch:
+    return push_stage._Batch(
+        "b" * 32,
+        [
+            jr.Entry(i, f"c{i}", entity, row_id, "insert", fields, {}, "h", "d", "u", "pending")
+            for i, (entity, row_id, fields) in enumerate(entries)
+        ],
+        b"",
+    )
+
+
+def test_batches_are_coupled_by_the_rows_they_write_link_to_and_id_numbers() -> None:
+    persons = _batch(("person", "p1", {"name": "甲"}), ("person", "p2", {"name": "乙"}))
+    # Members linking to persons of an earlier batch, and all to one association.
+    members = _batch(
+        ("member", "m1", {"person_id": "p0", "association_id": "a"}),
+        ("member", "m2", {"person_id": "p9", "association_id": "a"}),
+    )
+    more = _batch(("member", "m3", {"person_id": "p8", "association_id": "a"}))
+    assert not push_stage._coupled(persons, members)
+    assert not push_stage._coupled(members, more)  # linking to one row couples nothing
+    linking = _batch(("member", "m4", {"person_id": "p2"}))
+    assert push_stage._coupled(persons, linking) and push_stage._coupled(linking, persons)
+    same_row = _batch(("person", "p1", {"mobile": "13800000000"}))
+    assert push_stage._coupled(persons, same_row)
+    one = _batch(("person", "p5", {"id_number": "430000197103090000"}))
+    two = _batch(("person", "p6", {"id_number": "430000197103090000"}))
+    assert push_stage._coupled(one, two)
+    assert not push_stage._coupled(one, _batch(("person", "p7", {"id_number": "4300001"})))
+
+
+def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    township, villages = server.fresh_township()
+    d = make_device(server.make_user(township))
+    d.sync()
+    with d.store.transaction() as tx:
+        people = [tx.insert("person", person(villages[0], f"赵{i}")) for i in range(20)]
+        for p in people:
+            tx.insert(
+                "member", {"person_id": p, "division_code": villages[0], "joined_on": "2024-02-01"}
+            )
+    lock = threading.Lock()
+    now = peak = 0
+    send = d.transport.push
+
+    def counted(body: bytes) -> object:
+        nonlocal now, peak
+        with lock:
+            now += 1
+            peak = max(peak, now)
+        try:
+            time.sleep(0.05)  # long enough for the next batch to be sent meanwhile
+            return send(body)
+        finally:
+            with lock:
+                now -= 1
+
+    d.transport.push = counted  # type: ignore[method-assign]
+    r = d.sync(batch_size=5)
+    assert r.outcome == "ok" and d.pending() == 0 and rejected.list_rejected(d.store) == []
+    assert peak == push_stage.MAX_IN_FLIGHT == 2
+    truth = server.records(township)
+    assert {("person", p) for p in people} <= set(truth)
+    assert len([k for k in truth if k[0] == "member"]) == 20
     assert d.rows() == truth

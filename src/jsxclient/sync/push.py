@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, get_args, get_origin
 
 import orjson
@@ -55,6 +56,8 @@ _SPLIT_STATUSES = frozenset({400, 403, 409, 413, 422})
 # The account may not push at all (a read-only or reviewing account): every
 # change would get the same answer, so all of them are marked at once.
 _ACCOUNT_REFUSED = frozenset({"scope.read_only"})
+# Batches sent and not yet answered at once (see `_coupled`).
+MAX_IN_FLIGHT = 2
 
 
 @dataclass
@@ -82,12 +85,16 @@ def push(
     answered, so a caller still has the counts when a later batch fails.
 
     Batches overlap with the server's work: the next batch is built while
-    the server applies one, and sent as soon as its reply is in, before the
-    reply is applied here. It is sent early only when the reply rewrites
-    nothing here (every change applied): a merge (a duplicate person, the
-    server's merged values) can rewrite later changes, so after such a reply
-    the next batch, not yet sent, is released and built again from the
-    journal once the reply is applied."""
+    the server applies one. Two batches that are not coupled (`_coupled`:
+    neither writes a row the other writes or links to, nor do both give a
+    person one ID number) get the same answers in either order, so the next
+    is sent at once and two are in flight (a first push's are, nearly all).
+    A coupled one is sent when the reply before it is in, before that reply
+    is applied here, if the reply rewrites nothing here (every change
+    applied): a merge (a duplicate person, the server's merged values) can
+    rewrite later changes, so after such a reply the next batch, not yet
+    sent, is released and built again from the journal once the reply is
+    applied."""
     stats = stats if stats is not None else PushStats()
     batch_size = max(1, min(batch_size, MAX_BATCH_CHANGES))
     settle_derived_inserts(store)
@@ -112,27 +119,53 @@ def push(
     renamed: set[str] = set()
     if progress:
         progress(0, total)
-    sender = ThreadPoolExecutor(1, thread_name_prefix="push")
-    cur: _Batch | None = None
-    sent: Future[PushResponse] | None = None
+    sender = ThreadPoolExecutor(MAX_IN_FLIGHT, thread_name_prefix="push")
+    # Sent and not yet applied here, oldest first; `built` is made and
+    # written to the journal, not sent.
+    waiting: list[tuple[_Batch, Future[PushResponse]]] = []
+    built: _Batch | None = None
+
+    def stopping() -> bool:
+        return cancel is not None and cancel.is_set()
+
+    def send_built() -> bool:
+        nonlocal built
+        if built is None or len(waiting) >= MAX_IN_FLIGHT:
+            return False
+        if not all(_may_follow(b, f, built) for b, f in waiting):
+            return False
+        waiting.append((built, sender.submit(transport.push, built.body)))
+        built = None
+        return True
+
     try:
         while True:
-            if cur is None:
-                if cancel is not None and cancel.is_set():
+            if built is None and not stopping():
+                built = _next(store, queue)
+            if not waiting:
+                if stopping():
+                    if built is not None:
+                        _release(store, queue, built)
+                        built = None
                     raise SyncCancelled("push")
-                cur = _next(store, queue)
-                if cur is None:
+                if built is None:
                     break
-                sent = sender.submit(transport.push, cur.body)
-            assert sent is not None
-            # Built while the server works on the batch sent.
-            nxt = None if cancel is not None and cancel.is_set() else _next(store, queue)
+            if send_built():
+                continue
+            # Wait for the oldest reply; the next batch is built meanwhile
+            # (above), and sent as soon as it may be.
+            cur, sent = waiting[0]
             try:
                 resp = sent.result()
             except RejectedError as exc:
-                _release(store, queue, nxt)
+                waiting.pop(0)
+                _release(store, queue, built)
+                built = None
+                # What was sent after it is independent of it: applied (or
+                # left in flight, sent again first) before it is retried.
+                done += _settle_others(store, queue, waiting, stats)
+                waiting.clear()
                 batch_id, entries = cur.batch_id, cur.entries
-                cur = sent = None
                 if exc.status not in _SPLIT_STATUSES:
                     _unassign(store, batch_id)
                     raise
@@ -164,25 +197,29 @@ def push(
                 done += 1
                 continue
             except BaseException:
-                _release(store, queue, nxt)
+                _release(store, queue, built)
+                built = None
                 raise
             _check(resp, cur.batch_id, cur.entries)
-            stopping = cancel is not None and cancel.is_set()
-            if nxt is not None and (stopping or not _rewrites_nothing(resp)):
-                _release(store, queue, nxt)
-                nxt = None
+            if built is not None and stopping():
+                _release(store, queue, built)
+                built = None
+            waiting.pop(0)
+            if built is not None and not _rewrites_nothing(resp) and _coupled(cur, built):
+                # Built before this reply, which may rewrite it: built again.
+                _release(store, queue, built)
+                built = None
             # The next batch travels while this reply is applied.
-            sent = None if nxt is None else sender.submit(transport.push, nxt.body)
+            send_built()
             apply_response(store, cur.entries, resp, stats)
             done += len(cur.entries)
             if progress:
                 progress(done, total)
-            cur = nxt
     finally:
-        if sent is not None and not sent.done():
+        for _, f in waiting:
             # Leaving with a batch on its way (an error above): it stays in
             # flight in the journal and is sent again by the next push.
-            sent.cancel()
+            f.cancel()
         sender.shutdown(wait=True)
     return stats
 
@@ -194,6 +231,71 @@ class _Batch:
     batch_id: str
     entries: list[jr.Entry]
     body: bytes  # the PushRequest's JSON
+
+    @cached_property
+    def own(self) -> set[jr.Key]:
+        """The rows its changes write."""
+        return {e.key for e in self.entries}
+
+    @cached_property
+    def links(self) -> set[jr.Key]:
+        """The rows it writes or links to, and the ID numbers it gives
+        persons (the server's one rule across rows besides links)."""
+        out = set(self.own)
+        for e in self.entries:
+            es = ENTITIES.get(e.entity)
+            for name, target in es.references.items() if es is not None else ():
+                ref = e.fields.get(name)
+                if isinstance(ref, str) and ref:
+                    out.add((target, ref))
+            number = e.fields.get("id_number") if e.entity == "person" else None
+            if number:
+                out.add(("person.id_number", str(number)))
+        return out
+
+
+def _coupled(a: _Batch, b: _Batch) -> bool:
+    """Whether the server's answer to one batch may depend on the other,
+    or applying the reply to one may rewrite the other here: one writes a
+    row the other writes or links to, or both give a person one ID number.
+    Batches not coupled give the same results in either order, so the next
+    one may be sent before the reply to the one before (a first push's
+    persons, then members linking to persons of earlier batches)."""
+    numbers_a = {k for k in a.links if k[0] == "person.id_number"}
+    return bool(a.own & b.links or b.own & a.links or numbers_a & b.links)
+
+
+def _may_follow(earlier: _Batch, sent: Future[PushResponse], later: _Batch) -> bool:
+    """``later`` may be sent while ``earlier`` is unanswered or its reply not
+    yet applied here: the two are not coupled, or the reply is in and
+    rewrites nothing here."""
+    if not _coupled(earlier, later):
+        return True
+    if not sent.done() or sent.exception() is not None:
+        return False
+    return _rewrites_nothing(sent.result())
+
+
+def _settle_others(
+    store: Store,
+    queue: list[list[int]],
+    others: list[tuple[_Batch, Future[PushResponse]]],
+    stats: PushStats,
+) -> int:
+    """The replies to batches sent after one that failed: applied when they
+    came; a batch whose reply did not stays in flight and goes first again
+    (same batch id: the server answers it once). Returns the changes applied."""
+    n = 0
+    for b, f in others:
+        try:
+            resp = f.result()
+            _check(resp, b.batch_id, b.entries)
+        except Exception:  # its own error shows when it is sent again
+            queue.insert(0, [e.seq for e in b.entries])
+            continue
+        apply_response(store, b.entries, resp, stats)
+        n += len(b.entries)
+    return n
 
 
 def _next(store: Store, queue: list[list[int]]) -> _Batch | None:

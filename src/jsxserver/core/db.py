@@ -20,7 +20,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,8 @@ class Database:
     read_engine: Engine
     replica: bool = False  # read_engine is a separate (replica) database
     checkpointer: Checkpointer | None = None  # SQLite files
+    # Held by a SQLite transaction that takes seqs (seqs.write_session).
+    writer: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def is_sqlite(self) -> bool:

@@ -58,7 +58,10 @@ def write_session(db: Database) -> Iterator[Session]:
     """A session for one transaction that takes seqs (a push, the
     associations of a division import). Commit it inside the block."""
     if db.is_sqlite:
-        with Session(db.write_engine) as session:
+        # SQLite has one writer: the others wait here, woken as it ends,
+        # rather than in SQLite's busy handler, which sleeps and tries again
+        # (a device sends its next batch while the server applies one).
+        with db.writer, Session(db.write_engine) as session:
             yield session
         return
     with db.write_engine.connect() as conn:
