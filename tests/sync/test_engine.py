@@ -57,6 +57,10 @@ def test_cancel_between_batches_keeps_what_was_done(
 ) -> None:
     a, villages, _ = _device(server, make_device)
     a.sync()
+    # A first change on the server: from then on two batches may be in flight.
+    with a.store.transaction() as tx:
+        tx.insert("person", person(villages[0], "人甲"))
+    assert a.sync().sent == 1
     with a.store.transaction() as tx:
         for i in range(10):
             tx.insert("person", person(villages[0], f"人{i}"))

@@ -88,7 +88,8 @@ def push(
     the server applies one. Two batches that are not coupled (`_coupled`:
     neither writes a row the other writes or links to, nor do both give a
     person one ID number) get the same answers in either order, so the next
-    is sent at once and two are in flight (a first push's are, nearly all).
+    is sent at once and two are in flight (a first push's are, nearly all,
+    after its first batch, which goes alone: see `send_built`).
     A coupled one is sent when the reply before it is in, before that reply
     is applied here, if the reply rewrites nothing here (every change
     applied): a merge (a duplicate person, the server's merged values) can
@@ -131,6 +132,11 @@ def push(
     def send_built() -> bool:
         nonlocal built
         if built is None or len(waiting) >= MAX_IN_FLIGHT:
+            return False
+        if waiting and store.meta(OWN_AFTER_KEY) is None:
+            # One at a time until a reply says where this store's own
+            # changes start (`_note_own_after`): a batch applied before the
+            # first one would have its rows pulled back.
             return False
         if not all(_may_follow(b, f, built) for b, f in waiting):
             return False
