@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -59,6 +59,14 @@ class EntitySpec:
                 d = f.default
                 out[name] = None if d is PydanticUndefined else wire(d)
         return out
+
+    def links(self, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        """The (entity, id) of the rows ``values`` link to: its references
+        given as ids (the rows a push checks are live, and the server locks)."""
+        for name, target in self.references.items():
+            ref = values.get(name)
+            if isinstance(ref, str) and ref:
+                yield target, ref
 
     def to_wire(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """SQLite gives booleans back as 0/1; the wire form is true/false."""

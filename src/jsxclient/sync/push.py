@@ -245,19 +245,23 @@ class _Batch:
 
     @cached_property
     def links(self) -> set[jr.Key]:
-        """The rows it writes or links to, and the ID numbers it gives
-        persons (the server's one rule across rows besides links)."""
+        """The rows it writes or links to."""
         out = set(self.own)
         for e in self.entries:
             es = ENTITIES.get(e.entity)
-            for name, target in es.references.items() if es is not None else ():
-                ref = e.fields.get(name)
-                if isinstance(ref, str) and ref:
-                    out.add((target, ref))
-            number = e.fields.get("id_number") if e.entity == "person" else None
-            if number:
-                out.add(("person.id_number", str(number)))
+            if es is not None:
+                out.update(es.links(e.fields))
         return out
+
+    @cached_property
+    def numbers(self) -> set[str]:
+        """The ID numbers it gives persons (the server's one rule across
+        rows besides links: one live person per number in a township)."""
+        return {
+            str(e.fields["id_number"])
+            for e in self.entries
+            if e.entity == "person" and e.fields.get("id_number")
+        }
 
 
 def _coupled(a: _Batch, b: _Batch) -> bool:
@@ -267,8 +271,7 @@ def _coupled(a: _Batch, b: _Batch) -> bool:
     Batches not coupled give the same results in either order, so the next
     one may be sent before the reply to the one before (a first push's
     persons, then members linking to persons of earlier batches)."""
-    numbers_a = {k for k in a.links if k[0] == "person.id_number"}
-    return bool(a.own & b.links or b.own & a.links or numbers_a & b.links)
+    return bool(a.own & b.links or b.own & a.links or a.numbers & b.numbers)
 
 
 def _may_follow(earlier: _Batch, sent: Future[PushResponse], later: _Batch) -> bool:

@@ -42,7 +42,7 @@ log = logging.getLogger("jsxserver")
 # A registration this old whose backend is no longer in a transaction (its
 # process died between commit and clean-up) is removed by ``reap_stale``.
 STALE_AFTER = timedelta(seconds=60)
-NO_FLOOR = 2**63 - 1
+_NO_FLOOR = 2**63 - 1
 # The last value the sequence handed out (0 before the first).
 _LAST = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
 
@@ -145,7 +145,7 @@ def allocate(session: Session, n: int) -> list[int]:
 PG_TOP = "(SELECT coalesce(max(seq), 0) FROM record)"
 PG_FLOOR = "(SELECT min(floor) FROM push_open)"
 PG_OLDEST = "(SELECT min(started_at) FROM push_open)"
-PG_WATERMARK = f"LEAST({PG_TOP}, coalesce({PG_FLOOR}, {NO_FLOOR}))"
+PG_WATERMARK = f"LEAST({PG_TOP}, coalesce({PG_FLOOR}, {_NO_FLOOR}))"
 
 
 def watermark(session: Session) -> tuple[int, bool]:
@@ -157,10 +157,14 @@ def watermark(session: Session) -> tuple[int, bool]:
             text("SELECT value FROM counter WHERE name = :c"), {"c": SEQ_COUNTER}
         ).scalar_one()
         return value, False
-    row = session.execute(text(f"SELECT {PG_TOP}, {PG_FLOOR}, {PG_OLDEST}")).one()
-    high, floor, oldest = row
-    value = min(high, NO_FLOOR if floor is None else floor)
-    return value, is_stale(oldest)
+    top, floor, oldest = session.execute(text(f"SELECT {PG_TOP}, {PG_FLOOR}, {PG_OLDEST}")).one()
+    return watermark_of(top, floor), is_stale(oldest)
+
+
+def watermark_of(top: int, floor: int | None) -> int:
+    """The watermark from PostgreSQL's parts (PG_TOP, PG_FLOOR): the highest
+    seq written, but below every open push's floor."""
+    return min(top, _NO_FLOOR if floor is None else floor)
 
 
 def is_stale(oldest_registration: datetime | None) -> bool:

@@ -298,8 +298,7 @@ def _read_pg(
     top, floor, oldest, horizon = marks[0]
     if 0 < cursor < horizon:
         raise ApiError(410, E.CURSOR_EXPIRED)
-    high = min(top, seqs.NO_FLOOR if floor is None else floor)
-    return high, seqs.is_stale(oldest), rows, exits
+    return seqs.watermark_of(top, floor), seqs.is_stale(oldest), rows, exits
 
 
 def _rows_page(

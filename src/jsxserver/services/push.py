@@ -435,10 +435,7 @@ def _wanted(changes: list[Change]) -> tuple[list[str], list[tuple[str, str]], li
         if es is None:
             continue
         keys.add((c.entity, c.row_id))
-        for fld, target in es.references.items():
-            ref = c.fields.get(fld)
-            if isinstance(ref, str) and ref:
-                keys.add((target, ref))
+        keys.update(es.links(c.fields))
         code = c.fields.get("division_code")
         if isinstance(code, str):
             codes.add(code)
