@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from jsxcore import codes
 from jsxcore.messages import DomainError, Issue
@@ -329,6 +329,17 @@ class RecordRules:
     cross_check: bool = False
     """Also run :func:`cross_check_person` with its default field names."""
 
+    # What `passes` walks, put together once (it runs for every pushed insert).
+    @cached_property
+    def checked_numbers(self) -> tuple[str, ...]:
+        """The ID number and mobile fields."""
+        return (*self.id_numbers, *self.mobiles)
+
+    @cached_property
+    def dated(self) -> tuple[str, ...]:
+        """The date fields some rule reads."""
+        return tuple(dict.fromkeys((*self.past_dates, *(f for p in self.date_order for f in p))))
+
 
 def _field_label(rules: RecordRules, name: str) -> tuple[str, str]:
     return rules.labels.get(name, (name, name))
@@ -446,11 +457,11 @@ def passes(spec: RecordRules, values: Mapping[str, object], today: date) -> bool
         v = get(name)
         if v is not None and not (isinstance(v, str) and codes.is_valid(table, v)):
             return not validate_record(spec, values, today)
-    for name in (*spec.id_numbers, *spec.mobiles):
+    for name in spec.checked_numbers:
         if get(name) is not None:
             return not validate_record(spec, values, today)
     dates: dict[str, date | None] = {}
-    for name in (*spec.past_dates, *(f for pair in spec.date_order for f in pair)):
+    for name in spec.dated:
         v = get(name)
         if v is None:
             dates[name] = None

@@ -430,6 +430,23 @@ def _copy_fields(
     return fields, nulls
 
 
+class SqliteDriver:
+    """Reads straight through sqlite3 on a SQLAlchemy connection's
+    transaction (no result processing: hot paths only), raising database
+    errors as SQLAlchemy's."""
+
+    def __init__(self, conn: Connection) -> None:
+        dbapi = conn.connection.driver_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        self._conn = dbapi
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(statement, params).fetchall()
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(statement, params, exc, sqlite3.Error) from exc
+
+
 class DriverCursor:
     """Statements straight through psycopg on a SQLAlchemy connection's
     transaction (no statement compiling, no result processing: hot paths

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import orjson
 from orjson import Fragment
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from jsxcore import roles
 from jsxcore.divisions import is_derived_row
@@ -38,14 +38,20 @@ from jsxcore.merge import MISSING, FieldMerge, merge_record, same
 from jsxcore.protocol import Change, FieldConflict, PushRequest
 from jsxcore.validation import passes, validate_record
 from jsxserver.core import seqs
-from jsxserver.core.db import DriverCursor, insert_rows, json_text, load_rows, stamp
+from jsxserver.core.db import (
+    DriverCursor,
+    SqliteDriver,
+    insert_rows,
+    json_text,
+    load_rows,
+    stamp,
+)
 from jsxserver.core.errors import BATCH_FOREIGN, ApiError, Reason
 from jsxserver.models import (
     CHANGE_LOG_TABLE,
     RECORD_TABLE,
     SCOPE_EXIT_TABLE,
     SERVER_CONFLICT_TABLE,
-    Division,
     utcnow,
 )
 from jsxserver.services import fields as shape
@@ -154,7 +160,8 @@ _SQ_ROWS = (
     "SELECT entity, id, division_code, data, field_hlc, deleted, seq, updated_device, "
     "updated_user FROM record WHERE entity = ? AND id IN ({}) ORDER BY id"
 )
-_SQ_LINKED = "SELECT entity, id, division_code, deleted FROM record WHERE entity = ? AND id IN ({})"
+_SQ_LINKED = "SELECT id, division_code, deleted FROM record WHERE entity = ? AND id IN ({})"
+_SQ_DIVISIONS = "SELECT code, level FROM division WHERE code IN ({})"
 # Numbered as the values of `_record_values` (?9, created_at, is not set):
 # the same tuple a new row is inserted with updates one.
 _SQ_UPDATE = (
@@ -239,6 +246,30 @@ REVIEW_ONLY = Reason(
 _ANSWER_FIELDS = ("review_comment", "reviewed_by", "reviewed_at")
 
 
+@cache
+def _unfit_blanks(entity: str) -> tuple[tuple[str, Reason], ...]:
+    """The columns an insert that leaves them out gives a value that does
+    not fit (a required column with no default), each with why, in the
+    order ``_insert`` lays out a new row (defaults first). ``_insert``
+    always sets ``created_at`` and ``deleted`` itself."""
+    es = ENTITIES[entity]
+    # Every column of a row is a data field: a row is complete once it
+    # holds as many keys as there are data fields (``_insert``).
+    assert {"created_at", "deleted"} <= set(es.data_fields), entity
+    blank = dict(shape.defaults(es))
+    for f in es.data_fields:
+        blank.setdefault(f, None)
+    shapes = shape.shapes(es)
+    out = []
+    for name, value in blank.items():
+        if name in ("created_at", "deleted"):
+            continue
+        _, problem = shape.check_value(name, shapes[name], value)
+        if problem is not None:
+            out.append((name, problem))
+    return tuple(out)
+
+
 def _data_fields(es: EntitySpec) -> frozenset[str]:
     return _field_set(es.name)
 
@@ -284,12 +315,6 @@ class _Row:
     in_db: bool
     dirty: bool = False
     division_before: str = ""
-    # Read only to check a link to it: no data (the batch does not change it).
-    partial: bool = False
-
-    @classmethod
-    def linked(cls, entity: str, row_id: str, code: str, deleted: Any) -> _Row:
-        return cls(entity, row_id, code, {}, {}, bool(deleted), 0, "", "", in_db=True, partial=True)
 
     @property
     def township(self) -> str:
@@ -476,6 +501,9 @@ class _Batch:
         self.exits: list[dict[str, Any]] = []
         self.conflict_rows: list[dict[str, Any]] = []
         self.rows: dict[tuple[str, str], _Row] = {}
+        # Rows the batch only links to (a member's person), read without
+        # their data: (division_code, deleted), for the link check.
+        self.linked: dict[tuple[str, str], tuple[str, bool]] = {}
         self.seen: dict[str, tuple[str, dict[str, Any]]] = {}
         self.divisions: dict[str, str] = {}  # code -> level
         self.pg = pg
@@ -494,43 +522,43 @@ class _Batch:
 
     def _preload(self, changes: list[Change]) -> None:
         ids, keys, codes = _wanted(changes)
-        conn = self.session.connection()
+        # Straight through the driver, in the session's transaction: a
+        # batch reads a row for each of its changes and links (SQLAlchemy's
+        # result rows cost more than the queries).
+        conn = SqliteDriver(self.session.connection())
         for i in range(0, len(ids), _IN_CHUNK):
             part = ids[i : i + _IN_CHUNK]
             sql = _SQ_SEEN.format(",".join("?" * len(part)))
-            for cid, device, result in conn.exec_driver_sql(sql, tuple(part)):
+            for cid, device, result in conn.execute(sql, part):
                 self.seen[cid] = (device, orjson.loads(result))
         # One query per entity: ``entity = ? AND id IN (...)`` searches the
         # primary key, where a row-value ``(entity, id) IN (...)`` makes
         # SQLite scan the whole record table.
         # Rows the batch only refers to (a member's person) are read without
-        # their data: only whether they are live and where (``_Row.linked``).
+        # their data: only whether they are live and where (``self.linked``).
         by_entity: dict[tuple[str, bool], list[str]] = {}
         for (entity, row_id), linked in zip(keys, _linked(changes, keys), strict=True):
             by_entity.setdefault((entity, linked), []).append(row_id)
         for (entity, linked), row_ids in sorted(by_entity.items()):
             for i in range(0, len(row_ids), _IN_CHUNK):
                 part = row_ids[i : i + _IN_CHUNK]
-                found = conn.exec_driver_sql(
+                found = conn.execute(
                     (_SQ_LINKED if linked else _SQ_ROWS).format(",".join("?" * len(part))),
                     (entity, *part),
                 )
                 if linked:
-                    for e, rid, code, deleted in found:
-                        self.rows[(e, rid)] = _Row.linked(e, rid, code, deleted)
+                    for rid, code, deleted in found:
+                        self.linked[(entity, rid)] = (code, bool(deleted))
                     continue
                 self._add_rows(
                     (e, rid, code, orjson.loads(data), orjson.loads(hlc), *rest)
                     for e, rid, code, data, hlc, *rest in found
                 )
         self._preload_persons(changes)
-        if codes:
-            for code, level in self.session.execute(
-                select(col(Division.code), col(Division.level)).where(
-                    col(Division.code).in_(sorted(codes))
-                )
-            ):
-                self.divisions[code] = level
+        for i in range(0, len(codes), _IN_CHUNK):
+            part = codes[i : i + _IN_CHUNK]
+            sql = _SQ_DIVISIONS.format(",".join("?" * len(part)))
+            self.divisions.update(conn.execute(sql, part))
 
     # -- one person per ID number in a township -------------------------------
 
@@ -586,7 +614,7 @@ class _Batch:
         )
         for r in self.session.execute(stmt):
             row = self.rows.get(("person", r.id))
-            if row is None or row.partial:
+            if row is None:  # not read, or read as linked to only
                 row = _Row(
                     r.entity,
                     r.id,
@@ -634,7 +662,7 @@ class _Batch:
     def _add_rows(self, found: Iterable[Any]) -> None:
         for entity, row_id, code, data, field_hlc, deleted, seq, device, user in found:
             if data is None:  # PostgreSQL: a row linked to only
-                self.rows[(entity, row_id)] = _Row.linked(entity, row_id, code, deleted)
+                self.linked[(entity, row_id)] = (code, bool(deleted))
                 continue
             self.rows[(entity, row_id)] = _Row(
                 entity,
@@ -779,7 +807,12 @@ class _Batch:
             if target is None or ref is None or ref == "":
                 continue
             row = self.rows.get((target, ref))
-            if row is None or row.deleted or not self.scope.contains(row.division_code):
+            code, deleted = (
+                self.linked.get((target, ref), ("", True))
+                if row is None
+                else (row.division_code, row.deleted)
+            )
+            if deleted or not self.scope.contains(code):
                 return name
         return None
 
@@ -787,24 +820,19 @@ class _Batch:
         data = {**shape.defaults(es), **values}
         data.setdefault("created_at", self.created_at)
         data["deleted"] = False
-        for f in es.data_fields:
-            data.setdefault(f, None)
+        if len(data) < len(es.data_fields):  # a client sends every column, as a rule
+            for f in es.data_fields:
+                data.setdefault(f, None)
         errors = _errors(es, data, self.ctx.today)
         if errors:
             fld, reason = errors[0]
             return _Outcome("rejected", reason=reason, reason_field=fld or None)
         # The values not pushed (checked in _apply already; a pushed
         # "deleted" is False, as set): defaults, or None for a column with
-        # none. A client sending every column leaves none to check.
-        unpushed = data.keys() - values.keys()
-        if unpushed:
-            shapes = shape.shapes(es)
-            for name, value in data.items():
-                if name not in unpushed:
-                    continue
-                _, problem = shape.check_value(name, shapes[name], value)
-                if problem is not None:  # a default left empty: a required column
-                    return _Outcome("rejected", reason=problem, reason_field=name)
+        # none; a required column left so is refused.
+        for name, problem in _unfit_blanks(es.name):
+            if name not in values:
+                return _Outcome("rejected", reason=problem, reason_field=name)
         bad_ref = self._reference_problem(es, data, es.references)
         if bad_ref is not None:
             return _Outcome("rejected", reason=REFERENCE_MISSING, reason_field=bad_ref)
@@ -1134,7 +1162,7 @@ def _result(
         "change_id": change_id,
         "status": status,
         "seq": seq,
-        "conflicts": [c.model_dump(mode="json") for c in conflicts or ()],
+        "conflicts": [c.model_dump(mode="json") for c in conflicts] if conflicts else [],
         "server": server,
         "field_hlc": field_hlc,
         "reason_code": None if reason is None else reason.code,
