@@ -71,13 +71,14 @@ def test_cancel_between_batches_keeps_what_was_done(
             cancel.set()
 
     r = SyncEngine(a.store, a.transport, batch_size=2).run(after_first_batch, cancel)
-    # The second and third batches were on their way while the first reply
-    # was applied (the push keeps two batches that are not coupled in
-    # flight): their replies are awaited and applied, no fourth goes.
-    assert r.outcome == "cancelled" and r.sent == 6
-    assert a.pending() == 4 and a.journal("batch_id IS NOT NULL AND state='pending'") == []
+    # The second to fourth batches were on their way while the first reply
+    # was applied (the push hands the sender up to three batches that are
+    # not coupled, the fourth when the first is answered): their replies
+    # are awaited and applied, no fifth goes.
+    assert r.outcome == "cancelled" and r.sent == 8
+    assert a.pending() == 2 and a.journal("batch_id IS NOT NULL AND state='pending'") == []
     r = a.sync()
-    assert r.outcome == "ok" and r.sent == 4
+    assert r.outcome == "ok" and r.sent == 2
 
 
 def test_runs_on_worker_threads_while_the_worker_saves(

@@ -113,7 +113,7 @@ def test_batches_are_coupled_by_the_rows_they_write_link_to_and_id_numbers() -> 
     assert not push_stage._coupled(one, _batch(("person", "p7", {"id_number": "4300001"})))
 
 
-def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time(
+def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time_a_third_queued(
     server: ServerProcess, make_device: MakeDevice
 ) -> None:
     township, villages = server.fresh_township()
@@ -126,14 +126,22 @@ def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time(
                 "member", {"person_id": p, "division_code": villages[0], "joined_on": "2024-02-01"}
             )
     lock = threading.Lock()
-    now = peak = 0
+    now = peak = queued = 0
     send = d.transport.push
 
     def counted(body: bytes) -> object:
-        nonlocal now, peak
+        nonlocal now, peak, queued
         with lock:
             now += 1
             peak = max(peak, now)
+        # Batches written to the journal: handed to the sender, and the next
+        # one built.
+        (n,) = (
+            d.store.db.connection()
+            .execute("SELECT count(DISTINCT batch_id) FROM journal WHERE state='pending'")
+            .fetchone()
+        )
+        queued = max(queued, n)
         try:
             time.sleep(0.05)  # long enough for the next batch to be sent meanwhile
             return send(body)
@@ -145,6 +153,9 @@ def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time(
     r = d.sync(batch_size=5)
     assert r.outcome == "ok" and d.pending() == 0 and rejected.list_rejected(d.store) == []
     assert peak == push_stage.MAX_IN_FLIGHT == 2
+    # A third waits for the first free request, so none waits for this
+    # thread, and a fourth is built meanwhile.
+    assert queued == push_stage.MAX_QUEUED + 1 == 4
     truth = server.records(township)
     assert {("person", p) for p in people} <= set(truth)
     assert len([k for k in truth if k[0] == "member"]) == 20

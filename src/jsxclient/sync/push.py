@@ -56,8 +56,12 @@ _SPLIT_STATUSES = frozenset({400, 403, 409, 413, 422})
 # The account may not push at all (a read-only or reviewing account): every
 # change would get the same answer, so all of them are marked at once.
 _ACCOUNT_REFUSED = frozenset({"scope.read_only"})
-# Batches sent and not yet answered at once (see `_coupled`).
+# Requests on their way at once (see `_coupled`).
 MAX_IN_FLIGHT = 2
+# Batches handed to the sender and not yet answered: one more than the
+# requests, so that the next request leaves as soon as one is answered,
+# not when this thread next gets to it.
+MAX_QUEUED = MAX_IN_FLIGHT + 1
 
 
 @dataclass
@@ -88,8 +92,9 @@ def push(
     the server applies one. Two batches that are not coupled (`_coupled`:
     neither writes a row the other writes or links to, nor do both give a
     person one ID number) get the same answers in either order, so the next
-    is sent at once and two are in flight (a first push's are, nearly all,
-    after its first batch, which goes alone: see `send_built`).
+    is sent at once: two requests are on their way and a third batch waits
+    for the first free one (a first push's are, nearly all, after its first
+    batch, which goes alone: see `send_built`).
     A coupled one is sent when the reply before it is in, before that reply
     is applied here, if the reply rewrites nothing here (every change
     applied): a merge (a duplicate person, the server's merged values) can
@@ -131,7 +136,7 @@ def push(
 
     def send_built() -> bool:
         nonlocal built
-        if built is None or len(waiting) >= MAX_IN_FLIGHT:
+        if built is None or len(waiting) >= MAX_QUEUED:
             return False
         if waiting and store.meta(OWN_AFTER_KEY) is None:
             # One at a time until a reply says where this store's own
