@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from jsxserver.core.config import Settings
-from jsxserver.core.db import SQLITE_AUTOCHECKPOINT, make_database
+from jsxserver.core.db import SQLITE_AUTOCHECKPOINT, SQLITE_PAGE_SIZE, make_database
 
 PAGE = 4096
 
@@ -24,8 +24,9 @@ def test_the_log_reaches_the_file_beside_the_writers(tmp_path: Path) -> None:
             )
             conn.exec_driver_sql("CREATE TABLE t (x BLOB)")
         before = path.stat().st_size
-        # 300 pages: under SQLite's own default of 1,000, so no writer would
-        # have copied them; the connections stay open (a last close copies).
+        # 300 rows of 4 KiB (1.2 MB): under SQLite's own default of 1,000
+        # pages, so no writer would have copied them; the connections stay
+        # open (a last close copies).
         with db.write_engine.begin() as conn:
             conn.exec_driver_sql(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
@@ -48,6 +49,25 @@ def test_the_log_reaches_the_file_beside_the_writers(tmp_path: Path) -> None:
     finally:
         db.dispose()
     assert db.checkpointer is not None and not db.checkpointer._thread.is_alive()
+
+
+def test_a_new_file_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:  # a file an earlier release made
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    for path, size in ((tmp_path / "new.db", SQLITE_PAGE_SIZE), (old, 4096)):
+        db = make_database(Settings(database_url=f"sqlite:///{path}"))
+        try:
+            with db.write_engine.begin() as c:
+                c.exec_driver_sql("CREATE TABLE IF NOT EXISTS u (x)")
+                assert c.exec_driver_sql("PRAGMA page_size").scalar() == size
+                assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        finally:
+            db.dispose()
 
 
 def test_no_thread_for_a_database_in_memory() -> None:
