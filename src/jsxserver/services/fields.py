@@ -148,11 +148,13 @@ def check_values(
     quick = _quick(es.name)
     values: dict[str, Any] = {}
     for name, raw in fields.items():
+        nullable, longest, is_bool = quick[name]
+        t = type(raw)
         if raw is None:
-            if quick[name][0]:
+            if nullable:
                 values[name] = None
                 continue
-        elif type(raw) is str and len(raw) <= quick[name][1]:
+        elif (t is str and len(raw) <= longest) or (t is bool and is_bool):
             values[name] = raw
             continue
         value, problem = check_value(name, _shapes(es.name)[name], raw)
@@ -163,15 +165,15 @@ def check_values(
 
 
 @cache
-def _quick(entity: str) -> dict[str, tuple[bool, float]]:
-    """Per data field: whether None fits it, and the longest text that
-    fits it as is (-1 where text needs the general check: not a text
-    column, or a division code)."""
-    out: dict[str, tuple[bool, float]] = {}
+def _quick(entity: str) -> dict[str, tuple[bool, float, bool]]:
+    """Per data field: whether None fits it, the longest text that fits it
+    as is (-1 where text needs the general check: not a text column, or a
+    division code), and whether it is a yes/no column (true or false fit)."""
+    out: dict[str, tuple[bool, float, bool]] = {}
     for name, s in _shapes(entity).items():
         plain = s.kind == "str" and name != "division_code"
         longest = (math.inf if s.max_length is None else s.max_length) if plain else -1
-        out[name] = (s.nullable, longest)
+        out[name] = (s.nullable, longest, s.kind == "bool")
     return out
 
 

@@ -506,6 +506,7 @@ class _Batch:
         self.linked: dict[tuple[str, str], tuple[str, bool]] = {}
         self.seen: dict[str, tuple[str, dict[str, Any]]] = {}
         self.divisions: dict[str, str] = {}  # code -> level
+        self.role_answers: dict[tuple[str, str], _Outcome | None] = {}
         self.pg = pg
         if preloaded is not None:
             # PostgreSQL: one statement for every key, locked in (entity, id)
@@ -721,7 +722,13 @@ class _Batch:
             return _Outcome("rejected", reason=ENTITY_UNKNOWN)
         if not is_hlc(ch.hlc):
             return _Outcome("rejected", reason=HLC_INVALID)
-        refused = _role_problem(self.scope.role, ch)
+        if ch.op == "update":
+            refused = _role_problem(self.scope.role, ch)
+        else:  # the role's answer depends on the entity alone
+            key = (ch.op, ch.entity)
+            if key not in self.role_answers:
+                self.role_answers[key] = _role_problem(self.scope.role, ch)
+            refused = self.role_answers[key]
         if refused is not None:
             return refused
         row = self.rows.get((ch.entity, ch.row_id))

@@ -9,6 +9,7 @@ filter on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from jsxcore.divisions import LEVEL_DIGITS, level_of_code, scope_prefix, township_of
 from jsxcore.roles import may_push
@@ -25,8 +26,9 @@ class Scope:
     division_code: str
     level: str
 
-    @property
+    @cached_property
     def prefix(self) -> str:
+        # Asked for every change of a push (`contains`): worked out once.
         return scope_prefix(self.division_code, self.level)
 
     @property
