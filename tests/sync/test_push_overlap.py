@@ -160,3 +160,33 @@ def test_a_first_push_sends_batches_that_are_not_coupled_two_at_a_time_a_third_q
     assert {("person", p) for p in people} <= set(truth)
     assert len([k for k in truth if k[0] == "member"]) == 20
     assert d.rows() == truth
+
+
+def test_a_batch_refused_whole_settles_those_beside_it_and_progress_reaches_the_end(
+    server: ServerProcess, make_device: MakeDevice
+) -> None:
+    """The batches sent beside one the server refuses as a whole are applied
+    first and counted at once; the change that sank it is refused alone and
+    counted too, so the progress ends at the total."""
+    township, villages = server.fresh_township()
+    d = make_device(server.make_user(township))
+    d.sync()
+    with d.store.transaction() as tx:
+        tx.insert("person", person(villages[0], "孙首"))
+    assert d.sync().sent == 1  # from now on batches go side by side
+    with d.store.transaction() as tx:
+        ids = [tx.insert("person", person(villages[0], f"孙{i}")) for i in range(8)]
+    d.store.db.connection().execute(  # too big for the server's request limit
+        "UPDATE journal SET fields=json_set(fields, '$.address', ?) WHERE row_id=?",
+        ("x" * (9 * 1024 * 1024), ids[3]),
+    )
+    seen: list[tuple[int, int]] = []
+    stats = push_stage.push(
+        d.store, d.transport, batch_size=2, progress=lambda n, t: seen.append((n, t))
+    )
+    assert (stats.applied, stats.rejected) == (7, 1)
+    assert seen[-1] == (8, 8) and [n for n, _ in seen] == sorted(n for n, _ in seen)
+    [bad] = rejected.list_rejected(d.store)
+    assert bad.row_id == ids[3] and bad.code == "request.too_large"
+    truth = server.records(township)
+    assert {i for i in ids if ("person", i) in truth} == set(ids) - {ids[3]}

@@ -182,8 +182,12 @@ def push(
                 built = None
                 # What was sent after it is independent of it: applied (or
                 # left in flight, sent again first) before it is retried.
-                done += _settle_others(store, queue, waiting, stats)
+                settled = _settle_others(store, queue, waiting, stats)
                 waiting.clear()
+                if settled:
+                    done += settled
+                    if progress:
+                        progress(done, total)
                 batch_id, entries = cur.batch_id, cur.entries
                 if exc.status not in _SPLIT_STATUSES:
                     _unassign(store, batch_id)
@@ -214,6 +218,8 @@ def push(
                 _reject_locally(store, entries[0], code, exc.zh, exc.en)
                 stats.rejected += 1
                 done += 1
+                if progress:
+                    progress(done, total)
                 continue
             except BaseException:
                 _release(store, queue, built)
