@@ -9,7 +9,11 @@ code). The floor: the same record and change log rows, as the push left them,
 inserted raw with sqlite3 into an empty copy of the two tables, a transaction a
 batch. The server's GC settings are applied as at its start (`jsxserver.main`).
 
-    python -m bench push_replay [--members N] [--postgres]
+    python -m bench push_replay [--members N] [--postgres] [--page-size B] [--gc-young N]
+
+--page-size and --gc-young replay under another setting than the server's, to
+weigh one (e.g. --page-size 4096, --gc-young 700: the settings before 16 KiB pages
+and the raised threshold).
 """
 
 from __future__ import annotations
@@ -29,32 +33,22 @@ from urllib.parse import quote
 
 from bench.common import load_average, timer
 from bench.dayend import PG_ADMIN, PG_URL
+from bench.sync_bootstrap import add_members, townships
 from jsxclient.store import journal as jr
 from jsxclient.store.reference import init_township
 from jsxclient.store.store import Store
 from jsxclient.sync.derived import settle_derived_inserts
-from jsxcore.divisions import association_id, read_divisions
+from jsxclient.sync.push import change_of
 from jsxcore.entities import ENTITIES
-from jsxcore.protocol import MAX_BATCH_CHANGES, Change, PushRequest
+from jsxcore.protocol import MAX_BATCH_CHANGES, PushRequest
+from jsxserver.core import db as server_db
 from jsxserver.core import seqs
 from jsxserver.core.config import Settings
-from jsxserver.core.db import SQLITE_PAGE_SIZE, init_db, make_database
+from jsxserver.core.db import init_db, make_database
 from jsxserver.main import GC_YOUNG
 from jsxserver.services import push as push_service
 from jsxserver.services.divisions import import_divisions
 from jsxserver.services.scope import Scope
-
-
-def _township() -> tuple[str, list[str]]:
-    villages: dict[str, list[str]] = {}
-    divisions = read_divisions()
-    for d in divisions:
-        if d.level == "village" and d.parent_code:
-            villages.setdefault(d.parent_code, []).append(d.code)
-    for d in divisions[::-11]:
-        if d.level == "township" and len(villages.get(d.code, [])) >= 3:
-            return d.code, sorted(villages[d.code])
-    raise RuntimeError("no township with villages")
 
 
 def bodies(workdir: Path, township: str, villages: list[str], members: int) -> list[bytes]:
@@ -63,30 +57,7 @@ def bodies(workdir: Path, township: str, villages: list[str], members: int) -> l
     store = Store.open(workdir / "device.db", None, user="bench")
     try:
         init_township(store, township)  # divisions and the association tree
-        assoc = association_id(villages[0])
-        for start in range(0, members, 5000):
-            stop = min(members, start + 5000)
-            with store.transaction() as tx:
-                ids = tx.insert_many(
-                    "person",
-                    [
-                        {"name": f"会员{i}", "sex": "12"[i % 2], "division_code": villages[0]}
-                        for i in range(start, stop)
-                    ],
-                )
-                tx.insert_many(
-                    "member",
-                    [
-                        {
-                            "person_id": ids[i - start],
-                            "association_id": assoc,
-                            "division_code": villages[0],
-                            "joined_on": date(2020, 1, 1 + i % 28),
-                            "card_no": f"HN{i:08d}",
-                        }
-                        for i in range(start, stop)
-                    ],
-                )
+        add_members(store, villages, members)
         settle_derived_inserts(store)  # as a push does: derived rows are not sent
         conn = store.db.connection()
         rank = {name: es.rank for name, es in ENTITIES.items()}
@@ -96,20 +67,7 @@ def bodies(workdir: Path, township: str, villages: list[str], members: int) -> l
         for i in range(0, len(seq_list), MAX_BATCH_CHANGES):
             part = seq_list[i : i + MAX_BATCH_CHANGES]
             by_seq = {e.seq: e for e in jr.pending_entries(conn, part)}
-            changes = [
-                Change(
-                    change_id=e.change_id,
-                    entity=e.entity,
-                    row_id=e.row_id,
-                    op=e.op,
-                    fields=e.fields,
-                    old=e.old,
-                    hlc=e.hlc,
-                    device=e.device,
-                    user=e.user,
-                )
-                for e in (by_seq[s] for s in part)
-            ]
+            changes = [change_of(by_seq[s]) for s in part]
             req = PushRequest(batch_id=uuid.uuid4().hex, device=store.device_id, changes=changes)
             out.append(req.model_dump_json().encode())
         return out
@@ -117,10 +75,10 @@ def bodies(workdir: Path, township: str, villages: list[str], members: int) -> l
         store.close()
 
 
-def _floor(server_db: Path, workdir: Path, batches: int) -> dict[str, float]:
+def _floor(source: Path, workdir: Path, batches: int, page_size: int) -> dict[str, float]:
     """Raw sqlite3 inserts of the rows the replay wrote (record, change log),
     into the same two tables with their indexes, one transaction a batch."""
-    src = sqlite3.connect(server_db)
+    src = sqlite3.connect(source)
     ddl = [
         sql
         for (sql,) in src.execute(
@@ -133,7 +91,7 @@ def _floor(server_db: Path, workdir: Path, batches: int) -> dict[str, float]:
     src.close()
     path = workdir / "floor.db"
     dst = sqlite3.connect(path, isolation_level=None)
-    dst.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
+    dst.execute(f"PRAGMA page_size={page_size}")
     dst.execute("PRAGMA journal_mode=WAL")
     dst.execute("PRAGMA synchronous=NORMAL")
     for sql in ddl:
@@ -160,11 +118,25 @@ def run(argv: list[str]) -> dict[str, Any]:
     p = argparse.ArgumentParser(prog="python -m bench push_replay")
     p.add_argument("--members", type=int, default=100_000)
     p.add_argument("--postgres", action="store_true", help="server database on PostgreSQL")
+    p.add_argument(
+        "--page-size",
+        type=int,
+        default=server_db.SQLITE_PAGE_SIZE,
+        help="page size of the new SQLite server file and the floor's (default: the server's)",
+    )
+    p.add_argument(
+        "--gc-young",
+        type=int,
+        default=GC_YOUNG,
+        help="allocations between young collections (default: the server's; Python's is 700)",
+    )
     args = p.parse_args(argv)
+    # Read by the server's connect hook when it makes a new file.
+    server_db.SQLITE_PAGE_SIZE = args.page_size
     workdir = Path(tempfile.mkdtemp(prefix="jsx-bench-replay-"))
     schema = f"jsxbench_{uuid.uuid4().hex[:8]}" if args.postgres else None
     try:
-        township, villages = _township()
+        township, villages = next(townships())
         batches = bodies(workdir, township, villages, args.members)
         if schema:
             import psycopg
@@ -183,7 +155,7 @@ def run(argv: list[str]) -> dict[str, Any]:
         threshold = gc.get_threshold()
         gc.collect()
         gc.freeze()
-        gc.set_threshold(GC_YOUNG, *threshold[1:])
+        gc.set_threshold(args.gc_young, *threshold[1:])
         parse_s = push_s = 0.0
         changes = 0
         try:
@@ -206,6 +178,8 @@ def run(argv: list[str]) -> dict[str, Any]:
             "server": "postgresql" if args.postgres else "sqlite",
             "load_average": load_average(),
             "cpus": os.cpu_count() or 0,
+            "page_size": args.page_size,
+            "gc_young": args.gc_young,
             "changes": changes,
             "batches": len(batches),
             "parse_us_per_change": parse_s * per,
@@ -216,7 +190,7 @@ def run(argv: list[str]) -> dict[str, Any]:
             "changes_per_s": changes / total.seconds,
         }
         if not args.postgres:
-            floor = _floor(workdir / "server.db", workdir, len(batches))
+            floor = _floor(workdir / "server.db", workdir, len(batches), args.page_size)
             out["floor_us_per_change"] = floor["seconds"] * per
             out["floor_cpu_us_per_change"] = floor["cpu"] * per
             out["ratio_push_vs_floor"] = push_s / floor["seconds"]

@@ -113,7 +113,7 @@ class BenchServer:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("jsxserver did not start")
             time.sleep(0.05)
-        self._townships = iter(_townships())
+        self._townships = iter(townships())
 
     def township(self) -> tuple[str, list[str], str]:
         code, villages = next(self._townships)
@@ -150,7 +150,8 @@ class BenchServer:
                 conn.execute(f"DROP SCHEMA {self.schema} CASCADE")
 
 
-def _townships() -> Iterator[tuple[str, list[str]]]:
+def townships() -> Iterator[tuple[str, list[str]]]:
+    """(township code, its village codes) over the province, each with 3+ villages."""
     villages: dict[str, list[str]] = {}
     divisions = read_divisions()
     for d in divisions:
@@ -190,8 +191,14 @@ def fill_demo(store: Store, township: str, scale: float) -> int:
 
 def fill_members(store: Store, township: str, villages: list[str], members: int) -> int:
     """`members` member rows, each with its own person, through the write path
-    (a person holds at most one member record)."""
+    (a person holds at most one member record), after a first sync."""
     engine(store).run()
+    return add_members(store, villages, members)
+
+
+def add_members(store: Store, villages: list[str], members: int) -> int:
+    """`members` persons with a member record each, in the first village (fake
+    names, no ID numbers): the rows written."""
     assoc = association_id(villages[0])
     for start in range(0, members, 5000):
         stop = min(members, start + 5000)

@@ -4,6 +4,7 @@ the Checkpointer thread, not by the writers (core/db.py)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -52,8 +53,6 @@ def test_the_log_reaches_the_file_beside_the_writers(tmp_path: Path) -> None:
 
 
 def test_a_new_file_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
-    import sqlite3
-
     old = tmp_path / "old.db"
     with sqlite3.connect(old) as conn:  # a file an earlier release made
         conn.execute("PRAGMA page_size=4096")

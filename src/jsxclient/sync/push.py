@@ -370,7 +370,7 @@ def _assign(store: Store, seqs: list[int]) -> tuple[str, list[jr.Entry], bytes]:
         good, changes = [], []
         for e in entries:
             try:
-                changes.append(_change(e))
+                changes.append(change_of(e))
                 good.append(e)
             except ValidationError as exc:
                 jr.mark_rejected(
@@ -483,7 +483,8 @@ def _unassign(store: Store, batch_id: str) -> None:
         jr.unassign_batch(tx.conn, batch_id)
 
 
-def _change(e: jr.Entry) -> Change:
+def change_of(e: jr.Entry) -> Change:
+    """The protocol's Change of a journal entry (validated)."""
     return Change(
         change_id=e.change_id,
         entity=e.entity,
